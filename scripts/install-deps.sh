@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages claimgraph needs to build, test and run, when missing.
+# Idempotent; run as root on a fresh machine. Prints nothing when everything is present.
+set -euo pipefail
+packages=(
+  cmake ninja-build g++ make pkg-config ccache git
+  librocksdb-dev rocksdb-tools
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
+  libabsl-dev libssl-dev
+  libboost-graph-dev doctest-dev
+  python3 python3-grpcio python3-protobuf
+  graphviz raptor2-utils
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# npm lints the protos (buf); a machine may carry its own Node.js outside dpkg.
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: missing packages (${missing[*]}); run as root: sudo $0" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

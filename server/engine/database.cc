@@ -1,0 +1,991 @@
+// Database: open, the write path (a Transaction stages validated records into one WriteBatch,
+// reading its own pending writes) and read views.
+#include "engine/database.h"
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include <array>
+#include <atomic>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <set>
+
+
+#include "engine/strings.h"
+#include "engine/estimative.h"
+#include "engine/ids.h"
+#include "engine/key_codec.h"
+#include "engine/status_macros.h"
+#include "engine/text.h"
+#include "engine/validation.h"
+
+namespace claimgraph {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+using keys::IdKind;
+using storage::Family;
+
+// How far in the future an as_of may lie (clock skew between client and server).
+constexpr uint64_t kAsOfSkewMicros = 5ull * 60 * 1000000;
+inline constexpr std::string_view kDirtyScorePrefix = "dirty";
+
+template <typename T>
+absl::StatusOr<T> Parse(std::string_view bytes, std::string_view what) {
+  T message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(StrCat("corrupt ", what, " record"));
+  }
+  return message;
+}
+
+template <typename T>
+bool SameContent(T a, T b) {
+  a.clear_recorded_at();
+  a.clear_recorded_by();
+  b.clear_recorded_at();
+  b.clear_recorded_by();
+  return MessageDifferencer::Equals(a, b);
+}
+
+std::string DirtyScoreKey(uint64_t statement) {
+  std::string key(kDirtyScorePrefix);
+  keys::AppendU64(&key, statement);
+  return key;
+}
+
+// Renames the leading field of an error message: "claim.x: ..." -> "claims[3].x: ...".
+absl::Status Renamed(const absl::Status& status, std::string_view from, std::string_view to) {
+  std::string message(status.message());
+  if (message.compare(0, from.size(), from) == 0) message = StrCat(to, message.substr(from.size()));
+  else message = StrCat(to, ": ", message);
+  return absl::Status(status.code(), message);
+}
+
+}  // namespace
+
+struct Database::Impl {
+  DatabaseOptions options;
+  std::unique_ptr<storage::KeyValueStore> store;
+  std::shared_ptr<const schema::SchemaRegistry> schema;
+  Limits limits;
+
+  std::mutex write_mutex;  // serializes transactions: check-then-write and id allocation
+  std::array<uint64_t, 128> counters{};  // by IdKind character; guarded by write_mutex
+  std::atomic<uint64_t> clock{0};        // last recorded_at handed out
+  StatementScorer scorer;                // guarded by write_mutex
+
+  uint64_t NextTime() {
+    uint64_t now = std::max(ids::NowMicros(), clock.load() + 1);
+    clock.store(now);
+    return now;
+  }
+  absl::Status Rescore(const std::set<uint64_t>& statements);
+  std::unique_ptr<ReadView> LatestView() {
+    auto snapshot = store->NewSnapshot();
+    return std::make_unique<ReadView>(store.get(), std::move(snapshot),
+                                      std::numeric_limits<uint64_t>::max(), true, schema.get(),
+                                      &limits);
+  }
+};
+
+// Stages validated records into one WriteBatch. Every Stage* call checks everything first and
+// writes only when all checks pass, so a rejected record leaves nothing in the batch. Reads see
+// the committed state plus this transaction's own pending puts.
+class Transaction {
+ public:
+  Transaction(Database::Impl* db, const WriteContext& context)
+      : db_(db), context_(context), now_(db->NextTime()) {
+    batch_.Put(Family::kMeta, keys::kClockKey, EncodeU64(now_));
+  }
+
+  absl::StatusOr<Written<v1::Entity>> StageEntity(const v1::Entity& input, OnExisting on_existing);
+  absl::StatusOr<Written<v1::Entity>> StageEntityUpdate(const v1::Entity& patch,
+                                                        const std::vector<std::string>& paths);
+  absl::StatusOr<Written<v1::Source>> StageSource(const v1::Source& input, OnExisting on_existing);
+  absl::StatusOr<Written<v1::Source>> StageSourceUpdate(const v1::Source& patch,
+                                                        const std::vector<std::string>& paths);
+  absl::StatusOr<Written<v1::Claim>> StageClaim(const v1::Claim& input, std::string_view request_id,
+                                                OnExisting on_existing);
+  absl::StatusOr<Written<v1::LifecycleEvent>> StageEvent(const v1::LifecycleEvent& input,
+                                                         OnExisting on_existing);
+  absl::StatusOr<Written<v1::Assessment>> StageAssessment(const v1::Assessment& input,
+                                                          OnExisting on_existing);
+  absl::Status Commit();
+
+ private:
+  static std::string EncodeU64(uint64_t value) {
+    std::string out;
+    keys::AppendU64(&out, value);
+    return out;
+  }
+  static std::string OverlayKey(Family family, std::string_view key) {
+    return StrCat(std::string(1, static_cast<char>(family)), key);
+  }
+  absl::StatusOr<std::optional<std::string>> Get(Family family, const std::string& key) {
+    auto it = pending_.find(OverlayKey(family, key));
+    if (it != pending_.end()) return it->second;
+    return db_->store->Get(nullptr, family, key);
+  }
+  void Put(Family family, const std::string& key, const std::string& value) {
+    batch_.Put(family, key, value);
+    pending_[OverlayKey(family, key)] = value;
+  }
+  absl::StatusOr<std::optional<uint64_t>> Resolve(IdKind kind, std::string_view external) {
+    CG_ASSIGN_OR_RETURN(auto value, Get(Family::kDictionary, keys::DictionaryKey(kind, external)));
+    if (!value) return std::optional<uint64_t>();
+    return std::optional<uint64_t>(keys::DecodeU64(*value));
+  }
+  uint64_t Allocate(IdKind kind, std::string_view external) {
+    auto& counter = db_->counters[static_cast<uint8_t>(kind)];
+    uint64_t id = ++counter;
+    batch_.Put(Family::kMeta, keys::CounterKey(kind), EncodeU64(counter));
+    Put(Family::kDictionary, keys::DictionaryKey(kind, external), EncodeU64(id));
+    Put(Family::kDictionary, keys::ReverseDictionaryKey(kind, id), std::string(external));
+    return id;
+  }
+  template <typename T>
+  absl::StatusOr<std::optional<T>> Record(const std::string& key, std::string_view what) {
+    CG_ASSIGN_OR_RETURN(auto value, Get(Family::kRecords, key));
+    if (!value) return std::optional<T>();
+    CG_ASSIGN_OR_RETURN(T record, Parse<T>(*value, what));
+    return std::optional<T>(std::move(record));
+  }
+  // The entity's internal id and latest version, or NotFound naming `field`.
+  absl::StatusOr<std::pair<uint64_t, v1::Entity>> RequireEntity(std::string_view field,
+                                                                std::string_view id) {
+    CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kEntity, id));
+    if (internal) {
+      CG_ASSIGN_OR_RETURN(auto entity,
+                          Record<v1::Entity>(keys::RecordKey(keys::kCurrentEntity, *internal), "entity"));
+      if (entity) return std::make_pair(*internal, *std::move(entity));
+    }
+    return absl::NotFoundError(StrCat(field, ": entity '", id, "' not found"));
+  }
+  absl::StatusOr<std::pair<uint64_t, v1::Source>> RequireSource(std::string_view field,
+                                                                std::string_view id) {
+    CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kSource, id));
+    if (internal) {
+      CG_ASSIGN_OR_RETURN(auto source,
+                          Record<v1::Source>(keys::RecordKey(keys::kCurrentSource, *internal), "source"));
+      if (source) return std::make_pair(*internal, *std::move(source));
+    }
+    return absl::NotFoundError(StrCat(field, ": source '", id, "' not found"));
+  }
+  absl::StatusOr<std::pair<uint64_t, v1::Claim>> RequireClaim(std::string_view field,
+                                                              std::string_view id) {
+    CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kClaim, id));
+    if (internal) {
+      CG_ASSIGN_OR_RETURN(auto claim, Record<v1::Claim>(keys::RecordKey(keys::kClaimRecord, *internal), "claim"));
+      if (claim) return std::make_pair(*internal, *std::move(claim));
+    }
+    return absl::NotFoundError(StrCat(field, ": claim '", id, "' not found"));
+  }
+  absl::Status CheckStatementAgainstSchema(const v1::Statement& statement, std::string_view field);
+  absl::StatusOr<std::pair<uint64_t, keys::TargetKind>> RequireTarget(std::string_view field,
+                                                                      const v1::Target& target);
+  void WriteEntityVersion(uint64_t id, const v1::Entity& entity, bool type_changed);
+  void WriteSourceVersion(uint64_t id, const v1::Source& source);
+  void MergeEdges(const v1::Statement& statement, uint64_t statement_id, uint64_t subject,
+                  const storage::EdgeAggregate& delta);
+
+  Database::Impl* db_;
+  const WriteContext& context_;
+  const uint64_t now_;
+  storage::WriteBatch batch_;
+  std::map<std::string, std::optional<std::string>> pending_;
+
+ public:
+  std::set<uint64_t> touched_statements;
+};
+
+absl::Status Transaction::CheckStatementAgainstSchema(const v1::Statement& statement,
+                                                      std::string_view field) {
+  const auto& schema = *db_->schema;
+  const auto* predicate = schema.FindPredicate(statement.predicate());
+  if (predicate == nullptr) {
+    return absl::InvalidArgumentError(
+        StrCat(field, ".predicate: unknown predicate '", statement.predicate(), "'"));
+  }
+  CG_ASSIGN_OR_RETURN(auto subject, RequireEntity(StrCat(field, ".subject_id"), statement.subject_id()));
+  if (!schema.DomainAllows(*predicate, subject.second.type())) {
+    return absl::InvalidArgumentError(StrCat(
+        field, ".subject_id: entity '", statement.subject_id(), "' of type '", subject.second.type(),
+        "' is outside the domain of '", predicate->name(), "'"));
+  }
+  const auto& object = statement.object();
+  std::string_view literal_kind;
+  switch (object.kind_case()) {
+    case v1::Value::kEntityId: {
+      CG_ASSIGN_OR_RETURN(auto entity, RequireEntity(StrCat(field, ".object.entity_id"), object.entity_id()));
+      if (!schema.RangeAllows(*predicate, entity.second.type(), false)) {
+        return absl::InvalidArgumentError(StrCat(
+            field, ".object.entity_id: entity '", object.entity_id(), "' of type '",
+            entity.second.type(), "' is outside the range of '", predicate->name(), "'"));
+      }
+      break;
+    }
+    case v1::Value::kStringValue: literal_kind = "string"; break;
+    case v1::Value::kIntegerValue: literal_kind = "integer"; break;
+    case v1::Value::kDoubleValue: literal_kind = "double"; break;
+    case v1::Value::kBoolValue: literal_kind = "bool"; break;
+    case v1::Value::kTimestampValue: literal_kind = "timestamp"; break;
+    case v1::Value::kQuantityValue: literal_kind = "quantity"; break;
+    default: break;  // some value / no value fit any range
+  }
+  if (!literal_kind.empty() && !schema.RangeAllows(*predicate, literal_kind, true)) {
+    return absl::InvalidArgumentError(StrCat(field, ".object: a ", literal_kind,
+                                                   " is outside the range of '", predicate->name(), "'"));
+  }
+  for (int i = 0; i < statement.qualifiers_size(); ++i) {
+    const auto& value = statement.qualifiers(i).value();
+    if (value.kind_case() == v1::Value::kEntityId) {
+      CG_RETURN_IF_ERROR(RequireEntity(StrCat(field, ".qualifiers[", i, "].value.entity_id"),
+                                       value.entity_id())
+                             .status());
+    }
+  }
+  return absl::OkStatus();
+}
+
+void Transaction::WriteEntityVersion(uint64_t id, const v1::Entity& entity, bool type_changed) {
+  std::string bytes = entity.SerializeAsString();
+  Put(Family::kRecords, keys::VersionedRecordKey(keys::kEntityRecord, id, now_), bytes);
+  Put(Family::kRecords, keys::RecordKey(keys::kCurrentEntity, id), bytes);
+  if (type_changed) {
+    batch_.Put(Family::kIndexes, keys::NamedPostingKey(keys::kEntitiesByType, entity.type(), id), "");
+  }
+  std::vector<std::string> names(entity.aliases().begin(), entity.aliases().end());
+  names.push_back(entity.name());
+  for (const auto& name : names) {
+    for (const auto& term : text::NameIndexTerms(name)) {
+      batch_.Put(Family::kIndexes, keys::NamedPostingKey(keys::kEntitiesByName, term, id), "");
+    }
+  }
+}
+
+absl::StatusOr<Written<v1::Entity>> Transaction::StageEntity(const v1::Entity& input,
+                                                             OnExisting on_existing) {
+  CG_RETURN_IF_ERROR(validation::CheckEntity(input, db_->limits));
+  if (!db_->schema->HasEntityType(input.type())) {
+    return absl::InvalidArgumentError(StrCat("entity.type: unknown entity type '", input.type(), "'"));
+  }
+  v1::Entity entity = input;
+  entity.set_recorded_by(context_.principal);
+  *entity.mutable_recorded_at() = ids::FromMicros(now_);
+  CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kEntity, entity.id()));
+  if (internal) {
+    CG_ASSIGN_OR_RETURN(auto existing, Record<v1::Entity>(keys::RecordKey(keys::kCurrentEntity, *internal), "entity"));
+    if (!existing) return absl::DataLossError("entity without a record");
+    if (on_existing == OnExisting::kFail) {
+      return absl::AlreadyExistsError(StrCat("entity.id: entity '", entity.id(), "' already exists"));
+    }
+    if (SameContent(*existing, entity)) return Written<v1::Entity>{*existing, WriteOutcome::kUnchanged};
+    if (on_existing == OnExisting::kKeepIfIdentical) {
+      return absl::AlreadyExistsError(StrCat("entity.id: entity '", entity.id(),
+                                                   "' already exists with different content"));
+    }
+    if (existing->type() != entity.type()) {
+      return absl::FailedPreconditionError(StrCat("entity.type: cannot change the type of '", entity.id(),
+                                                        "' from '", existing->type(), "' to '", entity.type(), "'"));
+    }
+    WriteEntityVersion(*internal, entity, false);
+    return Written<v1::Entity>{entity, WriteOutcome::kUpdated};
+  }
+  uint64_t id = Allocate(IdKind::kEntity, entity.id());
+  WriteEntityVersion(id, entity, true);
+  return Written<v1::Entity>{entity, WriteOutcome::kCreated};
+}
+
+absl::StatusOr<Written<v1::Entity>> Transaction::StageEntityUpdate(
+    const v1::Entity& patch, const std::vector<std::string>& paths) {
+  CG_RETURN_IF_ERROR(validation::CheckId("entity.id", patch.id(), db_->limits));
+  CG_ASSIGN_OR_RETURN(auto existing, RequireEntity("entity.id", patch.id()));
+  v1::Entity entity = existing.second;
+  std::vector<std::string> fields = paths;
+  if (fields.empty()) fields = {"name", "aliases", "description", "attributes", "external_ids"};
+  for (const auto& path : fields) {
+    if (path == "name") entity.set_name(patch.name());
+    else if (path == "aliases") *entity.mutable_aliases() = patch.aliases();
+    else if (path == "description") entity.set_description(patch.description());
+    else if (path == "attributes") *entity.mutable_attributes() = patch.attributes();
+    else if (path == "external_ids") *entity.mutable_external_ids() = patch.external_ids();
+    else if (path == "type" && patch.type() == entity.type()) continue;
+    else if (path == "type") {
+      return absl::InvalidArgumentError("update_mask: the type of an entity cannot change");
+    } else {
+      return absl::InvalidArgumentError(StrCat("update_mask: unknown or immutable field '", path, "'"));
+    }
+  }
+  CG_RETURN_IF_ERROR(validation::CheckEntity(entity, db_->limits));
+  if (SameContent(existing.second, entity)) return Written<v1::Entity>{existing.second, WriteOutcome::kUnchanged};
+  entity.set_recorded_by(context_.principal);
+  *entity.mutable_recorded_at() = ids::FromMicros(now_);
+  WriteEntityVersion(existing.first, entity, false);
+  return Written<v1::Entity>{entity, WriteOutcome::kUpdated};
+}
+
+void Transaction::WriteSourceVersion(uint64_t id, const v1::Source& source) {
+  std::string bytes = source.SerializeAsString();
+  Put(Family::kRecords, keys::VersionedRecordKey(keys::kSourceRecord, id, now_), bytes);
+  Put(Family::kRecords, keys::RecordKey(keys::kCurrentSource, id), bytes);
+}
+
+absl::StatusOr<Written<v1::Source>> Transaction::StageSource(const v1::Source& input,
+                                                             OnExisting on_existing) {
+  CG_RETURN_IF_ERROR(validation::CheckSource(input, db_->limits));
+  std::optional<uint64_t> publisher;
+  if (!input.publisher_id().empty()) {
+    CG_ASSIGN_OR_RETURN(auto found, RequireEntity("source.publisher_id", input.publisher_id()));
+    publisher = found.first;
+  }
+  std::vector<uint64_t> earlier;
+  for (int i = 0; i < input.derived_from_size(); ++i) {
+    CG_ASSIGN_OR_RETURN(auto found, RequireSource(StrCat("source.derived_from[", i, "].source_id"),
+                                                  input.derived_from(i).source_id()));
+    earlier.push_back(found.first);
+  }
+  v1::Source source = input;
+  source.set_recorded_by(context_.principal);
+  *source.mutable_recorded_at() = ids::FromMicros(now_);
+  CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kSource, source.id()));
+  WriteOutcome outcome = WriteOutcome::kCreated;
+  uint64_t id = 0;
+  if (internal) {
+    CG_ASSIGN_OR_RETURN(auto existing, Record<v1::Source>(keys::RecordKey(keys::kCurrentSource, *internal), "source"));
+    if (!existing) return absl::DataLossError("source without a record");
+    if (on_existing == OnExisting::kFail) {
+      return absl::AlreadyExistsError(StrCat("source.id: source '", source.id(), "' already exists"));
+    }
+    if (SameContent(*existing, source)) return Written<v1::Source>{*existing, WriteOutcome::kUnchanged};
+    if (on_existing == OnExisting::kKeepIfIdentical) {
+      return absl::AlreadyExistsError(StrCat("source.id: source '", source.id(),
+                                                   "' already exists with different content"));
+    }
+    id = *internal;
+    outcome = WriteOutcome::kUpdated;
+  } else {
+    id = Allocate(IdKind::kSource, source.id());
+  }
+  WriteSourceVersion(id, source);
+  if (publisher) batch_.Put(Family::kIndexes, keys::PairKey(keys::kSourcesByPublisher, *publisher, id), "");
+  for (size_t i = 0; i < earlier.size(); ++i) {
+    batch_.Put(Family::kIndexes, keys::PairKey(keys::kDerivedFrom, earlier[i], id),
+               std::string(1, static_cast<char>(source.derived_from(static_cast<int>(i)).type())));
+  }
+  return Written<v1::Source>{source, outcome};
+}
+
+absl::StatusOr<Written<v1::Source>> Transaction::StageSourceUpdate(
+    const v1::Source& patch, const std::vector<std::string>& paths) {
+  CG_RETURN_IF_ERROR(validation::CheckId("source.id", patch.id(), db_->limits));
+  CG_ASSIGN_OR_RETURN(auto existing, RequireSource("source.id", patch.id()));
+  v1::Source merged = existing.second;
+  if (paths.empty()) {
+    merged = patch;
+  } else {
+    for (const auto& path : paths) {
+      const auto* field = v1::Source::descriptor()->FindFieldByName(path);
+      if (field == nullptr || path == "id" || path == "recorded_at" || path == "recorded_by") {
+        return absl::InvalidArgumentError(StrCat("update_mask: unknown or immutable field '", path, "'"));
+      }
+      const auto* reflection = v1::Source::GetReflection();
+      reflection->ClearField(&merged, field);
+      if (field->is_repeated()) {
+        for (int i = 0; i < reflection->FieldSize(patch, field); ++i) {
+          if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+            reflection->AddMessage(&merged, field)->CopyFrom(reflection->GetRepeatedMessage(patch, field, i));
+          }
+        }
+      } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+        if (reflection->HasField(patch, field)) {
+          reflection->MutableMessage(&merged, field)->CopyFrom(reflection->GetMessage(patch, field));
+        }
+      } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+        reflection->SetString(&merged, field, reflection->GetString(patch, field));
+      } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_ENUM) {
+        reflection->SetEnumValue(&merged, field, reflection->GetEnumValue(patch, field));
+      }
+    }
+  }
+  merged.set_id(existing.second.id());
+  return StageSource(merged, OnExisting::kUpdate);
+}
+
+void Transaction::MergeEdges(const v1::Statement& statement, uint64_t statement_id,
+                             uint64_t subject, const storage::EdgeAggregate& delta) {
+  // The predicate id was allocated when the statement was first written.
+  auto predicate = Resolve(IdKind::kPredicate, statement.predicate());
+  uint32_t predicate_id = predicate.ok() && *predicate ? static_cast<uint32_t>(**predicate) : 0;
+  uint64_t object = 0;
+  if (statement.object().kind_case() == v1::Value::kEntityId) {
+    auto found = Resolve(IdKind::kEntity, statement.object().entity_id());
+    if (found.ok() && *found) object = **found;
+  }
+  std::string operand = delta.Encode();
+  batch_.MergeAggregate(Family::kEdges,
+                        keys::EdgeKey{keys::kOutEdge, subject, predicate_id, object, statement_id}.Encode(),
+                        operand);
+  if (object != 0) {
+    batch_.MergeAggregate(Family::kEdges,
+                          keys::EdgeKey{keys::kInEdge, object, predicate_id, subject, statement_id}.Encode(),
+                          operand);
+  }
+  touched_statements.insert(statement_id);
+  if (db_->scorer) batch_.Put(Family::kMeta, DirtyScoreKey(statement_id), "");
+}
+
+absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& input,
+                                                           std::string_view request_id,
+                                                           OnExisting on_existing) {
+  if (!request_id.empty()) {
+    CG_RETURN_IF_ERROR(validation::CheckId("request_id", request_id, db_->limits));
+    CG_ASSIGN_OR_RETURN(auto earlier, Resolve(IdKind::kRequest, request_id));
+    if (earlier) {
+      // A retry: answer with what the first request created.
+      CG_ASSIGN_OR_RETURN(auto claim, Record<v1::Claim>(keys::RecordKey(keys::kClaimRecord, *earlier), "claim"));
+      if (!claim) return absl::DataLossError("request id points at a missing claim");
+      return Written<v1::Claim>{*std::move(claim), WriteOutcome::kUnchanged};
+    }
+  }
+  CG_RETURN_IF_ERROR(validation::CheckClaim(input, db_->limits));
+  v1::Claim claim = input;
+  if (claim.certainty() == v1::CERTAINTY_UNSPECIFIED) claim.set_certainty(v1::CERTAINTY_UNDERSPECIFIED);
+  if (!claim.has_confidence()) claim.set_confidence(1.0);
+
+  // The statement: inline (stored when new) or by id.
+  v1::Statement statement;
+  std::optional<uint64_t> statement_internal;
+  if (claim.has_statement()) {
+    statement = ids::CanonicalStatement(claim.statement());
+    std::string derived = ids::StatementId(statement);
+    if (!claim.statement_id().empty() && claim.statement_id() != derived) {
+      return absl::InvalidArgumentError(StrCat(
+          "claim.statement_id: does not match the inline statement, whose id is '", derived, "'"));
+    }
+    statement.set_id(derived);
+    CG_RETURN_IF_ERROR(CheckStatementAgainstSchema(statement, "claim.statement"));
+    CG_ASSIGN_OR_RETURN(statement_internal, Resolve(IdKind::kStatement, derived));
+  } else {
+    CG_ASSIGN_OR_RETURN(statement_internal, Resolve(IdKind::kStatement, claim.statement_id()));
+    if (!statement_internal) {
+      return absl::NotFoundError(StrCat("claim.statement_id: statement '", claim.statement_id(), "' not found"));
+    }
+  }
+  if (statement_internal) {
+    CG_ASSIGN_OR_RETURN(auto stored, Record<v1::Statement>(keys::RecordKey(keys::kStatementRecord, *statement_internal), "statement"));
+    if (!stored) return absl::DataLossError("statement without a record");
+    statement = *std::move(stored);
+  }
+  claim.set_statement_id(statement.id());
+  claim.clear_statement();
+
+  std::optional<uint64_t> claimant, principal;
+  if (claim.claimant().kind_case() == v1::Agent::kEntityId) {
+    CG_ASSIGN_OR_RETURN(auto found, RequireEntity("claim.claimant.entity_id", claim.claimant().entity_id()));
+    claimant = found.first;
+  }
+  if (!claim.on_behalf_of_id().empty()) {
+    CG_ASSIGN_OR_RETURN(auto found, RequireEntity("claim.on_behalf_of_id", claim.on_behalf_of_id()));
+    principal = found.first;
+  }
+  if (!claim.basis().source_id().empty()) {
+    CG_RETURN_IF_ERROR(RequireSource("claim.basis.source_id", claim.basis().source_id()).status());
+  }
+  if (!claim.basis().entity_id().empty()) {
+    CG_RETURN_IF_ERROR(RequireEntity("claim.basis.entity_id", claim.basis().entity_id()).status());
+  }
+  std::optional<uint64_t> source;
+  if (!claim.source_id().empty()) {
+    CG_ASSIGN_OR_RETURN(auto found, RequireSource("claim.source_id", claim.source_id()));
+    source = found.first;
+    const std::string& document = found.second.text();
+    if (claim.has_quote() && !document.empty()) {
+      auto at = text::CodePointSubstr(document, claim.quote().start(), claim.quote().end());
+      if (!at) {
+        return absl::InvalidArgumentError(StrCat("claim.quote.end: offset ", claim.quote().end(),
+                                                       " is past the end of source '", claim.source_id(), "'"));
+      }
+      if (*at != claim.quote().text()) {
+        return absl::InvalidArgumentError(StrCat(
+            "claim.quote: the text at [", claim.quote().start(), ", ", claim.quote().end(),
+            ") of source '", claim.source_id(), "' is '", std::string(at->substr(0, 80)), "', not the quote"));
+      }
+    }
+  }
+  std::optional<uint64_t> relayed;
+  if (!claim.relays_claim_id().empty()) {
+    CG_ASSIGN_OR_RETURN(auto found, RequireClaim("claim.relays_claim_id", claim.relays_claim_id()));
+    if (found.second.statement_id() != claim.statement_id()) {
+      return absl::InvalidArgumentError(StrCat(
+          "claim.relays_claim_id: claim '", claim.relays_claim_id(),
+          "' is about a different statement; a relay passes on the same statement"));
+    }
+    relayed = found.first;
+  }
+  if (claim.id().empty()) claim.set_id(ids::DerivedClaimId(claim));
+  if (auto band = estimative::BandOf(claim.estimative_word())) {
+    claim.set_probability_low(band->low);
+    claim.set_probability_high(band->high);
+  }
+  CG_ASSIGN_OR_RETURN(auto existing_id, Resolve(IdKind::kClaim, claim.id()));
+  if (existing_id) {
+    CG_ASSIGN_OR_RETURN(auto existing, Record<v1::Claim>(keys::RecordKey(keys::kClaimRecord, *existing_id), "claim"));
+    if (!existing) return absl::DataLossError("claim without a record");
+    if (on_existing != OnExisting::kFail && SameContent(*existing, claim)) {
+      return Written<v1::Claim>{*std::move(existing), WriteOutcome::kUnchanged};
+    }
+    return absl::AlreadyExistsError(StrCat("claim.id: claim '", claim.id(), "' already exists",
+                                                 on_existing == OnExisting::kFail ? "" : " with different content"));
+  }
+  if (relayed && *relayed == 0) return absl::InternalError("bad relay");
+
+  // --- all checks passed: write ---
+  const uint64_t subject = *Resolve(IdKind::kEntity, statement.subject_id()).value();
+  if (!statement_internal) {
+    if (!Resolve(IdKind::kPredicate, statement.predicate()).value()) {
+      Allocate(IdKind::kPredicate, statement.predicate());
+    }
+    statement_internal = Allocate(IdKind::kStatement, statement.id());
+    *statement.mutable_recorded_at() = ids::FromMicros(now_);
+    Put(Family::kRecords, keys::RecordKey(keys::kStatementRecord, *statement_internal),
+        statement.SerializeAsString());
+  }
+  claim.set_recorded_by(context_.principal);
+  *claim.mutable_recorded_at() = ids::FromMicros(now_);
+  uint64_t claim_internal = Allocate(IdKind::kClaim, claim.id());
+  Put(Family::kRecords, keys::RecordKey(keys::kClaimRecord, claim_internal), claim.SerializeAsString());
+  if (!request_id.empty()) {
+    batch_.Put(Family::kDictionary, keys::DictionaryKey(IdKind::kRequest, request_id), EncodeU64(claim_internal));
+    pending_[OverlayKey(Family::kDictionary, keys::DictionaryKey(IdKind::kRequest, request_id))] =
+        EncodeU64(claim_internal);
+  }
+  auto posting = [&](char index, uint64_t owner) {
+    batch_.Put(Family::kIndexes, keys::PostingKey(index, owner, now_, claim_internal), "");
+  };
+  posting(keys::kClaimsByStatement, *statement_internal);
+  posting(keys::kClaimsBySubject, subject);
+  if (claimant) posting(keys::kClaimsByClaimant, *claimant);
+  if (principal) posting(keys::kClaimsByPrincipal, *principal);
+  if (source) posting(keys::kClaimsBySource, *source);
+  batch_.Put(Family::kIndexes, keys::TimePostingKey(now_, claim_internal), "");
+  if (relayed) batch_.Put(Family::kIndexes, keys::PairKey(keys::kRelaysOf, *relayed, claim_internal), "");
+
+  storage::EdgeAggregate delta;
+  delta.claims = 1;
+  delta.first_recorded_at = delta.last_recorded_at = now_;
+  if (claim.stance() == v1::STANCE_SUPPORTS) {
+    delta.supporting = 1;
+    delta.best_confidence = claim.confidence();
+  } else if (claim.stance() == v1::STANCE_REFUTES) {
+    delta.refuting = 1;
+  }
+  MergeEdges(statement, *statement_internal, subject, delta);
+
+  v1::Claim answer = claim;
+  *answer.mutable_statement() = statement;
+  answer.set_status(v1::CLAIM_STATUS_ACTIVE);
+  return Written<v1::Claim>{std::move(answer), WriteOutcome::kCreated};
+}
+
+absl::StatusOr<std::pair<uint64_t, keys::TargetKind>> Transaction::RequireTarget(
+    std::string_view field, const v1::Target& target) {
+  switch (target.kind_case()) {
+    case v1::Target::kClaimId: {
+      CG_ASSIGN_OR_RETURN(auto found, RequireClaim(StrCat(field, ".claim_id"), target.claim_id()));
+      return std::make_pair(found.first, keys::TargetKind::kClaim);
+    }
+    case v1::Target::kSourceId: {
+      CG_ASSIGN_OR_RETURN(auto found, RequireSource(StrCat(field, ".source_id"), target.source_id()));
+      return std::make_pair(found.first, keys::TargetKind::kSource);
+    }
+    case v1::Target::kStatementId: {
+      CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kStatement, target.statement_id()));
+      if (!internal) {
+        return absl::NotFoundError(StrCat(field, ".statement_id: statement '", target.statement_id(), "' not found"));
+      }
+      return std::make_pair(*internal, keys::TargetKind::kStatement);
+    }
+    default:
+      return absl::InvalidArgumentError(StrCat(field, ": is required"));
+  }
+}
+
+absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::LifecycleEvent& input,
+                                                                    OnExisting on_existing) {
+  CG_RETURN_IF_ERROR(validation::CheckLifecycleEvent(input, db_->limits));
+  CG_ASSIGN_OR_RETURN(auto target, RequireTarget("lifecycle_event.target", input.target()));
+  CG_ASSIGN_OR_RETURN(auto actor, RequireEntity("lifecycle_event.actor_id", input.actor_id()));
+  std::optional<v1::Claim> claim;
+  if (target.second == keys::TargetKind::kClaim) {
+    CG_ASSIGN_OR_RETURN(auto found, RequireClaim("lifecycle_event.target.claim_id", input.target().claim_id()));
+    claim = std::move(found.second);
+  }
+  // Who may do what: a retraction is the claimant's own act, a correction the publisher's.
+  if (input.kind() == v1::LIFECYCLE_KIND_RETRACTION) {
+    if (!claim) {
+      return absl::InvalidArgumentError("lifecycle_event.target: a retraction targets a claim");
+    }
+    if (input.actor_id() != claim->claimant().entity_id() && input.actor_id() != claim->on_behalf_of_id()) {
+      return absl::FailedPreconditionError(StrCat(
+          "lifecycle_event.actor_id: '", input.actor_id(),
+          "' is neither the claimant nor whom it spoke for; only they can retract the claim"));
+    }
+  } else if (input.kind() == v1::LIFECYCLE_KIND_CORRECTION) {
+    std::string source_id = claim ? claim->source_id()
+                                  : (target.second == keys::TargetKind::kSource ? input.target().source_id() : "");
+    if (source_id.empty()) {
+      return absl::InvalidArgumentError(
+          "lifecycle_event.target: a correction targets a source or a claim found in a source");
+    }
+    CG_ASSIGN_OR_RETURN(auto source, RequireSource("lifecycle_event.target", source_id));
+    if (!source.second.publisher_id().empty() && source.second.publisher_id() != input.actor_id()) {
+      return absl::FailedPreconditionError(StrCat("lifecycle_event.actor_id: only the publisher '",
+                                                        source.second.publisher_id(), "' can correct source '",
+                                                        source_id, "'"));
+    }
+  }
+  v1::LifecycleEvent event = input;
+  if (event.id().empty()) event.set_id(ids::DerivedEventId(event));
+  event.set_recorded_by(context_.principal);
+  *event.mutable_recorded_at() = ids::FromMicros(now_);
+  CG_ASSIGN_OR_RETURN(auto existing_id, Resolve(IdKind::kEvent, event.id()));
+  if (existing_id) {
+    if (on_existing == OnExisting::kFail) {
+      return absl::AlreadyExistsError(StrCat("lifecycle_event.id: '", event.id(), "' already exists"));
+    }
+    // Events are looked up by target; the dictionary value is the target kind and id.
+    return Written<v1::LifecycleEvent>{event, WriteOutcome::kUnchanged};
+  }
+  const bool deactivates = claim && (event.kind() == v1::LIFECYCLE_KIND_RETRACTION ||
+                                     event.kind() == v1::LIFECYCLE_KIND_DEPRECATION);
+  // The marker of an inactive claim holds when it became inactive and which events made it so.
+  uint8_t inactive_flags = 0;
+  const uint8_t this_flag = event.kind() == v1::LIFECYCLE_KIND_RETRACTION ? 1 : 2;
+  if (deactivates) {
+    CG_ASSIGN_OR_RETURN(auto marker, Get(Family::kRecords, keys::RecordKey(keys::kClaimInactive, target.first)));
+    if (marker && marker->size() == 9) inactive_flags = static_cast<uint8_t>((*marker)[8]);
+    if (inactive_flags & this_flag) {
+      return absl::FailedPreconditionError(StrCat(
+          "lifecycle_event.target.claim_id: claim '", input.target().claim_id(), "' is already ",
+          this_flag == 1 ? "retracted" : "deprecated"));
+    }
+  }
+  const bool already_inactive = inactive_flags != 0;
+
+  // --- write ---
+  uint64_t event_internal = Allocate(IdKind::kEvent, event.id());
+  Put(Family::kRecords,
+      keys::TargetRecordKey(keys::kEventRecord, target.second, target.first, now_, event_internal),
+      event.SerializeAsString());
+  if (deactivates) {
+    std::string marker = EncodeU64(now_);
+    marker.push_back(static_cast<char>(inactive_flags | this_flag));
+    Put(Family::kRecords, keys::RecordKey(keys::kClaimInactive, target.first), marker);
+  }
+  if (deactivates && !already_inactive) {
+    CG_ASSIGN_OR_RETURN(auto statement_internal, Resolve(IdKind::kStatement, claim->statement_id()));
+    CG_ASSIGN_OR_RETURN(auto statement, Record<v1::Statement>(keys::RecordKey(keys::kStatementRecord, *statement_internal), "statement"));
+    CG_ASSIGN_OR_RETURN(auto subject, Resolve(IdKind::kEntity, statement->subject_id()));
+    storage::EdgeAggregate delta;
+    delta.claims = -1;
+    if (claim->stance() == v1::STANCE_SUPPORTS) delta.supporting = -1;
+    if (claim->stance() == v1::STANCE_REFUTES) delta.refuting = -1;
+    MergeEdges(*statement, *statement_internal, *subject, delta);
+  } else if (claim) {
+    CG_ASSIGN_OR_RETURN(auto statement_internal, Resolve(IdKind::kStatement, claim->statement_id()));
+    touched_statements.insert(*statement_internal);
+    if (db_->scorer) batch_.Put(Family::kMeta, DirtyScoreKey(*statement_internal), "");
+  }
+  (void)actor;
+  return Written<v1::LifecycleEvent>{event, WriteOutcome::kCreated};
+}
+
+absl::StatusOr<Written<v1::Assessment>> Transaction::StageAssessment(const v1::Assessment& input,
+                                                                     OnExisting on_existing) {
+  CG_RETURN_IF_ERROR(validation::CheckAssessment(input, db_->limits));
+  CG_ASSIGN_OR_RETURN(auto target, RequireTarget("assessment.target", input.target()));
+  CG_RETURN_IF_ERROR(RequireEntity("assessment.assessor_id", input.assessor_id()).status());
+  v1::Assessment assessment = input;
+  if (assessment.id().empty()) assessment.set_id(ids::DerivedAssessmentId(assessment));
+  assessment.set_recorded_by(context_.principal);
+  *assessment.mutable_recorded_at() = ids::FromMicros(now_);
+  CG_ASSIGN_OR_RETURN(auto existing_id, Resolve(IdKind::kAssessment, assessment.id()));
+  if (existing_id) {
+    if (on_existing == OnExisting::kFail) {
+      return absl::AlreadyExistsError(StrCat("assessment.id: '", assessment.id(), "' already exists"));
+    }
+    return Written<v1::Assessment>{assessment, WriteOutcome::kUnchanged};
+  }
+  uint64_t internal = Allocate(IdKind::kAssessment, assessment.id());
+  Put(Family::kRecords,
+      keys::TargetRecordKey(keys::kAssessmentRecord, target.second, target.first, now_, internal),
+      assessment.SerializeAsString());
+  if (target.second == keys::TargetKind::kStatement) touched_statements.insert(target.first);
+  return Written<v1::Assessment>{assessment, WriteOutcome::kCreated};
+}
+
+absl::Status Transaction::Commit() { return db_->store->Write(batch_); }
+
+absl::Status Database::Impl::Rescore(const std::set<uint64_t>& statements) {
+  if (!scorer || statements.empty()) return absl::OkStatus();
+  auto view = LatestView();
+  storage::WriteBatch batch;
+  for (uint64_t statement_id : statements) {
+    CG_ASSIGN_OR_RETURN(auto statement, view->StatementByInternalId(statement_id));
+    if (!statement) continue;
+    CG_ASSIGN_OR_RETURN(auto score, scorer(*view, statement_id));
+    CG_ASSIGN_OR_RETURN(auto subject, view->Resolve(IdKind::kEntity, statement->subject_id()));
+    CG_ASSIGN_OR_RETURN(auto predicate, view->Resolve(IdKind::kPredicate, statement->predicate()));
+    if (!subject || !predicate) return absl::DataLossError("statement with unknown subject or predicate");
+    uint64_t object = 0;
+    if (statement->object().kind_case() == v1::Value::kEntityId) {
+      CG_ASSIGN_OR_RETURN(auto found, view->Resolve(IdKind::kEntity, statement->object().entity_id()));
+      object = found.value_or(0);
+    }
+    storage::EdgeAggregate delta;
+    delta.score = score.value_or(0.0);
+    auto predicate_id = static_cast<uint32_t>(*predicate);
+    batch.MergeAggregate(Family::kEdges,
+                         keys::EdgeKey{keys::kOutEdge, *subject, predicate_id, object, statement_id}.Encode(),
+                         delta.Encode());
+    if (object != 0) {
+      batch.MergeAggregate(Family::kEdges,
+                           keys::EdgeKey{keys::kInEdge, object, predicate_id, *subject, statement_id}.Encode(),
+                           delta.Encode());
+    }
+    batch.Delete(Family::kMeta, DirtyScoreKey(statement_id));
+  }
+  return store->Write(batch);
+}
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
+  if (options.schema == nullptr) return absl::InvalidArgumentError("schema: is required");
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->schema = options.schema;
+  impl->limits = options.limits;
+  CG_ASSIGN_OR_RETURN(impl->store, storage::OpenRocksDbStore(options.storage));
+  auto& store = *impl->store;
+  CG_ASSIGN_OR_RETURN(auto version, store.Get(nullptr, Family::kMeta, keys::kFormatVersionKey));
+  if (!version) {
+    CG_ASSIGN_OR_RETURN(auto any_record, store.Get(nullptr, Family::kMeta, keys::kClockKey));
+    if (any_record) return absl::DataLossError("database has data but no format version");
+    if (!options.storage.read_only) {
+      storage::WriteBatch batch;
+      std::string encoded;
+      keys::AppendU32(&encoded, keys::kFormatVersion);
+      batch.Put(Family::kMeta, keys::kFormatVersionKey, encoded);
+      CG_RETURN_IF_ERROR(store.Write(batch));
+    }
+  } else if (keys::DecodeU32(*version) != keys::kFormatVersion) {
+    return absl::FailedPreconditionError(
+        StrCat("on-disk format version ", keys::DecodeU32(*version), " is not ",
+                     keys::kFormatVersion, " (this build's); see docs/operations.md on upgrades"));
+  }
+  for (IdKind kind : {IdKind::kEntity, IdKind::kSource, IdKind::kStatement, IdKind::kClaim,
+                      IdKind::kPredicate, IdKind::kAssessment, IdKind::kEvent}) {
+    CG_ASSIGN_OR_RETURN(auto counter, store.Get(nullptr, Family::kMeta, keys::CounterKey(kind)));
+    impl->counters[static_cast<uint8_t>(kind)] = counter ? keys::DecodeU64(*counter) : 0;
+  }
+  CG_ASSIGN_OR_RETURN(auto clock, store.Get(nullptr, Family::kMeta, keys::kClockKey));
+  impl->clock = clock ? keys::DecodeU64(*clock) : 0;
+  return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+absl::StatusOr<Written<v1::Entity>> Database::CreateEntity(const v1::Entity& entity,
+                                                           const WriteContext& context,
+                                                           OnExisting on_existing) {
+  std::lock_guard lock(impl_->write_mutex);
+  Transaction transaction(impl_.get(), context);
+  CG_ASSIGN_OR_RETURN(auto written, transaction.StageEntity(entity, on_existing));
+  if (written.outcome != WriteOutcome::kUnchanged) CG_RETURN_IF_ERROR(transaction.Commit());
+  return written;
+}
+
+absl::StatusOr<Written<v1::Entity>> Database::UpdateEntity(const v1::Entity& patch,
+                                                           const std::vector<std::string>& paths,
+                                                           const WriteContext& context) {
+  std::lock_guard lock(impl_->write_mutex);
+  Transaction transaction(impl_.get(), context);
+  CG_ASSIGN_OR_RETURN(auto written, transaction.StageEntityUpdate(patch, paths));
+  if (written.outcome != WriteOutcome::kUnchanged) CG_RETURN_IF_ERROR(transaction.Commit());
+  return written;
+}
+
+absl::StatusOr<Written<v1::Source>> Database::CreateSource(const v1::Source& source,
+                                                           const WriteContext& context,
+                                                           OnExisting on_existing) {
+  std::lock_guard lock(impl_->write_mutex);
+  Transaction transaction(impl_.get(), context);
+  CG_ASSIGN_OR_RETURN(auto written, transaction.StageSource(source, on_existing));
+  if (written.outcome != WriteOutcome::kUnchanged) CG_RETURN_IF_ERROR(transaction.Commit());
+  return written;
+}
+
+absl::StatusOr<Written<v1::Source>> Database::UpdateSource(const v1::Source& patch,
+                                                           const std::vector<std::string>& paths,
+                                                           const WriteContext& context) {
+  std::lock_guard lock(impl_->write_mutex);
+  Transaction transaction(impl_.get(), context);
+  CG_ASSIGN_OR_RETURN(auto written, transaction.StageSourceUpdate(patch, paths));
+  if (written.outcome != WriteOutcome::kUnchanged) CG_RETURN_IF_ERROR(transaction.Commit());
+  return written;
+}
+
+absl::StatusOr<Written<v1::Claim>> Database::CreateClaim(const v1::Claim& claim,
+                                                         std::string_view request_id,
+                                                         const WriteContext& context,
+                                                         OnExisting on_existing) {
+  std::lock_guard lock(impl_->write_mutex);
+  Transaction transaction(impl_.get(), context);
+  CG_ASSIGN_OR_RETURN(auto written, transaction.StageClaim(claim, request_id, on_existing));
+  if (written.outcome == WriteOutcome::kUnchanged) {
+    auto view = impl_->LatestView();
+    CG_ASSIGN_OR_RETURN(written.record, view->GetClaim(written.record.id()));
+    return written;
+  }
+  CG_RETURN_IF_ERROR(transaction.Commit());
+  CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
+  return written;
+}
+
+absl::StatusOr<std::vector<Written<v1::Claim>>> Database::CreateClaims(
+    const std::vector<v1::Claim>& claims, const WriteContext& context) {
+  if (claims.size() > impl_->limits.max_batch_claims) {
+    return absl::ResourceExhaustedError(
+        StrCat("claims: at most ", impl_->limits.max_batch_claims, " in one batch"));
+  }
+  std::lock_guard lock(impl_->write_mutex);
+  Transaction transaction(impl_.get(), context);
+  std::vector<Written<v1::Claim>> results;
+  for (size_t i = 0; i < claims.size(); ++i) {
+    auto written = transaction.StageClaim(claims[i], "", OnExisting::kFail);
+    if (!written.ok()) return Renamed(written.status(), "claim", StrCat("claims[", i, "]"));
+    results.push_back(*std::move(written));
+  }
+  CG_RETURN_IF_ERROR(transaction.Commit());
+  CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
+  return results;
+}
+
+absl::StatusOr<Written<v1::LifecycleEvent>> Database::RecordLifecycleEvent(
+    const v1::LifecycleEvent& event, const WriteContext& context, OnExisting on_existing) {
+  std::lock_guard lock(impl_->write_mutex);
+  Transaction transaction(impl_.get(), context);
+  CG_ASSIGN_OR_RETURN(auto written, transaction.StageEvent(event, on_existing));
+  if (written.outcome == WriteOutcome::kUnchanged) return written;
+  CG_RETURN_IF_ERROR(transaction.Commit());
+  CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
+  return written;
+}
+
+absl::StatusOr<Written<v1::Assessment>> Database::RecordAssessment(
+    const v1::Assessment& assessment, const WriteContext& context, OnExisting on_existing) {
+  std::lock_guard lock(impl_->write_mutex);
+  Transaction transaction(impl_.get(), context);
+  CG_ASSIGN_OR_RETURN(auto written, transaction.StageAssessment(assessment, on_existing));
+  if (written.outcome == WriteOutcome::kUnchanged) return written;
+  CG_RETURN_IF_ERROR(transaction.Commit());
+  return written;
+}
+
+absl::StatusOr<std::vector<RecordResult>> Database::ApplyRecords(
+    const std::vector<v1::ImportRecord>& records, ImportMode mode, const WriteContext& context) {
+  std::lock_guard lock(impl_->write_mutex);
+  Transaction transaction(impl_.get(), context);
+  std::vector<RecordResult> results;
+  results.reserve(records.size());
+  for (const auto& record : records) {
+    RecordResult result;
+    auto take = [&](auto written) {
+      if (written.ok()) {
+        result.outcome = written->outcome;
+        result.id = written->record.id();
+      } else {
+        result.error = written.status();
+      }
+    };
+    switch (record.record_case()) {
+      case v1::ImportRecord::kEntity: take(transaction.StageEntity(record.entity(), OnExisting::kUpdate)); break;
+      case v1::ImportRecord::kSource: take(transaction.StageSource(record.source(), OnExisting::kUpdate)); break;
+      case v1::ImportRecord::kClaim:
+        take(transaction.StageClaim(record.claim(), "", OnExisting::kKeepIfIdentical));
+        break;
+      case v1::ImportRecord::kAssessment:
+        take(transaction.StageAssessment(record.assessment(), OnExisting::kKeepIfIdentical));
+        break;
+      case v1::ImportRecord::kLifecycleEvent:
+        take(transaction.StageEvent(record.lifecycle_event(), OnExisting::kKeepIfIdentical));
+        break;
+      case v1::ImportRecord::RECORD_NOT_SET:
+        result.error = absl::InvalidArgumentError("record: one of entity, source, claim, assessment, lifecycle_event is required");
+        break;
+    }
+    bool rejected = !result.error.ok();
+    results.push_back(std::move(result));
+    if (rejected && mode == ImportMode::kStrict) break;
+  }
+  CG_RETURN_IF_ERROR(transaction.Commit());
+  CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
+  return results;
+}
+
+absl::StatusOr<std::unique_ptr<ReadView>> Database::NewReadView(
+    std::optional<uint64_t> as_of_micros) const {
+  if (as_of_micros && *as_of_micros > ids::NowMicros() + kAsOfSkewMicros) {
+    return absl::InvalidArgumentError("as_of: is in the future");
+  }
+  auto snapshot = impl_->store->NewSnapshot();
+  // Read the clock after taking the snapshot: every record in the snapshot is at or before it.
+  uint64_t clock = impl_->clock.load();
+  uint64_t as_of = as_of_micros.value_or(std::numeric_limits<uint64_t>::max());
+  return std::make_unique<ReadView>(impl_->store.get(), std::move(snapshot), as_of, as_of >= clock,
+                                    impl_->schema.get(), &impl_->limits);
+}
+
+absl::StatusOr<DatabaseStats> Database::GetStats() const {
+  DatabaseStats stats;
+  {
+    std::lock_guard lock(impl_->write_mutex);
+    auto count = [&](IdKind kind) { return impl_->counters[static_cast<uint8_t>(kind)]; };
+    stats.entities = count(IdKind::kEntity);
+    stats.sources = count(IdKind::kSource);
+    stats.statements = count(IdKind::kStatement);
+    stats.claims = count(IdKind::kClaim);
+    stats.assessments = count(IdKind::kAssessment);
+    stats.lifecycle_events = count(IdKind::kEvent);
+    stats.predicates = count(IdKind::kPredicate);
+  }
+  CG_ASSIGN_OR_RETURN(stats.store, impl_->store->Stats());
+  return stats;
+}
+
+const schema::SchemaRegistry& Database::schema() const { return *impl_->schema; }
+const Limits& Database::limits() const { return impl_->limits; }
+storage::KeyValueStore& Database::store() { return *impl_->store; }
+
+absl::Status Database::SetStatementScorer(StatementScorer scorer) {
+  std::lock_guard lock(impl_->write_mutex);
+  impl_->scorer = std::move(scorer);
+  // A crash between a commit and its rescore leaves a dirty marker: rescore those now.
+  std::set<uint64_t> dirty;
+  std::string lower(kDirtyScorePrefix);
+  auto cursor = impl_->store->NewCursor(nullptr, Family::kMeta, lower, keys::PrefixSuccessor(lower));
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    dirty.insert(keys::DecodeU64(cursor->key().substr(kDirtyScorePrefix.size())));
+  }
+  CG_RETURN_IF_ERROR(cursor->status());
+  return impl_->Rescore(dirty);
+}
+
+absl::Status Database::Compact() {
+  CG_RETURN_IF_ERROR(impl_->store->Flush());
+  return impl_->store->CompactAll();
+}
+
+}  // namespace claimgraph

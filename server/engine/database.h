@@ -1,0 +1,142 @@
+// Database: the claimgraph engine. Validates and writes entities, sources, claims (with their
+// statements, edges and indexes), assessments and lifecycle events, each call as one atomic
+// batch, and hands out ReadViews that answer reads from one snapshot as of a system time.
+// Thread-safe: writes are serialized internally; reads run concurrently on snapshots.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "claimgraph/v1/model.pb.h"
+#include "engine/limits.h"
+#include "engine/read_view.h"
+#include "engine/schema/schema_registry.h"
+#include "engine/storage/rocksdb_store.h"
+
+namespace claimgraph {
+
+struct DatabaseOptions {
+  storage::RocksDbOptions storage;
+  // The ontology writes are validated against. Required.
+  std::shared_ptr<const schema::SchemaRegistry> schema;
+  Limits limits;
+};
+
+// Who is writing: becomes recorded_by on every record the write creates.
+struct WriteContext {
+  std::string principal = "anonymous";
+};
+
+// What a create does when the id is already stored.
+enum class OnExisting {
+  kFail,             // ALREADY_EXISTS
+  kKeepIfIdentical,  // identical content: nothing written, reported as unchanged; else ALREADY_EXISTS
+  kUpdate,           // entities and sources only: a new version when the content differs
+};
+
+enum class WriteOutcome { kCreated, kUpdated, kUnchanged };
+
+template <typename T>
+struct Written {
+  T record;
+  WriteOutcome outcome = WriteOutcome::kCreated;
+};
+
+enum class ImportMode {
+  kStrict,   // stop at the first bad record; records before it are committed
+  kLenient,  // skip bad records, report them, go on
+};
+
+struct RecordResult {
+  std::optional<WriteOutcome> outcome;  // empty when rejected
+  absl::Status error;                   // why it was rejected
+  std::string id;                       // id of the written record
+};
+
+// Computes the fused score a statement's edges carry for traversal filters (see provenance).
+// Called under the write lock after a commit that touched the statement.
+using StatementScorer =
+    std::function<absl::StatusOr<std::optional<double>>(const ReadView& view, uint64_t statement)>;
+
+struct DatabaseStats {
+  uint64_t entities = 0, sources = 0, statements = 0, claims = 0, assessments = 0,
+           lifecycle_events = 0, predicates = 0;
+  storage::StoreStats store;
+};
+
+class Database {
+ public:
+  // Opens or creates the database; checks the on-disk format version.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const DatabaseOptions& options);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // --- writes: each call is one atomic, durable batch; a rejected call writes nothing ---
+  absl::StatusOr<Written<v1::Entity>> CreateEntity(const v1::Entity& entity,
+                                                   const WriteContext& context,
+                                                   OnExisting on_existing = OnExisting::kFail);
+  // Replaces the fields named in `paths` (name, aliases, description, attributes, external_ids;
+  // empty: all of them) with those of `patch`. The type cannot change.
+  absl::StatusOr<Written<v1::Entity>> UpdateEntity(const v1::Entity& patch,
+                                                   const std::vector<std::string>& paths,
+                                                   const WriteContext& context);
+  absl::StatusOr<Written<v1::Source>> CreateSource(const v1::Source& source,
+                                                   const WriteContext& context,
+                                                   OnExisting on_existing = OnExisting::kFail);
+  // Replaces the fields named in `paths` (any Source field but id and output fields; empty: all).
+  absl::StatusOr<Written<v1::Source>> UpdateSource(const v1::Source& patch,
+                                                   const std::vector<std::string>& paths,
+                                                   const WriteContext& context);
+  // Creates a claim (and its statement when new). A repeated `request_id` returns the claim the
+  // first request created, unchanged.
+  absl::StatusOr<Written<v1::Claim>> CreateClaim(const v1::Claim& claim,
+                                                 std::string_view request_id,
+                                                 const WriteContext& context,
+                                                 OnExisting on_existing = OnExisting::kFail);
+  // All or nothing: the first bad claim fails the call, naming its index ("claims[3].stance: ...").
+  absl::StatusOr<std::vector<Written<v1::Claim>>> CreateClaims(const std::vector<v1::Claim>& claims,
+                                                               const WriteContext& context);
+  absl::StatusOr<Written<v1::LifecycleEvent>> RecordLifecycleEvent(
+      const v1::LifecycleEvent& event, const WriteContext& context,
+      OnExisting on_existing = OnExisting::kKeepIfIdentical);
+  absl::StatusOr<Written<v1::Assessment>> RecordAssessment(
+      const v1::Assessment& assessment, const WriteContext& context,
+      OnExisting on_existing = OnExisting::kKeepIfIdentical);
+  // Applies import records in one batch: entities and sources are upserted (a new version when
+  // changed), claims, assessments and events are kept when identical. Returns one result per
+  // record applied (in strict mode, the results stop after the first rejected record).
+  absl::StatusOr<std::vector<RecordResult>> ApplyRecords(const std::vector<v1::ImportRecord>& records,
+                                                         ImportMode mode,
+                                                         const WriteContext& context);
+
+  // --- reads ---
+  // A consistent view of the database as of `as_of_micros` (system time; nullopt: now).
+  // InvalidArgument when as_of is in the future beyond clock skew.
+  absl::StatusOr<std::unique_ptr<ReadView>> NewReadView(
+      std::optional<uint64_t> as_of_micros = std::nullopt) const;
+
+  absl::StatusOr<DatabaseStats> GetStats() const;
+  const schema::SchemaRegistry& schema() const;
+  const Limits& limits() const;
+  storage::KeyValueStore& store();
+
+  // Installs the scorer (the provenance layer's fused confidence) and rescores statements
+  // whose score a crash may have left stale.
+  absl::Status SetStatementScorer(StatementScorer scorer);
+  // Flushes memtables and compacts every family (used after bulk loads and by benchmarks).
+  absl::Status Compact();
+
+  struct Impl;
+
+ private:
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace claimgraph

@@ -1,0 +1,31 @@
+// Size limits on stored fields and requests, in one place, each with the reason for its value.
+// All are configurable per server (claimgraphd flags); these are the defaults.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace claimgraph {
+
+struct Limits {
+  // Ids appear in every key that refers to the thing: keep keys short.
+  size_t max_id_bytes = 256;
+  // Names, titles, quotes, descriptions: long enough for any real title or paragraph quote.
+  size_t max_string_bytes = 64 * 1024;
+  // Stored document text, so that quote offsets can be checked; one article or transcript.
+  size_t max_source_text_bytes = 4 * 1024 * 1024;
+  size_t max_aliases = 256;
+  size_t max_attributes = 256;
+  size_t max_qualifiers = 64;
+  size_t max_derivations = 256;
+  // One page of a List call; larger pages belong to Export.
+  int32_t max_page_size = 1000;
+  int32_t default_page_size = 100;
+  // Index entries a List call examines before it returns a short page with a token: keeps one
+  // call's latency bounded when filters reject most entries.
+  size_t max_scan_per_page = 20000;
+  // Claims in one atomic BatchCreateClaims.
+  size_t max_batch_claims = 10000;
+};
+
+}  // namespace claimgraph

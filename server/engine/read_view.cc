@@ -1,0 +1,602 @@
+// ReadView: snapshot reads as of a system time.
+#include "engine/read_view.h"
+
+#include <algorithm>
+#include <limits>
+#include <set>
+
+#include "engine/strings.h"
+#include "engine/ids.h"
+#include "engine/paging.h"
+#include "engine/status_macros.h"
+#include "engine/text.h"
+#include "engine/validation.h"
+
+namespace claimgraph {
+namespace {
+
+using keys::IdKind;
+using storage::Family;
+
+template <typename T>
+absl::StatusOr<T> Parse(std::string_view bytes, std::string_view what) {
+  T message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(StrCat("corrupt ", what, " record"));
+  }
+  return message;
+}
+
+absl::Status NotFound(std::string_view what, std::string_view id) {
+  return absl::NotFoundError(StrCat(what, " '", id, "' not found"));
+}
+
+int32_t EffectivePageSize(int32_t page_size, const Limits& limits) {
+  return page_size == 0 ? limits.default_page_size : page_size;
+}
+
+}  // namespace
+
+ReadView::ReadView(storage::KeyValueStore* store, std::unique_ptr<storage::Snapshot> snapshot,
+                   uint64_t as_of, bool current, const schema::SchemaRegistry* schema,
+                   const Limits* limits)
+    : store_(store),
+      snapshot_(std::move(snapshot)),
+      as_of_(as_of),
+      current_(current),
+      schema_(schema),
+      limits_(limits) {}
+
+absl::StatusOr<std::optional<uint64_t>> ReadView::Resolve(IdKind kind,
+                                                          std::string_view external) const {
+  CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kDictionary,
+                                              keys::DictionaryKey(kind, external)));
+  if (!value) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(keys::DecodeU64(*value));
+}
+
+absl::StatusOr<std::string> ReadView::ExternalId(IdKind kind, uint64_t id) const {
+  CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kDictionary,
+                                              keys::ReverseDictionaryKey(kind, id)));
+  if (!value) return absl::DataLossError(StrCat("internal id ", id, " has no external id"));
+  return *value;
+}
+
+template <typename T>
+absl::StatusOr<std::optional<T>> ReadView::VersionAsOf(char prefix, uint64_t id) const {
+  if (current_) {
+    // The latest version is also kept under its own key: one point read.
+    char current_prefix = prefix == keys::kEntityRecord ? keys::kCurrentEntity : keys::kCurrentSource;
+    CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kRecords,
+                                                keys::RecordKey(current_prefix, id)));
+    if (!value) return std::optional<T>();
+    CG_ASSIGN_OR_RETURN(T record, Parse<T>(*value, "current"));
+    return std::optional<T>(std::move(record));
+  }
+  // Versions are keyed (id, recorded_at): the last key at or before (id, as_of) is the version
+  // that was current then.
+  std::string lower = keys::RecordKey(prefix, id);
+  auto cursor = store_->NewCursor(snapshot(), Family::kRecords, lower, keys::PrefixSuccessor(lower));
+  cursor->SeekForPrev(keys::VersionedRecordKey(prefix, id, as_of_));
+  CG_RETURN_IF_ERROR(cursor->status());
+  if (!cursor->Valid()) return std::optional<T>();
+  CG_ASSIGN_OR_RETURN(T record, Parse<T>(cursor->value(), "versioned"));
+  return std::optional<T>(std::move(record));
+}
+
+absl::StatusOr<std::optional<v1::Entity>> ReadView::EntityByInternalId(uint64_t id) const {
+  return VersionAsOf<v1::Entity>(keys::kEntityRecord, id);
+}
+
+absl::StatusOr<v1::Entity> ReadView::GetEntity(std::string_view id) const {
+  CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kEntity, id));
+  if (!internal) return NotFound("entity", id);
+  CG_ASSIGN_OR_RETURN(auto entity, EntityByInternalId(*internal));
+  if (!entity) return NotFound("entity", id);
+  return *std::move(entity);
+}
+
+absl::StatusOr<std::optional<v1::Source>> ReadView::SourceByInternalId(uint64_t id) const {
+  return VersionAsOf<v1::Source>(keys::kSourceRecord, id);
+}
+
+absl::StatusOr<v1::Source> ReadView::GetSource(std::string_view id) const {
+  CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kSource, id));
+  if (!internal) return NotFound("source", id);
+  CG_ASSIGN_OR_RETURN(auto source, SourceByInternalId(*internal));
+  if (!source) return NotFound("source", id);
+  return *std::move(source);
+}
+
+absl::StatusOr<std::optional<v1::Statement>> ReadView::StatementByInternalId(uint64_t id) const {
+  CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kRecords,
+                                              keys::RecordKey(keys::kStatementRecord, id)));
+  if (!value) return std::optional<v1::Statement>();
+  CG_ASSIGN_OR_RETURN(auto statement, Parse<v1::Statement>(*value, "statement"));
+  if (ids::ToMicros(statement.recorded_at()) > as_of_) return std::optional<v1::Statement>();
+  return std::optional<v1::Statement>(std::move(statement));
+}
+
+absl::StatusOr<v1::Statement> ReadView::GetStatement(std::string_view id) const {
+  CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kStatement, id));
+  if (!internal) return NotFound("statement", id);
+  CG_ASSIGN_OR_RETURN(auto statement, StatementByInternalId(*internal));
+  if (!statement) return NotFound("statement", id);
+  return *std::move(statement);
+}
+
+absl::StatusOr<std::vector<v1::LifecycleEvent>> ReadView::LifecycleEvents(keys::TargetKind kind,
+                                                                          uint64_t target) const {
+  std::string prefix = keys::TargetRecordPrefix(keys::kEventRecord, kind, target);
+  std::string upper = keys::KeyBuilder(keys::kEventRecord)
+                          .Byte(static_cast<uint8_t>(kind))
+                          .U64(target)
+                          .U64(as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1)
+                          .Build();
+  if (as_of_ == std::numeric_limits<uint64_t>::max()) upper = keys::PrefixSuccessor(prefix);
+  std::vector<v1::LifecycleEvent> events;
+  auto cursor = store_->NewCursor(snapshot(), Family::kRecords, prefix, upper);
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    CG_ASSIGN_OR_RETURN(auto event, Parse<v1::LifecycleEvent>(cursor->value(), "event"));
+    events.push_back(std::move(event));
+  }
+  CG_RETURN_IF_ERROR(cursor->status());
+  return events;
+}
+
+absl::StatusOr<std::vector<v1::Assessment>> ReadView::Assessments(keys::TargetKind kind,
+                                                                  uint64_t target) const {
+  std::string prefix = keys::TargetRecordPrefix(keys::kAssessmentRecord, kind, target);
+  std::vector<v1::Assessment> assessments;
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kRecords, prefix, keys::PrefixSuccessor(prefix));
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    keys::KeyReader reader(cursor->key());
+    uint64_t recorded_at = 0;
+    if (!reader.Skip(1 + 1 + 8) || !reader.U64(&recorded_at)) {
+      return absl::DataLossError("corrupt assessment key");
+    }
+    if (recorded_at > as_of_) break;
+    CG_ASSIGN_OR_RETURN(auto assessment, Parse<v1::Assessment>(cursor->value(), "assessment"));
+    assessments.push_back(std::move(assessment));
+  }
+  CG_RETURN_IF_ERROR(cursor->status());
+  return assessments;
+}
+
+absl::StatusOr<bool> ReadView::ClaimInactive(uint64_t claim) const {
+  if (current_) {
+    CG_ASSIGN_OR_RETURN(auto marker, store_->Get(snapshot(), Family::kRecords,
+                                                 keys::RecordKey(keys::kClaimInactive, claim)));
+    return marker.has_value();
+  }
+  CG_ASSIGN_OR_RETURN(auto events, LifecycleEvents(keys::TargetKind::kClaim, claim));
+  for (const auto& event : events) {
+    if (event.kind() == v1::LIFECYCLE_KIND_RETRACTION ||
+        event.kind() == v1::LIFECYCLE_KIND_DEPRECATION) {
+      return true;
+    }
+  }
+  return false;
+}
+
+absl::Status ReadView::FillClaimState(uint64_t claim_id, v1::Claim* claim) const {
+  CG_ASSIGN_OR_RETURN(auto events, LifecycleEvents(keys::TargetKind::kClaim, claim_id));
+  v1::ClaimStatus status = v1::CLAIM_STATUS_ACTIVE;
+  for (auto& event : events) {
+    // Retraction outranks deprecation, which outranks correction.
+    switch (event.kind()) {
+      case v1::LIFECYCLE_KIND_RETRACTION: status = v1::CLAIM_STATUS_RETRACTED; break;
+      case v1::LIFECYCLE_KIND_DEPRECATION:
+        if (status != v1::CLAIM_STATUS_RETRACTED) status = v1::CLAIM_STATUS_DEPRECATED;
+        break;
+      case v1::LIFECYCLE_KIND_CORRECTION:
+        if (status == v1::CLAIM_STATUS_ACTIVE) status = v1::CLAIM_STATUS_CORRECTED;
+        break;
+      default: break;
+    }
+    *claim->add_lifecycle() = std::move(event);
+  }
+  claim->set_status(status);
+  CG_ASSIGN_OR_RETURN(auto statement_id, Resolve(IdKind::kStatement, claim->statement_id()));
+  if (statement_id) {
+    CG_ASSIGN_OR_RETURN(auto statement, StatementByInternalId(*statement_id));
+    if (statement) *claim->mutable_statement() = std::move(*statement);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<v1::Claim>> ReadView::ClaimByInternalId(uint64_t id) const {
+  CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kRecords,
+                                              keys::RecordKey(keys::kClaimRecord, id)));
+  if (!value) return std::optional<v1::Claim>();
+  CG_ASSIGN_OR_RETURN(auto claim, Parse<v1::Claim>(*value, "claim"));
+  if (ids::ToMicros(claim.recorded_at()) > as_of_) return std::optional<v1::Claim>();
+  CG_RETURN_IF_ERROR(FillClaimState(id, &claim));
+  return std::optional<v1::Claim>(std::move(claim));
+}
+
+absl::StatusOr<v1::Claim> ReadView::GetClaim(std::string_view id) const {
+  CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kClaim, id));
+  if (!internal) return NotFound("claim", id);
+  CG_ASSIGN_OR_RETURN(auto claim, ClaimByInternalId(*internal));
+  if (!claim) return NotFound("claim", id);
+  return *std::move(claim);
+}
+
+absl::Status ReadView::ScanPostings(std::string_view prefix, uint64_t from, uint64_t to,
+                                    const IdVisitor& visit) const {
+  std::string lower(prefix);
+  keys::AppendU64(&lower, from);
+  std::string upper(prefix);
+  uint64_t end = std::min(to, as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1);
+  keys::AppendU64(&upper, end);
+  auto cursor = store_->NewCursor(snapshot(), Family::kIndexes, lower, upper);
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    if (!visit(keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8)))) break;
+  }
+  return cursor->status();
+}
+
+absl::Status ReadView::ForEachClaimOfStatement(uint64_t statement, const IdVisitor& visit) const {
+  return ScanPostings(keys::PostingPrefix(keys::kClaimsByStatement, statement), 0,
+                      std::numeric_limits<uint64_t>::max(), visit);
+}
+
+absl::Status ReadView::ForEachClaimByClaimant(uint64_t entity, const IdVisitor& visit) const {
+  return ScanPostings(keys::PostingPrefix(keys::kClaimsByClaimant, entity), 0,
+                      std::numeric_limits<uint64_t>::max(), visit);
+}
+
+absl::Status ReadView::ForEachRelayOf(uint64_t claim, const IdVisitor& visit) const {
+  std::string prefix = keys::PostingPrefix(keys::kRelaysOf, claim);
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    uint64_t relaying = keys::DecodeU64(cursor->key().substr(9));
+    // The relaying claim must itself be visible at as_of.
+    CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kRecords,
+                                                keys::RecordKey(keys::kClaimRecord, relaying)));
+    if (!value) continue;
+    CG_ASSIGN_OR_RETURN(auto claim, Parse<v1::Claim>(*value, "claim"));
+    if (ids::ToMicros(claim.recorded_at()) > as_of_) continue;
+    if (!visit(relaying)) break;
+  }
+  return cursor->status();
+}
+
+absl::Status ReadView::ForEachDerivedSource(
+    uint64_t source, const std::function<bool(uint64_t, v1::DerivationType)>& visit) const {
+  std::string prefix = keys::PostingPrefix(keys::kDerivedFrom, source);
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
+  CG_ASSIGN_OR_RETURN(auto earlier_id, ExternalId(IdKind::kSource, source));
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    uint64_t later = keys::DecodeU64(cursor->key().substr(9));
+    // The index is append-only: confirm the later source, as of now, still has the link.
+    CG_ASSIGN_OR_RETURN(auto record, SourceByInternalId(later));
+    if (!record) continue;
+    for (const auto& link : record->derived_from()) {
+      if (link.source_id() == earlier_id) {
+        if (!visit(later, link.type())) return cursor->status();
+        break;
+      }
+    }
+  }
+  return cursor->status();
+}
+
+absl::StatusOr<storage::EdgeAggregate> ReadView::AggregateAsOf(uint64_t statement) const {
+  storage::EdgeAggregate aggregate;
+  absl::Status failure;
+  CG_RETURN_IF_ERROR(ForEachClaimOfStatement(statement, [&](uint64_t claim_id) {
+    auto value = store_->Get(snapshot(), Family::kRecords, keys::RecordKey(keys::kClaimRecord, claim_id));
+    if (!value.ok() || !value->has_value()) {
+      failure = value.ok() ? absl::DataLossError("claim index points at a missing claim") : value.status();
+      return false;
+    }
+    auto claim = Parse<v1::Claim>(**value, "claim");
+    if (!claim.ok()) {
+      failure = claim.status();
+      return false;
+    }
+    uint64_t recorded = ids::ToMicros(claim->recorded_at());
+    aggregate.first_recorded_at = std::min(aggregate.first_recorded_at, recorded);
+    aggregate.last_recorded_at = std::max(aggregate.last_recorded_at, recorded);
+    auto inactive = ClaimInactive(claim_id);
+    if (!inactive.ok()) {
+      failure = inactive.status();
+      return false;
+    }
+    if (*inactive) return true;
+    aggregate.claims += 1;
+    if (claim->stance() == v1::STANCE_SUPPORTS) {
+      aggregate.supporting += 1;
+      aggregate.best_confidence =
+          std::max(aggregate.best_confidence, claim->has_confidence() ? claim->confidence() : 1.0);
+    } else if (claim->stance() == v1::STANCE_REFUTES) {
+      aggregate.refuting += 1;
+    }
+    return true;
+  }));
+  CG_RETURN_IF_ERROR(failure);
+  return aggregate;
+}
+
+absl::Status ReadView::ForEachEdge(char direction, uint64_t node, std::optional<uint32_t> predicate,
+                                   const EdgeVisitor& visit) const {
+  std::string prefix =
+      predicate ? keys::EdgePrefix(direction, node, *predicate) : keys::EdgePrefix(direction, node);
+  auto cursor = store_->NewCursor(snapshot(), Family::kEdges, prefix, keys::PrefixSuccessor(prefix));
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    auto edge = keys::EdgeKey::Decode(cursor->key());
+    auto aggregate = storage::EdgeAggregate::Decode(cursor->value());
+    if (!edge || !aggregate) return absl::DataLossError("corrupt edge");
+    if (!current_) {
+      if (aggregate->first_recorded_at > as_of_) continue;
+      CG_ASSIGN_OR_RETURN(aggregate, AggregateAsOf(edge->statement));
+      if (aggregate->first_recorded_at > as_of_) continue;
+    }
+    if (!visit(*edge, *aggregate)) break;
+  }
+  return cursor->status();
+}
+
+absl::StatusOr<Page<v1::Claim>> ReadView::ListClaims(const ClaimQuery& query, int32_t page_size,
+                                                     std::string_view page_token) const {
+  CG_RETURN_IF_ERROR(validation::CheckPageSize(page_size, *limits_));
+  const int32_t wanted = EffectivePageSize(page_size, *limits_);
+  if (query.recorded_to != 0 && query.recorded_to < query.recorded_from) {
+    return absl::InvalidArgumentError("recorded_to: is before recorded_from");
+  }
+  // Resolve the filters; the most selective one picks the index to scan.
+  struct Filter {
+    const std::string* id;
+    const char* field;
+    IdKind kind;
+    char index;
+    std::optional<uint64_t> internal;
+  };
+  Filter filters[] = {
+      {&query.statement_id, "statement_id", IdKind::kStatement, keys::kClaimsByStatement, {}},
+      {&query.claimant_id, "claimant_id", IdKind::kEntity, keys::kClaimsByClaimant, {}},
+      {&query.on_behalf_of_id, "on_behalf_of_id", IdKind::kEntity, keys::kClaimsByPrincipal, {}},
+      {&query.source_id, "source_id", IdKind::kSource, keys::kClaimsBySource, {}},
+      {&query.subject_id, "subject_id", IdKind::kEntity, keys::kClaimsBySubject, {}},
+  };
+  const Filter* driver = nullptr;
+  for (auto& filter : filters) {
+    if (filter.id->empty()) continue;
+    CG_ASSIGN_OR_RETURN(filter.internal, Resolve(filter.kind, *filter.id));
+    if (!filter.internal) {
+      return absl::NotFoundError(StrCat(filter.field, ": '", *filter.id, "' not found"));
+    }
+    if (driver == nullptr) driver = &filter;
+  }
+  std::string fingerprint_text =
+      StrCat("claims|", query.statement_id, "|", query.claimant_id, "|",
+                   query.on_behalf_of_id, "|", query.source_id, "|", query.subject_id, "|",
+                   query.stance, "|", query.recorded_from, "|", query.recorded_to, "|",
+                   query.include_inactive);
+  uint64_t fingerprint = paging::Fingerprint(fingerprint_text);
+  CG_ASSIGN_OR_RETURN(std::string resume, paging::DecodePageToken(page_token, fingerprint));
+
+  uint64_t to = query.recorded_to == 0 ? std::numeric_limits<uint64_t>::max() : query.recorded_to;
+  to = std::min(to, as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1);
+  std::string prefix = driver ? keys::PostingPrefix(driver->index, *driver->internal)
+                              : std::string(1, keys::kClaimsByTime);
+  std::string lower = prefix, upper = prefix;
+  keys::AppendU64(&lower, query.recorded_from);
+  keys::AppendU64(&upper, to);
+  if (!resume.empty()) {
+    if (resume.compare(0, prefix.size(), prefix) != 0 || resume < lower) {
+      return absl::InvalidArgumentError("page_token: does not fit the query");
+    }
+    lower = resume;
+  }
+
+  Page<v1::Claim> page;
+  auto cursor = store_->NewCursor(snapshot(), Family::kIndexes, lower, upper);
+  size_t examined = 0;
+  std::string last_key;
+  cursor->SeekToFirst();
+  for (; cursor->Valid(); cursor->Next()) {
+    if (static_cast<int32_t>(page.items.size()) >= wanted || examined >= limits_->max_scan_per_page) {
+      break;
+    }
+    ++examined;
+    last_key.assign(cursor->key());
+    uint64_t claim_id = keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8));
+    CG_ASSIGN_OR_RETURN(auto claim, ClaimByInternalId(claim_id));
+    if (!claim) continue;
+    bool keep = true;
+    for (const auto& filter : filters) {
+      if (&filter == driver || filter.id->empty()) continue;
+      if (filter.kind == IdKind::kStatement) keep &= claim->statement_id() == *filter.id;
+      if (filter.index == keys::kClaimsByClaimant) keep &= claim->claimant().entity_id() == *filter.id;
+      if (filter.index == keys::kClaimsByPrincipal) keep &= claim->on_behalf_of_id() == *filter.id;
+      if (filter.index == keys::kClaimsBySource) keep &= claim->source_id() == *filter.id;
+      if (filter.index == keys::kClaimsBySubject) keep &= claim->statement().subject_id() == *filter.id;
+    }
+    if (query.stance != v1::STANCE_UNSPECIFIED) keep &= claim->stance() == query.stance;
+    if (!query.include_inactive) {
+      keep &= claim->status() != v1::CLAIM_STATUS_RETRACTED &&
+              claim->status() != v1::CLAIM_STATUS_DEPRECATED;
+    }
+    if (keep) page.items.push_back(*std::move(claim));
+  }
+  CG_RETURN_IF_ERROR(cursor->status());
+  if (cursor->Valid()) {
+    // Resume just after the last key examined.
+    page.next_page_token = paging::EncodePageToken(fingerprint, last_key + std::string(1, '\0'));
+  }
+  return page;
+}
+
+absl::StatusOr<Page<v1::Entity>> ReadView::ListEntities(const EntityQuery& query,
+                                                        int32_t page_size,
+                                                        std::string_view page_token) const {
+  CG_RETURN_IF_ERROR(validation::CheckPageSize(page_size, *limits_));
+  const int32_t wanted = EffectivePageSize(page_size, *limits_);
+  if (!query.type.empty() && !schema_->HasEntityType(query.type)) {
+    return absl::InvalidArgumentError(StrCat("type: unknown entity type '", query.type, "'"));
+  }
+  std::string normalized_prefix = text::NormalizeName(query.name_prefix);
+  uint64_t fingerprint =
+      paging::Fingerprint(StrCat("entities|", query.type, "|", normalized_prefix));
+  CG_ASSIGN_OR_RETURN(std::string resume, paging::DecodePageToken(page_token, fingerprint));
+
+  // The key ranges to walk, in key order: by name, by type (each subtype), or by id.
+  std::vector<std::pair<std::string, std::string>> ranges;
+  Family family = Family::kIndexes;
+  if (!normalized_prefix.empty()) {
+    std::string lower = keys::KeyBuilder(keys::kEntitiesByName).Raw(normalized_prefix).Build();
+    ranges.emplace_back(lower, keys::PrefixSuccessor(lower));
+  } else if (!query.type.empty()) {
+    std::vector<std::string> types;
+    for (const auto& type : schema_->schema().entity_types()) {
+      if (schema_->IsA(type.name(), query.type)) types.push_back(type.name());
+    }
+    std::sort(types.begin(), types.end());
+    for (const auto& type : types) {
+      std::string lower = keys::KeyBuilder(keys::kEntitiesByType).Terminated(type).Build();
+      ranges.emplace_back(lower, keys::PrefixSuccessor(lower));
+    }
+  } else {
+    family = Family::kDictionary;
+    std::string lower(1, static_cast<char>(IdKind::kEntity));
+    ranges.emplace_back(lower, keys::PrefixSuccessor(lower));
+  }
+
+  Page<v1::Entity> page;
+  size_t examined = 0;
+  std::string last_key;
+  bool more = false;
+  for (const auto& [range_lower, range_upper] : ranges) {
+    if (!resume.empty() && resume >= range_upper) continue;
+    std::string lower = std::max(range_lower, resume);
+    auto cursor = store_->NewCursor(snapshot(), family, lower, range_upper);
+    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+      if (static_cast<int32_t>(page.items.size()) >= wanted || examined >= limits_->max_scan_per_page) {
+        more = true;
+        break;
+      }
+      ++examined;
+      last_key.assign(cursor->key());
+      uint64_t entity_id = family == Family::kDictionary
+                               ? keys::DecodeU64(cursor->value())
+                               : keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8));
+      CG_ASSIGN_OR_RETURN(auto entity, EntityByInternalId(entity_id));
+      if (!entity) continue;
+      if (!query.type.empty() && !schema_->IsA(entity->type(), query.type)) continue;
+      if (family == Family::kIndexes && !normalized_prefix.empty()) {
+        // Report each entity once: at the first (smallest) of its terms that matches.
+        std::string_view term = cursor->key().substr(1, cursor->key().size() - 1 - 9);
+        std::string first;
+        std::vector<std::string> names(entity->aliases().begin(), entity->aliases().end());
+        names.push_back(entity->name());
+        for (const auto& name : names) {
+          for (auto& candidate : text::NameIndexTerms(name)) {
+            if (candidate.compare(0, normalized_prefix.size(), normalized_prefix) == 0 &&
+                (first.empty() || candidate < first)) {
+              first = candidate;
+            }
+          }
+        }
+        if (first != term) continue;
+      } else if (family == Family::kIndexes) {
+        std::string_view type = cursor->key().substr(1, cursor->key().size() - 1 - 9);
+        if (entity->type() != type) continue;  // stale entry of an older version
+      }
+      page.items.push_back(*std::move(entity));
+    }
+    CG_RETURN_IF_ERROR(cursor->status());
+    if (more) break;
+  }
+  if (more) page.next_page_token = paging::EncodePageToken(fingerprint, last_key + std::string(1, '\0'));
+  return page;
+}
+
+absl::StatusOr<std::vector<v1::Entity>> ReadView::SearchEntities(std::string_view query,
+                                                                 size_t limit) const {
+  std::vector<v1::Entity> results;
+  std::set<std::string> seen;
+  // An exact id match comes first.
+  auto exact = GetEntity(query);
+  if (exact.ok()) {
+    seen.insert(exact->id());
+    results.push_back(*std::move(exact));
+  } else if (!absl::IsNotFound(exact.status()) && !absl::IsInvalidArgument(exact.status())) {
+    return exact.status();
+  }
+  std::string normalized = text::NormalizeName(query);
+  if (normalized.empty()) return results;
+  std::string lower = keys::KeyBuilder(keys::kEntitiesByName).Raw(normalized).Build();
+  auto cursor = store_->NewCursor(snapshot(), Family::kIndexes, lower, keys::PrefixSuccessor(lower));
+  size_t examined = 0;
+  for (cursor->SeekToFirst(); cursor->Valid() && results.size() < limit; cursor->Next()) {
+    if (++examined > limits_->max_scan_per_page) break;
+    uint64_t entity_id = keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8));
+    CG_ASSIGN_OR_RETURN(auto entity, EntityByInternalId(entity_id));
+    if (!entity || seen.count(entity->id())) continue;
+    // Confirm the match against the names the entity has at as_of (the index is append-only).
+    bool matches = false;
+    std::vector<std::string> names(entity->aliases().begin(), entity->aliases().end());
+    names.push_back(entity->name());
+    for (const auto& name : names) {
+      for (const auto& term : text::NameIndexTerms(name)) {
+        matches |= term.compare(0, normalized.size(), normalized) == 0;
+      }
+    }
+    if (!matches) continue;
+    seen.insert(entity->id());
+    results.push_back(*std::move(entity));
+  }
+  CG_RETURN_IF_ERROR(cursor->status());
+  return results;
+}
+
+absl::StatusOr<Page<v1::Source>> ReadView::ListSources(std::string_view publisher_id,
+                                                       int32_t page_size,
+                                                       std::string_view page_token) const {
+  CG_RETURN_IF_ERROR(validation::CheckPageSize(page_size, *limits_));
+  const int32_t wanted = EffectivePageSize(page_size, *limits_);
+  uint64_t fingerprint = paging::Fingerprint(StrCat("sources|", publisher_id));
+  CG_ASSIGN_OR_RETURN(std::string resume, paging::DecodePageToken(page_token, fingerprint));
+  Family family = Family::kDictionary;
+  std::string lower(1, static_cast<char>(IdKind::kSource));
+  if (!publisher_id.empty()) {
+    CG_ASSIGN_OR_RETURN(auto publisher, Resolve(IdKind::kEntity, publisher_id));
+    if (!publisher) {
+      return absl::NotFoundError(StrCat("publisher_id: '", publisher_id, "' not found"));
+    }
+    family = Family::kIndexes;
+    lower = keys::PostingPrefix(keys::kSourcesByPublisher, *publisher);
+  }
+  std::string upper = keys::PrefixSuccessor(lower);
+  if (!resume.empty()) {
+    if (resume < lower || resume >= upper) return absl::InvalidArgumentError("page_token: does not fit the query");
+    lower = resume;
+  }
+  Page<v1::Source> page;
+  auto cursor = store_->NewCursor(snapshot(), family, lower, upper);
+  std::string last_key;
+  size_t examined = 0;
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    if (static_cast<int32_t>(page.items.size()) >= wanted || examined >= limits_->max_scan_per_page) break;
+    ++examined;
+    last_key.assign(cursor->key());
+    uint64_t source_id = family == Family::kDictionary
+                             ? keys::DecodeU64(cursor->value())
+                             : keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8));
+    CG_ASSIGN_OR_RETURN(auto source, SourceByInternalId(source_id));
+    if (!source) continue;
+    if (!publisher_id.empty() && source->publisher_id() != publisher_id) continue;
+    page.items.push_back(*std::move(source));
+  }
+  CG_RETURN_IF_ERROR(cursor->status());
+  if (cursor->Valid()) page.next_page_token = paging::EncodePageToken(fingerprint, last_key + std::string(1, '\0'));
+  return page;
+}
+
+}  // namespace claimgraph

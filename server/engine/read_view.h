@@ -1,0 +1,129 @@
+// ReadView: every read of the engine, answered from one storage snapshot as of one system time.
+// Traversal and provenance walk the graph through it, so each query sees one consistent state.
+// A ReadView is used by one thread at a time and must not outlive its Database.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "claimgraph/v1/model.pb.h"
+#include "engine/key_codec.h"
+#include "engine/limits.h"
+#include "engine/schema/schema_registry.h"
+#include "engine/storage/edge_aggregate.h"
+#include "engine/storage/key_value_store.h"
+
+namespace claimgraph {
+
+struct ClaimQuery {
+  std::string statement_id;
+  std::string subject_id;
+  std::string claimant_id;
+  std::string on_behalf_of_id;
+  std::string source_id;
+  v1::Stance stance = v1::STANCE_UNSPECIFIED;  // unspecified: any
+  uint64_t recorded_from = 0;                   // [from, to) in micros; 0: open
+  uint64_t recorded_to = 0;
+  // Retracted and deprecated claims are left out unless asked for.
+  bool include_inactive = false;
+};
+
+struct EntityQuery {
+  std::string type;         // with its subtypes; empty: any
+  std::string name_prefix;  // matched against the normalised name and aliases; empty: any
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::string next_page_token;
+};
+
+class ReadView {
+ public:
+  ReadView(storage::KeyValueStore* store, std::unique_ptr<storage::Snapshot> snapshot,
+           uint64_t as_of, bool current, const schema::SchemaRegistry* schema,
+           const Limits* limits);
+
+  // The system time the view answers for (micros since the epoch).
+  uint64_t as_of() const { return as_of_; }
+  // True when the view sees the latest state (no as_of in the past): stored aggregates apply.
+  bool current() const { return current_; }
+  const schema::SchemaRegistry& schema() const { return *schema_; }
+  const Limits& limits() const { return *limits_; }
+  storage::KeyValueStore& store() const { return *store_; }
+  const storage::Snapshot* snapshot() const { return snapshot_.get(); }
+
+  // --- ids ---
+  // The internal id of an external id, or nullopt when it is not stored.
+  absl::StatusOr<std::optional<uint64_t>> Resolve(keys::IdKind kind, std::string_view external) const;
+  absl::StatusOr<std::string> ExternalId(keys::IdKind kind, uint64_t id) const;
+
+  // --- records as of the view's time (NotFound when absent or recorded later) ---
+  absl::StatusOr<v1::Entity> GetEntity(std::string_view id) const;
+  absl::StatusOr<std::optional<v1::Entity>> EntityByInternalId(uint64_t id) const;
+  absl::StatusOr<v1::Source> GetSource(std::string_view id) const;
+  absl::StatusOr<std::optional<v1::Source>> SourceByInternalId(uint64_t id) const;
+  absl::StatusOr<v1::Statement> GetStatement(std::string_view id) const;
+  absl::StatusOr<std::optional<v1::Statement>> StatementByInternalId(uint64_t id) const;
+  // A claim with its statement inline, its status and the lifecycle events known at as_of.
+  absl::StatusOr<v1::Claim> GetClaim(std::string_view id) const;
+  absl::StatusOr<std::optional<v1::Claim>> ClaimByInternalId(uint64_t id) const;
+
+  // --- lists (paged; tokens are bound to the query) ---
+  absl::StatusOr<Page<v1::Claim>> ListClaims(const ClaimQuery& query, int32_t page_size,
+                                             std::string_view page_token) const;
+  absl::StatusOr<Page<v1::Entity>> ListEntities(const EntityQuery& query, int32_t page_size,
+                                                std::string_view page_token) const;
+  // Entities whose name or alias, or a word of it, starts with `query` (case-insensitive).
+  absl::StatusOr<std::vector<v1::Entity>> SearchEntities(std::string_view query,
+                                                         size_t limit) const;
+  absl::StatusOr<Page<v1::Source>> ListSources(std::string_view publisher_id, int32_t page_size,
+                                               std::string_view page_token) const;
+  absl::StatusOr<std::vector<v1::LifecycleEvent>> LifecycleEvents(keys::TargetKind kind,
+                                                                  uint64_t target) const;
+  absl::StatusOr<std::vector<v1::Assessment>> Assessments(keys::TargetKind kind,
+                                                          uint64_t target) const;
+
+  // --- graph walks; callbacks return false to stop early ---
+  using EdgeVisitor = std::function<bool(const keys::EdgeKey&, const storage::EdgeAggregate&)>;
+  // Edges of `node` in one direction (keys::kOutEdge / kInEdge), optionally of one predicate,
+  // that existed at as_of, with their aggregate as of then.
+  absl::Status ForEachEdge(char direction, uint64_t node, std::optional<uint32_t> predicate,
+                           const EdgeVisitor& visit) const;
+  // The aggregate of a statement's edge recomputed from its claims as of the view's time.
+  absl::StatusOr<storage::EdgeAggregate> AggregateAsOf(uint64_t statement) const;
+  using IdVisitor = std::function<bool(uint64_t)>;
+  // Claims (internal ids) recorded by as_of, in recorded order; inactive ones included.
+  absl::Status ForEachClaimOfStatement(uint64_t statement, const IdVisitor& visit) const;
+  absl::Status ForEachClaimByClaimant(uint64_t entity, const IdVisitor& visit) const;
+  // Claims that relay `claim`.
+  absl::Status ForEachRelayOf(uint64_t claim, const IdVisitor& visit) const;
+  // Sources that derive from `source` (later documents), with the derivation type.
+  absl::Status ForEachDerivedSource(
+      uint64_t source, const std::function<bool(uint64_t, v1::DerivationType)>& visit) const;
+  // Whether the claim was retracted or deprecated at as_of.
+  absl::StatusOr<bool> ClaimInactive(uint64_t claim) const;
+
+ private:
+  template <typename T>
+  absl::StatusOr<std::optional<T>> VersionAsOf(char prefix, uint64_t id) const;
+  absl::Status FillClaimState(uint64_t claim_id, v1::Claim* claim) const;
+  absl::Status ScanPostings(std::string_view prefix, uint64_t from, uint64_t to,
+                            const IdVisitor& visit) const;
+
+  storage::KeyValueStore* store_;
+  std::unique_ptr<storage::Snapshot> snapshot_;
+  uint64_t as_of_;
+  bool current_;
+  const schema::SchemaRegistry* schema_;
+  const Limits* limits_;
+};
+
+}  // namespace claimgraph

@@ -1,0 +1,115 @@
+// The narrow storage interface every layer above storage goes through: point and multi-get,
+// bounded ordered cursors, atomic write batches (with atomic aggregate merges) and snapshots.
+// RocksDB is the embedded backend; an ordered distributed key-value engine (FoundationDB) can be
+// a second one with the same key layout, because nothing above this interface sees RocksDB.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace claimgraph::storage {
+
+// Key spaces, chosen by access pattern (see docs/architecture.md). Values are PERMANENT: they
+// name column families on disk.
+enum class Family : uint8_t {
+  kMeta = 0,        // format version, id counters
+  kDictionary = 1,  // external string ids <-> internal 64-bit ids
+  kRecords = 2,     // entity/source versions, statements, claims, assessments, events
+  kEdges = 3,       // out- and in-edges with their aggregates
+  kIndexes = 4,     // secondary indexes (claims by statement, claimant, source, ...)
+};
+inline constexpr int kFamilyCount = 5;
+const char* FamilyName(Family family);
+
+// An ordered list of writes applied all at once or not at all. Not thread-safe.
+class WriteBatch {
+ public:
+  enum class Kind : uint8_t { kPut, kDelete, kMergeAggregate };
+  struct Operation {
+    Kind kind;
+    Family family;
+    std::string key;
+    std::string value;
+  };
+
+  void Put(Family family, std::string_view key, std::string_view value);
+  void Delete(Family family, std::string_view key);
+  // Atomically folds `operand` (an encoded EdgeAggregate delta) into the stored aggregate,
+  // without a read: counts add, maxima take the larger, minima the smaller.
+  void MergeAggregate(Family family, std::string_view key, std::string_view operand);
+
+  const std::vector<Operation>& operations() const { return operations_; }
+  bool empty() const { return operations_.empty(); }
+  size_t approximate_bytes() const { return bytes_; }
+  void Clear();
+
+ private:
+  std::vector<Operation> operations_;
+  size_t bytes_ = 0;
+};
+
+// A consistent point-in-time view of the store. Owned by the caller; release by destroying.
+class Snapshot {
+ public:
+  virtual ~Snapshot() = default;
+};
+
+// An ordered cursor over [lower, upper) of one family within one snapshot. Single-threaded.
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  virtual void Seek(std::string_view key) = 0;         // first key >= key
+  virtual void SeekForPrev(std::string_view key) = 0;  // last key <= key
+  virtual void SeekToFirst() = 0;
+  virtual void SeekToLast() = 0;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual void Prev() = 0;
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  // Not OK when the scan stopped on an I/O or corruption error rather than at its bound.
+  virtual absl::Status status() const = 0;
+};
+
+struct StoreStats {
+  uint64_t live_data_bytes = 0;
+  uint64_t total_sst_bytes = 0;
+  uint64_t memtable_bytes = 0;
+  uint64_t estimated_keys = 0;
+  uint64_t block_cache_hits = 0;
+  uint64_t block_cache_misses = 0;
+  uint64_t pending_compaction_bytes = 0;
+  uint64_t bytes_written = 0;
+};
+
+// Thread-safe: every method may be called from any thread concurrently.
+class KeyValueStore {
+ public:
+  virtual ~KeyValueStore() = default;
+
+  virtual std::unique_ptr<Snapshot> NewSnapshot() = 0;
+  // `snapshot` may be null (latest state). Returns nullopt when the key is absent.
+  virtual absl::StatusOr<std::optional<std::string>> Get(const Snapshot* snapshot, Family family,
+                                                         std::string_view key) = 0;
+  virtual std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
+      const Snapshot* snapshot, Family family, const std::vector<std::string>& keys) = 0;
+  // A cursor over [lower, upper); an empty `upper` means no upper bound. The cursor must not
+  // outlive the snapshot.
+  virtual std::unique_ptr<Cursor> NewCursor(const Snapshot* snapshot, Family family,
+                                            std::string_view lower, std::string_view upper) = 0;
+  // Applies the batch atomically and durably (per the store's sync policy) before returning OK.
+  virtual absl::Status Write(const WriteBatch& batch) = 0;
+
+  virtual absl::StatusOr<StoreStats> Stats() = 0;
+  virtual absl::Status CompactAll() = 0;
+  virtual absl::Status Flush() = 0;
+};
+
+}  // namespace claimgraph::storage

@@ -1,0 +1,336 @@
+// RocksDB implementation of KeyValueStore, including the EdgeAggregate merge operator.
+#include "engine/storage/rocksdb_store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/statistics.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+
+#include <array>
+#include <mutex>
+
+#include "engine/strings.h"
+#include "engine/storage/edge_aggregate.h"
+
+namespace claimgraph::storage {
+
+const char* FamilyName(Family family) {
+  switch (family) {
+    case Family::kMeta: return "default";
+    case Family::kDictionary: return "dictionary";
+    case Family::kRecords: return "records";
+    case Family::kEdges: return "edges";
+    case Family::kIndexes: return "indexes";
+  }
+  return "unknown";
+}
+
+void WriteBatch::Put(Family family, std::string_view key, std::string_view value) {
+  operations_.push_back({Kind::kPut, family, std::string(key), std::string(value)});
+  bytes_ += key.size() + value.size() + 16;
+}
+void WriteBatch::Delete(Family family, std::string_view key) {
+  operations_.push_back({Kind::kDelete, family, std::string(key), {}});
+  bytes_ += key.size() + 16;
+}
+void WriteBatch::MergeAggregate(Family family, std::string_view key, std::string_view operand) {
+  operations_.push_back({Kind::kMergeAggregate, family, std::string(key), std::string(operand)});
+  bytes_ += key.size() + operand.size() + 16;
+}
+void WriteBatch::Clear() {
+  operations_.clear();
+  bytes_ = 0;
+}
+
+namespace {
+
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = StrCat(what, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsNoSpace()) return absl::ResourceExhaustedError(message);
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return absl::FailedPreconditionError(message);
+  }
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  if (s.IsBusy() || s.IsTryAgain()) return absl::UnavailableError(message);
+  return absl::InternalError(message);
+}
+
+// Folds EdgeAggregate deltas; associative, so RocksDB may combine operands in any grouping.
+class EdgeAggregateMerge final : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    EdgeAggregate result;
+    if (existing != nullptr) {
+      auto decoded = EdgeAggregate::Decode(std::string_view(existing->data(), existing->size()));
+      if (!decoded) return false;  // corruption: RocksDB reports it to the reader
+      result = *decoded;
+    }
+    auto delta = EdgeAggregate::Decode(std::string_view(value.data(), value.size()));
+    if (!delta) return false;
+    result.Apply(*delta);
+    *new_value = result.Encode();
+    return true;
+  }
+  const char* Name() const override { return "claimgraph.EdgeAggregateMerge"; }
+};
+
+class RocksSnapshot final : public Snapshot {
+ public:
+  RocksSnapshot(rocksdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
+  ~RocksSnapshot() override { db_->ReleaseSnapshot(snapshot_); }
+  const rocksdb::Snapshot* get() const { return snapshot_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+class RocksCursor final : public Cursor {
+ public:
+  RocksCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, const Snapshot* snapshot,
+              std::string_view lower, std::string_view upper)
+      : lower_(lower), upper_(upper) {
+    rocksdb::ReadOptions options;
+    if (snapshot != nullptr) options.snapshot = static_cast<const RocksSnapshot*>(snapshot)->get();
+    lower_slice_ = rocksdb::Slice(lower_);
+    options.iterate_lower_bound = &lower_slice_;
+    if (!upper_.empty()) {
+      upper_slice_ = rocksdb::Slice(upper_);
+      options.iterate_upper_bound = &upper_slice_;
+    }
+    // Bounded scans may run over prefix-extracted families: stay in total order.
+    options.total_order_seek = true;
+    iterator_.reset(db->NewIterator(options, family));
+  }
+  void Seek(std::string_view key) override { iterator_->Seek(rocksdb::Slice(key)); }
+  void SeekForPrev(std::string_view key) override { iterator_->SeekForPrev(rocksdb::Slice(key)); }
+  void SeekToFirst() override { iterator_->SeekToFirst(); }
+  void SeekToLast() override { iterator_->SeekToLast(); }
+  bool Valid() const override { return iterator_->Valid(); }
+  void Next() override { iterator_->Next(); }
+  void Prev() override { iterator_->Prev(); }
+  std::string_view key() const override {
+    auto k = iterator_->key();
+    return {k.data(), k.size()};
+  }
+  std::string_view value() const override {
+    auto v = iterator_->value();
+    return {v.data(), v.size()};
+  }
+  absl::Status status() const override { return FromRocks(iterator_->status(), "scan"); }
+
+ private:
+  std::string lower_, upper_;
+  rocksdb::Slice lower_slice_, upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> iterator_;
+};
+
+class RocksDbStore final : public KeyValueStore {
+ public:
+  RocksDbStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+               std::shared_ptr<rocksdb::Statistics> statistics, std::shared_ptr<rocksdb::Cache> cache,
+               bool sync_writes)
+      : db_(std::move(db)),
+        handles_(std::move(handles)),
+        statistics_(std::move(statistics)),
+        cache_(std::move(cache)),
+        sync_writes_(sync_writes) {}
+
+  ~RocksDbStore() override {
+    // Flushing on close shortens the next open's WAL replay; the WAL already made writes durable.
+    db_->FlushWAL(true).PermitUncheckedError();
+    for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    db_->Close().PermitUncheckedError();
+  }
+
+  std::unique_ptr<Snapshot> NewSnapshot() override {
+    return std::make_unique<RocksSnapshot>(db_.get());
+  }
+
+  absl::StatusOr<std::optional<std::string>> Get(const Snapshot* snapshot, Family family,
+                                                 std::string_view key) override {
+    rocksdb::ReadOptions options;
+    if (snapshot != nullptr) options.snapshot = static_cast<const RocksSnapshot*>(snapshot)->get();
+    std::string value;
+    auto s = db_->Get(options, handle(family), rocksdb::Slice(key), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return FromRocks(s, "get");
+    return std::optional<std::string>(std::move(value));
+  }
+
+  std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
+      const Snapshot* snapshot, Family family, const std::vector<std::string>& keys) override {
+    rocksdb::ReadOptions options;
+    if (snapshot != nullptr) options.snapshot = static_cast<const RocksSnapshot*>(snapshot)->get();
+    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+    std::vector<rocksdb::ColumnFamilyHandle*> families(keys.size(), handle(family));
+    std::vector<std::string> values;
+    auto statuses = db_->MultiGet(options, families, slices, &values);
+    std::vector<absl::StatusOr<std::optional<std::string>>> out;
+    out.reserve(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (statuses[i].IsNotFound()) {
+        out.emplace_back(std::optional<std::string>());
+      } else if (!statuses[i].ok()) {
+        out.emplace_back(FromRocks(statuses[i], "multi-get"));
+      } else {
+        out.emplace_back(std::optional<std::string>(std::move(values[i])));
+      }
+    }
+    return out;
+  }
+
+  std::unique_ptr<Cursor> NewCursor(const Snapshot* snapshot, Family family,
+                                    std::string_view lower, std::string_view upper) override {
+    return std::make_unique<RocksCursor>(db_.get(), handle(family), snapshot, lower, upper);
+  }
+
+  absl::Status Write(const WriteBatch& batch) override {
+    rocksdb::WriteBatch rocks_batch;
+    for (const auto& op : batch.operations()) {
+      rocksdb::Status s;
+      switch (op.kind) {
+        case WriteBatch::Kind::kPut: s = rocks_batch.Put(handle(op.family), op.key, op.value); break;
+        case WriteBatch::Kind::kDelete: s = rocks_batch.Delete(handle(op.family), op.key); break;
+        case WriteBatch::Kind::kMergeAggregate:
+          s = rocks_batch.Merge(handle(op.family), op.key, op.value);
+          break;
+      }
+      if (!s.ok()) return FromRocks(s, "batch");
+    }
+    rocksdb::WriteOptions options;
+    options.sync = sync_writes_;
+    return FromRocks(db_->Write(options, &rocks_batch), "write");
+  }
+
+  absl::StatusOr<StoreStats> Stats() override {
+    StoreStats stats;
+    auto property = [&](const std::string& name) {
+      uint64_t total = 0;
+      for (auto* h : handles_) {
+        uint64_t value = 0;
+        if (db_->GetIntProperty(h, name, &value)) total += value;
+      }
+      return total;
+    };
+    stats.live_data_bytes = property(rocksdb::DB::Properties::kEstimateLiveDataSize);
+    stats.total_sst_bytes = property(rocksdb::DB::Properties::kTotalSstFilesSize);
+    stats.memtable_bytes = property(rocksdb::DB::Properties::kCurSizeAllMemTables);
+    stats.estimated_keys = property(rocksdb::DB::Properties::kEstimateNumKeys);
+    stats.pending_compaction_bytes =
+        property(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
+    stats.block_cache_hits = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_HIT);
+    stats.block_cache_misses = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_MISS);
+    stats.bytes_written = statistics_->getTickerCount(rocksdb::BYTES_WRITTEN);
+    return stats;
+  }
+
+  absl::Status CompactAll() override {
+    rocksdb::CompactRangeOptions options;
+    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    for (auto* h : handles_) {
+      auto s = db_->CompactRange(options, h, nullptr, nullptr);
+      if (!s.ok()) return FromRocks(s, "compact");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Flush() override {
+    return FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_), "flush");
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* handle(Family family) const {
+    return handles_[static_cast<size_t>(family)];
+  }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::shared_ptr<rocksdb::Statistics> statistics_;
+  std::shared_ptr<rocksdb::Cache> cache_;
+  bool sync_writes_;
+};
+
+rocksdb::CompressionType ChooseCompression() {
+  // Debian's RocksDB is built with LZ4 and ZSTD, but check rather than assume.
+  for (auto type : rocksdb::GetSupportedCompressions()) {
+    if (type == rocksdb::kLZ4Compression) return type;
+  }
+  for (auto type : rocksdb::GetSupportedCompressions()) {
+    if (type == rocksdb::kSnappyCompression) return type;
+  }
+  return rocksdb::kNoCompression;
+}
+
+rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const std::shared_ptr<rocksdb::Cache>& cache,
+                                           rocksdb::CompressionType compression) {
+  rocksdb::ColumnFamilyOptions options;
+  options.compression = compression;
+  options.bottommost_compression = compression;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.format_version = 5;
+  // Whole-key bloom filters make point lookups (dictionary, records) skip files cheaply.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  if (family == Family::kEdges) {
+    // Edge scans always stay within one (direction, node) prefix: 1 + 8 bytes. A prefix bloom
+    // lets a scan of a node skip files that hold none of its edges.
+    options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(9));
+    table.whole_key_filtering = false;
+    options.merge_operator = std::make_shared<EdgeAggregateMerge>();
+  }
+  if (family == Family::kIndexes) {
+    options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(9));
+  }
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOptions& options) {
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  auto compression = ChooseCompression();
+  auto statistics = rocksdb::CreateDBStatistics();
+  statistics->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = options.create_if_missing;
+  db_options.statistics = statistics;
+  db_options.max_background_jobs = 2;
+  db_options.bytes_per_sync = 1 << 20;
+  db_options.paranoid_checks = true;
+  db_options.keep_log_file_num = 5;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (int i = 0; i < kFamilyCount; ++i) {
+    auto family = static_cast<Family>(i);
+    descriptors.emplace_back(FamilyName(family), FamilyOptions(family, cache, compression));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (options.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &handles, &raw);
+  } else {
+    s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
+  }
+  if (!s.ok()) return FromRocks(s, StrCat("open ", options.path));
+  return std::unique_ptr<KeyValueStore>(new RocksDbStore(std::unique_ptr<rocksdb::DB>(raw),
+                                                         std::move(handles), std::move(statistics),
+                                                         std::move(cache), options.sync_writes));
+}
+
+}  // namespace claimgraph::storage

@@ -1,0 +1,22 @@
+// Text helpers shared by validation and indexing: UTF-8 checks, code point offsets and the name
+// normalisation used by the entity name index.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace claimgraph::text {
+
+bool IsValidUtf8(std::string_view text);
+// Number of Unicode code points (text must be valid UTF-8).
+size_t CodePointLength(std::string_view text);
+// The bytes of code points [start, end); nullopt when out of range.
+std::optional<std::string_view> CodePointSubstr(std::string_view text, size_t start, size_t end);
+// Lower-cases ASCII letters and folds runs of white space to one space, trimming the ends.
+std::string NormalizeName(std::string_view name);
+// The normalised name and each of its words (for prefix search by any word).
+std::vector<std::string> NameIndexTerms(std::string_view name);
+
+}  // namespace claimgraph::text
