@@ -350,8 +350,8 @@ relay_through_outlets("transactional", st, inner,
 st = statement("alabuga-drone-plant", "located_in", entity_value("alabuga-sez"))
 inner = claim("claim-plant-location-us", st, agent("united-states"), "believes",
               "the suspected facilities being constructed in the Alabuga Special Economic Zone",
-              certainty="probable", estimative_word="suspected", basis=INTEL_BASIS,
-              claimed_at=FRIDAY)
+              certainty="probable", estimative_word="suspected", cue="showing",
+              basis=INTEL_BASIS, claimed_at=FRIDAY)
 inner = claim("claim-plant-location-white-house", st, agent("white-house"), "asserts",
               "It released satellite imagery showing the suspected facilities being constructed "
               "in the Alabuga Special Economic Zone", certainty="probable",

@@ -18,6 +18,7 @@
 
 #include "claimgraph/v1/model.pb.h"
 #include "engine/database.h"
+#include "engine/ids.h"
 #include "engine/read_view.h"
 #include "engine/schema/schema_registry.h"
 
@@ -275,6 +276,51 @@ TEST_CASE("sample data loads strictly into a fresh database and re-imports uncha
     }
     CHECK(supporting_principals == std::set<std::string>{"national-security-council"});
     CHECK(refuting_principals == std::set<std::string>{"cia"});
+  }
+
+  SUBCASE("lifecycle rules as docs/data-model.md describes them") {
+    auto imported = (*view)->GetClaim("claim-route-from-kirby");
+    REQUIRE(imported.ok());
+    const uint64_t import_time = ids::ToMicros(imported->recorded_at());
+    // Before the import the database knew nothing of the article.
+    auto before = database->NewReadView(import_time - 1);
+    REQUIRE(before.ok());
+    CHECK((*before)->GetEntity("iran").status().code() == absl::StatusCode::kNotFound);
+
+    // Only the publisher of the claim's source (the page) may correct a claim found in it.
+    v1::LifecycleEvent correction;
+    correction.set_kind(v1::LIFECYCLE_KIND_CORRECTION);
+    correction.mutable_target()->set_claim_id("claim-alabuga-in-russia-cbs");
+    correction.set_actor_id("cbs-news");
+    correction.set_reason("distance from Moscow corrected");
+    CHECK(database->RecordLifecycleEvent(correction, context).status().code() ==
+          absl::StatusCode::kFailedPrecondition);
+    correction.set_actor_id("capitaltrack");
+    CHECK(database->RecordLifecycleEvent(correction, context).ok());
+
+    // Kirby's principal may retract his claim: it leaves answers from then on, not before.
+    v1::LifecycleEvent retraction;
+    retraction.set_kind(v1::LIFECYCLE_KIND_RETRACTION);
+    retraction.mutable_target()->set_claim_id("claim-route-from-kirby");
+    retraction.set_actor_id("national-security-council");
+    REQUIRE(database->RecordLifecycleEvent(retraction, context).ok());
+    auto after = database->NewReadView();
+    REQUIRE(after.ok());
+    auto retracted = (*after)->GetClaim("claim-route-from-kirby");
+    REQUIRE(retracted.ok());
+    CHECK(retracted->status() == v1::CLAIM_STATUS_RETRACTED);
+    auto corrected = (*after)->GetClaim("claim-alabuga-in-russia-cbs");
+    REQUIRE(corrected.ok());
+    CHECK(corrected->status() == v1::CLAIM_STATUS_CORRECTED);
+    ClaimQuery kirby;
+    kirby.claimant_id = "john-kirby";
+    for (const auto& claim : ClaimsOf(**after, kirby))
+      CHECK(claim.id() != "claim-route-from-kirby");
+    auto at_import = database->NewReadView(import_time);
+    REQUIRE(at_import.ok());
+    auto then = (*at_import)->GetClaim("claim-route-from-kirby");
+    REQUIRE(then.ok());
+    CHECK(then->status() == v1::CLAIM_STATUS_ACTIVE);
   }
 
   SUBCASE("importing the file again changes nothing") {
