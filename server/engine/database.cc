@@ -451,6 +451,13 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
   }
   CG_RETURN_IF_ERROR(validation::CheckClaim(input, db_->limits));
   v1::Claim claim = input;
+  // Output-only fields are the server's to set, whatever the client sent.
+  claim.clear_probability_low();
+  claim.clear_probability_high();
+  claim.clear_status();
+  claim.clear_lifecycle();
+  claim.clear_recorded_at();
+  claim.clear_recorded_by();
   if (claim.certainty() == v1::CERTAINTY_UNSPECIFIED) claim.set_certainty(v1::CERTAINTY_UNDERSPECIFIED);
   if (!claim.has_confidence()) claim.set_confidence(1.0);
 
