@@ -67,7 +67,7 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
 }
 
 void ClaimGraphServer::Shutdown() {
-  if (shut_down_) return;
+  if (shut_down_ || server_ == nullptr) return;  // never started, or already stopped
   shut_down_ = true;
   // Health first, so load balancers stop sending before the port closes.
   server_->GetHealthCheckService()->SetServingStatus(false);
