@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test run clean lint-proto
+.PHONY: all deps configure build test run clean lint-proto fuzz
 
 all: build
 
@@ -24,5 +24,9 @@ test: build lint-proto
 run: build
 	@bash scripts/run.sh
 
+# libFuzzer targets with clang in build-fuzz/, FUZZ_SECONDS (default 60) each.
+fuzz: deps
+	@bash scripts/fuzz.sh
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-fuzz
