@@ -35,14 +35,17 @@ for target in $targets; do
   crashes="$build/crashes/$target"
   mkdir -p "$work" "$crashes"
   echo "== $target: ${seconds}s"
+  # A dictionary of the format's tokens (field names, keywords), when the target has one.
+  dictionary=()
+  [ -f "tests/fuzz/$target.dict" ] && dictionary=(-dict="tests/fuzz/$target.dict")
   # Leak detection is off: the protobuf and absl globals look like leaks at exit.
   if ! ASAN_OPTIONS=detect_leaks=0 "$build/bin/${target}_fuzzer" \
       -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -timeout=10 \
-      -print_final_stats=1 -artifact_prefix="$crashes/" \
+      -print_final_stats=1 -artifact_prefix="$crashes/" "${dictionary[@]}" \
       "$work" "tests/fuzz/corpus/$target" 2>"$build/$target.log"; then
     failed+=("$target")
   fi
-  grep -E "^(stat::number_of_executed_units|stat::new_units_added|Done)|ERROR|FUZZ_CHECK" \
+  grep -E "^(stat::number_of_executed_units|stat::new_units_added|Done)|==ERROR|ERROR: libFuzzer|FUZZ_CHECK failed|^SUMMARY" \
     "$build/$target.log" || true
 done
 

@@ -3,8 +3,19 @@
 // regression runner under ctest. Unlike assert(), it is active in every build type.
 #pragma once
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <cstdio>
 #include <cstdlib>
+
+namespace claimgraph::fuzz {
+// protobuf logs every rejected message (invalid UTF-8, bad JSON) at ERROR; at fuzzing rates that
+// buries the report. Rejections are expected here, so its log is silenced once per process.
+inline const bool kProtobufLogSilenced = [] {
+  google::protobuf::SetLogHandler(nullptr);
+  return true;
+}();
+}  // namespace claimgraph::fuzz
 
 #define FUZZ_CHECK(condition)                                                                 \
   do {                                                                                        \
