@@ -96,7 +96,7 @@ struct Database::Impl {
 class Transaction {
  public:
   Transaction(Database::Impl* db, const WriteContext& context)
-      : db_(db), context_(context), now_(db->NextTime()) {
+      : db_(db), context_(context), now_(db->NextTime()), counters_(db->counters) {
     batch_.Put(Family::kMeta, keys::kClockKey, EncodeU64(now_));
   }
 
@@ -138,7 +138,7 @@ class Transaction {
     return std::optional<uint64_t>(keys::DecodeU64(*value));
   }
   uint64_t Allocate(IdKind kind, std::string_view external) {
-    auto& counter = db_->counters[static_cast<uint8_t>(kind)];
+    auto& counter = counters_[static_cast<uint8_t>(kind)];
     uint64_t id = ++counter;
     batch_.Put(Family::kMeta, keys::CounterKey(kind), EncodeU64(counter));
     Put(Family::kDictionary, keys::DictionaryKey(kind, external), EncodeU64(id));
@@ -195,6 +195,9 @@ class Transaction {
   const uint64_t now_;
   storage::WriteBatch batch_;
   std::map<std::string, std::optional<std::string>> pending_;
+  // Ids allocated by this transaction; they become the database's only when the batch commits,
+  // so a rejected batch neither skews the counts GetStats reports nor differs from a reopen.
+  std::array<uint64_t, 128> counters_;
 
  public:
   std::set<uint64_t> touched_statements;
@@ -451,6 +454,13 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
   }
   CG_RETURN_IF_ERROR(validation::CheckClaim(input, db_->limits));
   v1::Claim claim = input;
+  // Output-only fields are the server's to set: a client's values would be stored and read back.
+  claim.clear_status();
+  claim.clear_lifecycle();
+  claim.clear_probability_low();
+  claim.clear_probability_high();
+  claim.clear_recorded_at();
+  claim.clear_recorded_by();
   if (claim.certainty() == v1::CERTAINTY_UNSPECIFIED) claim.set_certainty(v1::CERTAINTY_UNDERSPECIFIED);
   if (!claim.has_confidence()) claim.set_confidence(1.0);
 
@@ -465,7 +475,8 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
           "claim.statement_id: does not match the inline statement, whose id is '", derived, "'"));
     }
     statement.set_id(derived);
-    CG_RETURN_IF_ERROR(CheckStatementAgainstSchema(statement, "claim.statement"));
+    // Checked as given (not canonical), so a qualifier index in an error is the client's index.
+    CG_RETURN_IF_ERROR(CheckStatementAgainstSchema(claim.statement(), "claim.statement"));
     CG_ASSIGN_OR_RETURN(statement_internal, Resolve(IdKind::kStatement, derived));
   } else {
     CG_ASSIGN_OR_RETURN(statement_internal, Resolve(IdKind::kStatement, claim.statement_id()));
@@ -726,7 +737,11 @@ absl::StatusOr<Written<v1::Assessment>> Transaction::StageAssessment(const v1::A
   return Written<v1::Assessment>{assessment, WriteOutcome::kCreated};
 }
 
-absl::Status Transaction::Commit() { return db_->store->Write(batch_); }
+absl::Status Transaction::Commit() {
+  CG_RETURN_IF_ERROR(db_->store->Write(batch_));
+  db_->counters = counters_;
+  return absl::OkStatus();
+}
 
 absl::Status Database::Impl::Rescore(const std::set<uint64_t>& statements) {
   if (!scorer || statements.empty()) return absl::OkStatus();

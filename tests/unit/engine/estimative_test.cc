@@ -36,8 +36,9 @@ TEST_CASE("synonyms share a band and case and spacing do not matter") {
 }
 
 TEST_CASE("bands are ordered and do not overlap across the scale") {
-  const char* scale[] = {"almost no chance", "very unlikely", "unlikely", "roughly even chance",
-                         "likely", "very likely", "almost certain"};
+  const char* scale[] = {"almost no chance",    "very unlikely", "unlikely",
+                         "roughly even chance", "likely",        "very likely",
+                         "almost certain"};
   double previous_high = 0;
   for (const char* word : scale) {
     auto band = BandOf(word);

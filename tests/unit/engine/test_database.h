@@ -131,6 +131,54 @@ T Must(absl::StatusOr<T> value) {
   return *std::move(value);
 }
 
+// The article's small world: countries, people, organisations, a weapon, places and a source
+// whose text holds non-ASCII characters (so quote offsets in code points differ from bytes).
+inline constexpr std::string_view kArticleText =
+    "Kyiv \xE2\x80\x94 The U.S. believes Iran supplies Russia with materials, Kirby said. "
+    "\xD0\x9A\xD0\xB8\xD1\x97\xD0\xB2 was attacked.";
+
+inline void SeedWorld(TestDatabase& t) {
+  struct Row {
+    const char* id;
+    const char* type;
+    const char* name;
+  };
+  const Row rows[] = {
+      {"iran", "country", "Iran"},
+      {"russia", "country", "Russia"},
+      {"ukraine", "country", "Ukraine"},
+      {"kyiv", "city", "Kyiv"},
+      {"alabuga", "economic_zone", "Alabuga Special Economic Zone"},
+      {"john_kirby", "person", "John Kirby"},
+      {"william_burns", "person", "William Burns"},
+      {"nsc", "government_body", "National Security Council"},
+      {"white_house", "government_body", "White House"},
+      {"cia", "intelligence_agency", "Central Intelligence Agency"},
+      {"outlet", "news_organisation", "Example News"},
+      {"wire", "news_organisation", "Example Wire"},
+      {"drones", "weapon", "Iranian attack drones"},
+      {"checker", "fact_checker", "Check Desk"},
+  };
+  for (const auto& row : rows) {
+    Must(t.db->CreateEntity(MakeEntity(row.id, row.type, row.name), t.context));
+  }
+  v1::Source original;
+  original.set_id("original");
+  original.set_title("Original report");
+  original.set_publisher_id("wire");
+  original.set_text(std::string(kArticleText));
+  Must(t.db->CreateSource(original, t.context));
+  v1::Source page;
+  page.set_id("page");
+  page.set_title("Republished page");
+  page.set_publisher_id("outlet");
+  page.set_text(std::string(kArticleText));
+  auto* link = page.add_derived_from();
+  link->set_type(v1::DERIVATION_TYPE_REPUBLISHES);
+  link->set_source_id("original");
+  Must(t.db->CreateSource(page, t.context));
+}
+
 // Every page of a claim query, walked with page tokens.
 inline std::vector<v1::Claim> AllClaims(const ReadView& view, const ClaimQuery& query,
                                         int32_t page_size = 3) {

@@ -11,13 +11,13 @@ namespace claimgraph::text {
 TEST_CASE("valid UTF-8 of every sequence length is accepted") {
   CHECK(IsValidUtf8(""));
   CHECK(IsValidUtf8("plain ascii"));
-  CHECK(IsValidUtf8("caf\xC3\xA9"));              // é, 2 bytes
-  CHECK(IsValidUtf8("\xE2\x82\xAC"));             // €, 3 bytes
-  CHECK(IsValidUtf8("\xF0\x9F\x98\x80"));         // 😀, 4 bytes
-  CHECK(IsValidUtf8("\xED\x9F\xBF"));             // U+D7FF, just below the surrogates
-  CHECK(IsValidUtf8("\xEE\x80\x80"));             // U+E000, just above them
-  CHECK(IsValidUtf8("\xF4\x8F\xBF\xBF"));         // U+10FFFF, the last code point
-  CHECK(IsValidUtf8(std::string("a\0b", 3)));     // NUL is valid UTF-8 (CheckString rejects it)
+  CHECK(IsValidUtf8("caf\xC3\xA9"));           // é, 2 bytes
+  CHECK(IsValidUtf8("\xE2\x82\xAC"));          // €, 3 bytes
+  CHECK(IsValidUtf8("\xF0\x9F\x98\x80"));      // 😀, 4 bytes
+  CHECK(IsValidUtf8("\xED\x9F\xBF"));          // U+D7FF, just below the surrogates
+  CHECK(IsValidUtf8("\xEE\x80\x80"));          // U+E000, just above them
+  CHECK(IsValidUtf8("\xF4\x8F\xBF\xBF"));      // U+10FFFF, the last code point
+  CHECK(IsValidUtf8(std::string("a\0b", 3)));  // NUL is valid UTF-8 (CheckString rejects it)
 }
 
 TEST_CASE("invalid UTF-8 is rejected") {
@@ -74,8 +74,8 @@ TEST_CASE("names normalise to lower case with single spaces") {
 
 TEST_CASE("name index terms are the whole name and each word, once") {
   auto terms = NameIndexTerms("National Security Council");
-  CHECK(terms == std::vector<std::string>{"council", "national", "national security council",
-                                          "security"});
+  CHECK(terms ==
+        std::vector<std::string>{"council", "national", "national security council", "security"});
   CHECK(NameIndexTerms("Iran") == std::vector<std::string>{"iran"});
   CHECK(NameIndexTerms("Kyiv kyiv") == std::vector<std::string>{"kyiv", "kyiv kyiv"});
   CHECK(NameIndexTerms("  ").empty());

@@ -19,8 +19,8 @@ const Limits kLimits;
 // The status is InvalidArgument and its message starts with "field: ".
 void ExpectField(const absl::Status& status, const std::string& field) {
   CHECK_MESSAGE(status.code() == absl::StatusCode::kInvalidArgument, status.ToString());
-  CHECK_MESSAGE(std::string(status.message()).rfind(field + ": ", 0) == 0,
-                "expected '", field, "', got '", std::string(status.message()), "'");
+  CHECK_MESSAGE(std::string(status.message()).rfind(field + ": ", 0) == 0, "expected '", field,
+                "', got '", std::string(status.message()), "'");
 }
 
 v1::Entity GoodEntity() {
@@ -292,17 +292,14 @@ TEST_CASE("claim checks name their field") {
        "claim.estimative_word"},
       {[](v1::Claim* c) { c->set_cue("\xFF"); }, "claim.cue"},
       {[](v1::Claim* c) { c->clear_claimant(); }, "claim.claimant"},
-      {[](v1::Claim* c) { c->mutable_claimant()->set_entity_id(""); },
-       "claim.claimant.entity_id"},
+      {[](v1::Claim* c) { c->mutable_claimant()->set_entity_id(""); }, "claim.claimant.entity_id"},
       {[](v1::Claim* c) {
          c->mutable_claimant()->mutable_some_value()->set_description(std::string(1025, 'x'));
        },
        "claim.claimant.some_value.description"},
       {[](v1::Claim* c) { c->set_on_behalf_of_id("a\x01"); }, "claim.on_behalf_of_id"},
-      {[](v1::Claim* c) { c->mutable_basis()->set_source_id("a\x01"); },
-       "claim.basis.source_id"},
-      {[](v1::Claim* c) { c->mutable_basis()->set_entity_id("a\x01"); },
-       "claim.basis.entity_id"},
+      {[](v1::Claim* c) { c->mutable_basis()->set_source_id("a\x01"); }, "claim.basis.source_id"},
+      {[](v1::Claim* c) { c->mutable_basis()->set_entity_id("a\x01"); }, "claim.basis.entity_id"},
       {[](v1::Claim* c) { c->mutable_basis()->set_description(std::string(4097, 'd')); },
        "claim.basis.description"},
       {[](v1::Claim* c) { c->set_source_id("a\x01"); }, "claim.source_id"},

@@ -35,9 +35,9 @@ TEST_CASE("the bundled default ontology loads") {
                            "facility", "product", "event", "document"}) {
     CHECK_MESSAGE(registry.HasEntityType(type), type);
   }
-  for (const char* predicate : {"supplies", "located_in", "member_of", "spokesperson_for",
-                                "shipped_from", "shipped_to", "sanctions", "cooperates_with",
-                                "attacked", "manufactures", "part_of"}) {
+  for (const char* predicate :
+       {"supplies", "located_in", "member_of", "spokesperson_for", "shipped_from", "shipped_to",
+        "sanctions", "cooperates_with", "attacked", "manufactures", "part_of"}) {
     CHECK_MESSAGE(registry.FindPredicate(predicate) != nullptr, predicate);
   }
   CHECK(registry.FindPredicate("no_such_predicate") == nullptr);
@@ -88,8 +88,7 @@ TEST_CASE("an unknown parent is reported at its line") {
   auto status = LoadError(
       "entity_types { name: \"agent\" }\n"
       "entity_types { name: \"person\" parent: \"agnet\" }\n");
-  CHECK_MESSAGE(std::string(status.message()).rfind("bad.textproto:2: ", 0) == 0,
-                status.message());
+  CHECK_MESSAGE(std::string(status.message()).rfind("bad.textproto:2: ", 0) == 0, status.message());
   CHECK(Contains(status, "unknown parent 'agnet'"));
 }
 
@@ -98,8 +97,7 @@ TEST_CASE("a parent cycle is reported") {
       "entity_types { name: \"place\" }\n"
       "entity_types { name: \"a\" parent: \"b\" }\n"
       "entity_types { name: \"b\" parent: \"a\" }\n");
-  CHECK_MESSAGE(std::string(status.message()).rfind("bad.textproto:2: ", 0) == 0,
-                status.message());
+  CHECK_MESSAGE(std::string(status.message()).rfind("bad.textproto:2: ", 0) == 0, status.message());
   CHECK(Contains(status, "'a'"));
   CHECK(Contains(status, "own ancestor"));
 
@@ -160,9 +158,8 @@ TEST_CASE("duplicates are reported at the second occurrence") {
 
 TEST_CASE("names that are not snake_case are rejected") {
   for (const char* name : {"Person", "person-type", "1person", "_person", "per son", ""}) {
-    auto status =
-        LoadError(StrCat("entity_types { name: \"place\" }\nentity_types { name: \"", name,
-                         "\" }\n"));
+    auto status = LoadError(
+        StrCat("entity_types { name: \"place\" }\nentity_types { name: \"", name, "\" }\n"));
     CHECK_MESSAGE(Contains(status, "bad.textproto:2: "), status.message());
     CHECK(Contains(status, "not snake_case"));
   }

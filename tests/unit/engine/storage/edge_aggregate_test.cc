@@ -22,9 +22,14 @@ EdgeAggregate RandomDelta(std::mt19937_64& random, bool with_score) {
   bool retraction = random() % 4 == 0;
   delta.claims = retraction ? -1 : 1;
   switch (random() % 3) {
-    case 0: delta.supporting = delta.claims; break;
-    case 1: delta.refuting = delta.claims; break;
-    default: break;
+    case 0:
+      delta.supporting = delta.claims;
+      break;
+    case 1:
+      delta.refuting = delta.claims;
+      break;
+    default:
+      break;
   }
   if (!retraction) {
     delta.best_confidence = static_cast<double>(random() % 1001) / 1000.0;
