@@ -182,6 +182,34 @@ class Transaction {
     }
     return absl::NotFoundError(StrCat(field, ": claim '", id, "' not found"));
   }
+  // The stored assessment or event with internal id `id` among the records of `target`
+  // (committed or pending), or nullopt when that id was recorded against another target.
+  template <typename T>
+  absl::StatusOr<std::optional<T>> TargetRecord(char prefix, keys::TargetKind kind,
+                                                uint64_t target, uint64_t id,
+                                                std::string_view what) {
+    const std::string lower = keys::TargetRecordPrefix(prefix, kind, target);
+    const std::string upper = keys::PrefixSuccessor(lower);
+    auto has_id = [&](std::string_view key) {
+      return key.size() == lower.size() + 16 && keys::DecodeU64(key.substr(key.size() - 8)) == id;
+    };
+    const std::string overlay_upper = OverlayKey(Family::kRecords, upper);
+    for (auto it = pending_.lower_bound(OverlayKey(Family::kRecords, lower));
+         it != pending_.end() && it->first < overlay_upper; ++it) {
+      if (it->second && has_id(std::string_view(it->first).substr(1))) {
+        CG_ASSIGN_OR_RETURN(T record, Parse<T>(*it->second, what));
+        return std::optional<T>(std::move(record));
+      }
+    }
+    auto cursor = db_->store->NewCursor(nullptr, Family::kRecords, lower, upper);
+    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+      if (!has_id(cursor->key())) continue;
+      CG_ASSIGN_OR_RETURN(T record, Parse<T>(cursor->value(), what));
+      return std::optional<T>(std::move(record));
+    }
+    CG_RETURN_IF_ERROR(cursor->status());
+    return std::optional<T>();
+  }
   absl::Status CheckStatementAgainstSchema(const v1::Statement& statement, std::string_view field);
   absl::StatusOr<std::pair<uint64_t, keys::TargetKind>> RequireTarget(std::string_view field,
                                                                       const v1::Target& target);
@@ -666,8 +694,16 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
     if (on_existing == OnExisting::kFail) {
       return absl::AlreadyExistsError(StrCat("lifecycle_event.id: '", event.id(), "' already exists"));
     }
-    // Events are looked up by target; the dictionary value is the target kind and id.
-    return Written<v1::LifecycleEvent>{event, WriteOutcome::kUnchanged};
+    // A retry of the same event is answered with the stored one; other content under the same
+    // id is a conflict, not a success.
+    CG_ASSIGN_OR_RETURN(auto existing, TargetRecord<v1::LifecycleEvent>(
+                                           keys::kEventRecord, target.second, target.first,
+                                           *existing_id, "event"));
+    if (existing && SameContent(*existing, event)) {
+      return Written<v1::LifecycleEvent>{*std::move(existing), WriteOutcome::kUnchanged};
+    }
+    return absl::AlreadyExistsError(
+        StrCat("lifecycle_event.id: '", event.id(), "' already exists with different content"));
   }
   const bool deactivates = claim && (event.kind() == v1::LIFECYCLE_KIND_RETRACTION ||
                                      event.kind() == v1::LIFECYCLE_KIND_DEPRECATION);
@@ -727,7 +763,14 @@ absl::StatusOr<Written<v1::Assessment>> Transaction::StageAssessment(const v1::A
     if (on_existing == OnExisting::kFail) {
       return absl::AlreadyExistsError(StrCat("assessment.id: '", assessment.id(), "' already exists"));
     }
-    return Written<v1::Assessment>{assessment, WriteOutcome::kUnchanged};
+    CG_ASSIGN_OR_RETURN(auto existing, TargetRecord<v1::Assessment>(
+                                           keys::kAssessmentRecord, target.second, target.first,
+                                           *existing_id, "assessment"));
+    if (existing && SameContent(*existing, assessment)) {
+      return Written<v1::Assessment>{*std::move(existing), WriteOutcome::kUnchanged};
+    }
+    return absl::AlreadyExistsError(
+        StrCat("assessment.id: '", assessment.id(), "' already exists with different content"));
   }
   uint64_t internal = Allocate(IdKind::kAssessment, assessment.id());
   Put(Family::kRecords,
