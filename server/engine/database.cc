@@ -949,6 +949,8 @@ absl::StatusOr<Written<v1::Assessment>> Database::RecordAssessment(
   CG_ASSIGN_OR_RETURN(auto written, transaction.StageAssessment(assessment, on_existing));
   if (written.outcome == WriteOutcome::kUnchanged) return written;
   CG_RETURN_IF_ERROR(transaction.Commit());
+  // An assessment of a statement may move its score (ApplyRecords already rescored these).
+  CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
   return written;
 }
 
