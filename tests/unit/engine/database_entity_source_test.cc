@@ -420,3 +420,54 @@ TEST_CASE("ListSources lists all sources or one publisher's, in pages") {
 }
 
 }  // namespace claimgraph
+
+namespace claimgraph {
+
+TEST_CASE("AddDerivation adds one link as a new version, once") {
+  testing::TestDatabase t;
+  testing::SeedWorld(t);
+  v1::Source briefing;
+  briefing.set_id("briefing");
+  Must(t.db->CreateSource(briefing, t.context));
+  v1::Derivation quotes;
+  quotes.set_type(v1::DERIVATION_TYPE_QUOTES);
+  quotes.set_source_id("briefing");
+  auto added = Must(t.db->AddDerivation("original", quotes, t.context));
+  CHECK(added.outcome == WriteOutcome::kUpdated);
+  CHECK(added.record.derived_from_size() == 1);
+  CHECK(Must(t.db->AddDerivation("original", quotes, t.context)).outcome ==
+        WriteOutcome::kUnchanged);
+  auto view = t.View();
+  auto briefing_id = *Must(view->Resolve(keys::IdKind::kSource, "briefing"));
+  std::vector<v1::DerivationType> types;
+  REQUIRE(view->ForEachDerivedSource(briefing_id,
+                                     [&](uint64_t, v1::DerivationType type) {
+                                       types.push_back(type);
+                                       return true;
+                                     })
+              .ok());
+  CHECK(types == std::vector<v1::DerivationType>{v1::DERIVATION_TYPE_QUOTES});
+  // The page keeps its earlier link and gains the new one.
+  Must(t.db->AddDerivation("page", quotes, t.context));
+  CHECK(Must(t.View()->GetSource("page")).derived_from_size() == 2);
+
+  ExpectError(t.db->AddDerivation("nowhere", quotes, t.context), absl::StatusCode::kNotFound,
+              "source_id");
+  ExpectError(t.db->AddDerivation("", quotes, t.context), absl::StatusCode::kInvalidArgument,
+              "source_id");
+  v1::Derivation missing = quotes;
+  missing.set_source_id("missing");
+  ExpectError(t.db->AddDerivation("original", missing, t.context), absl::StatusCode::kNotFound,
+              "source.derived_from[1].source_id");
+  v1::Derivation self = quotes;
+  self.set_source_id("original");
+  ExpectError(t.db->AddDerivation("original", self, t.context), absl::StatusCode::kInvalidArgument,
+              "source.derived_from[1].source_id");
+  v1::Derivation untyped;
+  untyped.set_source_id("page");
+  ExpectError(t.db->AddDerivation("original", untyped, t.context),
+              absl::StatusCode::kInvalidArgument, "source.derived_from[1].type");
+  CHECK(Must(t.View()->GetSource("original")).derived_from_size() == 1);
+}
+
+}  // namespace claimgraph

@@ -407,6 +407,24 @@ TEST_CASE("lifecycle event checks name their field") {
   }
 }
 
+TEST_CASE("as_of parses to micros and names its field when bad") {
+  google::protobuf::Timestamp as_of;
+  auto absent = ParseAsOf(false, as_of);
+  REQUIRE(absent.ok());
+  CHECK_FALSE(absent->has_value());
+  as_of.set_seconds(1685700000);
+  as_of.set_nanos(123456789);
+  auto present = ParseAsOf(true, as_of);
+  REQUIRE(present.ok());
+  CHECK(**present == 1685700000123456ull);
+  as_of.set_seconds(-1);
+  as_of.set_nanos(0);
+  ExpectField(ParseAsOf(true, as_of).status(), "as_of");
+  as_of.set_seconds(10);
+  as_of.set_nanos(-1);
+  ExpectField(ParseAsOf(true, as_of).status(), "as_of");
+}
+
 TEST_CASE("page sizes") {
   CHECK(CheckPageSize(0, kLimits).ok());
   CHECK(CheckPageSize(kLimits.max_page_size, kLimits).ok());
