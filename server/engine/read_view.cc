@@ -525,6 +525,7 @@ absl::StatusOr<std::vector<v1::Entity>> ReadView::SearchEntities(std::string_vie
                                                                  size_t limit) const {
   std::vector<v1::Entity> results;
   std::set<std::string> seen;
+  if (limit == 0) return results;
   // An exact id match comes first.
   auto exact = GetEntity(query);
   if (exact.ok()) {

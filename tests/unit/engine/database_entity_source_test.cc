@@ -384,6 +384,7 @@ TEST_CASE("SearchEntities finds word prefixes of names and aliases, exact ids fi
   CHECK(AsSet(ids("ir")) == std::set<std::string>{"iran", "drones"});
   CHECK(ids("ir").size() == 2);
   CHECK(ids("ir", 1).size() == 1);
+  CHECK(ids("nsc", 0).empty());
   CHECK(ids("zzz").empty());
   CHECK(ids("").empty());
   // An exact id comes first even when its name does not match.
