@@ -106,6 +106,7 @@ TEST_CASE("sample: the republished page is no independent origin apart from the 
   // The strongest: the United States' own claim, CERTAIN in a D-graded page: 0.95 * 0.45.
   CHECK(supply->origins(0).strongest_claim_id() == "claim-supply-us");
   CHECK(std::abs(supply->fused().belief() - 0.4275) < kTolerance);
+  CHECK(std::abs(supply->fused().projected_probability() - 0.71375) < kTolerance);
 }
 
 TEST_CASE("sample: the page's declared date is flagged as later than the report it copies") {
