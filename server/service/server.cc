@@ -9,12 +9,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/provenance/corroborate.h"
 #include "engine/status_macros.h"
 #include "service/token_authenticator.h"
 #include "engine/strings.h"
 #include "service/admin_service.h"
 #include "service/claim_service.h"
 #include "service/entity_service.h"
+#include "service/provenance_service.h"
 #include "service/source_service.h"
 
 namespace claimgraph::service {
@@ -95,6 +97,8 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   database_options.schema = schema;
   database_options.limits = options.limits;
   CG_ASSIGN_OR_RETURN(server->database_, Database::Open(database_options));
+  // Edge aggregates carry the fused provenance score that traversal's confidence filters use.
+  CG_RETURN_IF_ERROR(provenance::InstallStatementScorer(*server->database_));
 
   server->runtime_ = std::make_unique<RpcRuntime>(server->authenticator_.get());
   ServiceContext context{server->database_.get(), server->runtime_.get(),
@@ -109,6 +113,7 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   add(std::make_unique<SourceServiceImpl>(context), "claimgraph.v1.SourceService");
   add(std::make_unique<ClaimServiceImpl>(context), "claimgraph.v1.ClaimService");
   add(std::make_unique<AdminServiceImpl>(context), "claimgraph.v1.AdminService");
+  add(std::make_unique<ProvenanceServiceImpl>(context), "claimgraph.v1.ProvenanceService");
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
