@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test run clean lint-proto fuzz
+.PHONY: all deps configure build test run clean lint-proto crashtest fuzz
 
 all: build
 
@@ -27,6 +27,10 @@ run: build
 # libFuzzer targets with clang in build-fuzz/, FUZZ_SECONDS (default 60) each.
 fuzz: deps
 	@bash scripts/fuzz.sh
+
+# The long crash test: 60 SIGKILLs during writes, each followed by checksum and data checks.
+crashtest: build
+	@$(BUILD_DIR)/bin/crash_test --rounds $${CRASH_ROUNDS:-60} --seed $${CRASH_SEED:-$$(date +%s)}
 
 clean:
 	rm -rf $(BUILD_DIR) build-fuzz

@@ -10,7 +10,7 @@ packages=(
   libboost-graph-dev doctest-dev
   python3 python3-grpcio python3-protobuf python3-yaml
   systemd
-  graphviz raptor2-utils
+  graphviz raptor2-utils openssl
 )
 missing=()
 for p in "${packages[@]}"; do
