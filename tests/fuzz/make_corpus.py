@@ -3,7 +3,9 @@
 
 Run from the repository root with Debian's /usr/bin/python3 (needs python3-protobuf and protoc):
     /usr/bin/python3 tests/fuzz/make_corpus.py
-Hand-written seeds (files whose names start with "hand_") are kept; generated ones are replaced.
+Only the generated seeds (names starting with "sample_", "record_" or "gen_") are replaced; the
+hand-written ones ("hand_*") and the inputs libFuzzer found and merged in (`-merge=1`, named by
+their SHA-1) are kept.
 """
 import hashlib
 import json
@@ -33,7 +35,7 @@ def clear_generated(target):
     folder = CORPUS / target
     if folder.exists():
         for path in folder.iterdir():
-            if not path.name.startswith("hand_"):
+            if path.name.startswith(("sample_", "record_", "gen_")):
                 path.unlink()
 
 
@@ -88,7 +90,7 @@ def main():
             "all_ff": b"\xff" * 12,
         }
         for name, key in keys.items():
-            write("key_codec_fuzz", name, key)
+            write("key_codec_fuzz", "gen_" + name, key)
 
 
 if __name__ == "__main__":
