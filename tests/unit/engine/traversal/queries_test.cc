@@ -175,7 +175,8 @@ TEST_CASE("Traverse reaches what reference BFS reaches, at the same depths") {
         request.filter = f.Engine(filter);
         auto result = Traverse(source, request);
         REQUIRE_MESSAGE(result.ok(), result.status().ToString());
-        CAPTURE(name);
+        std::string source_name = name;
+        CAPTURE(source_name);
         CAPTURE(f.seed);
         CHECK_FALSE(result->cut.any());
         std::map<int, uint32_t> actual;
@@ -228,7 +229,8 @@ TEST_CASE("Neighbors pages list exactly the reference's accepted edges in key or
           if (result->next_page_token.empty()) break;
           request.page_token = result->next_page_token;
         }
-        CAPTURE(name);
+        std::string source_name = name;
+        CAPTURE(source_name);
         CAPTURE(f.seed);
         std::multiset<std::pair<bool, std::string>> actual;
         for (size_t i = 0; i < all.size(); ++i) {
@@ -315,7 +317,8 @@ TEST_CASE("FindPaths agrees with reference BFS, Dijkstra and path enumeration") 
     RunAllChecks(fixture, [](Fixture& f, std::optional<uint64_t>, const EdgeSource& source,
                              const char* name) {
       const ReadView& view = source.view();
-      CAPTURE(name);
+      std::string source_name = name;
+      CAPTURE(source_name);
       CAPTURE(f.seed);
       for (int round = 0; round < 3; ++round) {
         ModelFilter filter = RandomFilter(f.random, f.graph);
@@ -423,7 +426,8 @@ TEST_CASE("Subgraph holds the reference neighbourhood and the edges among it") {
     RunAllChecks(fixture, [](Fixture& f, std::optional<uint64_t>, const EdgeSource& source,
                              const char* name) {
       const ReadView& view = source.view();
-      CAPTURE(name);
+      std::string source_name = name;
+      CAPTURE(source_name);
       CAPTURE(f.seed);
       ModelFilter filter = RandomFilter(f.random, f.graph);
       auto starts = RandomStarts(f.random, f.graph);
