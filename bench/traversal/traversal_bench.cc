@@ -60,6 +60,7 @@ uint64_t Skewed(std::mt19937_64& random, uint64_t n) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const uint64_t entities = argc > 1 ? std::stoull(argv[1]) : 200000;
   const uint64_t edge_count = argc > 2 ? std::stoull(argv[2]) : 1000000;
   const std::string dir = argc > 3 ? argv[3] : "/tmp/claimgraph-traversal-bench";

@@ -105,7 +105,7 @@ struct Database::Impl {
 class Transaction {
  public:
   Transaction(Database::Impl* db, const WriteContext& context)
-      : db_(db), context_(context), now_(db->NextTime()) {
+      : db_(db), context_(context), now_(db->NextTime()), counters_(db->counters) {
     batch_.Put(Family::kMeta, keys::kClockKey, EncodeU64(now_));
   }
 
@@ -148,7 +148,7 @@ class Transaction {
     return std::optional<uint64_t>(keys::DecodeU64(*value));
   }
   uint64_t Allocate(IdKind kind, std::string_view external) {
-    auto& counter = db_->counters[static_cast<uint8_t>(kind)];
+    auto& counter = counters_[static_cast<uint8_t>(kind)];
     uint64_t id = ++counter;
     batch_.Put(Family::kMeta, keys::CounterKey(kind), EncodeU64(counter));
     Put(Family::kDictionary, keys::DictionaryKey(kind, external), EncodeU64(id));
@@ -192,6 +192,34 @@ class Transaction {
     }
     return absl::NotFoundError(StrCat(field, ": claim '", id, "' not found"));
   }
+  // The stored assessment or event with internal id `id` among the records of `target`
+  // (committed or pending), or nullopt when that id was recorded against another target.
+  template <typename T>
+  absl::StatusOr<std::optional<T>> TargetRecord(char prefix, keys::TargetKind kind,
+                                                uint64_t target, uint64_t id,
+                                                std::string_view what) {
+    const std::string lower = keys::TargetRecordPrefix(prefix, kind, target);
+    const std::string upper = keys::PrefixSuccessor(lower);
+    auto has_id = [&](std::string_view key) {
+      return key.size() == lower.size() + 16 && keys::DecodeU64(key.substr(key.size() - 8)) == id;
+    };
+    const std::string overlay_upper = OverlayKey(Family::kRecords, upper);
+    for (auto it = pending_.lower_bound(OverlayKey(Family::kRecords, lower));
+         it != pending_.end() && it->first < overlay_upper; ++it) {
+      if (it->second && has_id(std::string_view(it->first).substr(1))) {
+        CG_ASSIGN_OR_RETURN(T record, Parse<T>(*it->second, what));
+        return std::optional<T>(std::move(record));
+      }
+    }
+    auto cursor = db_->store->NewCursor(nullptr, Family::kRecords, lower, upper);
+    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+      if (!has_id(cursor->key())) continue;
+      CG_ASSIGN_OR_RETURN(T record, Parse<T>(cursor->value(), what));
+      return std::optional<T>(std::move(record));
+    }
+    CG_RETURN_IF_ERROR(cursor->status());
+    return std::optional<T>();
+  }
   absl::Status CheckStatementAgainstSchema(const v1::Statement& statement, std::string_view field);
   absl::StatusOr<std::pair<uint64_t, keys::TargetKind>> RequireTarget(std::string_view field,
                                                                       const v1::Target& target);
@@ -205,6 +233,9 @@ class Transaction {
   const uint64_t now_;
   storage::WriteBatch batch_;
   std::map<std::string, std::optional<std::string>> pending_;
+  // Ids allocated by this transaction; they become the database's only when the batch commits,
+  // so a rejected batch neither skews the counts GetStats reports nor differs from a reopen.
+  std::array<uint64_t, 128> counters_;
 
  public:
   std::set<uint64_t> touched_statements;
@@ -463,6 +494,13 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
   }
   CG_RETURN_IF_ERROR(validation::CheckClaim(input, db_->limits));
   v1::Claim claim = input;
+  // Output-only fields are the server's to set, whatever the client sent.
+  claim.clear_probability_low();
+  claim.clear_probability_high();
+  claim.clear_status();
+  claim.clear_lifecycle();
+  claim.clear_recorded_at();
+  claim.clear_recorded_by();
   if (claim.certainty() == v1::CERTAINTY_UNSPECIFIED) claim.set_certainty(v1::CERTAINTY_UNDERSPECIFIED);
   if (!claim.has_confidence()) claim.set_confidence(1.0);
 
@@ -477,7 +515,8 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
           "claim.statement_id: does not match the inline statement, whose id is '", derived, "'"));
     }
     statement.set_id(derived);
-    CG_RETURN_IF_ERROR(CheckStatementAgainstSchema(statement, "claim.statement"));
+    // Checked as given (not canonical), so a qualifier index in an error is the client's index.
+    CG_RETURN_IF_ERROR(CheckStatementAgainstSchema(claim.statement(), "claim.statement"));
     CG_ASSIGN_OR_RETURN(statement_internal, Resolve(IdKind::kStatement, derived));
   } else {
     CG_ASSIGN_OR_RETURN(statement_internal, Resolve(IdKind::kStatement, claim.statement_id()));
@@ -667,8 +706,16 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
     if (on_existing == OnExisting::kFail) {
       return absl::AlreadyExistsError(StrCat("lifecycle_event.id: '", event.id(), "' already exists"));
     }
-    // Events are looked up by target; the dictionary value is the target kind and id.
-    return Written<v1::LifecycleEvent>{event, WriteOutcome::kUnchanged};
+    // A retry of the same event is answered with the stored one; other content under the same
+    // id is a conflict, not a success.
+    CG_ASSIGN_OR_RETURN(auto existing, TargetRecord<v1::LifecycleEvent>(
+                                           keys::kEventRecord, target.second, target.first,
+                                           *existing_id, "event"));
+    if (existing && SameContent(*existing, event)) {
+      return Written<v1::LifecycleEvent>{*std::move(existing), WriteOutcome::kUnchanged};
+    }
+    return absl::AlreadyExistsError(
+        StrCat("lifecycle_event.id: '", event.id(), "' already exists with different content"));
   }
   const bool deactivates = claim && (event.kind() == v1::LIFECYCLE_KIND_RETRACTION ||
                                      event.kind() == v1::LIFECYCLE_KIND_DEPRECATION);
@@ -728,7 +775,14 @@ absl::StatusOr<Written<v1::Assessment>> Transaction::StageAssessment(const v1::A
     if (on_existing == OnExisting::kFail) {
       return absl::AlreadyExistsError(StrCat("assessment.id: '", assessment.id(), "' already exists"));
     }
-    return Written<v1::Assessment>{assessment, WriteOutcome::kUnchanged};
+    CG_ASSIGN_OR_RETURN(auto existing, TargetRecord<v1::Assessment>(
+                                           keys::kAssessmentRecord, target.second, target.first,
+                                           *existing_id, "assessment"));
+    if (existing && SameContent(*existing, assessment)) {
+      return Written<v1::Assessment>{*std::move(existing), WriteOutcome::kUnchanged};
+    }
+    return absl::AlreadyExistsError(
+        StrCat("assessment.id: '", assessment.id(), "' already exists with different content"));
   }
   uint64_t internal = Allocate(IdKind::kAssessment, assessment.id());
   Put(Family::kRecords,
@@ -738,7 +792,11 @@ absl::StatusOr<Written<v1::Assessment>> Transaction::StageAssessment(const v1::A
   return Written<v1::Assessment>{assessment, WriteOutcome::kCreated};
 }
 
-absl::Status Transaction::Commit() { return db_->store->Write(batch_); }
+absl::Status Transaction::Commit() {
+  CG_RETURN_IF_ERROR(db_->store->Write(batch_));
+  db_->counters = counters_;
+  return absl::OkStatus();
+}
 
 absl::Status Database::Impl::Rescore(const std::set<uint64_t>& statements) {
   if (!scorer || statements.empty()) return absl::OkStatus();
@@ -861,6 +919,32 @@ absl::StatusOr<Written<v1::Source>> Database::UpdateSource(const v1::Source& pat
   return written;
 }
 
+absl::StatusOr<Written<v1::Source>> Database::AddDerivation(std::string_view source_id,
+                                                            const v1::Derivation& derivation,
+                                                            const WriteContext& context) {
+  std::lock_guard lock(impl_->write_mutex);
+  // Read and write under the write lock, so concurrent additions cannot lose each other.
+  auto view = impl_->LatestView();
+  CG_RETURN_IF_ERROR(validation::CheckId("source_id", source_id, impl_->limits));
+  auto source = view->GetSource(source_id);
+  if (!source.ok()) {
+    return absl::Status(source.status().code(), StrCat("source_id: ", std::string(source.status().message())));
+  }
+  for (const auto& link : source->derived_from()) {
+    if (link.source_id() == derivation.source_id() && link.type() == derivation.type()) {
+      return Written<v1::Source>{*std::move(source), WriteOutcome::kUnchanged};
+    }
+  }
+  *source->add_derived_from() = derivation;
+  Transaction transaction(impl_.get(), context);
+  CG_ASSIGN_OR_RETURN(auto written, transaction.StageSource(*source, OnExisting::kUpdate));
+  if (written.outcome == WriteOutcome::kUnchanged) return written;
+  CG_RETURN_IF_ERROR(transaction.Commit());
+  impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
+                         transaction.touched_edges);
+  return written;
+}
+
 absl::StatusOr<Written<v1::Claim>> Database::CreateClaim(const v1::Claim& claim,
                                                          std::string_view request_id,
                                                          const WriteContext& context,
@@ -921,6 +1005,8 @@ absl::StatusOr<Written<v1::Assessment>> Database::RecordAssessment(
   CG_ASSIGN_OR_RETURN(auto written, transaction.StageAssessment(assessment, on_existing));
   if (written.outcome == WriteOutcome::kUnchanged) return written;
   CG_RETURN_IF_ERROR(transaction.Commit());
+  // An assessment of a statement may move its score (ApplyRecords already rescored these).
+  CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
   impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
                          transaction.touched_edges);
   return written;

@@ -267,15 +267,15 @@ class RandomGraph {
     return claim;
   }
 
-  // The edge's fields at `as_of` (current: the latest state, where the stored best confidence
-  // keeps retracted supporting claims, as the engine's merge aggregate does).
-  ModelFields FieldsAt(const ModelEdge& edge, uint64_t as_of, bool current) const {
+  // The edge's fields at `as_of`. The best confidence keeps retracted supporting claims, as the
+  // engine's merged aggregate does (a maximum cannot go down), in current and past views alike.
+  ModelFields FieldsAt(const ModelEdge& edge, uint64_t as_of, bool /*current*/) const {
     ModelFields fields;
     for (const auto& claim : edge.claims) {
       if (claim.recorded_at > as_of) continue;
       fields.exists = true;
       bool active = claim.retracted_at == 0 || claim.retracted_at > as_of;
-      if (claim.stance == v1::STANCE_SUPPORTS && (active || current)) {
+      if (claim.stance == v1::STANCE_SUPPORTS) {
         fields.confidence = std::max(fields.confidence, claim.confidence);
       }
       if (!active) continue;
