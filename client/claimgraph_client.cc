@@ -46,6 +46,7 @@ ClaimGraphClient::ClaimGraphClient(const ClientOptions& options) : options_(opti
   admin_ = v1::AdminService::NewStub(channel_);
   provenance_ = v1::ProvenanceService::NewStub(channel_);
   health_ = grpc::health::v1::Health::NewStub(channel_);
+  traversal_ = v1::TraversalService::NewStub(channel_);
 }
 
 std::unique_ptr<grpc::ClientContext> ClaimGraphClient::NewContext() const {

@@ -15,6 +15,7 @@
 #include "claimgraph/v1/entity_service.grpc.pb.h"
 #include "claimgraph/v1/provenance_service.grpc.pb.h"
 #include "claimgraph/v1/source_service.grpc.pb.h"
+#include "claimgraph/v1/traversal_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace claimgraph::client {
@@ -50,6 +51,7 @@ class ClaimGraphClient {
   v1::AdminService::Stub& admin() const { return *admin_; }
   v1::ProvenanceService::Stub& provenance() const { return *provenance_; }
   grpc::health::v1::Health::Stub& health() const { return *health_; }
+  v1::TraversalService::Stub& traversal() const { return *traversal_; }
 
  private:
   ClientOptions options_;
@@ -61,6 +63,7 @@ class ClaimGraphClient {
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::ProvenanceService::Stub> provenance_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+  std::unique_ptr<v1::TraversalService::Stub> traversal_;
 };
 
 }  // namespace claimgraph::client

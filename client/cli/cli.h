@@ -69,6 +69,7 @@ class CommandTable {
 // Each area registers its commands here (core_commands.cc and one file per area).
 void RegisterCoreCommands(CommandTable& table);
 void RegisterBackupCommands(CommandTable& table);
+void RegisterTraversalCommands(CommandTable& table);
 void RegisterProvenanceCommands(CommandTable& table);
 
 // --- helpers for commands ---

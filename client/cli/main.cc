@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   CommandTable table;
   claimgraph::cli::RegisterCoreCommands(table);
   claimgraph::cli::RegisterBackupCommands(table);
+  claimgraph::cli::RegisterTraversalCommands(table);
   claimgraph::cli::RegisterProvenanceCommands(table);
 
   std::vector<std::string> words(argv + 1, argv + argc);

@@ -26,6 +26,12 @@ struct Limits {
   size_t max_scan_per_page = 20000;
   // Claims in one atomic BatchCreateClaims.
   size_t max_batch_claims = 10000;
+  // Traversal: the deepest expansion or path a caller may ask for, and the most results, edges
+  // per entity and edges scanned one query may take (each also the default when not asked).
+  int32_t max_traversal_depth = 16;
+  int32_t max_traversal_results = 100000;
+  int32_t max_traversal_fanout = 100000;
+  int64_t max_traversal_edges_scanned = 20000000;
 };
 
 }  // namespace claimgraph

@@ -14,6 +14,7 @@
 #include "service/http_endpoint.h"
 #include "service/prometheus_text.h"
 #include "service/token_authenticator.h"
+#include "service/traversal_service.h"
 #include "engine/strings.h"
 #include "service/admin_service.h"
 #include "service/claim_service.h"
@@ -101,6 +102,8 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   CG_ASSIGN_OR_RETURN(server->database_, Database::Open(database_options));
   // Edge aggregates carry the fused provenance score that traversal's confidence filters use.
   CG_RETURN_IF_ERROR(provenance::InstallStatementScorer(*server->database_));
+  // The in-memory topology is built after the scorer so it starts from rescored edges.
+  CG_ASSIGN_OR_RETURN(server->topology_, traversal::TopologyManager::Create(server->database_.get()));
 
   server->runtime_ = std::make_unique<RpcRuntime>(server->authenticator_.get());
   ServiceContext context{server->database_.get(), server->runtime_.get(),
@@ -116,6 +119,7 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   add(std::make_unique<ClaimServiceImpl>(context), "claimgraph.v1.ClaimService");
   add(std::make_unique<AdminServiceImpl>(context), "claimgraph.v1.AdminService");
   add(std::make_unique<ProvenanceServiceImpl>(context), "claimgraph.v1.ProvenanceService");
+  add(std::make_unique<TraversalServiceImpl>(context, server->topology_.get()), "claimgraph.v1.TraversalService");
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -161,6 +165,7 @@ void ClaimGraphServer::Shutdown() {
   if (metrics_endpoint_) metrics_endpoint_->Stop();
   auto flushed = database_->store().Flush();
   if (!flushed.ok()) Log(LogLevel::kWarn, "flush at shutdown failed", {{"error", std::string(flushed.message())}});
+  topology_.reset();  // it observes the database: gone first
   database_.reset();
   Log(LogLevel::kInfo, "stopped");
 }

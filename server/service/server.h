@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/database.h"
+#include "engine/traversal/topology.h"
 #include "service/log.h"
 #include "service/rpc_runtime.h"
 
@@ -73,6 +74,7 @@ class ClaimGraphServer {
 
   ServerOptions options_;
   std::unique_ptr<Database> database_;
+  std::unique_ptr<traversal::TopologyManager> topology_;
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<RpcRuntime> runtime_;
   std::vector<std::unique_ptr<grpc::Service>> services_;

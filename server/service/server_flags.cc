@@ -84,6 +84,27 @@ const std::vector<Flag>& Flags() {
          c->options.limits.max_string_bytes = n;
          return absl::OkStatus();
        }},
+      {"max-traversal-depth", "N", "deepest traversal or path a query may ask for; default 16",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-traversal-depth", v));
+         if (n == 0 || n > 64) return absl::InvalidArgumentError("--max-traversal-depth: 1..64");
+         c->options.limits.max_traversal_depth = static_cast<int32_t>(n);
+         return absl::OkStatus();
+       }},
+      {"max-traversal-results", "N", "most entities or paths one traversal returns; default 100000",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-traversal-results", v));
+         if (n == 0 || n > 100000000) return absl::InvalidArgumentError("--max-traversal-results: 1..100000000");
+         c->options.limits.max_traversal_results = static_cast<int32_t>(n);
+         return absl::OkStatus();
+       }},
+      {"max-traversal-fanout", "N", "most edges a traversal takes from one entity; default 100000",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-traversal-fanout", v));
+         if (n == 0 || n > 100000000) return absl::InvalidArgumentError("--max-traversal-fanout: 1..100000000");
+         c->options.limits.max_traversal_fanout = static_cast<int32_t>(n);
+         return absl::OkStatus();
+       }},
       {"shutdown-grace-ms", "N", "how long shutdown waits for in-flight calls; default 10000",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("shutdown-grace-ms", v));

@@ -1,0 +1,197 @@
+// CLI commands for graph traversal: neighbors, traverse, path, subgraph.
+#include <google/protobuf/util/json_util.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/cli.h"
+
+namespace claimgraph::cli {
+namespace {
+
+// The filter options every traversal command shares.
+void ApplyFilter(const Arguments& arguments, v1::EdgeFilter* filter) {
+  if (auto v = arguments.Get("direction")) {
+    filter->set_direction(static_cast<v1::TraversalDirection>(ParseEnum("direction", *v, v1::TraversalDirection_descriptor())));
+  }
+  for (const auto& p : arguments.GetAll("predicate")) filter->add_predicates(p);
+  for (const auto& t : arguments.GetAll("type")) filter->add_neighbor_types(t);
+  if (arguments.Has("min-confidence")) filter->set_min_confidence(arguments.GetDouble("min-confidence", 0));
+  if (auto v = arguments.Get("stance")) {
+    filter->set_stance(static_cast<v1::StanceFilter>(ParseEnum("stance", *v, v1::StanceFilter_descriptor())));
+  }
+  for (const auto& c : arguments.GetAll("claimant")) filter->add_include_claimants(c);
+  for (const auto& c : arguments.GetAll("exclude-claimant")) filter->add_exclude_claimants(c);
+  for (const auto& s : arguments.GetAll("source")) filter->add_include_sources(s);
+  for (const auto& s : arguments.GetAll("exclude-source")) filter->add_exclude_sources(s);
+}
+
+void ApplyLimits(const Arguments& arguments, v1::TraversalLimits* limits) {
+  limits->set_max_results(static_cast<int32_t>(arguments.GetInt("max-results", 0)));
+  limits->set_max_fanout(static_cast<int32_t>(arguments.GetInt("max-fanout", 0)));
+}
+
+template <typename Request>
+void ApplyAsOfTo(const Arguments& arguments, Request* request) {
+  bool present;
+  ApplyAsOf(arguments, request->mutable_as_of(), &present);
+  if (!present) request->clear_as_of();
+}
+
+std::string CutText(const v1::TraversalCut& cut) {
+  std::string text;
+  auto add = [&](bool set, const char* name) {
+    if (set) text += std::string(text.empty() ? "" : ",") + name;
+  };
+  add(cut.results(), "results");
+  add(cut.fanout(), "fanout");
+  add(cut.edges_scanned(), "edges_scanned");
+  add(cut.deadline(), "deadline");
+  add(cut.cancelled(), "cancelled");
+  return text;
+}
+
+std::string Confidence(double value) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof(buffer), "%.3f", value);
+  return buffer;
+}
+
+std::string EdgeText(const v1::GraphEdge& edge) {
+  return edge.subject_id() + " -" + edge.predicate() + "-> " + edge.object_id();
+}
+
+void ReportCut(CliContext& cli, const v1::TraversalCut& cut) {
+  std::string text = CutText(cut);
+  if (!text.empty()) *cli.err << "note: the answer was cut by limits: " << text << "\n";
+}
+
+int Neighbors(CliContext& cli, const Arguments& arguments) {
+  v1::NeighborsRequest request;
+  request.set_entity_id(arguments.Positional(0, "ENTITY"));
+  ApplyFilter(arguments, request.mutable_filter());
+  request.set_page_size(static_cast<int32_t>(arguments.GetInt("page-size", 0)));
+  if (auto token = arguments.Get("page-token")) request.set_page_token(*token);
+  ApplyAsOfTo(arguments, &request);
+  v1::NeighborsResponse response;
+  auto status = cli.client->traversal().Neighbors(cli.client->NewContext().get(), request, &response);
+  if (!status.ok()) return ReportError(cli, status);
+  if (cli.json) return PrintJson(cli, response), 0;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& edge : response.edges()) {
+    rows.push_back({edge.subject_id(), edge.predicate(), edge.object_id(), Confidence(edge.confidence()),
+                    std::to_string(edge.supporting()) + "/" + std::to_string(edge.refuting()), edge.statement_id()});
+  }
+  PrintTable(cli, {"SUBJECT", "PREDICATE", "OBJECT", "CONFIDENCE", "FOR/AGAINST", "STATEMENT"}, rows);
+  if (!response.next_page_token().empty()) *cli.out << "next page: --page-token " << response.next_page_token() << "\n";
+  ReportCut(cli, response.cut());
+  return 0;
+}
+
+int Traverse(CliContext& cli, const Arguments& arguments) {
+  v1::TraverseRequest request;
+  for (const auto& id : arguments.positional) request.add_start_ids(id);
+  if (request.start_ids_size() == 0) throw UsageError{"ENTITY is required"};
+  request.set_max_depth(static_cast<int32_t>(arguments.GetInt("depth", 2)));
+  ApplyFilter(arguments, request.mutable_filter());
+  ApplyLimits(arguments, request.mutable_limits());
+  ApplyAsOfTo(arguments, &request);
+  auto context = cli.client->NewContext();
+  auto reader = cli.client->traversal().Traverse(context.get(), request);
+  v1::TraverseResponse message;
+  std::vector<std::vector<std::string>> rows;
+  v1::TraversalCut cut;
+  while (reader->Read(&message)) {
+    for (const auto& entity : message.entities()) {
+      if (cli.json) {
+        PrintJson(cli, entity);
+      } else {
+        rows.push_back({std::to_string(entity.depth()), entity.entity_id(), entity.type(), entity.name(),
+                        entity.has_via() ? EdgeText(entity.via()) + " (" + Confidence(entity.via().confidence()) + ")" : "-"});
+      }
+    }
+    if (message.done()) cut = message.cut();
+  }
+  auto status = reader->Finish();
+  if (!status.ok()) return ReportError(cli, status);
+  if (!cli.json) PrintTable(cli, {"DEPTH", "ENTITY", "TYPE", "NAME", "REACHED BY"}, rows);
+  ReportCut(cli, cut);
+  return 0;
+}
+
+int Path(CliContext& cli, const Arguments& arguments) {
+  v1::FindPathsRequest request;
+  request.set_from_id(arguments.Positional(0, "FROM"));
+  request.set_to_id(arguments.Positional(1, "TO"));
+  if (arguments.Has("credible")) request.set_mode(v1::PATH_MODE_MOST_CREDIBLE);
+  else if (arguments.Has("all")) request.set_mode(v1::PATH_MODE_ALL_SIMPLE);
+  else request.set_mode(v1::PATH_MODE_SHORTEST);
+  request.set_k(static_cast<int32_t>(arguments.GetInt("k", 1)));
+  request.set_max_depth(static_cast<int32_t>(arguments.GetInt("max-depth", 4)));
+  ApplyFilter(arguments, request.mutable_filter());
+  ApplyLimits(arguments, request.mutable_limits());
+  ApplyAsOfTo(arguments, &request);
+  v1::FindPathsResponse response;
+  auto status = cli.client->traversal().FindPaths(cli.client->NewContext().get(), request, &response);
+  if (!status.ok()) return ReportError(cli, status);
+  if (cli.json) return PrintJson(cli, response), 0;
+  if (response.paths_size() == 0) *cli.out << "no path within " << request.max_depth() << " hops\n";
+  for (int i = 0; i < response.paths_size(); ++i) {
+    const auto& path = response.paths(i);
+    *cli.out << "path " << i + 1 << ": " << path.edges_size() << " hops, confidence " << Confidence(path.confidence())
+             << "\n";
+    for (const auto& edge : path.edges()) {
+      *cli.out << "  " << EdgeText(edge) << "  (confidence " << Confidence(edge.confidence()) << ", statement "
+               << edge.statement_id() << ")\n";
+      for (const auto& claim : edge.claims_detail()) {
+        std::string claimant = claim.claimant().has_some_value() ? "(some: " + claim.claimant().some_value().description() + ")"
+                                                                 : claim.claimant().entity_id();
+        *cli.out << "      " << EnumName(v1::Stance_descriptor(), claim.stance()) << " by " << claimant
+                 << (claim.on_behalf_of_id().empty() ? "" : " for " + claim.on_behalf_of_id())
+                 << (claim.source_id().empty() ? "" : " in " + claim.source_id()) << "  [" << claim.id() << "]\n";
+      }
+    }
+  }
+  ReportCut(cli, response.cut());
+  return 0;
+}
+
+int SubgraphCommand(CliContext& cli, const Arguments& arguments) {
+  v1::SubgraphRequest request;
+  for (const auto& id : arguments.positional) request.add_entity_ids(id);
+  if (request.entity_ids_size() == 0) throw UsageError{"ENTITY is required"};
+  request.set_depth(static_cast<int32_t>(arguments.GetInt("depth", 1)));
+  request.set_format(static_cast<v1::GraphFormat>(
+      ParseEnum("format", arguments.Get("format").value_or("json"), v1::GraphFormat_descriptor())));
+  ApplyFilter(arguments, request.mutable_filter());
+  ApplyLimits(arguments, request.mutable_limits());
+  ApplyAsOfTo(arguments, &request);
+  v1::SubgraphResponse response;
+  auto status = cli.client->traversal().Subgraph(cli.client->NewContext().get(), request, &response);
+  if (!status.ok()) return ReportError(cli, status);
+  // The document is the output, so `... --format dot | dot -Tsvg` works.
+  *cli.out << response.document();
+  if (!response.document().empty() && response.document().back() != '\n') *cli.out << "\n";
+  ReportCut(cli, response.cut());
+  return 0;
+}
+
+const char* kFilterUsage =
+    "[--direction out|in|both] [--predicate P]... [--type T]... [--min-confidence X] "
+    "[--stance include-disputed|supported-only|any] [--claimant E]... [--exclude-claimant E]... "
+    "[--source S]... [--exclude-source S]... [--as-of TIME]";
+
+}  // namespace
+
+void RegisterTraversalCommands(CommandTable& table) {
+  table.Add({"neighbors", std::string("ENTITY ") + kFilterUsage + " [--page-size N] [--page-token T]",
+             "the edges of an entity", {}, Neighbors});
+  table.Add({"traverse", std::string("ENTITY... [--depth N] ") + kFilterUsage + " [--max-results N] [--max-fanout N]",
+             "entities reached within N hops, each with the edge that reached it", {}, Traverse});
+  table.Add({"path", std::string("FROM TO [--shortest | --credible | --all] [-k N | --k N] [--max-depth N] ") + kFilterUsage,
+             "paths between two entities, each edge with the claims behind it", {"shortest", "credible", "all"}, Path});
+  table.Add({"subgraph", std::string("ENTITY... [--depth N] [--format json|dot|graphml] ") + kFilterUsage,
+             "the neighbourhood of entities as JSON, DOT (pipe to dot -Tsvg) or GraphML", {}, SubgraphCommand});
+}
+
+}  // namespace claimgraph::cli
