@@ -1,0 +1,115 @@
+// NDJSON reader and writer: line numbers, blank lines, bounded lines, field-naming errors, and
+// deterministic output.
+#include "engine/exchange/ndjson.h"
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include <google/protobuf/util/message_differencer.h>
+
+namespace claimgraph::exchange {
+namespace {
+
+std::vector<NdjsonLine> ReadAll(const std::string& text, NdjsonReaderOptions options = {}) {
+  std::istringstream input(text);
+  NdjsonReader reader(&input, options);
+  std::vector<NdjsonLine> lines;
+  NdjsonLine line;
+  while (true) {
+    auto more = reader.Next(&line);
+    REQUIRE(more.ok());
+    if (!*more) break;
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+TEST_CASE("ndjson reader skips blank lines and numbers records and lines") {
+  auto lines = ReadAll(
+      "\n{\"entity\":{\"id\":\"a\",\"type\":\"person\"}}\n   \n\r\n"
+      "{\"source\":{\"id\":\"s\"}}\n{\"entity\":{\"id\":\"b\",\"type\":\"city\"}}");
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0].index == 0);
+  CHECK(lines[0].line_number == 2);
+  CHECK(lines[0].record.entity().id() == "a");
+  CHECK(lines[1].index == 1);
+  CHECK(lines[1].line_number == 5);
+  CHECK(lines[1].record.source().id() == "s");
+  CHECK(lines[2].line_number == 6);  // no final newline
+  CHECK(lines[2].record.entity().type() == "city");
+}
+
+TEST_CASE("ndjson reader reports malformed JSON and unknown fields with the line and field") {
+  auto lines = ReadAll(
+      "{\"entity\":{\"id\":\"a\"\n"
+      "{\"entity\":{\"id\":\"a\",\"colour\":\"red\"}}\n"
+      "{\"claim\":{\"stance\":\"STANCE_MAYBE\"}}\n"
+      "{\"entity\":{\"id\":\"ok\"}}\n");
+  REQUIRE(lines.size() == 4);
+  CHECK(absl::IsInvalidArgument(lines[0].status));
+  CHECK(std::string(lines[0].status.message()).rfind("line 1: ", 0) == 0);
+  CHECK(absl::IsInvalidArgument(lines[1].status));
+  CHECK(std::string(lines[1].status.message()).rfind("line 2: ", 0) == 0);
+  CHECK(std::string(lines[1].status.message()).find("colour") != std::string::npos);
+  CHECK(absl::IsInvalidArgument(lines[2].status));
+  CHECK(std::string(lines[2].status.message()).find("STANCE_MAYBE") != std::string::npos);
+  CHECK(lines[3].status.ok());
+  CHECK(lines[3].index == 3);
+}
+
+TEST_CASE("ndjson reader bounds line length and goes on after a long line") {
+  NdjsonReaderOptions options;
+  options.max_line_bytes = 100;
+  std::string long_line = "{\"entity\":{\"id\":\"" + std::string(300000, 'x') + "\"}}";
+  auto lines = ReadAll(long_line + "\n{\"entity\":{\"id\":\"short\"}}\n", options);
+  REQUIRE(lines.size() == 2);
+  CHECK(absl::IsResourceExhausted(lines[0].status));
+  CHECK(std::string(lines[0].status.message()).rfind("line 1: ", 0) == 0);
+  CHECK(lines[1].status.ok());
+  CHECK(lines[1].record.entity().id() == "short");
+  CHECK(lines[1].line_number == 2);
+}
+
+TEST_CASE("ndjson reader can count lines without parsing them") {
+  std::istringstream input("not json\n{\"entity\":{\"id\":\"a\"}}\n");
+  NdjsonReader reader(&input);
+  NdjsonLine line;
+  REQUIRE(*reader.Next(&line, false));
+  CHECK(line.status.ok());  // not parsed, so not rejected
+  CHECK(line.index == 0);
+  REQUIRE(*reader.Next(&line, true));
+  CHECK(line.record.entity().id() == "a");
+  CHECK_FALSE(*reader.Next(&line));
+}
+
+TEST_CASE("json lines round trip and list map keys in sorted order") {
+  v1::ImportRecord record;
+  auto* entity = record.mutable_entity();
+  entity->set_id("iran");
+  entity->set_type("country");
+  entity->set_name("Iran \"the\" \u00e9tat\n");
+  for (const char* key : {"zeta", "alpha", "mid", "beta", "omega"}) {
+    (*entity->mutable_attributes())[key] = key;
+  }
+  auto line = RecordToJsonLine(record);
+  REQUIRE(line.ok());
+  CHECK(line->find('\n') == std::string::npos);
+  CHECK(line->find("\"alpha\"") < line->find("\"beta\""));
+  CHECK(line->find("\"beta\"") < line->find("\"mid\""));
+  CHECK(line->find("\"omega\"") < line->find("\"zeta\""));
+  auto parsed = ParseRecordJson(*line);
+  REQUIRE(parsed.ok());
+  CHECK(google::protobuf::util::MessageDifferencer::Equals(*parsed, record));
+  // A oneof member with its default value is kept.
+  v1::ImportRecord zero;
+  zero.mutable_claim()->mutable_statement()->mutable_object()->set_integer_value(0);
+  auto zero_line = RecordToJsonLine(zero);
+  REQUIRE(zero_line.ok());
+  auto zero_parsed = ParseRecordJson(*zero_line);
+  REQUIRE(zero_parsed.ok());
+  CHECK(zero_parsed->claim().statement().object().kind_case() == v1::Value::kIntegerValue);
+}
+
+}  // namespace
+}  // namespace claimgraph::exchange
