@@ -451,6 +451,13 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
   }
   CG_RETURN_IF_ERROR(validation::CheckClaim(input, db_->limits));
   v1::Claim claim = input;
+  // Output-only fields are the server's to set, whatever the client sent.
+  claim.clear_probability_low();
+  claim.clear_probability_high();
+  claim.clear_status();
+  claim.clear_lifecycle();
+  claim.clear_recorded_at();
+  claim.clear_recorded_by();
   if (claim.certainty() == v1::CERTAINTY_UNSPECIFIED) claim.set_certainty(v1::CERTAINTY_UNDERSPECIFIED);
   if (!claim.has_confidence()) claim.set_confidence(1.0);
 
@@ -841,6 +848,29 @@ absl::StatusOr<Written<v1::Source>> Database::UpdateSource(const v1::Source& pat
   std::lock_guard lock(impl_->write_mutex);
   Transaction transaction(impl_.get(), context);
   CG_ASSIGN_OR_RETURN(auto written, transaction.StageSourceUpdate(patch, paths));
+  if (written.outcome != WriteOutcome::kUnchanged) CG_RETURN_IF_ERROR(transaction.Commit());
+  return written;
+}
+
+absl::StatusOr<Written<v1::Source>> Database::AddDerivation(std::string_view source_id,
+                                                            const v1::Derivation& derivation,
+                                                            const WriteContext& context) {
+  std::lock_guard lock(impl_->write_mutex);
+  // Read and write under the write lock, so concurrent additions cannot lose each other.
+  auto view = impl_->LatestView();
+  CG_RETURN_IF_ERROR(validation::CheckId("source_id", source_id, impl_->limits));
+  auto source = view->GetSource(source_id);
+  if (!source.ok()) {
+    return absl::Status(source.status().code(), StrCat("source_id: ", std::string(source.status().message())));
+  }
+  for (const auto& link : source->derived_from()) {
+    if (link.source_id() == derivation.source_id() && link.type() == derivation.type()) {
+      return Written<v1::Source>{*std::move(source), WriteOutcome::kUnchanged};
+    }
+  }
+  *source->add_derived_from() = derivation;
+  Transaction transaction(impl_.get(), context);
+  CG_ASSIGN_OR_RETURN(auto written, transaction.StageSource(*source, OnExisting::kUpdate));
   if (written.outcome != WriteOutcome::kUnchanged) CG_RETURN_IF_ERROR(transaction.Commit());
   return written;
 }

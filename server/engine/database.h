@@ -100,6 +100,10 @@ class Database {
   absl::StatusOr<Written<v1::Source>> UpdateSource(const v1::Source& patch,
                                                    const std::vector<std::string>& paths,
                                                    const WriteContext& context);
+  // Adds one derivation link to a stored source (a new version); unchanged when present.
+  absl::StatusOr<Written<v1::Source>> AddDerivation(std::string_view source_id,
+                                                    const v1::Derivation& derivation,
+                                                    const WriteContext& context);
   // Creates a claim (and its statement when new). A repeated `request_id` returns the claim the
   // first request created, unchanged.
   absl::StatusOr<Written<v1::Claim>> CreateClaim(const v1::Claim& claim,

@@ -303,3 +303,16 @@ absl::Status CheckPageSize(int32_t page_size, const Limits& limits) {
 }
 
 }  // namespace claimgraph::validation
+
+namespace claimgraph::validation {
+
+absl::StatusOr<std::optional<uint64_t>> ParseAsOf(bool present,
+                                                  const google::protobuf::Timestamp& as_of) {
+  if (!present) return std::optional<uint64_t>();
+  CG_RETURN_IF_ERROR(CheckTimestamp("as_of", as_of));
+  if (as_of.seconds() < 0) return absl::InvalidArgumentError("as_of: is before 1970-01-01");
+  return std::optional<uint64_t>(static_cast<uint64_t>(as_of.seconds()) * 1000000 +
+                                 static_cast<uint64_t>(as_of.nanos() / 1000));
+}
+
+}  // namespace claimgraph::validation

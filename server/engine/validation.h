@@ -3,7 +3,10 @@
 // the database (existence, schema types) are made by the Database on top of these.
 #pragma once
 
+#include <optional>
 #include <string_view>
+
+#include "absl/status/statusor.h"
 
 #include "absl/status/status.h"
 #include "claimgraph/v1/model.pb.h"
@@ -29,5 +32,14 @@ absl::Status CheckAssessment(const claimgraph::v1::Assessment& assessment, const
 absl::Status CheckLifecycleEvent(const claimgraph::v1::LifecycleEvent& event,
                                  const Limits& limits);
 absl::Status CheckPageSize(int32_t page_size, const Limits& limits);
+
+}  // namespace claimgraph::validation
+
+namespace claimgraph::validation {
+
+// The as_of of a read request in micros: nullopt when absent (read now). InvalidArgument
+// ("as_of: ...") for a timestamp outside the valid range or before the Unix epoch.
+absl::StatusOr<std::optional<uint64_t>> ParseAsOf(bool present,
+                                                  const google::protobuf::Timestamp& as_of);
 
 }  // namespace claimgraph::validation

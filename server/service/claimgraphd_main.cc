@@ -1,0 +1,130 @@
+// claimgraphd: parses flags, loads start-up files, serves until SIGTERM/SIGINT.
+#include <google/protobuf/util/json_util.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "engine/strings.h"
+#include "service/log.h"
+#include "service/server.h"
+#include "service/server_flags.h"
+
+namespace {
+
+using claimgraph::StrCat;
+using claimgraph::service::Log;
+using claimgraph::service::LogLevel;
+
+// Loads an NDJSON file of import records in lenient batches; rejected records are logged.
+bool LoadFile(claimgraph::Database& database, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    Log(LogLevel::kError, "cannot open load file", {{"file", path}});
+    return false;
+  }
+  constexpr size_t kBatch = 1000;
+  std::vector<claimgraph::v1::ImportRecord> batch;
+  std::vector<size_t> lines;
+  size_t created = 0, unchanged = 0, rejected = 0, line_number = 0;
+  auto flush = [&]() -> bool {
+    if (batch.empty()) return true;
+    auto results = database.ApplyRecords(batch, claimgraph::ImportMode::kLenient,
+                                         claimgraph::WriteContext{"claimgraphd --load"});
+    if (!results.ok()) {
+      Log(LogLevel::kError, "load failed", {{"file", path}, {"error", std::string(results.status().message())}});
+      return false;
+    }
+    for (size_t i = 0; i < results->size(); ++i) {
+      const auto& result = (*results)[i];
+      if (!result.error.ok()) {
+        ++rejected;
+        Log(LogLevel::kWarn, "record rejected",
+            {{"file", path}, {"line", StrCat(lines[i])}, {"error", std::string(result.error.message())}});
+      } else if (result.outcome == claimgraph::WriteOutcome::kUnchanged) {
+        ++unchanged;
+      } else {
+        ++created;
+      }
+    }
+    batch.clear();
+    lines.clear();
+    return true;
+  };
+  std::string line;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    claimgraph::v1::ImportRecord record;
+    auto parsed = google::protobuf::util::JsonStringToMessage(line, &record);
+    if (!parsed.ok()) {
+      ++rejected;
+      Log(LogLevel::kWarn, "record rejected",
+          {{"file", path}, {"line", StrCat(line_number)}, {"error", std::string(parsed.message())}});
+      continue;
+    }
+    batch.push_back(std::move(record));
+    lines.push_back(line_number);
+    if (batch.size() >= kBatch && !flush()) return false;
+  }
+  if (!flush()) return false;
+  Log(LogLevel::kInfo, "loaded",
+      {{"file", path}, {"written", StrCat(created)}, {"unchanged", StrCat(unchanged)},
+       {"rejected", StrCat(rejected)}});
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> arguments(argv + 1, argv + argc);
+  auto command = claimgraph::service::ParseServerFlags(arguments);
+  if (!command.ok()) {
+    std::fprintf(stderr, "claimgraphd: %s\n", std::string(command.status().message()).c_str());
+    return 2;
+  }
+  if (command->help) {
+    std::fputs(claimgraph::service::ServerFlagsHelp().c_str(), stdout);
+    return 0;
+  }
+  claimgraph::service::SetLogLevel(command->log_level);
+
+  // Signals are taken by one thread with sigwait, so handlers never run inside gRPC or RocksDB.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = claimgraph::service::ClaimGraphServer::Start(command->options);
+  if (!server.ok()) {
+    std::fprintf(stderr, "claimgraphd: %s\n", std::string(server.status().message()).c_str());
+    return 1;
+  }
+  for (const auto& file : command->load_files) {
+    if (!LoadFile((*server)->database(), file)) return 1;
+  }
+  // Tests and scripts read the chosen port from this line.
+  std::printf("claimgraphd listening on port %d\n", (*server)->port());
+  std::fflush(stdout);
+
+  std::thread signal_thread([&signals, &server]() {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    Log(LogLevel::kInfo, "signal received, draining", {{"signal", StrCat(signal)}});
+    // A second signal exits at once: every acknowledged write is already in the WAL.
+    std::thread([&signals]() {
+      int second = 0;
+      sigwait(&signals, &second);
+      Log(LogLevel::kWarn, "second signal, exiting now", {{"signal", StrCat(second)}});
+      std::_Exit(3);
+    }).detach();
+    (*server)->Shutdown();
+  });
+  (*server)->Wait();
+  signal_thread.join();
+  server->reset();
+  return 0;
+}

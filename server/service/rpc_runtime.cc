@@ -1,0 +1,100 @@
+// RpcRuntime: request ids, role checks, status mapping and the per-call log line.
+#include "service/rpc_runtime.h"
+
+#include <chrono>
+#include <random>
+
+#include "engine/strings.h"
+#include "service/log.h"
+#include "service/status_mapping.h"
+
+namespace claimgraph::service {
+namespace {
+
+constexpr std::string_view kRequestIdHeader = "x-request-id";
+constexpr size_t kMaxRequestIdBytes = 128;
+
+// A client-given request id is echoed only when it is short and printable (it is logged).
+bool UsableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdBytes) return false;
+  for (char c : id) {
+    if (c < 0x21 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+const char* CodeName(grpc::StatusCode code) {
+  static constexpr const char* kNames[] = {
+      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+      "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  auto index = static_cast<size_t>(code);
+  return index < std::size(kNames) ? kNames[index] : "UNKNOWN";
+}
+
+}  // namespace
+
+bool CallInfo::Cancelled() const {
+  if (context == nullptr) return false;
+  return context->IsCancelled() || std::chrono::system_clock::now() > context->deadline();
+}
+
+grpc::Status RpcRuntime::Run(grpc::ServerContext* context, std::string_view method, Role role,
+                             const std::function<absl::Status(CallInfo&)>& handler) {
+  auto started = std::chrono::steady_clock::now();
+  in_flight_.fetch_add(1);
+  CallInfo call;
+  call.context = context;
+  const auto& metadata = context->client_metadata();
+  auto header = metadata.find(std::string(kRequestIdHeader));
+  if (header != metadata.end() &&
+      UsableRequestId(std::string_view(header->second.data(), header->second.size()))) {
+    call.request_id.assign(header->second.data(), header->second.size());
+  } else {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    char buffer[17];
+    std::snprintf(buffer, sizeof(buffer), "%016llx", static_cast<unsigned long long>(random()));
+    call.request_id = buffer;
+  }
+  context->AddTrailingMetadata(std::string(kRequestIdHeader), call.request_id);
+
+  absl::Status status;
+  if (authenticator_ != nullptr) {
+    status = authenticator_->Authorize(*context, role, &call.principal);
+  } else {
+    call.principal = "anonymous";
+  }
+  if (status.ok()) {
+    if (call.Cancelled()) {
+      status = absl::DeadlineExceededError("deadline passed or call cancelled before it started");
+    } else {
+      status = handler(call);
+    }
+  }
+  grpc::Status result = ToGrpcStatus(status);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
+  LogLevel level = LogLevel::kInfo;
+  if (result.error_code() == grpc::StatusCode::INTERNAL ||
+      result.error_code() == grpc::StatusCode::DATA_LOSS ||
+      result.error_code() == grpc::StatusCode::UNKNOWN) {
+    level = LogLevel::kError;
+  }
+  if (LogEnabled(level)) {
+    std::vector<std::pair<std::string_view, std::string>> fields = {
+        {"rpc", std::string(method)},
+        {"code", CodeName(result.error_code())},
+        {"latency_us", StrCat(micros)},
+        {"peer", context->peer()},
+        {"request_id", call.request_id},
+        {"principal", call.principal}};
+    if (!result.ok()) fields.emplace_back("error", result.error_message());
+    Log(level, "rpc", fields);
+  }
+  in_flight_.fetch_sub(1);
+  return result;
+}
+
+}  // namespace claimgraph::service

@@ -1,0 +1,58 @@
+// RpcRuntime: what every RPC handler runs inside. It assigns the request id, checks the caller's
+// role, turns the handler's absl::Status into a grpc::Status (through ToGrpcStatus), and writes
+// the one log line per call (method, code, latency, peer, request id; never request contents or
+// secrets). Thread-safe.
+#pragma once
+
+#include <grpcpp/server_context.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace claimgraph::service {
+
+// What a caller may do. Each role includes the ones before it.
+enum class Role { kReader = 1, kWriter = 2, kAdmin = 3 };
+
+// Decides who the caller is from the call's metadata. Returns the principal, or
+// UNAUTHENTICATED / PERMISSION_DENIED. The default (no tokens configured) admits everyone as
+// "anonymous" with every role.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  virtual absl::Status Authorize(const grpc::ServerContext& context, Role required,
+                                 std::string* principal) const = 0;
+};
+
+// Per-call facts handed to a handler.
+struct CallInfo {
+  grpc::ServerContext* context = nullptr;
+  std::string request_id;
+  std::string principal;
+  // True once the client cancelled or the deadline passed: long handlers check it and stop.
+  bool Cancelled() const;
+};
+
+class RpcRuntime {
+ public:
+  // `authenticator` may be null (everyone admitted); it must outlive the runtime.
+  explicit RpcRuntime(const Authenticator* authenticator) : authenticator_(authenticator) {}
+
+  // Runs `handler` for the RPC `method` ("EntityService/GetEntity") requiring `role`.
+  grpc::Status Run(grpc::ServerContext* context, std::string_view method, Role role,
+                   const std::function<absl::Status(CallInfo&)>& handler);
+
+  uint64_t calls_in_flight() const { return in_flight_.load(); }
+
+ private:
+  const Authenticator* authenticator_;
+  std::atomic<uint64_t> in_flight_{0};
+  std::atomic<uint64_t> next_request_{1};
+};
+
+}  // namespace claimgraph::service

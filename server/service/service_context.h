@@ -1,0 +1,22 @@
+// ServiceContext: what every service adapter shares — the engine and the call runtime.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "engine/database.h"
+#include "service/rpc_runtime.h"
+
+namespace claimgraph::service {
+
+struct ServiceContext {
+  Database* database = nullptr;
+  RpcRuntime* runtime = nullptr;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::string version;
+};
+
+// WriteContext for a call: recorded_by is the authenticated principal, never a client field.
+inline WriteContext WriterOf(const CallInfo& call) { return WriteContext{call.principal}; }
+
+}  // namespace claimgraph::service
