@@ -5,9 +5,13 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
 #include <google/protobuf/util/type_resolver_util.h>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
+#include <vector>
 
 #include "engine/strings.h"
 
@@ -113,7 +117,7 @@ absl::StatusOr<v1::ImportRecord> ParseRecordJson(std::string_view json) {
   return record;
 }
 
-absl::StatusOr<std::string> RecordToJsonLine(const v1::ImportRecord& record) {
+absl::StatusOr<std::string> RecordToJsonLineByConverter(const v1::ImportRecord& record) {
   // Deterministic serialization sorts map entries; the JSON printer keeps that order.
   std::string binary;
   {
@@ -132,6 +136,198 @@ absl::StatusOr<std::string> RecordToJsonLine(const v1::ImportRecord& record) {
     return absl::InternalError(StrCat("record to JSON: ", std::string(status.message())));
   }
   return json;
+}
+
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+void AppendJsonString(std::string_view text, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
+      case '\b':
+        *out += "\\b";
+        break;
+      case '\f':
+        *out += "\\f";
+        break;
+      default:
+        if (c < 0x20) {
+          *out += "\\u00";
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 15]);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendDouble(double value, std::string* out) {
+  if (std::isnan(value)) {
+    *out += "\"NaN\"";
+  } else if (std::isinf(value)) {
+    *out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  } else {
+    *out += StrCat(value);
+  }
+}
+
+void AppendMessage(const Message& message, std::string* out);
+
+// One value of `field` (element `index` when repeated), in proto3's JSON mapping.
+void AppendValue(const Message& message, const FieldDescriptor* field, int index,
+                 std::string* out) {
+  const Reflection* reflection = message.GetReflection();
+  bool repeated = field->is_repeated();
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+      *out += StrCat(repeated ? reflection->GetRepeatedInt32(message, field, index)
+                              : reflection->GetInt32(message, field));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      *out += StrCat(repeated ? reflection->GetRepeatedUInt32(message, field, index)
+                              : reflection->GetUInt32(message, field));
+      break;
+    case FieldDescriptor::CPPTYPE_INT64:  // 64-bit integers are strings in proto3 JSON
+      *out += StrCat("\"",
+                     repeated ? reflection->GetRepeatedInt64(message, field, index)
+                              : reflection->GetInt64(message, field),
+                     "\"");
+      break;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      *out += StrCat("\"",
+                     repeated ? reflection->GetRepeatedUInt64(message, field, index)
+                              : reflection->GetUInt64(message, field),
+                     "\"");
+      break;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      AppendDouble(repeated ? reflection->GetRepeatedDouble(message, field, index)
+                            : reflection->GetDouble(message, field),
+                   out);
+      break;
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      AppendDouble(repeated ? reflection->GetRepeatedFloat(message, field, index)
+                            : reflection->GetFloat(message, field),
+                   out);
+      break;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      *out += (repeated ? reflection->GetRepeatedBool(message, field, index)
+                        : reflection->GetBool(message, field))
+                  ? "true"
+                  : "false";
+      break;
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      int number = repeated ? reflection->GetRepeatedEnumValue(message, field, index)
+                            : reflection->GetEnumValue(message, field);
+      const auto* value = field->enum_type()->FindValueByNumber(number);
+      if (value != nullptr)
+        AppendJsonString(value->name(), out);
+      else
+        *out += StrCat(number);
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_STRING: {
+      std::string scratch;
+      const std::string& text =
+          repeated ? reflection->GetRepeatedStringReference(message, field, index, &scratch)
+                   : reflection->GetStringReference(message, field, &scratch);
+      AppendJsonString(text, out);
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      AppendMessage(repeated ? reflection->GetRepeatedMessage(message, field, index)
+                             : reflection->GetMessage(message, field),
+                    out);
+      break;
+  }
+}
+
+void AppendMessage(const Message& message, std::string* out) {
+  const auto* descriptor = message.GetDescriptor();
+  if (descriptor->full_name() == "google.protobuf.Timestamp") {
+    const auto& timestamp = static_cast<const google::protobuf::Timestamp&>(message);
+    AppendJsonString(google::protobuf::util::TimeUtil::ToString(timestamp), out);
+    return;
+  }
+  const Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);  // set fields, in field number order
+  out->push_back('{');
+  bool first = true;
+  for (const auto* field : fields) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(field->name(), out);
+    out->push_back(':');
+    if (field->is_map()) {
+      // Entries sorted by key: map iteration order is unspecified.
+      const auto* key_field = field->message_type()->map_key();
+      std::vector<std::pair<std::string, const Message*>> entries;
+      for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+        const Message& entry = reflection->GetRepeatedMessage(message, field, i);
+        std::string key;
+        if (key_field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+          key = entry.GetReflection()->GetString(entry, key_field);
+        } else {
+          std::string number;
+          AppendValue(entry, key_field, -1, &number);
+          key = number.front() == '"' ? number.substr(1, number.size() - 2) : number;
+        }
+        entries.emplace_back(std::move(key), &entry);
+      }
+      std::sort(entries.begin(), entries.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      const auto* value_field = field->message_type()->map_value();
+      out->push_back('{');
+      for (size_t i = 0; i < entries.size(); ++i) {
+        if (i) out->push_back(',');
+        AppendJsonString(entries[i].first, out);
+        out->push_back(':');
+        AppendValue(*entries[i].second, value_field, -1, out);
+      }
+      out->push_back('}');
+    } else if (field->is_repeated()) {
+      out->push_back('[');
+      for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+        if (i) out->push_back(',');
+        AppendValue(message, field, i, out);
+      }
+      out->push_back(']');
+    } else {
+      AppendValue(message, field, -1, out);
+    }
+  }
+  out->push_back('}');
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RecordToJsonLine(const v1::ImportRecord& record) {
+  std::string out;
+  out.reserve(256);
+  AppendMessage(record, &out);
+  return out;
 }
 
 }  // namespace claimgraph::exchange

@@ -58,6 +58,10 @@ class NdjsonReader {
 // Parses one JSON record (no trailing newline needed). Errors name the field.
 absl::StatusOr<v1::ImportRecord> ParseRecordJson(std::string_view json);
 // The record as one line of JSON with proto field names, map keys sorted, and no newline.
+// Written by reflection (protobuf's converter rebuilds its type tables on every call and is ten
+// times slower); the output is what protobuf's printer gives for the same record.
 absl::StatusOr<std::string> RecordToJsonLine(const v1::ImportRecord& record);
+// The same through protobuf's JSON converter: the reference the fast printer is tested against.
+absl::StatusOr<std::string> RecordToJsonLineByConverter(const v1::ImportRecord& record);
 
 }  // namespace claimgraph::exchange

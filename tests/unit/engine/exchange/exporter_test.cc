@@ -2,6 +2,8 @@
 // import cleanly on their own, and as_of.
 #include "engine/exchange/exporter.h"
 
+#include <fstream>
+
 #include "exchange_test_support.h"
 
 namespace claimgraph::exchange {
@@ -147,6 +149,32 @@ TEST_CASE("a failing visitor stops the export with its status") {
   });
   CHECK(absl::IsCancelled(status));
   CHECK(seen == 3);
+}
+
+}  // namespace
+}  // namespace claimgraph::exchange
+
+namespace claimgraph::exchange {
+namespace {
+
+TEST_CASE("the sample data imports strictly and round trips through export exactly") {
+  std::ifstream file(CLAIMGRAPH_SOURCE_DIR "/data/sample/claims.ndjson");
+  REQUIRE(file.good());
+  std::string data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  testing::TempDir dir;
+  auto database = testing::OpenTestDatabase(dir.path("a"));
+  ImportOptions strict;
+  strict.mode = ImportMode::kStrict;
+  auto summary = testing::Import(database.get(), data, strict);
+  INFO(testing::Describe(summary));
+  REQUIRE(summary.rejected_total == 0);
+  CHECK(summary.claims.created > 10);
+  std::string first = testing::Export(database.get());
+  auto copy = testing::OpenTestDatabase(dir.path("b"));
+  auto reloaded = testing::Import(copy.get(), first, strict);
+  INFO(testing::Describe(reloaded));
+  CHECK(reloaded.rejected_total == 0);
+  CHECK(testing::Export(copy.get()) == first);
 }
 
 }  // namespace

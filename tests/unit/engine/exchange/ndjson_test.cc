@@ -113,3 +113,46 @@ TEST_CASE("json lines round trip and list map keys in sorted order") {
 
 }  // namespace
 }  // namespace claimgraph::exchange
+
+#include "claims_generator.h"
+#include "exchange_test_support.h"
+
+namespace claimgraph::exchange {
+namespace {
+
+TEST_CASE("the fast json printer writes what protobuf's converter writes") {
+  bench::GeneratorOptions options;
+  options.seed = 4;
+  options.entities = 200;
+  options.claims = 2000;
+  size_t compared = 0;
+  auto counts = bench::GenerateClaims(options, *testing::DefaultSchema(),
+                                      [&](const v1::ImportRecord& record) {
+                                        auto fast = RecordToJsonLine(record);
+                                        auto reference = RecordToJsonLineByConverter(record);
+                                        REQUIRE(fast.ok());
+                                        REQUIRE(reference.ok());
+                                        CHECK(*fast == *reference);
+                                        ++compared;
+                                        return absl::OkStatus();
+                                      });
+  REQUIRE(counts.ok());
+  CHECK(compared > 2000);
+  v1::ImportRecord odd;
+  auto* claim = odd.mutable_claim();
+  claim->set_cue("tab\there \"quoted\" back\\slash \x01 caf\u00e9");
+  claim->mutable_statement()->mutable_object()->set_integer_value(-9007199254740993);
+  claim->mutable_statement()->add_qualifiers()->mutable_value()->set_bool_value(false);
+  claim->set_confidence(0.1 + 0.2);
+  auto fast = RecordToJsonLine(odd);
+  auto reference = RecordToJsonLineByConverter(odd);
+  REQUIRE(fast.ok());
+  REQUIRE(reference.ok());
+  CHECK(*fast == *reference);
+  auto parsed = ParseRecordJson(*fast);
+  REQUIRE(parsed.ok());
+  CHECK(google::protobuf::util::MessageDifferencer::Equals(*parsed, odd));
+}
+
+}  // namespace
+}  // namespace claimgraph::exchange
