@@ -55,8 +55,12 @@ class NdjsonReader {
   uint64_t bytes_read_ = 0;
 };
 
-// Parses one JSON record (no trailing newline needed). Errors name the field.
+// Parses one JSON record (no trailing newline needed). Errors name the field. Good records take
+// a fast reflection-based path; anything it does not take goes through protobuf's converter,
+// whose error messages are reported.
 absl::StatusOr<v1::ImportRecord> ParseRecordJson(std::string_view json);
+// The same through protobuf's converter only: the reference the fast path is tested against.
+absl::StatusOr<v1::ImportRecord> ParseRecordJsonByConverter(std::string_view json);
 // The record as one line of JSON with proto field names, map keys sorted, and no newline.
 // Written by reflection (protobuf's converter rebuilds its type tables on every call and is ten
 // times slower); the output is what protobuf's printer gives for the same record.

@@ -156,3 +156,47 @@ TEST_CASE("the fast json printer writes what protobuf's converter writes") {
 
 }  // namespace
 }  // namespace claimgraph::exchange
+
+namespace claimgraph::exchange {
+namespace {
+
+TEST_CASE("the fast json reader reads what protobuf's converter reads") {
+  bench::GeneratorOptions options;
+  options.seed = 6;
+  options.entities = 200;
+  options.claims = 2000;
+  size_t compared = 0;
+  auto counts = bench::GenerateClaims(
+      options, *testing::DefaultSchema(), [&](const v1::ImportRecord& record) {
+        auto line = RecordToJsonLine(record);
+        REQUIRE(line.ok());
+        auto fast = ParseRecordJson(*line);
+        auto reference = ParseRecordJsonByConverter(*line);
+        REQUIRE(fast.ok());
+        REQUIRE(reference.ok());
+        CHECK(google::protobuf::util::MessageDifferencer::Equals(*fast, *reference));
+        CHECK(google::protobuf::util::MessageDifferencer::Equals(*fast, record));
+        ++compared;
+        return absl::OkStatus();
+      });
+  REQUIRE(counts.ok());
+  CHECK(compared > 2000);
+  // Spellings the fast path leaves to the converter, and escapes it decodes itself.
+  for (std::string_view json : {
+           R"({"claim":{"act":1,"confidence":"0.5"}})",
+           R"({"claim":{"claimedAt":"2020-01-01T00:00:00.5+01:00","relaysClaimId":"x"}})",
+           R"({"entity":{"id":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/","aliases":[]}})",
+           R"({"claim":{"statement":{"object":{"integer_value":"-12"}}, "quote":{"start":3}}})",
+           R"( {"source":{"id":"s","derived_from":[{"type":"DERIVATION_TYPE_QUOTES"}]}} )",
+           R"({"entity":{"id":"x","attributes":{"b":"2","a":"1"}},"source":{"id":"y"}})",
+       }) {
+    INFO(json);
+    auto fast = ParseRecordJson(json);
+    auto reference = ParseRecordJsonByConverter(json);
+    REQUIRE(fast.ok() == reference.ok());
+    if (fast.ok()) CHECK(google::protobuf::util::MessageDifferencer::Equals(*fast, *reference));
+  }
+}
+
+}  // namespace
+}  // namespace claimgraph::exchange
