@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test run clean lint-proto
+.PHONY: all deps configure build test run clean lint-proto crashtest
 
 all: build
 
@@ -23,6 +23,10 @@ test: build lint-proto
 
 run: build
 	@bash scripts/run.sh
+
+# The long crash test: 60 SIGKILLs during writes, each followed by checksum and data checks.
+crashtest: build
+	@$(BUILD_DIR)/bin/crash_test --rounds $${CRASH_ROUNDS:-60} --seed $${CRASH_SEED:-$$(date +%s)}
 
 clean:
 	rm -rf $(BUILD_DIR)
