@@ -142,6 +142,12 @@ absl::Status StagingStore::CompactAll() {
 
 absl::Status StagingStore::Flush() { return Spill(); }
 
+absl::Status StagingStore::VerifyChecksums() { return base_->VerifyChecksums(); }
+
+absl::StatusOr<storage::BackupInfo> StagingStore::CreateBackup(const std::string&) {
+  return absl::FailedPreconditionError("staging store: no backups during a load");
+}
+
 size_t StagingStore::staged_bytes() const {
   std::lock_guard lock(mutex_);
   return staged_bytes_;

@@ -36,6 +36,10 @@ class StagingStore final : public storage::KeyValueStore {
   absl::StatusOr<storage::StoreStats> Stats() override;
   absl::Status CompactAll() override;
   absl::Status Flush() override;
+  // Checks the base's files (staged data is in memory and has no checksums).
+  absl::Status VerifyChecksums() override;
+  // Refused (FailedPrecondition): a backup in the middle of a load would hold part of it.
+  absl::StatusOr<storage::BackupInfo> CreateBackup(const std::string& backup_dir) override;
 
   // Approximate bytes held in memory (keys, values and map overhead).
   size_t staged_bytes() const;
