@@ -86,7 +86,7 @@ struct Database::Impl {
   }
 
   uint64_t NextTime() {
-    uint64_t now = std::max(ids::NowMicros(), clock.load() + 1);
+    uint64_t now = std::max(options.clock ? options.clock() : ids::NowMicros(), clock.load() + 1);
     clock.store(now);
     return now;
   }
@@ -835,11 +835,19 @@ Database::~Database() = default;
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
   if (options.schema == nullptr) return absl::InvalidArgumentError("schema: is required");
+  CG_ASSIGN_OR_RETURN(auto store, storage::OpenRocksDbStore(options.storage));
+  return OpenWithStore(options, std::move(store));
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::OpenWithStore(
+    const DatabaseOptions& options, std::unique_ptr<storage::KeyValueStore> opened_store) {
+  if (options.schema == nullptr) return absl::InvalidArgumentError("schema: is required");
+  if (opened_store == nullptr) return absl::InvalidArgumentError("store: is required");
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->schema = options.schema;
   impl->limits = options.limits;
-  CG_ASSIGN_OR_RETURN(impl->store, storage::OpenRocksDbStore(options.storage));
+  impl->store = std::move(opened_store);
   auto& store = *impl->store;
   CG_ASSIGN_OR_RETURN(auto version, store.Get(nullptr, Family::kMeta, keys::kFormatVersionKey));
   if (!version) {

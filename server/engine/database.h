@@ -26,6 +26,9 @@ struct DatabaseOptions {
   // The ontology writes are validated against. Required.
   std::shared_ptr<const schema::SchemaRegistry> schema;
   Limits limits;
+  // System time source (micros since the epoch) for recorded_at; empty: the system clock.
+  // Injected by tests and offline loads that must reproduce a database byte for byte.
+  std::function<uint64_t()> clock;
 };
 
 // Who is writing: becomes recorded_by on every record the write creates.
@@ -86,6 +89,10 @@ class Database {
  public:
   // Opens or creates the database; checks the on-disk format version.
   static absl::StatusOr<std::unique_ptr<Database>> Open(const DatabaseOptions& options);
+  // Opens over a store the caller provides (options.storage is not used): an offline loader
+  // stages into an in-memory store this way. Same format checks as Open.
+  static absl::StatusOr<std::unique_ptr<Database>> OpenWithStore(
+      const DatabaseOptions& options, std::unique_ptr<storage::KeyValueStore> store);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -113,6 +114,16 @@ class KeyValueStore {
                                             std::string_view lower, std::string_view upper) = 0;
   // Applies the batch atomically and durably (per the store's sync policy) before returning OK.
   virtual absl::Status Write(const WriteBatch& batch) = 0;
+
+  // Bulk-loads sorted entries into several families at once, without the write path: all of
+  // them or none. Each cursor is read from its current position while Valid(), keys strictly
+  // increasing, plain values (merge operands already folded); each entry replaces the stored
+  // value of its key. Meant for offline loads while nothing else writes. Stores that cannot do
+  // this return Unimplemented.
+  virtual absl::Status IngestSorted(const std::vector<std::pair<Family, Cursor*>>& entries) {
+    (void)entries;
+    return absl::UnimplementedError("this store cannot ingest sorted files");
+  }
 
   virtual absl::StatusOr<StoreStats> Stats() = 0;
   virtual absl::Status CompactAll() = 0;

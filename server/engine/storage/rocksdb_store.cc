@@ -7,6 +7,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/backup_engine.h>
@@ -14,6 +15,8 @@
 #include <filesystem>
 
 #include <array>
+#include <atomic>
+#include <cstdio>
 #include <mutex>
 
 #include "engine/strings.h"
@@ -225,6 +228,52 @@ class RocksDbStore final : public KeyValueStore {
     return FromRocks(written, "write");
   }
 
+  absl::Status IngestSorted(const std::vector<std::pair<Family, Cursor*>>& entries) override {
+    // Files of at most this size, so one large family does not become one huge file.
+    constexpr uint64_t kMaxFileBytes = 256ull << 20;
+    std::vector<rocksdb::IngestExternalFileArg> args;
+    auto remove_files = [&] {
+      for (const auto& arg : args) {
+        for (const auto& file : arg.external_files) std::remove(file.c_str());
+      }
+    };
+    for (const auto& [family, cursor] : entries) {
+      rocksdb::Options options = db_->GetOptions(handle(family));
+      rocksdb::IngestExternalFileArg arg;
+      arg.column_family = handle(family);
+      arg.options.move_files = true;
+      std::unique_ptr<rocksdb::SstFileWriter> writer;
+      rocksdb::Status s;
+      for (; cursor->Valid() && s.ok(); cursor->Next()) {
+        if (writer == nullptr || writer->FileSize() >= kMaxFileBytes) {
+          if (writer != nullptr) s = writer->Finish();
+          if (!s.ok()) break;
+          arg.external_files.push_back(StrCat(db_->GetName(), "/ingest-", FamilyName(family), "-",
+                                              ingest_counter_.fetch_add(1), ".sst"));
+          writer = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options,
+                                                            handle(family));
+          s = writer->Open(arg.external_files.back());
+          if (!s.ok()) break;
+        }
+        s = writer->Put(rocksdb::Slice(cursor->key().data(), cursor->key().size()),
+                        rocksdb::Slice(cursor->value().data(), cursor->value().size()));
+      }
+      if (s.ok() && writer != nullptr) s = writer->Finish();
+      bool has_files = !arg.external_files.empty();
+      if (has_files) args.push_back(std::move(arg));
+      absl::Status read = cursor->status();
+      if (!s.ok() || !read.ok()) {
+        remove_files();
+        return read.ok() ? FromRocks(s, "write sorted file") : read;
+      }
+    }
+    if (args.empty()) return absl::OkStatus();
+    // One call for every family: RocksDB applies the files of all families atomically.
+    auto s = db_->IngestExternalFiles(args);
+    remove_files();  // moved files are hard-linked into the database; drop the originals
+    return FromRocks(s, "ingest sorted files");
+  }
+
   absl::StatusOr<StoreStats> Stats() override {
     StoreStats stats;
     auto property = [&](const std::string& name) {
@@ -292,6 +341,7 @@ class RocksDbStore final : public KeyValueStore {
   std::shared_ptr<rocksdb::Statistics> statistics_;
   std::shared_ptr<rocksdb::Cache> cache_;
   bool sync_writes_;
+  std::atomic<uint64_t> ingest_counter_{0};
 };
 
 rocksdb::CompressionType ChooseCompression() {

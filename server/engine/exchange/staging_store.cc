@@ -1,0 +1,172 @@
+// StagingStore: in-memory sorted staging over a base store, spilled as sorted files.
+#include "engine/exchange/staging_store.h"
+
+#include "engine/status_macros.h"
+#include "engine/storage/edge_aggregate.h"
+#include "engine/strings.h"
+
+namespace claimgraph::exchange {
+namespace {
+
+using storage::Family;
+
+// Per-entry bookkeeping of std::map (node, pointers, two string headers), for the memory budget.
+constexpr size_t kEntryOverheadBytes = 96;
+
+// Snapshots of a staging store are markers only: reads always see the latest staged state.
+class StagingSnapshot final : public storage::Snapshot {};
+
+// The cursor scans get: always invalid, reporting why.
+class UnsupportedCursor final : public storage::Cursor {
+ public:
+  void Seek(std::string_view) override {}
+  void SeekForPrev(std::string_view) override {}
+  void SeekToFirst() override {}
+  void SeekToLast() override {}
+  bool Valid() const override { return false; }
+  void Next() override {}
+  void Prev() override {}
+  std::string_view key() const override { return {}; }
+  std::string_view value() const override { return {}; }
+  absl::Status status() const override {
+    return absl::FailedPreconditionError("staging store: scans are not supported during a load");
+  }
+};
+
+// A forward cursor over one staged map, as IngestSorted reads it.
+class MapCursor final : public storage::Cursor {
+ public:
+  using Map = std::map<std::string, std::string, std::less<>>;
+  explicit MapCursor(const Map& map) : map_(map), at_(map.begin()) {}
+  void Seek(std::string_view key) override { at_ = map_.lower_bound(key); }
+  void SeekForPrev(std::string_view key) override {
+    at_ = map_.upper_bound(key);
+    at_ = at_ == map_.begin() ? map_.end() : std::prev(at_);
+  }
+  void SeekToFirst() override { at_ = map_.begin(); }
+  void SeekToLast() override { at_ = map_.empty() ? map_.end() : std::prev(map_.end()); }
+  bool Valid() const override { return at_ != map_.end(); }
+  void Next() override { ++at_; }
+  void Prev() override { at_ = at_ == map_.begin() ? map_.end() : std::prev(at_); }
+  std::string_view key() const override { return at_->first; }
+  std::string_view value() const override { return at_->second; }
+  absl::Status status() const override { return absl::OkStatus(); }
+
+ private:
+  const Map& map_;
+  Map::const_iterator at_;
+};
+
+}  // namespace
+
+std::unique_ptr<storage::Snapshot> StagingStore::NewSnapshot() {
+  return std::make_unique<StagingSnapshot>();
+}
+
+absl::StatusOr<std::optional<std::string>> StagingStore::GetLocked(Family family,
+                                                                   std::string_view key) {
+  const auto& map = staged_[static_cast<size_t>(family)];
+  auto it = map.find(key);
+  if (it != map.end()) return std::optional<std::string>(it->second);
+  return base_->Get(nullptr, family, key);
+}
+
+absl::StatusOr<std::optional<std::string>> StagingStore::Get(const storage::Snapshot*,
+                                                             Family family, std::string_view key) {
+  std::lock_guard lock(mutex_);
+  return GetLocked(family, key);
+}
+
+std::vector<absl::StatusOr<std::optional<std::string>>> StagingStore::MultiGet(
+    const storage::Snapshot*, Family family, const std::vector<std::string>& keys) {
+  std::lock_guard lock(mutex_);
+  std::vector<absl::StatusOr<std::optional<std::string>>> out;
+  out.reserve(keys.size());
+  for (const auto& key : keys) out.push_back(GetLocked(family, key));
+  return out;
+}
+
+std::unique_ptr<storage::Cursor> StagingStore::NewCursor(const storage::Snapshot*, Family,
+                                                         std::string_view, std::string_view) {
+  return std::make_unique<UnsupportedCursor>();
+}
+
+absl::Status StagingStore::Write(const storage::WriteBatch& batch) {
+  std::lock_guard lock(mutex_);
+  for (const auto& op : batch.operations()) {
+    if (op.kind == storage::WriteBatch::Kind::kDelete) {
+      return absl::FailedPreconditionError(
+          "staging store: deletes are not supported during a load");
+    }
+  }
+  // Checked first, so a batch is applied whole or not at all.
+  for (const auto& op : batch.operations()) {
+    if (op.kind == storage::WriteBatch::Kind::kMergeAggregate &&
+        !storage::EdgeAggregate::Decode(op.value)) {
+      return absl::InvalidArgumentError("staging store: corrupt aggregate operand");
+    }
+  }
+  for (const auto& op : batch.operations()) {
+    auto& map = staged_[static_cast<size_t>(op.family)];
+    std::string value = op.value;
+    if (op.kind == storage::WriteBatch::Kind::kMergeAggregate) {
+      // Fold the delta into the value as the store's merge operator would.
+      CG_ASSIGN_OR_RETURN(auto current, GetLocked(op.family, op.key));
+      storage::EdgeAggregate aggregate;
+      if (current) {
+        auto decoded = storage::EdgeAggregate::Decode(*current);
+        if (!decoded) return absl::DataLossError("staging store: corrupt stored aggregate");
+        aggregate = *decoded;
+      }
+      aggregate.Apply(*storage::EdgeAggregate::Decode(op.value));
+      value = aggregate.Encode();
+    }
+    auto [it, inserted] = map.try_emplace(op.key);
+    if (inserted) {
+      staged_bytes_ += op.key.size() + kEntryOverheadBytes;
+    } else {
+      staged_bytes_ -= it->second.size();
+    }
+    staged_bytes_ += value.size();
+    it->second = std::move(value);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<storage::StoreStats> StagingStore::Stats() { return base_->Stats(); }
+
+absl::Status StagingStore::CompactAll() {
+  CG_RETURN_IF_ERROR(Spill());
+  return base_->CompactAll();
+}
+
+absl::Status StagingStore::Flush() { return Spill(); }
+
+absl::Status StagingStore::VerifyChecksums() { return base_->VerifyChecksums(); }
+
+absl::StatusOr<storage::BackupInfo> StagingStore::CreateBackup(const std::string&) {
+  return absl::FailedPreconditionError("staging store: no backups during a load");
+}
+
+size_t StagingStore::staged_bytes() const {
+  std::lock_guard lock(mutex_);
+  return staged_bytes_;
+}
+
+absl::Status StagingStore::Spill() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::unique_ptr<MapCursor>> cursors;
+  std::vector<std::pair<Family, storage::Cursor*>> entries;
+  for (size_t family = 0; family < staged_.size(); ++family) {
+    if (staged_[family].empty()) continue;
+    cursors.push_back(std::make_unique<MapCursor>(staged_[family]));
+    entries.emplace_back(static_cast<Family>(family), cursors.back().get());
+  }
+  if (entries.empty()) return absl::OkStatus();
+  CG_RETURN_IF_ERROR(base_->IngestSorted(entries));
+  for (auto& map : staged_) map.clear();
+  staged_bytes_ = 0;
+  return absl::OkStatus();
+}
+
+}  // namespace claimgraph::exchange

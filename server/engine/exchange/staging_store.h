@@ -1,0 +1,59 @@
+// StagingStore: the KeyValueStore an offline load writes through. Writes land in sorted
+// in-memory maps (one per family; edge-aggregate merges folded into plain values), reads see
+// those maps over a base store, and Spill() moves the maps into the base as sorted files
+// (KeyValueStore::IngestSorted), so memory stays bounded however large the load.
+#pragma once
+
+#include <array>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/storage/key_value_store.h"
+
+namespace claimgraph::exchange {
+
+// Thread-safe. The base must outlive the StagingStore, and nothing else may write to the base
+// while it is in use. Scans (NewCursor, snapshots) are not supported: the write path needs point
+// reads only, and a cursor over a half-spilled load would mean nothing; NewCursor returns a
+// cursor whose status() is FailedPrecondition. Deletes are refused (imports never delete).
+class StagingStore final : public storage::KeyValueStore {
+ public:
+  explicit StagingStore(storage::KeyValueStore* base) : base_(base) {}
+
+  std::unique_ptr<storage::Snapshot> NewSnapshot() override;
+  absl::StatusOr<std::optional<std::string>> Get(const storage::Snapshot* snapshot,
+                                                 storage::Family family,
+                                                 std::string_view key) override;
+  std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
+      const storage::Snapshot* snapshot, storage::Family family,
+      const std::vector<std::string>& keys) override;
+  std::unique_ptr<storage::Cursor> NewCursor(const storage::Snapshot* snapshot,
+                                             storage::Family family, std::string_view lower,
+                                             std::string_view upper) override;
+  absl::Status Write(const storage::WriteBatch& batch) override;
+  absl::StatusOr<storage::StoreStats> Stats() override;
+  absl::Status CompactAll() override;
+  absl::Status Flush() override;
+  // Checks the base's files (staged data is in memory and has no checksums).
+  absl::Status VerifyChecksums() override;
+  // Refused (FailedPrecondition): a backup in the middle of a load would hold part of it.
+  absl::StatusOr<storage::BackupInfo> CreateBackup(const std::string& backup_dir) override;
+
+  // Approximate bytes held in memory (keys, values and map overhead).
+  size_t staged_bytes() const;
+  // Ingests every staged family into the base as sorted files and empties the maps.
+  absl::Status Spill();
+
+ private:
+  absl::StatusOr<std::optional<std::string>> GetLocked(storage::Family family,
+                                                       std::string_view key);
+
+  storage::KeyValueStore* base_;
+  mutable std::mutex mutex_;
+  std::array<std::map<std::string, std::string, std::less<>>, storage::kFamilyCount> staged_;
+  size_t staged_bytes_ = 0;
+};
+
+}  // namespace claimgraph::exchange
