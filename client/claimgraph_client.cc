@@ -47,6 +47,7 @@ ClaimGraphClient::ClaimGraphClient(const ClientOptions& options) : options_(opti
   provenance_ = v1::ProvenanceService::NewStub(channel_);
   health_ = grpc::health::v1::Health::NewStub(channel_);
   traversal_ = v1::TraversalService::NewStub(channel_);
+  exchange_ = v1::ImportExportService::NewStub(channel_);
 }
 
 std::unique_ptr<grpc::ClientContext> ClaimGraphClient::NewContext() const {

@@ -14,6 +14,7 @@
 #include "claimgraph/v1/claim_service.grpc.pb.h"
 #include "claimgraph/v1/entity_service.grpc.pb.h"
 #include "claimgraph/v1/provenance_service.grpc.pb.h"
+#include "claimgraph/v1/import_export_service.grpc.pb.h"
 #include "claimgraph/v1/source_service.grpc.pb.h"
 #include "claimgraph/v1/traversal_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -52,6 +53,7 @@ class ClaimGraphClient {
   v1::ProvenanceService::Stub& provenance() const { return *provenance_; }
   grpc::health::v1::Health::Stub& health() const { return *health_; }
   v1::TraversalService::Stub& traversal() const { return *traversal_; }
+  v1::ImportExportService::Stub& exchange() const { return *exchange_; }
 
  private:
   ClientOptions options_;
@@ -64,6 +66,7 @@ class ClaimGraphClient {
   std::unique_ptr<v1::ProvenanceService::Stub> provenance_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
   std::unique_ptr<v1::TraversalService::Stub> traversal_;
+  std::unique_ptr<v1::ImportExportService::Stub> exchange_;
 };
 
 }  // namespace claimgraph::client

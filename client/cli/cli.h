@@ -70,6 +70,7 @@ class CommandTable {
 void RegisterCoreCommands(CommandTable& table);
 void RegisterBackupCommands(CommandTable& table);
 void RegisterTraversalCommands(CommandTable& table);
+void RegisterExchangeCommands(CommandTable& table);
 void RegisterProvenanceCommands(CommandTable& table);
 
 // --- helpers for commands ---

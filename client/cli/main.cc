@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   claimgraph::cli::RegisterCoreCommands(table);
   claimgraph::cli::RegisterBackupCommands(table);
   claimgraph::cli::RegisterTraversalCommands(table);
+  claimgraph::cli::RegisterExchangeCommands(table);
   claimgraph::cli::RegisterProvenanceCommands(table);
 
   std::vector<std::string> words(argv + 1, argv + argc);

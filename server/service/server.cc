@@ -14,6 +14,7 @@
 #include "service/http_endpoint.h"
 #include "service/prometheus_text.h"
 #include "service/token_authenticator.h"
+#include "service/import_export_service.h"
 #include "service/traversal_service.h"
 #include "engine/strings.h"
 #include "service/admin_service.h"
@@ -120,6 +121,7 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   add(std::make_unique<AdminServiceImpl>(context), "claimgraph.v1.AdminService");
   add(std::make_unique<ProvenanceServiceImpl>(context), "claimgraph.v1.ProvenanceService");
   add(std::make_unique<TraversalServiceImpl>(context, server->topology_.get()), "claimgraph.v1.TraversalService");
+  add(std::make_unique<ImportExportServiceImpl>(context), "claimgraph.v1.ImportExportService");
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

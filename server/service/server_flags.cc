@@ -247,6 +247,8 @@ std::string ServerFlagsHelp() {
       "       claimgraphd hash-token < token            print a token's hash for --tokens-file\n"
       "       claimgraphd verify --data-dir DIR          check a stopped database's checksums\n"
       "       claimgraphd restore-backup --backup-dir DIR --backup-id N --data-dir NEW_DIR\n"
+      "       claimgraphd bulk-load --data-dir DIR --file FILE|- [--strict] [--batch-size N]\n"
+      "                                                  offline SST load into a new or stopped database\n"
       "Serves the claimgraph gRPC API (claimgraph.v1, grpc.health.v1, server reflection) on an\n"
       "embedded RocksDB database. SIGTERM or SIGINT shuts down gracefully; a second one exits at once.\n\n"
       "  --config FILE  read 'name = value' settings (the flag names below) before the flags\n";

@@ -1,0 +1,169 @@
+// CLI commands for bulk data: import (streamed, with progress) and export (NDJSON or N-Quads).
+#include <google/protobuf/util/json_util.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "cli/cli.h"
+
+namespace claimgraph::cli {
+namespace {
+
+// NDJSON lines per stream message: about 100 KB for typical records.
+constexpr int kLinesPerMessage = 256;
+
+std::string Rate(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.0f", value);
+  return buffer;
+}
+
+int Import(CliContext& cli, const Arguments& arguments) {
+  std::string path = arguments.Positional(0, "FILE (or - for stdin)");
+  std::ifstream file;
+  std::istream* input = &std::cin;
+  uint64_t total_bytes = 0;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) throw UsageError{"cannot read " + path};
+    input = &file;
+    struct stat info;
+    if (stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) total_bytes = static_cast<uint64_t>(info.st_size);
+  }
+  if (arguments.Has("strict") && arguments.Has("lenient")) throw UsageError{"--strict and --lenient exclude each other"};
+  v1::ImportRequest request;
+  request.mutable_options()->set_mode(arguments.Has("strict") ? v1::IMPORT_MODE_STRICT : v1::IMPORT_MODE_LENIENT);
+  request.mutable_options()->set_batch_size(static_cast<int32_t>(arguments.GetInt("batch-size", 0)));
+  request.mutable_options()->set_resume_from(arguments.GetInt("resume-from", 0));
+
+  // An import may run long: no deadline beyond the one given with --timeout, when given.
+  grpc::ClientContext context;
+  if (cli.client->options().timeout > std::chrono::milliseconds(10000)) {
+    context.set_deadline(std::chrono::system_clock::now() + cli.client->options().timeout);
+  }
+  if (!cli.client->options().token.empty()) context.AddMetadata("authorization", "Bearer " + cli.client->options().token);
+  v1::ImportSummary summary;
+  auto writer = cli.client->exchange().Import(&context, &summary);
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  auto started = std::chrono::steady_clock::now();
+  auto last_report = started;
+  uint64_t lines = 0, bytes = 0;
+  auto report = [&](bool final) {
+    auto now = std::chrono::steady_clock::now();
+    double seconds = std::chrono::duration<double>(now - started).count();
+    double rate = seconds > 0 ? static_cast<double>(lines) / seconds : 0;
+    std::string text = "imported " + std::to_string(lines) + " records, " + Rate(rate) + " records/s";
+    if (total_bytes > 0) {
+      double fraction = static_cast<double>(bytes) / static_cast<double>(total_bytes);
+      text += ", " + Rate(fraction * 100) + "%";
+      if (fraction > 0 && !final) text += ", ETA " + Rate(seconds / fraction - seconds) + " s";
+    }
+    if (terminal) {
+      *cli.err << "\r" << text << "   " << (final ? "\n" : "") << std::flush;
+    } else if (final || now - last_report >= std::chrono::seconds(5)) {
+      *cli.err << text << "\n";
+    }
+    last_report = now;
+  };
+  std::string line;
+  bool write_failed = false;
+  while (std::getline(*input, line)) {
+    bytes += line.size() + 1;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    request.add_json_lines(std::move(line));
+    ++lines;
+    if (request.json_lines_size() >= kLinesPerMessage) {
+      if (!writer->Write(request)) {
+        write_failed = true;
+        break;
+      }
+      request.clear_json_lines();
+      request.clear_options();
+      if (terminal || std::chrono::steady_clock::now() - last_report >= std::chrono::seconds(5)) report(false);
+    }
+  }
+  if (!write_failed && (request.json_lines_size() > 0 || request.has_options())) writer->Write(request);
+  writer->WritesDone();
+  auto status = writer->Finish();
+  if (!status.ok()) return ReportError(cli, status);
+  report(true);
+  if (cli.json) {
+    PrintJson(cli, summary);
+  } else {
+    auto row = [](const char* kind, const v1::ImportKindCounts& c) {
+      return std::vector<std::string>{kind, std::to_string(c.created()), std::to_string(c.updated()),
+                                      std::to_string(c.unchanged()), std::to_string(c.rejected())};
+    };
+    PrintTable(cli, {"KIND", "CREATED", "UPDATED", "UNCHANGED", "REJECTED"},
+               {row("entities", summary.entities()), row("sources", summary.sources()), row("claims", summary.claims()),
+                row("assessments", summary.assessments()), row("lifecycle_events", summary.lifecycle_events()),
+                row("unreadable", summary.unreadable())});
+    for (const auto& rejection : summary.rejections()) {
+      *cli.out << "rejected record " << rejection.index() << ": " << rejection.code() << ": " << rejection.message() << "\n";
+    }
+    if (summary.stopped()) {
+      *cli.out << "stopped at record " << summary.stopped_at() << " (strict): everything before it is committed; "
+               << "fix it and rerun with --resume-from " << summary.stopped_at() << "\n";
+    }
+  }
+  // EX_DATAERR when records were rejected, so scripts notice.
+  return summary.rejected_total() > 0 ? 65 : 0;
+}
+
+int Export(CliContext& cli, const Arguments& arguments) {
+  v1::ExportRequest request;
+  for (const auto& id : arguments.GetAll("subgraph")) {
+    size_t start = 0;
+    while (start <= id.size()) {
+      size_t comma = id.find(',', start);
+      if (comma == std::string::npos) comma = id.size();
+      if (comma > start) request.add_subgraph_entity_ids(id.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  std::string format = arguments.Get("format").value_or("ndjson");
+  if (format == "ndjson") request.set_format(v1::EXPORT_FORMAT_RECORDS);
+  else if (format == "nquads") request.set_format(v1::EXPORT_FORMAT_NQUADS);
+  else if (format == "nquads-rdf12") request.set_format(v1::EXPORT_FORMAT_NQUADS_RDF12);
+  else throw UsageError{"--format: ndjson, nquads or nquads-rdf12"};
+  bool present;
+  ApplyAsOf(arguments, request.mutable_as_of(), &present);
+  if (!present) request.clear_as_of();
+  grpc::ClientContext context;
+  if (!cli.client->options().token.empty()) context.AddMetadata("authorization", "Bearer " + cli.client->options().token);
+  auto reader = cli.client->exchange().Export(&context, request);
+  v1::ExportResponse message;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  while (reader->Read(&message)) {
+    for (const auto& record : message.records()) {
+      std::string json;
+      auto converted = google::protobuf::util::MessageToJsonString(record, &json, options);
+      if (!converted.ok()) {
+        *cli.err << "error: " << converted.message() << "\n";
+        return 1;
+      }
+      *cli.out << json << "\n";
+    }
+    *cli.out << message.nquads();
+  }
+  auto status = reader->Finish();
+  if (!status.ok()) return ReportError(cli, status);
+  return 0;
+}
+
+}  // namespace
+
+void RegisterExchangeCommands(CommandTable& table) {
+  table.Add({"import", "FILE|- [--strict | --lenient] [--batch-size N] [--resume-from N]",
+             "stream NDJSON import records to the server (progress on stderr; exit 65 when records were rejected)",
+             {"strict", "lenient"}, Import});
+  table.Add({"export", "[--subgraph ID[,ID...]] [--as-of TIME] [--format ndjson|nquads|nquads-rdf12]",
+             "write everything, or a subgraph, as import records or RDF N-Quads to stdout", {}, Export});
+}
+
+}  // namespace claimgraph::cli

@@ -1,0 +1,181 @@
+// Traversal and import/export over gRPC and the CLI, on the sample article's data.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "server_harness.h"
+
+namespace claimgraph::testing {
+namespace {
+
+const std::string kSample = std::string(CLAIMGRAPH_SOURCE_DIR) + "/data/sample/claims.ndjson";
+
+ProgramResult Cli(const ServerProcess& server, std::vector<std::string> arguments, const std::string& input = "") {
+  arguments.insert(arguments.begin(), {"--server", server.address(), "--timeout", "30"});
+  return RunProgram(CLAIMGRAPH_CLI_PATH, arguments, input);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+TEST_CASE("traversal on the sample: neighbours, the drone route, k-hop with limits, subgraph pictures") {
+  ServerProcess server({"--load", kSample});
+  std::string error;
+  REQUIRE_MESSAGE(server.Start(&error), error);
+  auto c = server.NewClient(30000);
+
+  v1::NeighborsRequest neighbors;
+  neighbors.set_entity_id("iranian-attack-drones");
+  v1::NeighborsResponse edges;
+  REQUIRE(c->traversal().Neighbors(c->NewContext().get(), neighbors, &edges).ok());
+  std::set<std::string> objects;
+  for (const auto& edge : edges.edges()) objects.insert(edge.object_id());
+  CHECK(objects.count("amirabad") == 1);
+  CHECK(objects.count("makhachkala") == 1);
+  CHECK(objects.count("caspian-sea") == 1);
+  neighbors.set_entity_id("atlantis");
+  CHECK(c->traversal().Neighbors(c->NewContext().get(), neighbors, &edges).error_code() == grpc::StatusCode::NOT_FOUND);
+
+  // The route the article describes: from Amirabad, the drones go to Makhachkala.
+  v1::FindPathsRequest path;
+  path.set_from_id("amirabad");
+  path.set_to_id("makhachkala");
+  path.mutable_filter()->set_direction(v1::TRAVERSAL_DIRECTION_BOTH);
+  v1::FindPathsResponse paths;
+  REQUIRE(c->traversal().FindPaths(c->NewContext().get(), path, &paths).ok());
+  REQUIRE(paths.paths_size() == 1);
+  REQUIRE(paths.paths(0).edges_size() == 2);
+  CHECK(paths.paths(0).edges(0).predicate() == "shipped_from");
+  CHECK(paths.paths(0).edges(1).predicate() == "shipped_to");
+  bool kirby = false;
+  for (const auto& claim : paths.paths(0).edges(0).claims_detail()) {
+    kirby |= claim.claimant().entity_id() == "john-kirby" && claim.on_behalf_of_id() == "national-security-council";
+  }
+  CHECK(kirby);
+  path.set_from_id("iran");
+  path.set_mode(v1::PATH_MODE_MOST_CREDIBLE);
+  path.set_k(2);
+  REQUIRE(c->traversal().FindPaths(c->NewContext().get(), path, &paths).ok());
+  CHECK(paths.paths_size() >= 1);
+  path.set_max_depth(1000);
+  CHECK(c->traversal().FindPaths(c->NewContext().get(), path, &paths).error_code() ==
+        grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  // k-hop, streamed; a tight result limit is reported, never silent.
+  v1::TraverseRequest traverse;
+  traverse.add_start_ids("iran");
+  traverse.set_max_depth(2);
+  traverse.mutable_filter()->set_direction(v1::TRAVERSAL_DIRECTION_BOTH);
+  auto collect = [&](const v1::TraverseRequest& request, v1::TraversalCut* cut) {
+    std::vector<v1::ReachedEntity> reached;
+    auto context = c->NewContext();
+    auto reader = c->traversal().Traverse(context.get(), request);
+    v1::TraverseResponse message;
+    bool done = false;
+    while (reader->Read(&message)) {
+      for (const auto& entity : message.entities()) reached.push_back(entity);
+      if (message.done()) {
+        done = true;
+        *cut = message.cut();
+      }
+    }
+    REQUIRE(reader->Finish().ok());
+    CHECK(done);
+    return reached;
+  };
+  v1::TraversalCut cut;
+  auto reached = collect(traverse, &cut);
+  CHECK(reached.size() > 10);
+  CHECK(reached[0].entity_id() == "iran");
+  CHECK(reached[0].depth() == 0);
+  CHECK_FALSE(cut.results());
+  traverse.mutable_limits()->set_max_results(2);
+  reached = collect(traverse, &cut);
+  CHECK(reached.size() == 3);  // the start and two more
+  CHECK(cut.results());
+
+  // Subgraph as DOT renders with Graphviz.
+  auto dot = Cli(server, {"subgraph", "iranian-attack-drones", "--depth", "1", "--format", "dot"});
+  REQUIRE_MESSAGE(dot.exit_code == 0, dot.err);
+  CHECK(dot.out.find("digraph") != std::string::npos);
+  CHECK(dot.out.find("Makhachkala") != std::string::npos);
+  auto svg = RunProgram("/usr/bin/dot", {"-Tsvg"}, dot.out);
+  CHECK(svg.exit_code == 0);
+  CHECK(svg.out.find("<svg") != std::string::npos);
+  auto graphml = Cli(server, {"subgraph", "iran", "--format", "graphml"});
+  CHECK(graphml.out.find("<graphml") != std::string::npos);
+  auto route = Cli(server, {"path", "amirabad", "makhachkala", "--direction", "both"});
+  REQUIRE(route.exit_code == 0);
+  CHECK(route.out.find("shipped_to") != std::string::npos);
+  CHECK(route.out.find("john-kirby") != std::string::npos);
+  auto hop = Cli(server, {"neighbors", "iran", "--direction", "both", "--min-confidence", "0.1"});
+  CHECK(hop.exit_code == 0);
+  CHECK(hop.out.find("russia") != std::string::npos);
+  auto k_hop = Cli(server, {"traverse", "iran", "--depth", "1"});
+  CHECK(k_hop.exit_code == 0);
+  CHECK(k_hop.out.find("DEPTH") != std::string::npos);
+}
+
+TEST_CASE("import and export: idempotent re-import, round trip, bad records, N-Quads, offline bulk load") {
+  ServerProcess server;
+  std::string error;
+  REQUIRE_MESSAGE(server.Start(&error), error);
+  auto first = Cli(server, {"import", kSample});
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  CHECK(first.out.find("claims") != std::string::npos);
+  auto again = Cli(server, {"--json", "import", kSample});
+  REQUIRE(again.exit_code == 0);
+  CHECK(again.out.find("\"created\"") == std::string::npos);  // nothing new the second time
+  auto exported = Cli(server, {"export"});
+  REQUIRE(exported.exit_code == 0);
+  CHECK(std::count(exported.out.begin(), exported.out.end(), '\n') >= 140);
+
+  // Round trip through an empty server gives identical output.
+  ServerProcess second;
+  REQUIRE_MESSAGE(second.Start(&error), error);
+  auto reimport = Cli(second, {"import", "-"}, exported.out);
+  REQUIRE_MESSAGE(reimport.exit_code == 0, reimport.err);
+  CHECK(Cli(second, {"export"}).out == exported.out);
+
+  // Bad records: lenient goes on and reports each with its index; strict stops and says where.
+  std::string bad = "{\"entity\":{\"id\":\"ok-1\",\"type\":\"person\",\"name\":\"One\"}}\n"
+                    "{not json}\n"
+                    "{\"entity\":{\"id\":\"bad\",\"type\":\"planet\",\"name\":\"X\"}}\n"
+                    "{\"entity\":{\"id\":\"ok-2\",\"type\":\"person\",\"name\":\"Two\"}}\n";
+  auto lenient = Cli(second, {"import", "-"}, bad);
+  CHECK(lenient.exit_code == 65);
+  CHECK(lenient.out.find("rejected record 1") != std::string::npos);
+  CHECK(lenient.out.find("rejected record 2: INVALID_ARGUMENT: entity.type") != std::string::npos);
+  auto strict = Cli(second, {"--json", "import", "-", "--strict"},
+                    "{\"entity\":{\"id\":\"ok-3\",\"type\":\"person\",\"name\":\"Three\"}}\n" + bad);
+  CHECK(strict.exit_code == 65);
+  CHECK(strict.out.find("\"stopped\":true") != std::string::npos);
+
+  // N-Quads that Debian's rapper parses.
+  auto nquads = Cli(server, {"export", "--format", "nquads"});
+  REQUIRE(nquads.exit_code == 0);
+  std::string dir = MakeTempDir("claimgraph-nq");
+  std::ofstream(dir + "/out.nq") << nquads.out;
+  auto rapper = RunProgram("/usr/bin/rapper", {"-i", "nquads", "-c", dir + "/out.nq"});
+  CHECK_MESSAGE(rapper.exit_code == 0, rapper.err);
+
+  // The offline loader builds the same database the streaming import did.
+  auto bulk = RunProgram(CLAIMGRAPHD_PATH, {"bulk-load", "--data-dir", dir + "/bulk", "--file", kSample});
+  REQUIRE_MESSAGE(bulk.exit_code == 0, bulk.err);
+  ServerProcess loaded({"--data-dir", dir + "/bulk"});
+  REQUIRE_MESSAGE(loaded.Start(&error), error);
+  CHECK(Cli(loaded, {"export"}).out == exported.out);
+  loaded.Stop();
+  RemoveTree(dir);
+}
+
+}  // namespace claimgraph::testing
