@@ -10,6 +10,7 @@ packages=(
   libboost-graph-dev doctest-dev
   python3 python3-grpcio python3-protobuf
   graphviz raptor2-utils
+  postgresql-15 libpq-dev gnuplot-nox
 )
 missing=()
 for p in "${packages[@]}"; do
