@@ -368,7 +368,7 @@ def plot(report, out_dir):
                 ok = e is not None and not e.get("unsupported")
                 if ok and s not in present:
                     present.append(s)
-                values += ["%.3f" % (e[k] / 1000) if ok else "NaN" for k in ("p50_us", "p90_us", "p99_us")]
+                values += ["%.4f" % max(e[k] / 1000, 0.001) if ok else "NaN" for k in ("p50_us", "p90_us", "p99_us")]
             f.write("%d %s\n" % (hops, " ".join(values)))
     if not present:
         return None
@@ -377,15 +377,17 @@ def plot(report, out_dir):
     plots = []
     for s in present:
         i = SYSTEMS.index(s) * 3 + 2
-        plots.append("'%s' using 1:%d:%d:%d with yerrorlines lw 2 lc rgb '%s' title '%s (p50, bar p90..p99)'"
-                     % (data_path, i, i + 1, i + 2, colors[s], SYSTEM_NAMES[s]))
+        plots.append("'%s' using 1:%d with linespoints lw 2 pt 7 lc rgb '%s' title '%s p50'"
+                     % (data_path, i, colors[s], SYSTEM_NAMES[s]))
+        plots.append("'%s' using 1:%d with linespoints lw 1 dt 2 pt 6 lc rgb '%s' title '%s p99'"
+                     % (data_path, i + 2, colors[s], SYSTEM_NAMES[s]))
     script = "\n".join([
-        "set terminal pngcairo size 1000,620 font ',11'" if has_cairo() else "set terminal png size 1000,620",
+        "set terminal pngcairo size 1000,700 font ',11'" if has_cairo() else "set terminal png size 1000,700",
         "set output '%s'" % png,
         "set title 'Latency by hop count (one request at a time; 4 = shortest path <= 4 hops)'",
         "set xlabel 'hops'", "set ylabel 'latency (ms, log scale)'", "set logscale y",
         "set xtics ('1-hop' 1, '2-hop' 2, '3-hop' 3, 'path<=4' 4)", "set xrange [0.7:4.3]",
-        "set grid ytics", "set key top left",
+        "set grid ytics", "set key outside bottom center maxrows 4 font ',9'",
         "plot " + ", \\\n  ".join(plots), ""])
     subprocess.run(["gnuplot"], input=script.encode(), check=True)
     os.remove(data_path)
