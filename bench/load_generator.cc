@@ -448,7 +448,10 @@ int RunSoak(Workloads& workloads, const CallFactory& reads, size_t targets, cons
     ++sequence;
   }
   while (in_flight.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  flush_window(Clock::now());
+  // The last window only when it is not a sliver (the drain after the final send).
+  if (Clock::now() - window_start >= std::chrono::duration<double>(options.window_s / 2)) {
+    flush_window(Clock::now());
+  }
   done = true;
   queue.Shutdown();
   poller.join();

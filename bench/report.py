@@ -236,13 +236,6 @@ def build(rows, meta, counts, soak):
            not st["postgresql_pss_mib_per_million_claims"]
            else st["claimgraph_rss_mib_per_million_claims"] <= st["postgresql_pss_mib_per_million_claims"])
 
-    if soak:
-        rss = [w["rss_kb"] for w in soak if w.get("rss_kb", -1) > 0]
-        figures["soak"] = {
-            "seconds": number(meta, "soak_seconds"), "rate": number(meta, "soak_rate"),
-            "windows": soak, "rss_kb_start": rss[0] if rss else None,
-            "rss_kb_end": rss[-1] if rss else None,
-            "rss_kb_max": max(rss) if rss else None}
     machine = {k: meta.get(k) for k in ("nproc", "cpu", "memory_gib", "load_average",
                                         "rocksdb_version", "grpc_version", "postgresql_version")}
     data = {"scale": meta.get("scale"), "entities_requested": meta.get("entities"),
@@ -337,22 +330,56 @@ def markdown(report):
     if noop1:
         lines += ["", "The no-op call is `grpc.health.v1.Health/Check` on claimgraphd itself (the "
                   "same server, port and framework as every claimgraph RPC)."]
-    if report.get("soak"):
-        s = report["soak"]
-        lines += ["", "### Soak: %s s at %s calls/s (90%% GetEntity, 10%% CreateClaim)" % (
-            fmt(s["seconds"], 0), fmt(s["rate"], 0)), "",
-            "RSS at start %s MiB, at end %s MiB, max %s MiB." % (
-                fmt((s["rss_kb_start"] or 0) / 1024), fmt((s["rss_kb_end"] or 0) / 1024),
-                fmt((s["rss_kb_max"] or 0) / 1024)), "",
-            "| t (s) | reads/s | writes/s | read p50 / p99 | write p50 / p99 | errors | dropped | RSS MiB |",
-            "|---|---|---|---|---|---|---|---|"]
-        for w in s["windows"]:
-            lines.append("| %.0f | %.0f | %.0f | %s / %s | %s / %s | %d | %d | %.0f |" % (
-                w["t_s"], w["read_qps"], w["write_qps"], fmt_us(w["read_p50_us"]),
-                fmt_us(w["read_p99_us"]), fmt_us(w["write_p50_us"]), fmt_us(w["write_p99_us"]),
-                w["errors"], w["dropped"], w["rss_kb"] / 1024))
     lines += ["", "![latency by hop count](benchmarks-latency.png)", "", END]
     return "\n".join(lines) + "\n"
+
+
+SOAK_BEGIN = "<!-- soak:begin (bench/report.py --soak) -->"
+SOAK_END = "<!-- soak:end -->"
+
+
+def soak_markdown(meta, soak):
+    rss = [w["rss_kb"] for w in soak if w.get("rss_kb", -1) > 0]
+    s = {"seconds": number(meta, "soak_seconds"), "rate": number(meta, "soak_rate"),
+         "rss_kb_start": rss[0] if rss else None, "rss_kb_end": rss[-1] if rss else None,
+         "rss_kb_max": max(rss) if rss else None, "windows": soak,
+         "command": meta.get("command"), "started": meta.get("started"),
+         "data": {"scale": meta.get("scale"), "records": number(meta, "records")},
+         "machine": {k: meta.get(k) for k in ("nproc", "cpu", "memory_gib", "load_average")}}
+    lines = [SOAK_BEGIN, "",
+             "Run: `%s`, started %s, %s records loaded (scale %s); machine: %s cores (%s), load "
+             "average at the end %s." % (s["command"], s["started"], fmt(s["data"]["records"], 0),
+                                        s["data"]["scale"], s["machine"]["nproc"], s["machine"]["cpu"],
+                                        s["machine"]["load_average"]), "",
+             "%s s at %s calls/s: 90%% GetEntity, 10%% CreateClaim (a new claim on an existing "
+             "statement), open loop (calls are sent on schedule whatever the latency; at most 512 "
+             "in flight, beyond that a call is counted as dropped). RSS at start %s MiB, at end %s "
+             "MiB, max %s MiB." % (fmt(s["seconds"], 0), fmt(s["rate"], 0),
+                                   fmt((s["rss_kb_start"] or 0) / 1024), fmt((s["rss_kb_end"] or 0) / 1024),
+                                   fmt((s["rss_kb_max"] or 0) / 1024)), "",
+             "| t (s) | reads/s | writes/s | read p50 / p99 | write p50 / p99 | errors | dropped | RSS MiB |",
+             "|---|---|---|---|---|---|---|---|"]
+    for w in soak:
+        lines.append("| %.0f | %.0f | %.0f | %s / %s | %s / %s | %d | %d | %.0f |" % (
+            w["t_s"], w["read_qps"], w["write_qps"], fmt_us(w["read_p50_us"]),
+            fmt_us(w["read_p99_us"]), fmt_us(w["write_p50_us"]), fmt_us(w["write_p99_us"]),
+            w["errors"], w["dropped"], w["rss_kb"] / 1024))
+    lines += ["", SOAK_END]
+    return s, "\n".join(lines) + "\n"
+
+
+def replace_between(path, begin, end, generated, heading):
+    if os.path.exists(path):
+        with open(path) as f:
+            text = f.read()
+        if begin in text and end in text:
+            text = text[:text.index(begin)] + generated + text[text.index(end) + len(end) + 1:]
+        else:
+            text = text.rstrip("\n") + "\n\n" + heading + generated
+    else:
+        text = "# Benchmarks\n\n" + heading + generated
+    with open(path, "w") as f:
+        f.write(text)
 
 
 def plot(report, out_dir):
@@ -404,26 +431,27 @@ def main():
     parser.add_argument("--results", required=True)
     parser.add_argument("--out-dir", required=True)
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--soak", action="store_true", help="report the soak only")
     args = parser.parse_args()
     rows, meta, counts, soak = load(args.results)
+    os.makedirs(args.out_dir, exist_ok=True)
+    if args.soak:
+        summary, generated = soak_markdown(meta, soak)
+        with open(os.path.join(args.out_dir, "benchmarks-soak.json"), "w") as f:
+            json.dump(summary, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+        replace_between(os.path.join(args.out_dir, "benchmarks.md"), SOAK_BEGIN, SOAK_END,
+                        generated, "## Soak\n\n")
+        if args.check and (len(soak) < 2 or not summary["rss_kb_end"]):
+            print("report: soak check failed: no windows", file=sys.stderr)
+            sys.exit(1)
+        return
     report = build(rows, meta, counts, soak)
     os.makedirs(args.out_dir, exist_ok=True)
     with open(os.path.join(args.out_dir, "benchmarks.json"), "w") as f:
         json.dump(report, f, indent=1, ensure_ascii=False)
         f.write("\n")
-    md_path = os.path.join(args.out_dir, "benchmarks.md")
-    generated = markdown(report)
-    if os.path.exists(md_path):
-        with open(md_path) as f:
-            text = f.read()
-        if BEGIN in text and END in text:
-            text = text[:text.index(BEGIN)] + generated + text[text.index(END) + len(END) + 1:]
-        else:
-            text = text.rstrip("\n") + "\n\n" + generated
-    else:
-        text = "# Benchmarks\n\n" + generated
-    with open(md_path, "w") as f:
-        f.write(text)
+    replace_between(os.path.join(args.out_dir, "benchmarks.md"), BEGIN, END, markdown(report), "")
     png = plot(report, args.out_dir)
     if args.check:
         problems = []

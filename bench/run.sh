@@ -151,9 +151,12 @@ meta cg_compact_seconds "$(( $(now_ms) - t0 ))e-3"
 meta cg_disk_bytes "$(du -sb "$WORK/cgdb" | cut -f1)"
 meta cg_sst_bytes "$(find "$WORK/cgdb" -name '*.sst' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')"
 
+SOAK=${BENCH_SOAK:-0}
+if [ "$SOAK" != 1 ]; then
 log "storage limits: raw RocksDB reads, scans, BFS; in-memory CSR"
 "$BIN/storage_bench" measure --db "$WORK/cgdb" --entities "$TARGETS/entities.txt" \
   --starts "$TARGETS/starts.txt" --pairs "$TARGETS/pairs.txt" --duration-s "$DURATION" --out "$RAW"
+fi
 
 start_server serve
 meta cg_rss_idle_kb "$(proc_kb "$SERVER_PID" VmRSS)"
@@ -167,6 +170,7 @@ cg_run() {  # cg_run WORKLOAD TARGETS CONCURRENCY
     echo "bench: load_generator $1 failed ($status)" >&2; exit 1
   fi
 }
+if [ "$SOAK" != 1 ]; then
 log "claimgraph: workloads on 127.0.0.1:$PORT"
 cg_run noop "$TARGETS/entities.txt" 1,8,32
 cg_run get_entity "$TARGETS/entities.txt" 1,8,32
@@ -178,8 +182,7 @@ cg_run trace "$TARGETS/trace.txt" 1
 cg_run corroborate "$TARGETS/corroborate.txt" 1
 meta cg_rss_kb "$(proc_kb "$SERVER_PID" VmRSS)"
 meta cg_peak_rss_kb "$(proc_kb "$SERVER_PID" VmHWM)"
-
-if [ "${BENCH_SOAK:-0}" = 1 ]; then
+else
   SOAK_S=${BENCH_SOAK_S:-600}
   log "soak: ${SOAK_S}s at ${BENCH_SOAK_RATE:-400} calls/s, 10% writes"
   "$BIN/load_generator" --target "127.0.0.1:$PORT" --soak --rate "${BENCH_SOAK_RATE:-400}" \
@@ -189,6 +192,18 @@ if [ "${BENCH_SOAK:-0}" = 1 ]; then
     --timeline "$RESULTS/soak.jsonl"
   meta soak_seconds "$SOAK_S"
   meta soak_rate "${BENCH_SOAK_RATE:-400}"
+  meta command "BENCH_SCALE=$SCALE make soak"
+  stop_server
+  meta nproc "$(nproc)"
+  meta cpu "$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+  meta load_average "$(cut -d' ' -f1-3 /proc/loadavg)"
+  if [ $CHECK = 1 ]; then
+    /usr/bin/python3 "$ROOT/bench/report.py" --soak --results "$RESULTS" --out-dir "$RESULTS" --check
+  else
+    /usr/bin/python3 "$ROOT/bench/report.py" --soak --results "$RESULTS" --out-dir "$ROOT/docs"
+  fi
+  log "done: soak results in $RESULTS"
+  exit 0
 fi
 stop_server
 
