@@ -180,6 +180,14 @@ def build(rows, meta, counts, soak):
         "postgresql_rows_per_s": (number(meta, "pg_rows") or 0) / pg_load if pg_load else None,
         "claimgraph_vs_postgresql_rate": ratio(pg_load, cg_import),
     }
+    offline, offline_compacted = number(meta, "cg_offline_load_seconds"), number(meta, "cg_offline_load_and_compact_seconds")
+    figures["import"].update({
+        "offline_seconds": offline, "offline_with_compaction_seconds": offline_compacted,
+        "offline_claims_per_s": claims / offline if offline else None,
+        "offline_rejected": number(meta, "cg_offline_rejected"),
+        "offline_peak_rss_kb": number(meta, "cg_offline_peak_rss_kb"),
+        "offline_vs_postgresql_rate": ratio(pg_load, offline),
+        "offline_with_compaction_vs_postgresql_rate": ratio(pg_load, offline_compacted)})
 
     # Targets of issue 7.
     def target(name, value, goal, met):
@@ -216,10 +224,12 @@ def build(rows, meta, counts, soak):
                point and "<= %s" % fmt_us(2 * point),
                None if value is None or point is None else value <= 2 * point)
     imp = figures["import"]
-    target("import (%s) >= PostgreSQL COPY rate" % (imp["claimgraph_method"] or "?"),
-           imp["claimgraph_vs_postgresql_rate"] and "%.2fx of COPY" % imp["claimgraph_vs_postgresql_rate"],
-           ">= 1x (offline loader), >= 0.5x (streaming)",
-           None if imp["claimgraph_vs_postgresql_rate"] is None else imp["claimgraph_vs_postgresql_rate"] >= 0.5)
+    r = imp["offline_with_compaction_vs_postgresql_rate"]
+    target("offline loader (load + compaction) >= PostgreSQL COPY + indexes",
+           r and "%.2fx" % r, ">= 1x", None if r is None else r >= 1)
+    r = imp["claimgraph_vs_postgresql_rate"]
+    target("streaming import path (%s) >= half of PostgreSQL COPY + indexes" % (imp["claimgraph_method"] or "not run"),
+           r and "%.2fx" % r, ">= 0.5x", None if r is None else r >= 0.5)
     st = figures["storage"]
     target("bytes on disk per claim <= PostgreSQL's",
            st["claimgraph_bytes_per_claim"] and "%.0f B vs %.0f B" % (
@@ -302,8 +312,15 @@ def markdown(report):
                   imp["claimgraph_method"], fmt(imp["claimgraph_seconds"]),
                   fmt(imp["claimgraph_compact_seconds"]), fmt(imp["postgresql_seconds"]),
                   fmt(imp["claimgraph_vs_postgresql_rate"], 2)),
-              "| claims loaded per second | %s | %s | |" % (
+              "| claims loaded per second (streaming path) | %s | %s | |" % (
                   fmt(imp["claimgraph_claims_per_s"]), fmt(imp["postgresql_claims_per_s"])),
+              "| offline loader (import_bench --mode offline): load s / load + compaction s, "
+              "claims/s, peak RSS | %s s / %s s, %s claims/s, %s MiB | %s s | PostgreSQL time / "
+              "loader time: %s (with compaction %s) |" % (
+                  fmt(imp["offline_seconds"]), fmt(imp["offline_with_compaction_seconds"]),
+                  fmt(imp["offline_claims_per_s"]), fmt((imp["offline_peak_rss_kb"] or 0) / 1024),
+                  fmt(imp["postgresql_seconds"]), fmt(imp["offline_vs_postgresql_rate"], 2),
+                  fmt(imp["offline_with_compaction_vs_postgresql_rate"], 2)),
               "| bytes on disk | %s MB | %s MB (tables %s MB, indexes %s MB) | |" % (
                   fmt((st["claimgraph_disk_bytes"] or 0) / 1e6), fmt((st["postgresql_disk_bytes"] or 0) / 1e6),
                   fmt((st["postgresql_table_bytes"] or 0) / 1e6), fmt((st["postgresql_index_bytes"] or 0) / 1e6)),
@@ -467,8 +484,9 @@ def main():
         for row in rows:
             if row.get("system") == "claimgraph" and not row.get("unsupported") and row.get("errors"):
                 problems.append("claimgraph %s: %d errors (%s)" % (row["workload"], row["errors"], row["first_error"]))
-        if report["import"]["claimgraph_rejected"]:
-            problems.append("claimgraph rejected %d records" % report["import"]["claimgraph_rejected"])
+        if report["import"]["claimgraph_rejected"] or report["import"]["offline_rejected"]:
+            problems.append("claimgraph rejected records: streaming %s, offline %s" % (
+                report["import"]["claimgraph_rejected"], report["import"]["offline_rejected"]))
         if not report["storage"]["claimgraph_disk_bytes"] or not report["storage"]["postgresql_disk_bytes"]:
             problems.append("sizes missing")
         if png is None or not os.path.getsize(png):

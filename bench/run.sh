@@ -112,7 +112,9 @@ TARGETS=$WORK/targets
 # --- 2. claimgraph: import, compact, storage limits, workloads ------------------------------
 start_server() {  # start_server LOGNAME [claimgraphd flags...]; sets SERVER_PID and PORT
   local name=$1; shift
-  "$BIN/claimgraphd" --listen 127.0.0.1:0 --data-dir "$WORK/cgdb" --log-level warn "$@" \
+  local dir=$WORK/cgdb
+  if [ "${1:-}" = --data-dir ]; then dir=$2; shift 2; fi
+  "$BIN/claimgraphd" --listen 127.0.0.1:0 --data-dir "$dir" --log-level warn "$@" \
     > "$WORK/$name.out" 2> "$WORK/$name.err" &
   SERVER_PID=$!
   PORT=""
@@ -133,17 +135,43 @@ proc_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 # Proportional set size: shared pages are split between the processes sharing them.
 pss_kb() { awk '$1 == "Pss:" { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 
-log "claimgraph: importing $RECORDS records (claimgraphd --load, default WAL sync)"
-t0=$(now_ms)
-start_server import --load "$DATA" --load "$WORK/fixtures.ndjson"
-meta cg_import_seconds "$(( $(now_ms) - t0 ))e-3"
-meta cg_import_method "claimgraphd --load (Database::ApplyRecords, 1000 records per batch)"
-meta cg_import_peak_rss_kb "$(proc_kb "$SERVER_PID" VmHWM)"
-if grep -q 'record rejected' "$WORK/import.err"; then
-  meta cg_import_rejected "$(grep -c 'record rejected' "$WORK/import.err")"
-  grep -m3 'record rejected' "$WORK/import.err" >&2 || true
+# Two ways in: the offline loader (import_bench --mode offline: sorted files ingested, then
+# compacted) when it is built, which then serves the workloads; and the streaming path
+# (claimgraphd --load: Database::ApplyRecords in 1000-record batches with synced WAL writes,
+# the path the Import RPC takes) into a separate directory, unless BENCH_SKIP_STREAMING=1.
+cat "$DATA" "$WORK/fixtures.ndjson" > "$WORK/all.ndjson"
+if [ -x "$BIN/import_bench" ]; then
+  log "claimgraph: offline loader, $RECORDS records"
+  t0=$(now_ms)
+  /usr/bin/time -f 'peak_rss_kb=%M' -o "$WORK/offline.time" "$BIN/import_bench" --mode offline \
+    --input "$WORK/all.ndjson" --db "$WORK/cgdb" --schema "$ROOT/schema/default.textproto" \
+    > "$WORK/offline.out"
+  meta cg_offline_total_seconds "$(( $(now_ms) - t0 ))e-3"
+  meta cg_offline_load_seconds "$(sed -n 's/.* load_s=\([0-9.]*\).*/\1/p' "$WORK/offline.out")"
+  meta cg_offline_load_and_compact_seconds "$(sed -n 's/.*load_and_compact_s=\([0-9.]*\).*/\1/p' "$WORK/offline.out")"
+  meta cg_offline_rejected "$(sed -n 's/.* rejected=\([0-9]*\).*/\1/p' "$WORK/offline.out")"
+  meta cg_offline_peak_rss_kb "$(sed -n 's/^peak_rss_kb=//p' "$WORK/offline.time")"
+  STREAM_DIR=$WORK/cgdb-stream
+else
+  STREAM_DIR=$WORK/cgdb
 fi
-stop_server
+if [ "${BENCH_SKIP_STREAMING:-0}" != 1 ] || [ ! -x "$BIN/import_bench" ]; then
+  log "claimgraph: streaming path, $RECORDS records (claimgraphd --load, default WAL sync)"
+  t0=$(now_ms)
+  start_server import --data-dir "$STREAM_DIR" --load "$WORK/all.ndjson"
+  meta cg_import_seconds "$(( $(now_ms) - t0 ))e-3"
+  meta cg_import_method "claimgraphd --load (Database::ApplyRecords, 1000 records per batch, WAL synced)"
+  meta cg_import_peak_rss_kb "$(proc_kb "$SERVER_PID" VmHWM)"
+  if grep -q 'record rejected' "$WORK/import.err"; then
+    meta cg_import_rejected "$(grep -c 'record rejected' "$WORK/import.err")"
+    grep -m3 'record rejected' "$WORK/import.err" >&2 || true
+  fi
+  stop_server
+  if [ "$STREAM_DIR" != "$WORK/cgdb" ]; then
+    meta cg_stream_disk_bytes_uncompacted "$(du -sb "$STREAM_DIR" | cut -f1)"
+    rm -rf "$STREAM_DIR"
+  fi
+fi
 log "claimgraph: compacting"
 t0=$(now_ms)
 "$BIN/storage_bench" compact --db "$WORK/cgdb" > /dev/null
