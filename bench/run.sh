@@ -181,6 +181,9 @@ meta cg_sst_bytes "$(find "$WORK/cgdb" -name '*.sst' -printf '%s\n' | awk '{ s +
 
 SOAK=${BENCH_SOAK:-0}
 if [ "$SOAK" != 1 ]; then
+log "storage limits: raw RocksDB writes of the same key-value pairs"
+"$BIN/storage_bench" rewrite --db "$WORK/cgdb" --to "$WORK/rewrite" --out "$RAW"
+rm -rf "$WORK/rewrite"
 log "storage limits: raw RocksDB reads, scans, BFS; in-memory CSR"
 "$BIN/storage_bench" measure --db "$WORK/cgdb" --entities "$TARGETS/entities.txt" \
   --starts "$TARGETS/starts.txt" --pairs "$TARGETS/pairs.txt" --duration-s "$DURATION" --out "$RAW"

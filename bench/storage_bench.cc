@@ -2,6 +2,10 @@
 //
 //   storage_bench compact --db DIR
 //       Flushes and compacts every column family (the server must be stopped).
+//   storage_bench rewrite --db DIR --to NEW_DIR [--out FILE]
+//       The raw write limit for the same data: copies every key-value pair of DIR (read-only)
+//       into a new database through the engine's RocksDB store in WriteBatches of 1000 pairs,
+//       WAL on and not synced (db_bench's fillrandom setting), keys in sorted order.
 //   storage_bench measure --db DIR --entities FILE --starts FILE --pairs FILE
 //                         [--duration-s 5] [--out FILE]
 //       Opens the database read-only through the engine's RocksDB store (no engine logic above
@@ -31,7 +35,7 @@ using storage::Family;
 using storage::KeyValueStore;
 
 struct Options {
-  std::string db;
+  std::string db, to;
   std::string entities_path, starts_path, pairs_path;
   double duration_s = 5;
   std::string out;
@@ -173,6 +177,52 @@ int Compact(const Options& options) {
   return 0;
 }
 
+int Rewrite(const Options& options) {
+  storage::RocksDbOptions source_options;
+  source_options.path = options.db;
+  source_options.create_if_missing = false;
+  source_options.read_only = true;
+  auto source = storage::OpenRocksDbStore(source_options);
+  storage::RocksDbOptions target_options;
+  target_options.path = options.to;
+  target_options.sync_writes = false;
+  auto target = storage::OpenRocksDbStore(target_options);
+  if (!source.ok() || !target.ok()) {
+    std::fprintf(stderr, "storage_bench: cannot open %s or %s\n", options.db.c_str(), options.to.c_str());
+    return 1;
+  }
+  // Read everything first so only the writes are timed.
+  std::vector<std::pair<Family, std::pair<std::string, std::string>>> pairs;
+  for (int i = 0; i < storage::kFamilyCount; ++i) {
+    auto family = static_cast<Family>(i);
+    auto cursor = (*source)->NewCursor(nullptr, family, "", "");
+    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+      pairs.push_back({family, {std::string(cursor->key()), std::string(cursor->value())}});
+    }
+  }
+  auto start = Clock::now();
+  storage::WriteBatch batch;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    batch.Put(pairs[i].first, pairs[i].second.first, pairs[i].second.second);
+    if (batch.operations().size() >= 1000 || i + 1 == pairs.size()) {
+      auto status = (*target)->Write(batch);
+      if (!status.ok()) {
+        std::fprintf(stderr, "storage_bench: write: %s\n", std::string(status.message()).c_str());
+        return 1;
+      }
+      batch.Clear();
+    }
+  }
+  double seconds = MicrosSince(start) / 1e6;
+  FILE* out = options.out.empty() ? stdout : std::fopen(options.out.c_str(), "a");
+  if (out != nullptr) {
+    std::fprintf(out, "{\"system\":\"rocksdb\",\"workload\":\"write_batch\",\"pairs\":%zu,\"seconds\":%.3f}\n",
+                 pairs.size(), seconds);
+    if (out != stdout) std::fclose(out);
+  }
+  return 0;
+}
+
 int MeasureAll(const Options& options) {
   storage::RocksDbOptions open;
   open.path = options.db;
@@ -280,6 +330,7 @@ int Main(int argc, char** argv) {
     else if (flag == "--pairs") options.pairs_path = value;
     else if (flag == "--duration-s") options.duration_s = std::atof(value.c_str());
     else if (flag == "--out") options.out = value;
+    else if (flag == "--to") options.to = value;
     else {
       std::fprintf(stderr, "storage_bench: unknown flag %s\n", flag.c_str());
       return 2;
@@ -287,6 +338,7 @@ int Main(int argc, char** argv) {
   }
   if (command == "compact") return Compact(options);
   if (command == "measure") return MeasureAll(options);
+  if (command == "rewrite") return Rewrite(options);
   std::fprintf(stderr, "storage_bench: unknown command %s\n", command.c_str());
   return 2;
 }
