@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test run clean lint-proto bench soak
+.PHONY: all deps configure build test run clean lint-proto crashtest bench soak
 
 all: build
 
@@ -32,6 +32,10 @@ bench: build
 # A 10-minute fixed-rate soak of mixed reads and writes (BENCH_SOAK_S, BENCH_SOAK_RATE).
 soak: build
 	@BENCH_SOAK=1 BENCH_SCALE=$${BENCH_SCALE:-small} bash bench/run.sh
+
+# The long crash test: 60 SIGKILLs during writes, each followed by checksum and data checks.
+crashtest: build
+	@$(BUILD_DIR)/bin/crash_test --rounds $${CRASH_ROUNDS:-60} --seed $${CRASH_SEED:-$$(date +%s)}
 
 clean:
 	rm -rf $(BUILD_DIR)

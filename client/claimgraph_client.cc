@@ -44,6 +44,7 @@ ClaimGraphClient::ClaimGraphClient(const ClientOptions& options) : options_(opti
   sources_ = v1::SourceService::NewStub(channel_);
   claims_ = v1::ClaimService::NewStub(channel_);
   admin_ = v1::AdminService::NewStub(channel_);
+  provenance_ = v1::ProvenanceService::NewStub(channel_);
   health_ = grpc::health::v1::Health::NewStub(channel_);
 }
 

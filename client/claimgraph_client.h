@@ -13,6 +13,7 @@
 #include "claimgraph/v1/admin_service.grpc.pb.h"
 #include "claimgraph/v1/claim_service.grpc.pb.h"
 #include "claimgraph/v1/entity_service.grpc.pb.h"
+#include "claimgraph/v1/provenance_service.grpc.pb.h"
 #include "claimgraph/v1/source_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -47,6 +48,7 @@ class ClaimGraphClient {
   v1::SourceService::Stub& sources() const { return *sources_; }
   v1::ClaimService::Stub& claims() const { return *claims_; }
   v1::AdminService::Stub& admin() const { return *admin_; }
+  v1::ProvenanceService::Stub& provenance() const { return *provenance_; }
   grpc::health::v1::Health::Stub& health() const { return *health_; }
 
  private:
@@ -57,6 +59,7 @@ class ClaimGraphClient {
   std::unique_ptr<v1::SourceService::Stub> sources_;
   std::unique_ptr<v1::ClaimService::Stub> claims_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<v1::ProvenanceService::Stub> provenance_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 

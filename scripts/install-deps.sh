@@ -9,7 +9,7 @@ packages=(
   libabsl-dev libssl-dev
   libboost-graph-dev doctest-dev
   python3 python3-grpcio python3-protobuf
-  graphviz raptor2-utils
+  graphviz raptor2-utils openssl
   postgresql-15 libpq-dev gnuplot-nox
 )
 missing=()

@@ -68,6 +68,8 @@ class CommandTable {
 
 // Each area registers its commands here (core_commands.cc and one file per area).
 void RegisterCoreCommands(CommandTable& table);
+void RegisterBackupCommands(CommandTable& table);
+void RegisterProvenanceCommands(CommandTable& table);
 
 // --- helpers for commands ---
 // Prints "error: CODE: message" and returns the gRPC code as the exit status.

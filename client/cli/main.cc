@@ -24,6 +24,8 @@ void PrintUsage(const CommandTable& table, std::ostream& out) {
 int main(int argc, char** argv) {
   CommandTable table;
   claimgraph::cli::RegisterCoreCommands(table);
+  claimgraph::cli::RegisterBackupCommands(table);
+  claimgraph::cli::RegisterProvenanceCommands(table);
 
   std::vector<std::string> words(argv + 1, argv + argc);
   claimgraph::client::ClientOptions options;

@@ -96,7 +96,7 @@ struct Database::Impl {
 class Transaction {
  public:
   Transaction(Database::Impl* db, const WriteContext& context)
-      : db_(db), context_(context), now_(db->NextTime()) {
+      : db_(db), context_(context), now_(db->NextTime()), counters_(db->counters) {
     batch_.Put(Family::kMeta, keys::kClockKey, EncodeU64(now_));
   }
 
@@ -138,7 +138,7 @@ class Transaction {
     return std::optional<uint64_t>(keys::DecodeU64(*value));
   }
   uint64_t Allocate(IdKind kind, std::string_view external) {
-    auto& counter = db_->counters[static_cast<uint8_t>(kind)];
+    auto& counter = counters_[static_cast<uint8_t>(kind)];
     uint64_t id = ++counter;
     batch_.Put(Family::kMeta, keys::CounterKey(kind), EncodeU64(counter));
     Put(Family::kDictionary, keys::DictionaryKey(kind, external), EncodeU64(id));
@@ -182,6 +182,34 @@ class Transaction {
     }
     return absl::NotFoundError(StrCat(field, ": claim '", id, "' not found"));
   }
+  // The stored assessment or event with internal id `id` among the records of `target`
+  // (committed or pending), or nullopt when that id was recorded against another target.
+  template <typename T>
+  absl::StatusOr<std::optional<T>> TargetRecord(char prefix, keys::TargetKind kind,
+                                                uint64_t target, uint64_t id,
+                                                std::string_view what) {
+    const std::string lower = keys::TargetRecordPrefix(prefix, kind, target);
+    const std::string upper = keys::PrefixSuccessor(lower);
+    auto has_id = [&](std::string_view key) {
+      return key.size() == lower.size() + 16 && keys::DecodeU64(key.substr(key.size() - 8)) == id;
+    };
+    const std::string overlay_upper = OverlayKey(Family::kRecords, upper);
+    for (auto it = pending_.lower_bound(OverlayKey(Family::kRecords, lower));
+         it != pending_.end() && it->first < overlay_upper; ++it) {
+      if (it->second && has_id(std::string_view(it->first).substr(1))) {
+        CG_ASSIGN_OR_RETURN(T record, Parse<T>(*it->second, what));
+        return std::optional<T>(std::move(record));
+      }
+    }
+    auto cursor = db_->store->NewCursor(nullptr, Family::kRecords, lower, upper);
+    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+      if (!has_id(cursor->key())) continue;
+      CG_ASSIGN_OR_RETURN(T record, Parse<T>(cursor->value(), what));
+      return std::optional<T>(std::move(record));
+    }
+    CG_RETURN_IF_ERROR(cursor->status());
+    return std::optional<T>();
+  }
   absl::Status CheckStatementAgainstSchema(const v1::Statement& statement, std::string_view field);
   absl::StatusOr<std::pair<uint64_t, keys::TargetKind>> RequireTarget(std::string_view field,
                                                                       const v1::Target& target);
@@ -195,6 +223,9 @@ class Transaction {
   const uint64_t now_;
   storage::WriteBatch batch_;
   std::map<std::string, std::optional<std::string>> pending_;
+  // Ids allocated by this transaction; they become the database's only when the batch commits,
+  // so a rejected batch neither skews the counts GetStats reports nor differs from a reopen.
+  std::array<uint64_t, 128> counters_;
 
  public:
   std::set<uint64_t> touched_statements;
@@ -472,7 +503,8 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
           "claim.statement_id: does not match the inline statement, whose id is '", derived, "'"));
     }
     statement.set_id(derived);
-    CG_RETURN_IF_ERROR(CheckStatementAgainstSchema(statement, "claim.statement"));
+    // Checked as given (not canonical), so a qualifier index in an error is the client's index.
+    CG_RETURN_IF_ERROR(CheckStatementAgainstSchema(claim.statement(), "claim.statement"));
     CG_ASSIGN_OR_RETURN(statement_internal, Resolve(IdKind::kStatement, derived));
   } else {
     CG_ASSIGN_OR_RETURN(statement_internal, Resolve(IdKind::kStatement, claim.statement_id()));
@@ -662,8 +694,16 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
     if (on_existing == OnExisting::kFail) {
       return absl::AlreadyExistsError(StrCat("lifecycle_event.id: '", event.id(), "' already exists"));
     }
-    // Events are looked up by target; the dictionary value is the target kind and id.
-    return Written<v1::LifecycleEvent>{event, WriteOutcome::kUnchanged};
+    // A retry of the same event is answered with the stored one; other content under the same
+    // id is a conflict, not a success.
+    CG_ASSIGN_OR_RETURN(auto existing, TargetRecord<v1::LifecycleEvent>(
+                                           keys::kEventRecord, target.second, target.first,
+                                           *existing_id, "event"));
+    if (existing && SameContent(*existing, event)) {
+      return Written<v1::LifecycleEvent>{*std::move(existing), WriteOutcome::kUnchanged};
+    }
+    return absl::AlreadyExistsError(
+        StrCat("lifecycle_event.id: '", event.id(), "' already exists with different content"));
   }
   const bool deactivates = claim && (event.kind() == v1::LIFECYCLE_KIND_RETRACTION ||
                                      event.kind() == v1::LIFECYCLE_KIND_DEPRECATION);
@@ -723,7 +763,14 @@ absl::StatusOr<Written<v1::Assessment>> Transaction::StageAssessment(const v1::A
     if (on_existing == OnExisting::kFail) {
       return absl::AlreadyExistsError(StrCat("assessment.id: '", assessment.id(), "' already exists"));
     }
-    return Written<v1::Assessment>{assessment, WriteOutcome::kUnchanged};
+    CG_ASSIGN_OR_RETURN(auto existing, TargetRecord<v1::Assessment>(
+                                           keys::kAssessmentRecord, target.second, target.first,
+                                           *existing_id, "assessment"));
+    if (existing && SameContent(*existing, assessment)) {
+      return Written<v1::Assessment>{*std::move(existing), WriteOutcome::kUnchanged};
+    }
+    return absl::AlreadyExistsError(
+        StrCat("assessment.id: '", assessment.id(), "' already exists with different content"));
   }
   uint64_t internal = Allocate(IdKind::kAssessment, assessment.id());
   Put(Family::kRecords,
@@ -733,7 +780,11 @@ absl::StatusOr<Written<v1::Assessment>> Transaction::StageAssessment(const v1::A
   return Written<v1::Assessment>{assessment, WriteOutcome::kCreated};
 }
 
-absl::Status Transaction::Commit() { return db_->store->Write(batch_); }
+absl::Status Transaction::Commit() {
+  CG_RETURN_IF_ERROR(db_->store->Write(batch_));
+  db_->counters = counters_;
+  return absl::OkStatus();
+}
 
 absl::Status Database::Impl::Rescore(const std::set<uint64_t>& statements) {
   if (!scorer || statements.empty()) return absl::OkStatus();
@@ -921,6 +972,8 @@ absl::StatusOr<Written<v1::Assessment>> Database::RecordAssessment(
   CG_ASSIGN_OR_RETURN(auto written, transaction.StageAssessment(assessment, on_existing));
   if (written.outcome == WriteOutcome::kUnchanged) return written;
   CG_RETURN_IF_ERROR(transaction.Commit());
+  // An assessment of a statement may move its score (ApplyRecords already rescored these).
+  CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
   return written;
 }
 

@@ -10,7 +10,7 @@ constexpr char kTokenVersion = 1;
 }
 
 uint64_t Fingerprint(std::string_view canonical_query) {
-  uint64_t hash = 1469598103934665603ull;
+  uint64_t hash = 14695981039346656037ull;  // the FNV-1a 64-bit offset basis
   for (char c : canonical_query) {
     hash ^= static_cast<uint8_t>(c);
     hash *= 1099511628211ull;

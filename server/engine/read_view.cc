@@ -308,12 +308,16 @@ absl::StatusOr<storage::EdgeAggregate> ReadView::AggregateAsOf(uint64_t statemen
       failure = inactive.status();
       return false;
     }
+    // Like the stored aggregate (a merged maximum cannot go down), best_confidence counts every
+    // supporting claim recorded by as_of, retracted or not: current and past views must agree.
+    if (claim->stance() == v1::STANCE_SUPPORTS) {
+      aggregate.best_confidence =
+          std::max(aggregate.best_confidence, claim->has_confidence() ? claim->confidence() : 1.0);
+    }
     if (*inactive) return true;
     aggregate.claims += 1;
     if (claim->stance() == v1::STANCE_SUPPORTS) {
       aggregate.supporting += 1;
-      aggregate.best_confidence =
-          std::max(aggregate.best_confidence, claim->has_confidence() ? claim->confidence() : 1.0);
     } else if (claim->stance() == v1::STANCE_REFUTES) {
       aggregate.refuting += 1;
     }
@@ -521,6 +525,7 @@ absl::StatusOr<std::vector<v1::Entity>> ReadView::SearchEntities(std::string_vie
                                                                  size_t limit) const {
   std::vector<v1::Entity> results;
   std::set<std::string> seen;
+  if (limit == 0) return results;
   // An exact id match comes first.
   auto exact = GetEntity(query);
   if (exact.ok()) {

@@ -1,7 +1,10 @@
 // AdminService handlers.
 #include "service/admin_service.h"
 
+#include "engine/ids.h"
 #include "engine/status_macros.h"
+#include "engine/strings.h"
+#include "engine/storage/rocksdb_store.h"
 
 namespace claimgraph::service {
 
@@ -40,6 +43,87 @@ grpc::Status AdminServiceImpl::GetSchema(grpc::ServerContext* context, const v1:
                                [&](CallInfo&) -> absl::Status {
     *response = context_.database->schema().schema();
     return absl::OkStatus();
+  });
+}
+
+namespace {
+
+void ToProto(const storage::BackupInfo& info, v1::Backup* backup) {
+  backup->set_id(info.id);
+  backup->mutable_created_at()->set_seconds(info.created_unix_seconds);
+  backup->set_size_bytes(static_cast<int64_t>(info.size_bytes));
+  backup->set_files(static_cast<int32_t>(info.files));
+}
+
+absl::Status ListInto(const std::string& backup_dir, v1::ListBackupsResponse* response) {
+  response->set_backup_dir(backup_dir);
+  auto backups = storage::ListBackups(backup_dir);
+  if (absl::IsNotFound(backups.status())) return absl::OkStatus();  // none made yet
+  if (!backups.ok()) return backups.status();
+  for (const auto& info : *backups) ToProto(info, response->add_backups());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest*,
+                                            v1::Backup* response) {
+  return context_.runtime->Run(context, "AdminService/CreateBackup", Role::kAdmin,
+                               [&](CallInfo&) -> absl::Status {
+    std::lock_guard lock(backup_mutex_);
+    CG_ASSIGN_OR_RETURN(auto info, context_.database->store().CreateBackup(context_.backup_dir));
+    ToProto(info, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context, const v1::ListBackupsRequest*,
+                                           v1::ListBackupsResponse* response) {
+  return context_.runtime->Run(context, "AdminService/ListBackups", Role::kAdmin,
+                               [&](CallInfo&) -> absl::Status {
+    std::lock_guard lock(backup_mutex_);
+    return ListInto(context_.backup_dir, response);
+  });
+}
+
+grpc::Status AdminServiceImpl::VerifyBackup(grpc::ServerContext* context, const v1::VerifyBackupRequest* request,
+                                            v1::VerifyBackupResponse* response) {
+  return context_.runtime->Run(context, "AdminService/VerifyBackup", Role::kAdmin,
+                               [&](CallInfo&) -> absl::Status {
+    std::lock_guard lock(backup_mutex_);
+    if (request->id() == 0) return absl::InvalidArgumentError("id: is required");
+    CG_RETURN_IF_ERROR(storage::VerifyBackup(context_.backup_dir, request->id()));
+    CG_ASSIGN_OR_RETURN(auto backups, storage::ListBackups(context_.backup_dir));
+    for (const auto& info : backups) {
+      if (info.id == request->id()) ToProto(info, response->mutable_backup());
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::RestoreBackup(grpc::ServerContext* context, const v1::RestoreBackupRequest* request,
+                                             v1::RestoreBackupResponse* response) {
+  return context_.runtime->Run(context, "AdminService/RestoreBackup", Role::kAdmin,
+                               [&](CallInfo&) -> absl::Status {
+    std::lock_guard lock(backup_mutex_);
+    if (request->id() == 0) return absl::InvalidArgumentError("id: is required");
+    if (request->target_dir().empty() || request->target_dir()[0] != '/') {
+      return absl::InvalidArgumentError("target_dir: an absolute path is required");
+    }
+    CG_RETURN_IF_ERROR(storage::RestoreBackup(context_.backup_dir, request->id(), request->target_dir()));
+    response->set_target_dir(request->target_dir());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::PurgeBackups(grpc::ServerContext* context, const v1::PurgeBackupsRequest* request,
+                                            v1::ListBackupsResponse* response) {
+  return context_.runtime->Run(context, "AdminService/PurgeBackups", Role::kAdmin,
+                               [&](CallInfo&) -> absl::Status {
+    std::lock_guard lock(backup_mutex_);
+    if (request->keep() == 0) return absl::InvalidArgumentError("keep: at least 1");
+    CG_RETURN_IF_ERROR(storage::PurgeOldBackups(context_.backup_dir, request->keep()));
+    return ListInto(context_.backup_dir, response);
   });
 }
 

@@ -30,7 +30,21 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{10000};
   Limits limits;
   std::string version = "0.1.0";
+  // TLS: PEM certificate chain and key; with a client CA, clients must present a certificate
+  // signed by it (mutual TLS). Empty: plaintext.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  // Hashed bearer tokens with roles (see token_authenticator.h). Empty: no authentication, and
+  // then only a loopback address may be bound unless allow_unauthenticated_remote is set.
+  std::string tokens_file;
+  bool allow_unauthenticated_remote = false;
+  // Where online backups go; empty: "<data_dir>.backups".
+  std::string backup_dir;
 };
+
+// True for 127.0.0.0/8, ::1 and localhost, with a port.
+bool IsLoopbackAddress(const std::string& host_port);
 
 class ClaimGraphServer {
  public:
@@ -52,6 +66,7 @@ class ClaimGraphServer {
 
   ServerOptions options_;
   std::unique_ptr<Database> database_;
+  std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<RpcRuntime> runtime_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::vector<std::string> service_names_;

@@ -95,6 +95,38 @@ const std::vector<Flag>& Flags() {
          if (!ParseLogLevel(v, &c->log_level)) return absl::InvalidArgumentError("--log-level: debug, info, warn or error");
          return absl::OkStatus();
        }},
+      {"tls-cert", "FILE", "PEM certificate chain: serve gRPC over TLS (with --tls-key)",
+       [](ServerCommand* c, const std::string& v) {
+         c->options.tls_cert_file = v;
+         return absl::OkStatus();
+       }},
+      {"tls-key", "FILE", "PEM private key of --tls-cert",
+       [](ServerCommand* c, const std::string& v) {
+         c->options.tls_key_file = v;
+         return absl::OkStatus();
+       }},
+      {"tls-client-ca", "FILE", "PEM CA: require client certificates signed by it (mutual TLS)",
+       [](ServerCommand* c, const std::string& v) {
+         c->options.tls_client_ca_file = v;
+         return absl::OkStatus();
+       }},
+      {"tokens-file", "FILE",
+       "bearer tokens, one per line: 'sha256:<hex> reader|writer|admin <principal>' (see "
+       "'claimgraphd hash-token'); without it only loopback addresses are served",
+       [](ServerCommand* c, const std::string& v) {
+         c->options.tokens_file = v;
+         return absl::OkStatus();
+       }},
+      {"allow-unauthenticated-remote", nullptr, "serve a non-loopback address without --tokens-file",
+       [](ServerCommand* c, const std::string&) {
+         c->options.allow_unauthenticated_remote = true;
+         return absl::OkStatus();
+       }},
+      {"backup-dir", "DIR", "where online backups go; default <data-dir>.backups",
+       [](ServerCommand* c, const std::string& v) {
+         c->options.backup_dir = v;
+         return absl::OkStatus();
+       }},
       {"load", "FILE", "NDJSON import file to load before serving (idempotent); may repeat",
        [](ServerCommand* c, const std::string& v) {
          c->load_files.push_back(v);
@@ -185,6 +217,9 @@ absl::StatusOr<ServerCommand> ParseServerFlags(const std::vector<std::string>& a
 std::string ServerFlagsHelp() {
   std::string help =
       "usage: claimgraphd [FLAGS]\n"
+      "       claimgraphd hash-token < token            print a token's hash for --tokens-file\n"
+      "       claimgraphd verify --data-dir DIR          check a stopped database's checksums\n"
+      "       claimgraphd restore-backup --backup-dir DIR --backup-id N --data-dir NEW_DIR\n"
       "Serves the claimgraph gRPC API (claimgraph.v1, grpc.health.v1, server reflection) on an\n"
       "embedded RocksDB database. SIGTERM or SIGINT shuts down gracefully; a second one exits at once.\n\n"
       "  --config FILE  read 'name = value' settings (the flag names below) before the flags\n";

@@ -14,6 +14,7 @@ struct ServiceContext {
   RpcRuntime* runtime = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string version;
+  std::string backup_dir;
 };
 
 // WriteContext for a call: recorded_by is the authenticated principal, never a client field.

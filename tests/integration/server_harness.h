@@ -18,9 +18,10 @@ class ServerProcess {
   explicit ServerProcess(std::vector<std::string> extra_flags = {});
   ~ServerProcess();
 
-  // Starts claimgraphd and waits until it prints its port and answers health checks.
-  // Returns false (with the server's log in `error`) when it does not come up.
-  bool Start(std::string* error = nullptr);
+  // Starts claimgraphd and waits until it prints its port and (with probe_health, over
+  // plaintext) answers health checks. Returns false (with the server's log in `error`) when it
+  // does not come up.
+  bool Start(std::string* error = nullptr, bool probe_health = true);
   // SIGTERM and wait: graceful shutdown. Returns the exit status.
   int Stop();
   // SIGKILL and wait: a crash.

@@ -94,10 +94,16 @@ absl::StatusOr<std::unique_ptr<SchemaRegistry>> SchemaRegistry::Create(
     // A parent chain that returns to where it started would make IsA loop.
     std::string current = type.parent();
     for (int steps = 0; !current.empty(); ++steps) {
-      if (current == type.name() || steps > schema.entity_types_size()) {
+      if (current == type.name()) {
         return absl::InvalidArgumentError(StrCat(Where(origin, tree, "entity_types", i),
                                                        "entity type '", type.name(),
                                                        "' is its own ancestor"));
+      }
+      // More steps than types: the chain entered a cycle that does not include this type.
+      if (steps > schema.entity_types_size()) {
+        return absl::InvalidArgumentError(StrCat(Where(origin, tree, "entity_types", i),
+                                                 "entity type '", type.name(),
+                                                 "' has a parent cycle above it"));
       }
       for (const auto& other : schema.entity_types()) {
         if (other.name() == current) {

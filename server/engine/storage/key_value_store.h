@@ -89,6 +89,13 @@ struct StoreStats {
   uint64_t bytes_written = 0;
 };
 
+struct BackupInfo {
+  uint32_t id = 0;
+  int64_t created_unix_seconds = 0;
+  uint64_t size_bytes = 0;
+  uint32_t files = 0;
+};
+
 // Thread-safe: every method may be called from any thread concurrently.
 class KeyValueStore {
  public:
@@ -110,6 +117,10 @@ class KeyValueStore {
   virtual absl::StatusOr<StoreStats> Stats() = 0;
   virtual absl::Status CompactAll() = 0;
   virtual absl::Status Flush() = 0;
+  // Reads every stored block and checks its checksum: DataLoss on corruption.
+  virtual absl::Status VerifyChecksums() = 0;
+  // An online, consistent, incremental backup into `backup_dir` (created when missing).
+  virtual absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) = 0;
 };
 
 }  // namespace claimgraph::storage

@@ -9,7 +9,9 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
-#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/utilities/backup_engine.h>
+
+#include <filesystem>
 
 #include <array>
 #include <mutex>
@@ -248,6 +250,27 @@ class RocksDbStore final : public KeyValueStore {
     return FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_), "flush");
   }
 
+  absl::Status VerifyChecksums() override {
+    return FromRocks(db_->VerifyChecksum(), "verify checksums");
+  }
+
+  absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) override {
+    rocksdb::BackupEngineOptions options(backup_dir);
+    rocksdb::BackupEngine* raw = nullptr;
+    auto s = rocksdb::BackupEngine::Open(rocksdb::Env::Default(), options, &raw);
+    if (!s.ok()) return FromRocks(s, "open backup engine");
+    std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+    rocksdb::CreateBackupOptions create;
+    create.flush_before_backup = true;  // the memtables' data goes into the backup's SSTs
+    uint32_t id = 0;
+    s = engine->CreateNewBackup(create, db_.get(), &id);
+    if (!s.ok()) return FromRocks(s, "create backup");
+    rocksdb::BackupInfo info;
+    rocksdb::Status info_status = engine->GetBackupInfo(id, &info);
+    if (!info_status.ok()) return FromRocks(info_status, "backup info");
+    return BackupInfo{info.backup_id, info.timestamp, info.size, info.number_files};
+  }
+
  private:
   rocksdb::ColumnFamilyHandle* handle(Family family) const {
     return handles_[static_cast<size_t>(family)];
@@ -297,7 +320,58 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const std::shared_ptr<
   return options;
 }
 
+absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenBackups(const std::string& backup_dir) {
+  if (!std::filesystem::exists(backup_dir)) {
+    return absl::NotFoundError(StrCat("backup directory ", backup_dir, " does not exist"));
+  }
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  auto s = rocksdb::BackupEngineReadOnly::Open(rocksdb::Env::Default(),
+                                               rocksdb::BackupEngineOptions(backup_dir), &raw);
+  if (!s.ok()) return FromRocks(s, "open backups");
+  return std::unique_ptr<rocksdb::BackupEngineReadOnly>(raw);
+}
+
 }  // namespace
+
+absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir) {
+  auto engine = OpenBackups(backup_dir);
+  if (!engine.ok()) return engine.status();
+  std::vector<rocksdb::BackupInfo> infos;
+  (*engine)->GetBackupInfo(&infos);
+  std::vector<BackupInfo> out;
+  for (const auto& info : infos) out.push_back({info.backup_id, info.timestamp, info.size, info.number_files});
+  return out;
+}
+
+absl::Status VerifyBackup(const std::string& backup_dir, uint32_t backup_id) {
+  auto engine = OpenBackups(backup_dir);
+  if (!engine.ok()) return engine.status();
+  auto s = (*engine)->VerifyBackup(backup_id, /*verify_with_checksum=*/true);
+  if (s.IsNotFound()) return absl::NotFoundError(StrCat("backup ", backup_id, " not found"));
+  if (!s.ok()) return absl::DataLossError(StrCat("backup ", backup_id, ": ", s.ToString()));
+  return absl::OkStatus();
+}
+
+absl::Status RestoreBackup(const std::string& backup_dir, uint32_t backup_id,
+                           const std::string& target_dir) {
+  std::error_code error;
+  if (std::filesystem::exists(target_dir) && !std::filesystem::is_empty(target_dir, error)) {
+    return absl::FailedPreconditionError(StrCat("restore target ", target_dir, " is not empty"));
+  }
+  auto engine = OpenBackups(backup_dir);
+  if (!engine.ok()) return engine.status();
+  auto s = (*engine)->RestoreDBFromBackup(backup_id, target_dir, target_dir);
+  if (s.IsNotFound()) return absl::NotFoundError(StrCat("backup ", backup_id, " not found"));
+  return FromRocks(s, "restore");
+}
+
+absl::Status PurgeOldBackups(const std::string& backup_dir, uint32_t keep) {
+  rocksdb::BackupEngine* raw = nullptr;
+  auto s = rocksdb::BackupEngine::Open(rocksdb::Env::Default(), rocksdb::BackupEngineOptions(backup_dir), &raw);
+  if (!s.ok()) return FromRocks(s, "open backup engine");
+  std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+  return FromRocks(engine->PurgeOldBackups(keep), "purge backups");
+}
 
 absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOptions& options) {
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);

@@ -24,4 +24,15 @@ struct RocksDbOptions {
 // the directory is locked by another process, and with DataLoss on corruption.
 absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOptions& options);
 
+// Backups made by KeyValueStore::CreateBackup, oldest first.
+absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir);
+// Checks that every file of the backup is present with its size and checksum.
+absl::Status VerifyBackup(const std::string& backup_dir, uint32_t backup_id);
+// Restores a backup into `target_dir`, which must be empty or absent; a server can then be
+// started on it. The live database is never touched.
+absl::Status RestoreBackup(const std::string& backup_dir, uint32_t backup_id,
+                           const std::string& target_dir);
+// Deletes all but the newest `keep` backups.
+absl::Status PurgeOldBackups(const std::string& backup_dir, uint32_t keep);
+
 }  // namespace claimgraph::storage

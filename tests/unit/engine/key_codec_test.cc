@@ -65,7 +65,8 @@ TEST_CASE("prefix successor bounds exactly the keys with the prefix") {
   std::mt19937 random(1);
   for (int i = 0; i < 2000; ++i) {
     std::string prefix, key;
-    for (int k = 0; k < 3; ++k) prefix.push_back(static_cast<char>(random() % 3 == 0 ? 0xFF : random() % 256));
+    for (int k = 0; k < 3; ++k)
+      prefix.push_back(static_cast<char>(random() % 3 == 0 ? 0xFF : random() % 256));
     key = prefix;
     for (int k = 0; k < 4; ++k) key.push_back(static_cast<char>(random() % 256));
     auto successor = PrefixSuccessor(prefix);

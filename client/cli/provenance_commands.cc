@@ -1,0 +1,450 @@
+// Provenance CLI commands: trace (indented tree or Graphviz DOT), corroborate, contradictions,
+// who-said and claims-by. The answers' meaning is defined in docs/provenance.md.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "cli/cli.h"
+
+namespace claimgraph::cli {
+namespace {
+
+// Indentation stops growing here so a chain of 100,000 relays stays readable.
+constexpr size_t kMaxIndent = 40;
+
+std::string Number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.6f", value);
+  return buffer;
+}
+
+std::string Day(const google::protobuf::Timestamp& timestamp) {
+  std::string text = FormatTime(timestamp);
+  return text == "-" ? text : text.substr(0, 10);
+}
+
+std::string StatementIdFrom(const std::string& id) {
+  // Statement ids are "st_" + 32 hex digits; anything else is taken for a claim id.
+  return id.size() == 35 && id.rfind("st_", 0) == 0 ? id : "";
+}
+
+std::string FlagName(v1::TraceFlagKind kind) {
+  return EnumName(v1::TraceFlagKind_descriptor(), kind);
+}
+
+std::string EdgeName(const v1::TraceEdge& edge) {
+  if (edge.kind() == v1::TRACE_EDGE_KIND_DERIVED_FROM) {
+    return EnumName(v1::DerivationType_descriptor(), edge.derivation_type());
+  }
+  return EnumName(v1::TraceEdgeKind_descriptor(), edge.kind());
+}
+
+std::string NodeText(const v1::TraceNode& node) {
+  std::string text;
+  switch (node.kind()) {
+    case v1::TRACE_NODE_KIND_CLAIM:
+      text = "claim " + node.id() + "  " + node.label() + "  [" +
+             EnumName(v1::Stance_descriptor(), node.stance()) + "]  said " + Day(node.claimed_at());
+      if (node.status() != v1::CLAIM_STATUS_ACTIVE) {
+        text += "  (" + EnumName(v1::ClaimStatus_descriptor(), node.status()) + ")";
+      }
+      break;
+    case v1::TRACE_NODE_KIND_SOURCE:
+      text = "source " + node.id() + "  \"" + node.label() + "\"  declared " +
+             Day(node.declared_published_at()) + "  first seen " + Day(node.first_seen_at()) +
+             "  reliability " + EnumName(v1::Reliability_descriptor(), node.reliability());
+      break;
+    case v1::TRACE_NODE_KIND_BASIS:
+      text = "basis \"" + node.label() + "\"";
+      break;
+    default:
+      text = "agent " + node.label();
+      break;
+  }
+  if (node.root()) text += "  ROOT";
+  return text;
+}
+
+// Edges printed after the others, so the chain towards the origin ends each branch.
+int EdgeOrder(v1::TraceEdgeKind kind) {
+  switch (kind) {
+    case v1::TRACE_EDGE_KIND_DERIVED_FROM:
+      return 1;
+    case v1::TRACE_EDGE_KIND_RELAYS:
+      return 2;
+    default:
+      return 0;
+  }
+}
+
+void PrintTraceText(CliContext& cli, const v1::Trace& trace) {
+  std::unordered_map<std::string, const v1::TraceNode*> nodes;
+  for (const auto& node : trace.nodes()) nodes[node.key()] = &node;
+  std::unordered_map<std::string, std::vector<const v1::TraceEdge*>> out;
+  for (const auto& edge : trace.edges()) out[edge.from_key()].push_back(&edge);
+  for (auto& [key, edges] : out) {
+    std::stable_sort(edges.begin(), edges.end(), [](const auto* a, const auto* b) {
+      return EdgeOrder(a->kind()) < EdgeOrder(b->kind());
+    });
+  }
+  std::map<std::string, std::vector<std::string>> flags;
+  for (const auto& flag : trace.flags()) {
+    std::string text = FlagName(flag.kind());
+    if (!flag.related_key().empty()) text += " " + flag.related_key();
+    flags[flag.node_key()].push_back(text);
+  }
+  // Depth-first from the starting nodes with an explicit stack; a node met again is referred to.
+  struct Item {
+    std::string key;
+    std::string via;
+    size_t level;
+  };
+  std::vector<Item> stack;
+  for (auto it = trace.nodes().rbegin(); it != trace.nodes().rend(); ++it) {
+    if (it->depth() == 0) stack.push_back({it->key(), "", 0});
+  }
+  std::set<std::string> printed;
+  std::ostream& o = *cli.out;
+  while (!stack.empty()) {
+    Item item = stack.back();
+    stack.pop_back();
+    std::string indent(std::min(item.level, kMaxIndent) * 2, ' ');
+    if (item.level > kMaxIndent) indent += "[" + std::to_string(item.level) + "] ";
+    std::string prefix = item.via.empty() ? "" : item.via + " -> ";
+    auto node = nodes.find(item.key);
+    if (node == nodes.end()) continue;
+    if (!printed.insert(item.key).second) {
+      o << indent << prefix << item.key << " (above)\n";
+      continue;
+    }
+    o << indent << prefix << NodeText(*node->second);
+    for (const auto& flag : flags[item.key]) o << "  !" << flag;
+    o << "\n";
+    const auto& edges = out[item.key];
+    for (auto edge = edges.rbegin(); edge != edges.rend(); ++edge) {
+      stack.push_back({(*edge)->to_key(), EdgeName(**edge), item.level + 1});
+    }
+  }
+  auto list = [](const google::protobuf::RepeatedPtrField<std::string>& ids) {
+    std::string text;
+    for (const auto& id : ids) text += (text.empty() ? "" : ", ") + id;
+    return text.empty() ? std::string("-") : text;
+  };
+  o << "\nwho said it first:      " << list(trace.first_claim_ids()) << "\n";
+  o << "where it first appeared: " << list(trace.first_source_ids()) << "\n";
+  o << "root claims:            " << list(trace.root_claim_ids()) << "\n";
+  o << "root documents:         " << list(trace.root_source_ids()) << "\n";
+  for (const auto& cycle : trace.cycles()) {
+    o << "circular reporting:     " << list(cycle.source_ids()) << "\n";
+  }
+  if (trace.truncated()) o << "(truncated at " << trace.nodes_size() << " nodes)\n";
+}
+
+std::string DotQuote(const std::string& text) {
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    if (c == '\n') {
+      quoted += "\\n";
+      continue;
+    }
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+void PrintTraceDot(CliContext& cli, const v1::Trace& trace) {
+  std::map<std::string, std::vector<std::string>> flags;
+  for (const auto& flag : trace.flags()) flags[flag.node_key()].push_back(FlagName(flag.kind()));
+  std::set<std::string> in_cycle;
+  for (const auto& cycle : trace.cycles()) {
+    for (const auto& id : cycle.source_ids()) in_cycle.insert("source:" + id);
+  }
+  std::ostream& o = *cli.out;
+  o << "digraph trace {\n  rankdir=LR;\n  node [fontsize=10];\n";
+  for (const auto& node : trace.nodes()) {
+    std::string shape = "ellipse";
+    std::string label = node.label();
+    switch (node.kind()) {
+      case v1::TRACE_NODE_KIND_CLAIM:
+        shape = "box";
+        label = node.id() + "\n" + node.label() + "\nsaid " + Day(node.claimed_at());
+        break;
+      case v1::TRACE_NODE_KIND_SOURCE:
+        shape = "note";
+        label = node.label() + "\ndeclared " + Day(node.declared_published_at()) + "\nfirst seen " +
+                Day(node.first_seen_at());
+        break;
+      case v1::TRACE_NODE_KIND_BASIS:
+        shape = "hexagon";
+        break;
+      default:
+        break;
+    }
+    for (const auto& flag : flags[node.key()]) label += "\n!" + flag;
+    o << "  " << DotQuote(node.key()) << " [shape=" << shape << ", label=" << DotQuote(label);
+    if (node.root()) o << ", peripheries=2";
+    if (in_cycle.count(node.key())) o << ", color=red, fontcolor=red";
+    o << "];\n";
+  }
+  for (const auto& edge : trace.edges()) {
+    o << "  " << DotQuote(edge.from_key()) << " -> " << DotQuote(edge.to_key())
+      << " [label=" << DotQuote(EdgeName(edge));
+    if (in_cycle.count(edge.from_key()) && in_cycle.count(edge.to_key())) o << ", color=red";
+    o << "];\n";
+  }
+  int index = 0;
+  for (const auto& cycle : trace.cycles()) {
+    o << "  subgraph cluster_cycle_" << index++
+      << " {\n    label=\"circular reporting\";\n    color=red;\n    style=dashed;\n";
+    for (const auto& id : cycle.source_ids()) o << "    " << DotQuote("source:" + id) << ";\n";
+    o << "  }\n";
+  }
+  o << "}\n";
+}
+
+int Trace(CliContext& cli, const Arguments& arguments) {
+  std::string id = arguments.Positional(0, "CLAIM_ID or STATEMENT_ID");
+  std::string format = arguments.Get("format").value_or("text");
+  if (format != "text" && format != "dot") throw UsageError{"--format: text or dot"};
+  bool as_statement = arguments.Has("statement") || !StatementIdFrom(id).empty();
+  if (arguments.Has("claim")) as_statement = false;
+  int32_t max_nodes = static_cast<int32_t>(arguments.GetInt("max-nodes", 0));
+  bool present = false;
+  v1::Trace trace;
+  grpc::Status status;
+  if (as_statement) {
+    v1::TraceStatementRequest request;
+    request.set_statement_id(id);
+    request.set_max_nodes(max_nodes);
+    request.set_include_inactive(arguments.Has("include-inactive"));
+    ApplyAsOf(arguments, request.mutable_as_of(), &present);
+    if (!present) request.clear_as_of();
+    v1::TraceStatementResponse response;
+    status =
+        cli.client->provenance().TraceStatement(cli.client->NewContext().get(), request, &response);
+    trace = response.trace();
+  } else {
+    v1::TraceClaimRequest request;
+    request.set_claim_id(id);
+    request.set_max_nodes(max_nodes);
+    ApplyAsOf(arguments, request.mutable_as_of(), &present);
+    if (!present) request.clear_as_of();
+    v1::TraceClaimResponse response;
+    status =
+        cli.client->provenance().TraceClaim(cli.client->NewContext().get(), request, &response);
+    trace = response.trace();
+  }
+  if (!status.ok()) return ReportError(cli, status);
+  if (cli.json) {
+    PrintJson(cli, trace);
+  } else if (format == "dot") {
+    PrintTraceDot(cli, trace);
+  } else {
+    PrintTraceText(cli, trace);
+  }
+  return 0;
+}
+
+std::string OpinionText(const v1::Opinion& opinion) {
+  return "belief " + Number(opinion.belief()) + "  disbelief " + Number(opinion.disbelief()) +
+         "  uncertainty " + Number(opinion.uncertainty()) + "  probability " +
+         Number(opinion.projected_probability());
+}
+
+int Corroborate(CliContext& cli, const Arguments& arguments) {
+  v1::CorroborateRequest request;
+  request.set_statement_id(arguments.Positional(0, "STATEMENT_ID"));
+  request.set_include_inactive(arguments.Has("include-inactive"));
+  bool present = false;
+  ApplyAsOf(arguments, request.mutable_as_of(), &present);
+  if (!present) request.clear_as_of();
+  v1::CorroborateResponse response;
+  auto status =
+      cli.client->provenance().Corroborate(cli.client->NewContext().get(), request, &response);
+  if (!status.ok()) return ReportError(cli, status);
+  if (cli.json) {
+    PrintJson(cli, response);
+    return 0;
+  }
+  std::ostream& o = *cli.out;
+  o << "statement: " << response.statement_id() << "\n";
+  o << "independent origins: " << response.origins_for() << " for, " << response.origins_against()
+    << " against" << (response.single_origin() ? "  (single origin)" : "") << "\n\n";
+  std::vector<std::vector<std::string>> rows;
+  int index = 0;
+  for (const auto& origin : response.origins()) {
+    ++index;
+    std::string keys;
+    for (const auto& key : origin.keys()) keys += (keys.empty() ? "" : " ") + key;
+    if (origin.circular()) keys += " (circular)";
+    auto add = [&](const v1::ClaimContribution& claim) {
+      rows.push_back({std::to_string(index), claim.claim_id(),
+                      EnumName(v1::Stance_descriptor(), claim.stance()), Number(claim.strength()),
+                      Number(claim.confidence_factor()), Number(claim.reliability_factor()),
+                      Number(claim.opinion().belief()), Number(claim.opinion().disbelief()),
+                      claim.claim_id() == origin.strongest_claim_id() ? "*" : "", keys});
+      keys.clear();
+    };
+    for (const auto& claim : origin.supporting()) add(claim);
+    for (const auto& claim : origin.refuting()) add(claim);
+  }
+  PrintTable(
+      cli,
+      {"ORIGIN", "CLAIM", "STANCE", "STRENGTH", "CONF", "RELIAB", "B", "D", "USED", "ORIGIN SET"},
+      rows);
+  o << "\nfused: " << OpinionText(response.fused()) << "\n";
+  for (const auto& cycle : response.cycles()) {
+    std::string members;
+    for (const auto& id : cycle.source_ids()) members += (members.empty() ? "" : ", ") + id;
+    o << "circular reporting: " << members << "\n";
+  }
+  if (response.discussing_claim_ids_size() > 0) {
+    o << "discussing only: " << response.discussing_claim_ids_size() << " claim(s)\n";
+  }
+  return 0;
+}
+
+int Contradictions(CliContext& cli, const Arguments& arguments) {
+  v1::ContradictionsRequest request;
+  if (auto entity = arguments.Get("entity")) {
+    request.set_entity_id(*entity);
+  } else if (auto statement = arguments.Get("statement")) {
+    request.set_statement_id(*statement);
+  } else if (!arguments.positional.empty()) {
+    const std::string& id = arguments.positional[0];
+    if (!StatementIdFrom(id).empty())
+      request.set_statement_id(id);
+    else
+      request.set_entity_id(id);
+  } else {
+    throw UsageError{"--entity ID or --statement ID is required"};
+  }
+  bool present = false;
+  ApplyAsOf(arguments, request.mutable_as_of(), &present);
+  if (!present) request.clear_as_of();
+  v1::ContradictionsResponse response;
+  auto status =
+      cli.client->provenance().Contradictions(cli.client->NewContext().get(), request, &response);
+  if (!status.ok()) return ReportError(cli, status);
+  if (cli.json) {
+    PrintJson(cli, response);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& found : response.contradictions()) {
+    std::string claims;
+    for (const auto& id : found.claim_ids()) claims += (claims.empty() ? "" : " ") + id;
+    rows.push_back({EnumName(v1::ContradictionKind_descriptor(), found.kind()),
+                    found.statement_id(),
+                    found.other_statement_id().empty() ? "-" : found.other_statement_id(),
+                    found.detail(), claims});
+  }
+  PrintTable(cli, {"KIND", "STATEMENT", "OTHER", "DETAIL", "CLAIMS"}, rows);
+  if (response.truncated()) *cli.out << "(truncated)\n";
+  return 0;
+}
+
+int WhoSaid(CliContext& cli, const Arguments& arguments) {
+  v1::WhoSaidRequest request;
+  request.set_statement_id(arguments.Positional(0, "STATEMENT_ID"));
+  request.set_include_inactive(arguments.Has("include-inactive"));
+  bool present = false;
+  ApplyAsOf(arguments, request.mutable_as_of(), &present);
+  if (!present) request.clear_as_of();
+  v1::WhoSaidResponse response;
+  auto status =
+      cli.client->provenance().WhoSaid(cli.client->NewContext().get(), request, &response);
+  if (!status.ok()) return ReportError(cli, status);
+  if (cli.json) {
+    PrintJson(cli, response);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& said : response.attributions()) {
+    const v1::Claim& claim = said.claim();
+    std::string who = said.has_claimant()
+                          ? said.claimant().name()
+                          : "(unnamed) " + claim.claimant().some_value().description();
+    rows.push_back({Day(claim.claimed_at()), who,
+                    said.has_on_behalf_of() ? said.on_behalf_of().name() : "-",
+                    EnumName(v1::ClaimAct_descriptor(), claim.act()),
+                    EnumName(v1::Stance_descriptor(), claim.stance()),
+                    EnumName(v1::Certainty_descriptor(), claim.certainty()),
+                    claim.estimative_word().empty() ? "-" : claim.estimative_word(),
+                    said.has_source() ? said.source().id() : "-",
+                    said.has_source() ? Day(said.source().declared_published_at()) : "-",
+                    EnumName(v1::ClaimStatus_descriptor(), claim.status()), claim.id()});
+  }
+  PrintTable(cli,
+             {"SAID", "CLAIMANT", "FOR", "ACT", "STANCE", "CERTAINTY", "WORD", "SOURCE", "DECLARED",
+              "STATUS", "CLAIM"},
+             rows);
+  return 0;
+}
+
+int ClaimsBy(CliContext& cli, const Arguments& arguments) {
+  v1::ClaimsByRequest request;
+  request.set_entity_id(arguments.Positional(0, "ENTITY_ID"));
+  request.set_include_inactive(arguments.Has("include-inactive"));
+  request.set_max_claims(static_cast<int32_t>(arguments.GetInt("max-claims", 0)));
+  bool present = false;
+  ApplyAsOf(arguments, request.mutable_as_of(), &present);
+  if (!present) request.clear_as_of();
+  v1::ClaimsByResponse response;
+  auto status =
+      cli.client->provenance().ClaimsBy(cli.client->NewContext().get(), request, &response);
+  if (!status.ok()) return ReportError(cli, status);
+  if (cli.json) {
+    PrintJson(cli, response);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& record : response.claims()) {
+    const v1::Claim& claim = record.claim();
+    rows.push_back({Day(claim.claimed_at()), claim.id(), claim.statement_id(),
+                    EnumName(v1::Stance_descriptor(), claim.stance()),
+                    EnumName(v1::TrackOutcome_descriptor(), record.outcome())});
+  }
+  PrintTable(cli, {"SAID", "CLAIM", "STATEMENT", "STANCE", "OUTCOME"}, rows);
+  *cli.out << "\nborne out " << response.borne_out() << ", contradicted " << response.contradicted()
+           << ", mixed " << response.mixed() << ", unassessed " << response.unassessed() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void RegisterProvenanceCommands(CommandTable& table) {
+  table.Add({"trace",
+             "CLAIM_ID|STATEMENT_ID [--claim|--statement] [--format text|dot] [--max-nodes N] "
+             "[--include-inactive] [--as-of TIME]",
+             "the provenance of a claim or statement: tree (roots last) or Graphviz DOT",
+             {"claim", "statement", "include-inactive"},
+             Trace});
+  table.Add({"corroborate",
+             "STATEMENT_ID [--include-inactive] [--as-of TIME]",
+             "independent origins for and against a statement, with the fused confidence",
+             {"include-inactive"},
+             Corroborate});
+  table.Add({"contradictions",
+             "(--entity ID | --statement ID | ID) [--as-of TIME]",
+             "contradictions about an entity or a statement",
+             {},
+             Contradictions});
+  table.Add({"who-said",
+             "STATEMENT_ID [--include-inactive] [--as-of TIME]",
+             "every claimant of a statement, when and where",
+             {"include-inactive"},
+             WhoSaid});
+  table.Add({"claims-by",
+             "ENTITY_ID [--include-inactive] [--max-claims N] [--as-of TIME]",
+             "what an entity has claimed and how it was assessed since",
+             {"include-inactive"},
+             ClaimsBy});
+}
+
+}  // namespace claimgraph::cli

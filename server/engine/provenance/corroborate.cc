@@ -1,0 +1,214 @@
+// Corroborate: origins by union-find over origin-set keys, strongest claim per origin,
+// cumulative fusion across origins; and the statement scorer built on it.
+#include "engine/provenance/corroborate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <unordered_map>
+
+#include "engine/ids.h"
+#include "engine/status_macros.h"
+#include "engine/strings.h"
+
+namespace claimgraph::provenance {
+namespace {
+
+struct Entry {
+  const ClaimNode* node;
+  const ChainInfo* chain;
+  const OriginSet* origin;
+  double strength;
+  Opinion opinion;
+};
+
+size_t FindRoot(std::vector<size_t>& parent, size_t i) {
+  while (parent[i] != i) {
+    parent[i] = parent[parent[i]];
+    i = parent[i];
+  }
+  return i;
+}
+
+// True when `a` represents an origin better than `b` (docs/provenance.md 3.3).
+bool Stronger(const Entry& a, const Entry& b) {
+  double mass_a = a.opinion.Mass(), mass_b = b.opinion.Mass();
+  if (std::abs(mass_a - mass_b) > kMassTieTolerance) return mass_a > mass_b;
+  uint64_t said_a = ids::ToMicros(a.node->claim.claimed_at());
+  uint64_t said_b = ids::ToMicros(b.node->claim.claimed_at());
+  if (said_a != said_b) return said_a > said_b;
+  return a.node->claim.id() < b.node->claim.id();
+}
+
+void FillContribution(const Entry& entry, const std::string& innermost_id,
+                      v1::ClaimContribution* out) {
+  out->set_claim_id(entry.node->claim.id());
+  out->set_stance(entry.node->claim.stance());
+  out->set_status(entry.node->status);
+  out->set_strength(entry.strength);
+  out->set_confidence_factor(entry.chain->confidence);
+  out->set_reliability_factor(entry.chain->Reliability());
+  out->set_discount(entry.chain->confidence * entry.chain->Reliability());
+  SetOpinion(entry.opinion, out->mutable_opinion());
+  out->set_innermost_claim_id(innermost_id);
+  out->set_chain_length(static_cast<int32_t>(
+      std::min<int64_t>(entry.chain->length, std::numeric_limits<int32_t>::max())));
+}
+
+}  // namespace
+
+void SetOpinion(const Opinion& opinion, v1::Opinion* out) {
+  out->set_belief(opinion.belief);
+  out->set_disbelief(opinion.disbelief);
+  out->set_uncertainty(opinion.uncertainty);
+  out->set_base_rate(opinion.base_rate);
+  out->set_projected_probability(opinion.Projected());
+}
+
+absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& graph,
+                                                             uint64_t statement,
+                                                             const CorroborateOptions& options) {
+  const ReadView& view = graph.view();
+  v1::CorroborateResponse response;
+  CG_ASSIGN_OR_RETURN(std::string statement_id,
+                      view.ExternalId(keys::IdKind::kStatement, statement));
+  response.set_statement_id(statement_id);
+  if (view.as_of() != std::numeric_limits<uint64_t>::max()) {
+    *response.mutable_as_of() = ids::FromMicros(view.as_of());
+  }
+  std::vector<uint64_t> claim_ids;
+  CG_RETURN_IF_ERROR(view.ForEachClaimOfStatement(statement, [&](uint64_t claim) {
+    if (claim_ids.size() >= options.max_claims) {
+      response.set_truncated(true);
+      return false;
+    }
+    claim_ids.push_back(claim);
+    return true;
+  }));
+
+  std::vector<Entry> entries;
+  for (uint64_t claim : claim_ids) {
+    CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(claim));
+    if (node == nullptr || (node->inactive() && !options.include_inactive)) continue;
+    // Walk the derivations behind every claim's document, so circular reporting is found
+    // whatever the claim's origin is.
+    if (node->source != 0) CG_RETURN_IF_ERROR(graph.Component(node->source).status());
+    const v1::Stance stance = node->claim.stance();
+    if (stance != v1::STANCE_SUPPORTS && stance != v1::STANCE_REFUTES) {
+      response.add_discussing_claim_ids(node->claim.id());
+      continue;
+    }
+    CG_ASSIGN_OR_RETURN(const ChainInfo* chain, graph.Chain(claim));
+    CG_ASSIGN_OR_RETURN(const OriginSet* origin, graph.OriginOf(chain->innermost));
+    Entry entry{node, chain, origin, StrengthOf(node->claim), {}};
+    entry.opinion =
+        Discount(ClaimOpinion(stance, entry.strength), chain->confidence * chain->Reliability());
+    entries.push_back(entry);
+    if (stance == v1::STANCE_SUPPORTS) {
+      response.set_supporting_claims(response.supporting_claims() + 1);
+    } else {
+      response.set_refuting_claims(response.refuting_claims() + 1);
+    }
+  }
+
+  // Claims are dependent when their origin sets share a key: union-find over the keys.
+  std::vector<size_t> parent(entries.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  std::unordered_map<std::string, size_t> owner;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    for (const auto& key : entries[i].origin->keys) {
+      auto [it, inserted] = owner.emplace(key, i);
+      if (!inserted) parent[FindRoot(parent, i)] = FindRoot(parent, it->second);
+    }
+  }
+  // Groups in the order of their first claim (recorded order).
+  std::unordered_map<size_t, size_t> group_of_root;
+  std::vector<std::vector<size_t>> groups;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    size_t root = FindRoot(parent, i);
+    auto [it, inserted] = group_of_root.emplace(root, groups.size());
+    if (inserted) groups.emplace_back();
+    groups[it->second].push_back(i);
+  }
+
+  std::unordered_map<uint64_t, std::string> innermost_ids;
+  auto innermost_id = [&](uint64_t internal) -> absl::StatusOr<std::string> {
+    auto found = innermost_ids.find(internal);
+    if (found != innermost_ids.end()) return found->second;
+    CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(internal));
+    return innermost_ids[internal] = node->claim.id();
+  };
+  std::vector<Opinion> contributions;
+  for (const auto& members : groups) {
+    v1::Origin* origin = response.add_origins();
+    std::vector<std::string> keys;
+    size_t strongest = members.front();
+    bool any_for = false, any_against = false;
+    for (size_t i : members) {
+      const Entry& entry = entries[i];
+      keys.insert(keys.end(), entry.origin->keys.begin(), entry.origin->keys.end());
+      origin->set_circular(origin->circular() || entry.origin->circular);
+      CG_ASSIGN_OR_RETURN(std::string inner, innermost_id(entry.chain->innermost));
+      if (entry.node->claim.stance() == v1::STANCE_SUPPORTS) {
+        any_for = true;
+        FillContribution(entry, inner, origin->add_supporting());
+      } else {
+        any_against = true;
+        FillContribution(entry, inner, origin->add_refuting());
+      }
+      if (Stronger(entry, entries[strongest])) strongest = i;
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (auto& key : keys) origin->add_keys(std::move(key));
+    origin->set_strongest_claim_id(entries[strongest].node->claim.id());
+    SetOpinion(entries[strongest].opinion, origin->mutable_contribution());
+    contributions.push_back(entries[strongest].opinion);
+    response.set_origins_for(response.origins_for() + (any_for ? 1 : 0));
+    response.set_origins_against(response.origins_against() + (any_against ? 1 : 0));
+  }
+  response.set_single_origin(response.origins_for() == 1);
+  SetOpinion(CumulativeFusion(contributions), response.mutable_fused());
+  for (const SourceComponent* cycle : graph.cycles()) {
+    v1::DerivationCycle* out = response.add_cycles();
+    std::vector<std::string> members;
+    for (uint64_t member : cycle->members) {
+      CG_ASSIGN_OR_RETURN(const SourceNode* source, graph.Source(member));
+      members.push_back(source->source.id());
+    }
+    std::sort(members.begin(), members.end());
+    for (auto& member : members) out->add_source_ids(std::move(member));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::CorroborateResponse> Corroborate(const ReadView& view,
+                                                    std::string_view statement_id,
+                                                    const CorroborateOptions& options) {
+  if (statement_id.empty()) return absl::InvalidArgumentError("statement_id: is required");
+  CG_ASSIGN_OR_RETURN(auto internal, view.Resolve(keys::IdKind::kStatement, statement_id));
+  std::optional<v1::Statement> statement;
+  if (internal) {
+    CG_ASSIGN_OR_RETURN(statement, view.StatementByInternalId(*internal));
+  }
+  if (!statement) {
+    return absl::NotFoundError(StrCat("statement_id: statement '", statement_id, "' not found"));
+  }
+  ProvenanceGraph graph(view);
+  return CorroborateStatement(graph, *internal, options);
+}
+
+absl::StatusOr<std::optional<double>> FusedScore(const ReadView& view, uint64_t statement) {
+  ProvenanceGraph graph(view);
+  CG_ASSIGN_OR_RETURN(auto answer, CorroborateStatement(graph, statement, CorroborateOptions{}));
+  if (answer.origins_size() == 0) return std::optional<double>();
+  return std::optional<double>(answer.fused().projected_probability());
+}
+
+absl::Status InstallStatementScorer(Database& database) {
+  return database.SetStatementScorer(
+      [](const ReadView& view, uint64_t statement) { return FusedScore(view, statement); });
+}
+
+}  // namespace claimgraph::provenance

@@ -1,0 +1,293 @@
+// ProvenanceGraph: lazy, memoized loading and the iterative walks (relay chains, Tarjan's
+// strongly connected components over derivations, origin sets).
+#include "engine/provenance/graph.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "engine/ids.h"
+#include "engine/key_codec.h"
+#include "engine/status_macros.h"
+#include "engine/strings.h"
+#include "engine/text.h"
+
+namespace claimgraph::provenance {
+
+using keys::IdKind;
+
+std::string EntityKey(std::string_view entity_id) { return StrCat("entity:", entity_id); }
+std::string SourceKey(std::string_view source_id) { return StrCat("source:", source_id); }
+std::string BasisKey(std::string_view description) {
+  return StrCat("basis:", text::NormalizeName(description));
+}
+std::string AnonymousKey(std::string_view claim_id) { return StrCat("anonymous:", claim_id); }
+
+absl::StatusOr<const ClaimNode*> ProvenanceGraph::Claim(uint64_t id) {
+  auto found = claims_.find(id);
+  if (found != claims_.end()) return found->second.get();
+  auto& slot = claims_[id];
+  CG_ASSIGN_OR_RETURN(auto value, view_.store().Get(view_.snapshot(), storage::Family::kRecords,
+                                                    keys::RecordKey(keys::kClaimRecord, id)));
+  if (!value) return static_cast<const ClaimNode*>(nullptr);
+  auto node = std::make_unique<ClaimNode>();
+  node->id = id;
+  if (!node->claim.ParseFromArray(value->data(), static_cast<int>(value->size()))) {
+    return absl::DataLossError("corrupt claim record");
+  }
+  if (ids::ToMicros(node->claim.recorded_at()) > view_.as_of()) {
+    return static_cast<const ClaimNode*>(nullptr);
+  }
+  CG_ASSIGN_OR_RETURN(node->events, view_.LifecycleEvents(keys::TargetKind::kClaim, id));
+  // Retraction outranks deprecation, which outranks correction (as ReadView::GetClaim does).
+  for (const auto& event : node->events) {
+    if (event.kind() == v1::LIFECYCLE_KIND_RETRACTION) {
+      node->status = v1::CLAIM_STATUS_RETRACTED;
+    } else if (event.kind() == v1::LIFECYCLE_KIND_DEPRECATION) {
+      if (node->status != v1::CLAIM_STATUS_RETRACTED) node->status = v1::CLAIM_STATUS_DEPRECATED;
+    } else if (event.kind() == v1::LIFECYCLE_KIND_CORRECTION) {
+      if (node->status == v1::CLAIM_STATUS_ACTIVE) node->status = v1::CLAIM_STATUS_CORRECTED;
+    }
+  }
+  if (!node->claim.relays_claim_id().empty()) {
+    CG_ASSIGN_OR_RETURN(auto relayed, view_.Resolve(IdKind::kClaim, node->claim.relays_claim_id()));
+    node->relayed = relayed.value_or(0);
+  }
+  if (!node->claim.source_id().empty()) {
+    CG_ASSIGN_OR_RETURN(node->source, ResolveSource(node->claim.source_id()));
+  }
+  slot = std::move(node);
+  return slot.get();
+}
+
+absl::StatusOr<std::optional<uint64_t>> ProvenanceGraph::ResolveClaim(std::string_view id) {
+  CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(IdKind::kClaim, id));
+  if (!internal) return std::optional<uint64_t>();
+  CG_ASSIGN_OR_RETURN(const ClaimNode* node, Claim(*internal));
+  if (node == nullptr) return std::optional<uint64_t>();
+  return internal;
+}
+
+absl::StatusOr<uint64_t> ProvenanceGraph::ResolveSource(std::string_view id) {
+  CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(IdKind::kSource, id));
+  return internal.value_or(0);
+}
+
+absl::StatusOr<const SourceNode*> ProvenanceGraph::Source(uint64_t id) {
+  auto found = sources_.find(id);
+  if (found != sources_.end()) return found->second.get();
+  auto& slot = sources_[id];
+  CG_ASSIGN_OR_RETURN(auto record, view_.SourceByInternalId(id));
+  if (!record) return static_cast<const SourceNode*>(nullptr);
+  auto node = std::make_unique<SourceNode>();
+  node->id = id;
+  node->source = *std::move(record);
+  for (const auto& link : node->source.derived_from()) {
+    CG_ASSIGN_OR_RETURN(uint64_t earlier, ResolveSource(link.source_id()));
+    if (earlier != 0) node->earlier.emplace_back(earlier, link.type());
+  }
+  slot = std::move(node);
+  return slot.get();
+}
+
+absl::StatusOr<const v1::Entity*> ProvenanceGraph::Entity(std::string_view id) {
+  std::string key(id);
+  auto found = entities_.find(key);
+  if (found != entities_.end()) return found->second.get();
+  auto& slot = entities_[key];
+  CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(IdKind::kEntity, id));
+  if (!internal) return static_cast<const v1::Entity*>(nullptr);
+  CG_ASSIGN_OR_RETURN(auto entity, view_.EntityByInternalId(*internal));
+  if (!entity) return static_cast<const v1::Entity*>(nullptr);
+  slot = std::make_unique<v1::Entity>(*std::move(entity));
+  return slot.get();
+}
+
+absl::StatusOr<const ChainInfo*> ProvenanceGraph::Chain(uint64_t claim) {
+  if (auto found = chains_.find(claim); found != chains_.end()) return &found->second;
+  // Walk inwards to the innermost claim or to a claim whose chain is known...
+  std::vector<const ClaimNode*> path;
+  std::unordered_set<uint64_t> on_path;
+  uint64_t current = claim;
+  while (true) {
+    CG_ASSIGN_OR_RETURN(const ClaimNode* node, Claim(current));
+    if (node == nullptr) {
+      return absl::DataLossError(
+          StrCat("relay chain of claim ", claim, " reaches a missing claim"));
+    }
+    path.push_back(node);
+    on_path.insert(current);
+    // A relayed claim is always stored before the claim relaying it, so chains cannot loop;
+    // the path set is a guard against a corrupt store, never a semantic case.
+    if (node->relayed == 0 || on_path.count(node->relayed) || chains_.count(node->relayed)) break;
+    current = node->relayed;
+  }
+  // ...then fill in the factors outwards.
+  for (size_t k = path.size(); k-- > 0;) {
+    const ClaimNode* node = path[k];
+    ChainInfo info;
+    double own_trust = 1;
+    if (node->source != 0) {
+      CG_ASSIGN_OR_RETURN(const SourceNode* source, Source(node->source));
+      if (source != nullptr) own_trust = ReliabilityTrust(source->source.reliability());
+    }
+    double confidence = node->claim.has_confidence() ? node->claim.confidence() : 1.0;
+    auto inner = node->relayed != 0 ? chains_.find(node->relayed) : chains_.end();
+    if (inner == chains_.end()) {
+      info.innermost = node->id;
+      info.length = 1;
+      info.confidence = confidence;
+      info.reliability_inner = 1;
+      info.any_source = node->source != 0;
+    } else {
+      const ChainInfo& next = inner->second;
+      CG_ASSIGN_OR_RETURN(const ClaimNode* next_node, Claim(node->relayed));
+      bool same_document = node->source != 0 && next_node->source == node->source;
+      info.innermost = next.innermost;
+      info.length = next.length + 1;
+      info.confidence = confidence * next.confidence;
+      info.reliability_inner = same_document ? next.reliability_inner : next.reliability_full;
+      info.any_source = node->source != 0 || next.any_source;
+    }
+    info.reliability_full = (node->source != 0 ? own_trust : 1.0) * info.reliability_inner;
+    chains_[node->id] = info;
+  }
+  return &chains_.at(claim);
+}
+
+absl::StatusOr<const SourceComponent*> ProvenanceGraph::Component(uint64_t source) {
+  if (!component_of_.count(source)) CG_RETURN_IF_ERROR(VisitComponents(source));
+  auto found = component_of_.find(source);
+  if (found == component_of_.end()) return static_cast<const SourceComponent*>(nullptr);
+  return components_[found->second].get();
+}
+
+// Tarjan's algorithm with an explicit stack. Components complete in reverse topological order
+// (every component reachable from C completes before C), so C's roots can be computed from its
+// successors' when it completes. Components of earlier visits are finished and never revisited.
+absl::Status ProvenanceGraph::VisitComponents(uint64_t start) {
+  CG_ASSIGN_OR_RETURN(const SourceNode* first, Source(start));
+  if (first == nullptr) return absl::OkStatus();
+  struct Frame {
+    const SourceNode* node;
+    size_t next_edge;
+  };
+  std::unordered_map<uint64_t, uint64_t> index, low;
+  std::unordered_set<uint64_t> on_stack;
+  std::vector<uint64_t> stack;
+  std::vector<Frame> frames;
+  uint64_t counter = 0;
+  auto open = [&](const SourceNode* node) {
+    index[node->id] = low[node->id] = counter++;
+    stack.push_back(node->id);
+    on_stack.insert(node->id);
+    frames.push_back({node, 0});
+  };
+  open(first);
+  while (!frames.empty()) {
+    Frame& frame = frames.back();
+    const SourceNode* node = frame.node;
+    if (frame.next_edge < node->earlier.size()) {
+      uint64_t next = node->earlier[frame.next_edge++].first;
+      if (component_of_.count(next)) continue;  // finished in an earlier visit
+      if (!index.count(next)) {
+        CG_ASSIGN_OR_RETURN(const SourceNode* next_node, Source(next));
+        if (next_node != nullptr) open(next_node);
+      } else if (on_stack.count(next)) {
+        low[node->id] = std::min(low[node->id], index[next]);
+      }
+      continue;
+    }
+    frames.pop_back();
+    if (!frames.empty()) {
+      uint64_t parent = frames.back().node->id;
+      low[parent] = std::min(low[parent], low[node->id]);
+    }
+    if (low[node->id] != index[node->id]) continue;
+    auto component = std::make_unique<SourceComponent>();
+    size_t number = components_.size();
+    while (true) {
+      uint64_t member = stack.back();
+      stack.pop_back();
+      on_stack.erase(member);
+      component->members.push_back(member);
+      component_of_[member] = number;
+      if (member == node->id) break;
+    }
+    std::sort(component->members.begin(), component->members.end());
+    component->cycle = component->members.size() > 1;
+    for (uint64_t member : component->members) {
+      CG_ASSIGN_OR_RETURN(const SourceNode* member_node, Source(member));
+      for (const auto& [earlier, type] : member_node->earlier) {
+        auto target = component_of_.find(earlier);
+        if (target == component_of_.end()) continue;  // not visible
+        if (target->second == number) {
+          component->cycle |= earlier == member;
+          continue;
+        }
+        const auto& roots = components_[target->second]->roots;
+        component->roots.insert(component->roots.end(), roots.begin(), roots.end());
+      }
+    }
+    if (component->roots.empty()) {
+      component->root = true;
+      component->roots = component->members;
+    }
+    std::sort(component->roots.begin(), component->roots.end());
+    component->roots.erase(std::unique(component->roots.begin(), component->roots.end()),
+                           component->roots.end());
+    if (component->cycle) cycles_.push_back(component.get());
+    components_.push_back(std::move(component));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<const OriginSet*> ProvenanceGraph::OriginOf(uint64_t innermost_claim) {
+  if (auto found = origins_.find(innermost_claim); found != origins_.end()) return &found->second;
+  CG_ASSIGN_OR_RETURN(const ClaimNode* node, Claim(innermost_claim));
+  if (node == nullptr) return absl::DataLossError("origin of a missing claim");
+  const v1::Claim& claim = node->claim;
+  OriginSet origin;
+  const v1::Basis& basis = claim.basis();
+  if (!basis.source_id().empty()) {
+    origin.keys.push_back(SourceKey(basis.source_id()));
+    CG_ASSIGN_OR_RETURN(uint64_t basis_source, ResolveSource(basis.source_id()));
+    if (basis_source != 0) {
+      CG_ASSIGN_OR_RETURN(const SourceComponent* component, Component(basis_source));
+      origin.circular |= component != nullptr && component->cycle;
+    }
+  }
+  if (!basis.entity_id().empty()) origin.keys.push_back(EntityKey(basis.entity_id()));
+  if (!text::NormalizeName(basis.description()).empty()) {
+    origin.keys.push_back(BasisKey(basis.description()));
+  }
+  std::string principal = claim.on_behalf_of_id();
+  if (principal.empty() && claim.claimant().kind_case() == v1::Agent::kEntityId) {
+    principal = claim.claimant().entity_id();
+  }
+  const SourceNode* own_source = nullptr;
+  if (node->source != 0) {
+    CG_ASSIGN_OR_RETURN(own_source, Source(node->source));
+  }
+  if (principal.empty()) {
+    origin.keys.push_back(AnonymousKey(claim.id()));
+  } else if (own_source != nullptr && own_source->source.publisher_id() == principal) {
+    // An outlet in its own voice speaks for the documents its page comes from.
+    CG_ASSIGN_OR_RETURN(const SourceComponent* component, Component(node->source));
+    for (uint64_t root : component->roots) {
+      CG_ASSIGN_OR_RETURN(const SourceNode* root_node, Source(root));
+      CG_ASSIGN_OR_RETURN(const SourceComponent* root_component, Component(root));
+      origin.circular |= root_component->cycle;
+      origin.keys.push_back(SourceKey(root_node->source.id()));
+      if (!root_node->source.publisher_id().empty()) {
+        origin.keys.push_back(EntityKey(root_node->source.publisher_id()));
+      }
+    }
+  } else {
+    origin.keys.push_back(EntityKey(principal));
+  }
+  std::sort(origin.keys.begin(), origin.keys.end());
+  origin.keys.erase(std::unique(origin.keys.begin(), origin.keys.end()), origin.keys.end());
+  return &(origins_[innermost_claim] = std::move(origin));
+}
+
+}  // namespace claimgraph::provenance

@@ -1,0 +1,115 @@
+// ProvenanceGraph: the claims, sources and entities one provenance query walks, loaded lazily from
+// one ReadView and memoized for the query's lifetime, with the derived facts every provenance
+// answer needs: a claim's relay chain (innermost claim and discount factors), the strongly
+// connected components of the source derivation graph (root documents, cycles) and the origin
+// set of an innermost claim (docs/provenance.md sections 1-3). Every walk is iterative, so a
+// relay chain or derivation chain of any length uses no call stack.
+// Not thread-safe; must not outlive its ReadView.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "claimgraph/v1/model.pb.h"
+#include "engine/provenance/opinion.h"
+#include "engine/read_view.h"
+
+namespace claimgraph::provenance {
+
+struct ClaimNode {
+  uint64_t id = 0;
+  v1::Claim claim;  // as stored: statement by id only
+  v1::ClaimStatus status = v1::CLAIM_STATUS_ACTIVE;
+  std::vector<v1::LifecycleEvent> events;  // recorded by as_of
+  uint64_t relayed = 0;                    // internal id of the relayed claim; 0: none
+  uint64_t source = 0;                     // internal id of its source; 0: none
+  // Retracted or deprecated at as_of.
+  bool inactive() const {
+    return status == v1::CLAIM_STATUS_RETRACTED || status == v1::CLAIM_STATUS_DEPRECATED;
+  }
+};
+
+struct SourceNode {
+  uint64_t id = 0;
+  v1::Source source;  // the version current at as_of
+  // The earlier sources it derives from (visible at as_of), in link order.
+  std::vector<std::pair<uint64_t, v1::DerivationType>> earlier;
+};
+
+// A claim's relay chain x0 -> ... -> xn and its discount factors (docs/provenance.md 3.2).
+struct ChainInfo {
+  uint64_t innermost = 0;
+  int64_t length = 1;
+  double confidence = 1;         // product of attribution confidences
+  double reliability_full = 1;   // product of source trusts, this claim's own source included
+  double reliability_inner = 1;  // the same without this claim's own source
+  bool any_source = false;       // some hop has a source
+  double Reliability() const { return any_source ? reliability_full : kUnsourcedTrust; }
+};
+
+// A strongly connected component of the derivation graph (one source, or a cycle).
+struct SourceComponent {
+  std::vector<uint64_t> members;  // internal ids, ascending
+  bool cycle = false;             // two or more members, or a source deriving from itself
+  bool root = false;              // no derivation link leaves it
+  std::vector<uint64_t> roots;    // root documents reachable from it (itself when root), ascending
+};
+
+// The origin set of an innermost claim (docs/provenance.md section 2).
+struct OriginSet {
+  std::vector<std::string> keys;  // sorted, unique
+  bool circular = false;          // it holds members of a derivation cycle
+};
+
+class ProvenanceGraph {
+ public:
+  explicit ProvenanceGraph(const ReadView& view) : view_(view) {}
+  ProvenanceGraph(const ProvenanceGraph&) = delete;
+  ProvenanceGraph& operator=(const ProvenanceGraph&) = delete;
+
+  const ReadView& view() const { return view_; }
+
+  // The claim as of the view; nullptr when it is not stored or was recorded after as_of.
+  absl::StatusOr<const ClaimNode*> Claim(uint64_t id);
+  // Internal id of a claim visible at as_of, or nullopt.
+  absl::StatusOr<std::optional<uint64_t>> ResolveClaim(std::string_view id);
+  // The source as of the view; nullptr when absent then.
+  absl::StatusOr<const SourceNode*> Source(uint64_t id);
+  // Internal id of a source id (0 when unknown).
+  absl::StatusOr<uint64_t> ResolveSource(std::string_view id);
+  // The entity as of the view; nullptr when absent then.
+  absl::StatusOr<const v1::Entity*> Entity(std::string_view id);
+
+  absl::StatusOr<const ChainInfo*> Chain(uint64_t claim);
+  absl::StatusOr<const SourceComponent*> Component(uint64_t source);
+  absl::StatusOr<const OriginSet*> OriginOf(uint64_t innermost_claim);
+  // The derivation cycles met so far, in discovery order.
+  const std::vector<const SourceComponent*>& cycles() const { return cycles_; }
+
+ private:
+  absl::Status VisitComponents(uint64_t start);
+
+  const ReadView& view_;
+  std::unordered_map<uint64_t, std::unique_ptr<ClaimNode>> claims_;  // nullptr: invisible
+  std::unordered_map<uint64_t, std::unique_ptr<SourceNode>> sources_;
+  std::unordered_map<std::string, std::unique_ptr<v1::Entity>> entities_;
+  std::unordered_map<uint64_t, ChainInfo> chains_;
+  std::vector<std::unique_ptr<SourceComponent>> components_;
+  std::unordered_map<uint64_t, size_t> component_of_;
+  std::vector<const SourceComponent*> cycles_;
+  std::unordered_map<uint64_t, OriginSet> origins_;
+};
+
+// Keys of origin sets.
+std::string EntityKey(std::string_view entity_id);
+std::string SourceKey(std::string_view source_id);
+std::string BasisKey(std::string_view description);
+std::string AnonymousKey(std::string_view claim_id);
+
+}  // namespace claimgraph::provenance

@@ -1,0 +1,435 @@
+// Trace: breadth-first walk of the provenance links into a v1::Trace, then roots, firsts, flags
+// and cycles.
+#include "engine/provenance/trace.h"
+
+#include <algorithm>
+#include <cctype>
+#include <deque>
+#include <limits>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "engine/ids.h"
+#include "engine/provenance/graph.h"
+#include "engine/status_macros.h"
+#include "engine/strings.h"
+#include "engine/text.h"
+
+namespace claimgraph::provenance {
+namespace {
+
+std::string ClaimKey(std::string_view id) { return StrCat("claim:", id); }
+std::string SourceNodeKey(std::string_view id) { return StrCat("source:", id); }
+std::string AgentKey(std::string_view id) { return StrCat("agent:", id); }
+
+std::string ActName(v1::ClaimAct act) {
+  std::string name = v1::ClaimAct_Name(act);
+  constexpr std::string_view kPrefix = "CLAIM_ACT_";
+  if (name.compare(0, kPrefix.size(), kPrefix) == 0) name = name.substr(kPrefix.size());
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+// When a document appeared: first seen, else its declared publication; 0 when neither is set.
+uint64_t AppearedAt(const v1::Source& source) {
+  uint64_t seen = ids::ToMicros(source.first_seen_at());
+  return seen != 0 ? seen : ids::ToMicros(source.declared_published_at());
+}
+
+class TraceBuilder {
+ public:
+  TraceBuilder(ProvenanceGraph& graph, const TraceOptions& options, v1::Trace* trace)
+      : graph_(graph), options_(options), trace_(trace) {}
+
+  absl::Status AddStart(uint64_t claim) {
+    CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph_.Claim(claim));
+    if (node == nullptr) return absl::OkStatus();
+    CG_ASSIGN_OR_RETURN(int index, ClaimNodeIndex(*node, 0));
+    (void)index;
+    return absl::OkStatus();
+  }
+
+  absl::Status Run() {
+    while (!queue_.empty()) {
+      Work work = queue_.front();
+      queue_.pop_front();
+      if (work.is_claim) {
+        CG_RETURN_IF_ERROR(ExpandClaim(work.id, work.depth));
+      } else {
+        CG_RETURN_IF_ERROR(ExpandSource(work.id, work.depth));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Finish(std::string_view start_key);
+
+ private:
+  struct Work {
+    bool is_claim;
+    uint64_t id;
+    int32_t depth;
+  };
+
+  // The index of the node with `key`, creating it; -1 when the node limit stops it.
+  int NodeIndex(const std::string& key, v1::TraceNodeKind kind, std::string_view id, int32_t depth,
+                bool* created) {
+    *created = false;
+    auto found = index_.find(key);
+    if (found != index_.end()) return found->second;
+    if (static_cast<size_t>(trace_->nodes_size()) >= options_.max_nodes) {
+      trace_->set_truncated(true);
+      return -1;
+    }
+    v1::TraceNode* node = trace_->add_nodes();
+    node->set_key(key);
+    node->set_kind(kind);
+    node->set_id(std::string(id));
+    node->set_depth(depth);
+    int index = trace_->nodes_size() - 1;
+    index_.emplace(key, index);
+    *created = true;
+    return index;
+  }
+
+  absl::StatusOr<int> ClaimNodeIndex(const ClaimNode& claim, int32_t depth) {
+    bool created = false;
+    int index = NodeIndex(ClaimKey(claim.claim.id()), v1::TRACE_NODE_KIND_CLAIM, claim.claim.id(),
+                          depth, &created);
+    if (!created) return index;
+    v1::TraceNode* node = trace_->mutable_nodes(index);
+    const v1::Claim& record = claim.claim;
+    std::string who;
+    if (record.claimant().kind_case() == v1::Agent::kEntityId) {
+      CG_ASSIGN_OR_RETURN(who, EntityName(record.claimant().entity_id()));
+    } else {
+      who = StrCat("(unnamed) ", record.claimant().some_value().description());
+    }
+    if (!record.on_behalf_of_id().empty()) {
+      CG_ASSIGN_OR_RETURN(std::string principal, EntityName(record.on_behalf_of_id()));
+      who = StrCat(who, " for ", principal);
+    }
+    node->set_label(StrCat(ActName(record.act()), ": ", who));
+    if (record.has_claimed_at()) *node->mutable_claimed_at() = record.claimed_at();
+    *node->mutable_recorded_at() = record.recorded_at();
+    node->set_stance(record.stance());
+    node->set_act(record.act());
+    node->set_status(claim.status);
+    claim_nodes_.push_back(claim.id);
+    queue_.push_back({true, claim.id, depth});
+    return index;
+  }
+
+  absl::StatusOr<int> SourceNodeIndex(uint64_t source, int32_t depth) {
+    CG_ASSIGN_OR_RETURN(const SourceNode* found, graph_.Source(source));
+    if (found == nullptr) return -1;
+    const v1::Source& record = found->source;
+    bool created = false;
+    int index = NodeIndex(SourceNodeKey(record.id()), v1::TRACE_NODE_KIND_SOURCE, record.id(),
+                          depth, &created);
+    if (!created) return index;
+    v1::TraceNode* node = trace_->mutable_nodes(index);
+    node->set_label(!record.title().empty() ? record.title()
+                                            : (!record.url().empty() ? record.url() : record.id()));
+    if (record.has_declared_published_at()) {
+      *node->mutable_declared_published_at() = record.declared_published_at();
+    }
+    if (record.has_first_seen_at()) *node->mutable_first_seen_at() = record.first_seen_at();
+    *node->mutable_recorded_at() = record.recorded_at();
+    node->set_reliability(record.reliability());
+    source_nodes_.push_back(source);
+    queue_.push_back({false, source, depth});
+    return index;
+  }
+
+  absl::StatusOr<int> AgentNodeIndex(std::string_view entity_id, int32_t depth) {
+    bool created = false;
+    int index =
+        NodeIndex(AgentKey(entity_id), v1::TRACE_NODE_KIND_AGENT, entity_id, depth, &created);
+    if (!created) return index;
+    CG_ASSIGN_OR_RETURN(const v1::Entity* entity, graph_.Entity(entity_id));
+    v1::TraceNode* node = trace_->mutable_nodes(index);
+    node->set_label(entity != nullptr && !entity->name().empty() ? entity->name()
+                                                                 : std::string(entity_id));
+    if (entity != nullptr) *node->mutable_recorded_at() = entity->recorded_at();
+    return index;
+  }
+
+  absl::StatusOr<std::string> EntityName(std::string_view entity_id) {
+    CG_ASSIGN_OR_RETURN(const v1::Entity* entity, graph_.Entity(entity_id));
+    if (entity == nullptr || entity->name().empty()) return std::string(entity_id);
+    return entity->name();
+  }
+
+  void AddEdge(int from, int to, v1::TraceEdgeKind kind,
+               v1::DerivationType type = v1::DERIVATION_TYPE_UNSPECIFIED) {
+    if (from < 0 || to < 0) return;
+    v1::TraceEdge* edge = trace_->add_edges();
+    edge->set_from_key(trace_->nodes(from).key());
+    edge->set_to_key(trace_->nodes(to).key());
+    edge->set_kind(kind);
+    edge->set_derivation_type(type);
+  }
+
+  absl::Status ExpandClaim(uint64_t id, int32_t depth) {
+    CG_ASSIGN_OR_RETURN(const ClaimNode* claim, graph_.Claim(id));
+    const v1::Claim& record = claim->claim;
+    int self = index_.at(ClaimKey(record.id()));
+    // Relays first: under a node limit the chain towards the origin is kept before annotations.
+    if (claim->relayed != 0) {
+      CG_ASSIGN_OR_RETURN(const ClaimNode* relayed, graph_.Claim(claim->relayed));
+      if (relayed != nullptr) {
+        CG_ASSIGN_OR_RETURN(int to, ClaimNodeIndex(*relayed, depth + 1));
+        AddEdge(self, to, v1::TRACE_EDGE_KIND_RELAYS);
+      }
+    }
+    if (claim->source != 0) {
+      CG_ASSIGN_OR_RETURN(int to, SourceNodeIndex(claim->source, depth + 1));
+      AddEdge(self, to, v1::TRACE_EDGE_KIND_FOUND_IN);
+    }
+    if (record.claimant().kind_case() == v1::Agent::kEntityId) {
+      CG_ASSIGN_OR_RETURN(int to, AgentNodeIndex(record.claimant().entity_id(), depth + 1));
+      AddEdge(self, to, v1::TRACE_EDGE_KIND_CLAIMANT);
+    } else {
+      bool created = false;
+      int to = NodeIndex(AnonymousKey(record.id()), v1::TRACE_NODE_KIND_AGENT,
+                         record.claimant().some_value().description(), depth + 1, &created);
+      if (created) {
+        trace_->mutable_nodes(to)->set_label(
+            StrCat("(unnamed) ", record.claimant().some_value().description()));
+      }
+      AddEdge(self, to, v1::TRACE_EDGE_KIND_CLAIMANT);
+    }
+    if (!record.on_behalf_of_id().empty()) {
+      CG_ASSIGN_OR_RETURN(int to, AgentNodeIndex(record.on_behalf_of_id(), depth + 1));
+      AddEdge(self, to, v1::TRACE_EDGE_KIND_ON_BEHALF_OF);
+    }
+    const v1::Basis& basis = record.basis();
+    if (!basis.source_id().empty()) {
+      CG_ASSIGN_OR_RETURN(uint64_t source, graph_.ResolveSource(basis.source_id()));
+      if (source != 0) {
+        CG_ASSIGN_OR_RETURN(int to, SourceNodeIndex(source, depth + 1));
+        AddEdge(self, to, v1::TRACE_EDGE_KIND_BASIS);
+      }
+    }
+    if (!basis.entity_id().empty()) {
+      CG_ASSIGN_OR_RETURN(int to, AgentNodeIndex(basis.entity_id(), depth + 1));
+      AddEdge(self, to, v1::TRACE_EDGE_KIND_BASIS);
+    }
+    std::string description = text::NormalizeName(basis.description());
+    if (!description.empty()) {
+      bool created = false;
+      int to = NodeIndex(BasisKey(description), v1::TRACE_NODE_KIND_BASIS, description, depth + 1,
+                         &created);
+      if (created) trace_->mutable_nodes(to)->set_label(basis.description());
+      AddEdge(self, to, v1::TRACE_EDGE_KIND_BASIS);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ExpandSource(uint64_t id, int32_t depth) {
+    CG_ASSIGN_OR_RETURN(const SourceNode* source, graph_.Source(id));
+    int self = index_.at(SourceNodeKey(source->source.id()));
+    for (const auto& [earlier, type] : source->earlier) {
+      CG_ASSIGN_OR_RETURN(int to, SourceNodeIndex(earlier, depth + 1));
+      AddEdge(self, to, v1::TRACE_EDGE_KIND_DERIVED_FROM, type);
+    }
+    if (!source->source.publisher_id().empty()) {
+      CG_ASSIGN_OR_RETURN(int to, AgentNodeIndex(source->source.publisher_id(), depth + 1));
+      AddEdge(self, to, v1::TRACE_EDGE_KIND_PUBLISHED_BY);
+    }
+    return absl::OkStatus();
+  }
+
+  void Flag(v1::TraceFlagKind kind, std::string node_key, std::string related_key,
+            std::string detail) {
+    v1::TraceFlag* flag = trace_->add_flags();
+    flag->set_kind(kind);
+    flag->set_node_key(std::move(node_key));
+    flag->set_related_key(std::move(related_key));
+    flag->set_detail(std::move(detail));
+  }
+
+  // The earliest-declared document that `source` republishes, directly or through a chain of
+  // republish links, when it is declared strictly earlier than `source`.
+  absl::StatusOr<const SourceNode*> EarlierOriginal(const SourceNode& source) {
+    uint64_t declared = ids::ToMicros(source.source.declared_published_at());
+    if (declared == 0) return static_cast<const SourceNode*>(nullptr);
+    const SourceNode* best = nullptr;
+    std::vector<const SourceNode*> pending{&source};
+    std::unordered_set<uint64_t> seen{source.id};
+    while (!pending.empty()) {
+      const SourceNode* current = pending.back();
+      pending.pop_back();
+      for (const auto& [earlier, type] : current->earlier) {
+        if (type != v1::DERIVATION_TYPE_REPUBLISHES || !seen.insert(earlier).second) continue;
+        CG_ASSIGN_OR_RETURN(const SourceNode* original, graph_.Source(earlier));
+        if (original == nullptr) continue;
+        pending.push_back(original);
+        uint64_t original_declared = ids::ToMicros(original->source.declared_published_at());
+        if (original_declared == 0 || original_declared >= declared) continue;
+        if (best == nullptr ||
+            original_declared < ids::ToMicros(best->source.declared_published_at())) {
+          best = original;
+        }
+      }
+    }
+    return best;
+  }
+
+  ProvenanceGraph& graph_;
+  const TraceOptions& options_;
+  v1::Trace* trace_;
+  std::deque<Work> queue_;
+  std::unordered_map<std::string, int> index_;
+  std::vector<uint64_t> claim_nodes_;
+  std::vector<uint64_t> source_nodes_;
+};
+
+absl::Status TraceBuilder::Finish(std::string_view start_key) {
+  // Root claims: the innermost claims; who said it first among them.
+  using TimeKey = std::tuple<int, uint64_t>;
+  std::vector<std::pair<TimeKey, std::string>> root_claims;
+  for (uint64_t id : claim_nodes_) {
+    CG_ASSIGN_OR_RETURN(const ClaimNode* claim, graph_.Claim(id));
+    const v1::Claim& record = claim->claim;
+    std::string key = ClaimKey(record.id());
+    if (claim->inactive()) {
+      Flag(v1::TRACE_FLAG_KIND_INACTIVE_CLAIM, key, "",
+           StrCat("claim is ", v1::ClaimStatus_Name(claim->status)));
+    }
+    if (claim->relayed != 0) continue;
+    trace_->mutable_nodes(index_.at(key))->set_root(true);
+    uint64_t said = ids::ToMicros(record.claimed_at());
+    root_claims.push_back(
+        {said != 0 ? TimeKey{0, said} : TimeKey{1, ids::ToMicros(record.recorded_at())},
+         record.id()});
+    if (record.source_id().empty()) {
+      Flag(v1::TRACE_FLAG_KIND_ROOT_WITHOUT_SOURCE, key, "",
+           "the innermost claim is found in no source");
+    }
+    if (record.claimant().kind_case() != v1::Agent::kEntityId) {
+      Flag(v1::TRACE_FLAG_KIND_ANONYMOUS_CLAIMANT, key, std::string(start_key),
+           StrCat("the chain ends in an unnamed claimant: ",
+                  record.claimant().some_value().description()));
+    }
+  }
+  std::sort(root_claims.begin(), root_claims.end());
+  for (const auto& [time, id] : root_claims) {
+    if (time == root_claims.front().first) trace_->add_first_claim_ids(id);
+  }
+  std::vector<std::string> root_claim_ids;
+  for (const auto& entry : root_claims) root_claim_ids.push_back(entry.second);
+  std::sort(root_claim_ids.begin(), root_claim_ids.end());
+  for (auto& id : root_claim_ids) trace_->add_root_claim_ids(std::move(id));
+  std::vector<std::string> first_claims(trace_->first_claim_ids().begin(),
+                                        trace_->first_claim_ids().end());
+  std::sort(first_claims.begin(), first_claims.end());
+  trace_->clear_first_claim_ids();
+  for (auto& id : first_claims) trace_->add_first_claim_ids(std::move(id));
+
+  // Root documents, where it first appeared, copies dated later, cycles.
+  std::vector<std::pair<TimeKey, std::string>> root_sources;
+  std::vector<const SourceComponent*> cycles;
+  std::unordered_set<const SourceComponent*> cycles_seen;
+  for (uint64_t id : source_nodes_) {
+    CG_ASSIGN_OR_RETURN(const SourceNode* source, graph_.Source(id));
+    CG_ASSIGN_OR_RETURN(const SourceComponent* component, graph_.Component(id));
+    std::string key = SourceNodeKey(source->source.id());
+    if (component->root) {
+      trace_->mutable_nodes(index_.at(key))->set_root(true);
+      uint64_t appeared = AppearedAt(source->source);
+      root_sources.push_back(
+          {appeared != 0 ? TimeKey{0, appeared} : TimeKey{1, 0}, source->source.id()});
+    }
+    if (component->cycle) {
+      Flag(v1::TRACE_FLAG_KIND_DERIVATION_CYCLE, key, "",
+           StrCat("member of a derivation cycle of ", component->members.size(), " sources"));
+      if (cycles_seen.insert(component).second) cycles.push_back(component);
+    }
+    CG_ASSIGN_OR_RETURN(const SourceNode* original, EarlierOriginal(*source));
+    if (original != nullptr) {
+      Flag(v1::TRACE_FLAG_KIND_COPY_DATED_LATER, key, SourceNodeKey(original->source.id()),
+           StrCat("republishes '", original->source.id(), "' but declares a later date"));
+    }
+  }
+  std::sort(root_sources.begin(), root_sources.end());
+  std::vector<std::string> root_source_ids, first_sources;
+  for (const auto& [time, id] : root_sources) {
+    root_source_ids.push_back(id);
+    if (time == root_sources.front().first) first_sources.push_back(id);
+  }
+  std::sort(root_source_ids.begin(), root_source_ids.end());
+  std::sort(first_sources.begin(), first_sources.end());
+  for (auto& id : root_source_ids) trace_->add_root_source_ids(std::move(id));
+  for (auto& id : first_sources) trace_->add_first_source_ids(std::move(id));
+  for (const SourceComponent* component : cycles) {
+    std::vector<std::string> members;
+    for (uint64_t member : component->members) {
+      CG_ASSIGN_OR_RETURN(const SourceNode* source, graph_.Source(member));
+      members.push_back(source->source.id());
+    }
+    std::sort(members.begin(), members.end());
+    v1::DerivationCycle* cycle = trace_->add_cycles();
+    for (auto& member : members) cycle->add_source_ids(std::move(member));
+  }
+  if (graph_.view().as_of() != std::numeric_limits<uint64_t>::max()) {
+    *trace_->mutable_as_of() = ids::FromMicros(graph_.view().as_of());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckMaxNodes(const TraceOptions& options) {
+  if (options.max_nodes == 0) return absl::InvalidArgumentError("max_nodes: must be positive");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Trace> TraceClaim(const ReadView& view, std::string_view claim_id,
+                                     const TraceOptions& options) {
+  if (claim_id.empty()) return absl::InvalidArgumentError("claim_id: is required");
+  CG_RETURN_IF_ERROR(CheckMaxNodes(options));
+  ProvenanceGraph graph(view);
+  CG_ASSIGN_OR_RETURN(auto internal, graph.ResolveClaim(claim_id));
+  if (!internal) return absl::NotFoundError(StrCat("claim_id: claim '", claim_id, "' not found"));
+  v1::Trace trace;
+  TraceBuilder builder(graph, options, &trace);
+  CG_RETURN_IF_ERROR(builder.AddStart(*internal));
+  CG_RETURN_IF_ERROR(builder.Run());
+  CG_RETURN_IF_ERROR(builder.Finish(ClaimKey(claim_id)));
+  return trace;
+}
+
+absl::StatusOr<v1::Trace> TraceStatement(const ReadView& view, std::string_view statement_id,
+                                         const TraceOptions& options) {
+  if (statement_id.empty()) return absl::InvalidArgumentError("statement_id: is required");
+  CG_RETURN_IF_ERROR(CheckMaxNodes(options));
+  CG_ASSIGN_OR_RETURN(auto internal, view.Resolve(keys::IdKind::kStatement, statement_id));
+  std::optional<v1::Statement> statement;
+  if (internal) {
+    CG_ASSIGN_OR_RETURN(statement, view.StatementByInternalId(*internal));
+  }
+  if (!statement) {
+    return absl::NotFoundError(StrCat("statement_id: statement '", statement_id, "' not found"));
+  }
+  ProvenanceGraph graph(view);
+  v1::Trace trace;
+  TraceBuilder builder(graph, options, &trace);
+  std::vector<uint64_t> claims;
+  CG_RETURN_IF_ERROR(view.ForEachClaimOfStatement(*internal, [&](uint64_t claim) {
+    claims.push_back(claim);
+    return claims.size() < options.max_nodes;
+  }));
+  for (uint64_t claim : claims) {
+    CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(claim));
+    if (node == nullptr || (node->inactive() && !options.include_inactive)) continue;
+    CG_RETURN_IF_ERROR(builder.AddStart(claim));
+  }
+  CG_RETURN_IF_ERROR(builder.Run());
+  CG_RETURN_IF_ERROR(builder.Finish(""));
+  return trace;
+}
+
+}  // namespace claimgraph::provenance

@@ -1,0 +1,154 @@
+// ProvenanceService handlers.
+#include "service/provenance_service.h"
+
+#include "engine/provenance/contradictions.h"
+#include "engine/provenance/corroborate.h"
+#include "engine/provenance/trace.h"
+#include "engine/provenance/who_said.h"
+#include "engine/status_macros.h"
+#include "engine/validation.h"
+
+namespace claimgraph::service {
+namespace {
+
+// The default node limit of a trace, and the most a caller may ask for.
+constexpr int32_t kDefaultTraceNodes = 10'000;
+constexpr int32_t kMaxTraceNodes = 200'000;
+constexpr int32_t kDefaultClaimsBy = 1'000;
+constexpr int32_t kMaxClaimsBy = 10'000;
+
+absl::StatusOr<size_t> Limit(const char* field, int32_t asked, int32_t fallback, int32_t most) {
+  if (asked < 0 || asked > most) {
+    return absl::InvalidArgumentError(std::string(field) + ": must be in [0, " +
+                                      std::to_string(most) + "]");
+  }
+  return static_cast<size_t>(asked == 0 ? fallback : asked);
+}
+
+}  // namespace
+
+grpc::Status ProvenanceServiceImpl::TraceClaim(grpc::ServerContext* context,
+                                               const v1::TraceClaimRequest* request,
+                                               v1::TraceClaimResponse* response) {
+  return context_.runtime->Run(
+      context, "ProvenanceService/TraceClaim", Role::kReader, [&](CallInfo&) -> absl::Status {
+        const Limits& limits = context_.database->limits();
+        CG_RETURN_IF_ERROR(validation::CheckId("claim_id", request->claim_id(), limits));
+        CG_ASSIGN_OR_RETURN(auto as_of,
+                            validation::ParseAsOf(request->has_as_of(), request->as_of()));
+        provenance::TraceOptions options;
+        CG_ASSIGN_OR_RETURN(options.max_nodes, Limit("max_nodes", request->max_nodes(),
+                                                     kDefaultTraceNodes, kMaxTraceNodes));
+        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
+        CG_ASSIGN_OR_RETURN(*response->mutable_trace(),
+                            provenance::TraceClaim(*view, request->claim_id(), options));
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status ProvenanceServiceImpl::TraceStatement(grpc::ServerContext* context,
+                                                   const v1::TraceStatementRequest* request,
+                                                   v1::TraceStatementResponse* response) {
+  return context_.runtime->Run(
+      context, "ProvenanceService/TraceStatement", Role::kReader, [&](CallInfo&) -> absl::Status {
+        const Limits& limits = context_.database->limits();
+        CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
+        CG_ASSIGN_OR_RETURN(auto as_of,
+                            validation::ParseAsOf(request->has_as_of(), request->as_of()));
+        provenance::TraceOptions options;
+        CG_ASSIGN_OR_RETURN(options.max_nodes, Limit("max_nodes", request->max_nodes(),
+                                                     kDefaultTraceNodes, kMaxTraceNodes));
+        options.include_inactive = request->include_inactive();
+        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
+        CG_ASSIGN_OR_RETURN(*response->mutable_trace(),
+                            provenance::TraceStatement(*view, request->statement_id(), options));
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status ProvenanceServiceImpl::Corroborate(grpc::ServerContext* context,
+                                                const v1::CorroborateRequest* request,
+                                                v1::CorroborateResponse* response) {
+  return context_.runtime->Run(
+      context, "ProvenanceService/Corroborate", Role::kReader, [&](CallInfo&) -> absl::Status {
+        const Limits& limits = context_.database->limits();
+        CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
+        CG_ASSIGN_OR_RETURN(auto as_of,
+                            validation::ParseAsOf(request->has_as_of(), request->as_of()));
+        provenance::CorroborateOptions options;
+        options.include_inactive = request->include_inactive();
+        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
+        CG_ASSIGN_OR_RETURN(*response,
+                            provenance::Corroborate(*view, request->statement_id(), options));
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status ProvenanceServiceImpl::Contradictions(grpc::ServerContext* context,
+                                                   const v1::ContradictionsRequest* request,
+                                                   v1::ContradictionsResponse* response) {
+  return context_.runtime->Run(
+      context, "ProvenanceService/Contradictions", Role::kReader, [&](CallInfo&) -> absl::Status {
+        const Limits& limits = context_.database->limits();
+        CG_ASSIGN_OR_RETURN(auto as_of,
+                            validation::ParseAsOf(request->has_as_of(), request->as_of()));
+        switch (request->target_case()) {
+          case v1::ContradictionsRequest::kEntityId: {
+            CG_RETURN_IF_ERROR(validation::CheckId("entity_id", request->entity_id(), limits));
+            CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
+            CG_ASSIGN_OR_RETURN(*response,
+                                provenance::ContradictionsOfEntity(*view, request->entity_id()));
+            return absl::OkStatus();
+          }
+          case v1::ContradictionsRequest::kStatementId: {
+            CG_RETURN_IF_ERROR(
+                validation::CheckId("statement_id", request->statement_id(), limits));
+            CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
+            CG_ASSIGN_OR_RETURN(
+                *response, provenance::ContradictionsOfStatement(*view, request->statement_id()));
+            return absl::OkStatus();
+          }
+          default:
+            return absl::InvalidArgumentError("target: entity_id or statement_id is required");
+        }
+      });
+}
+
+grpc::Status ProvenanceServiceImpl::WhoSaid(grpc::ServerContext* context,
+                                            const v1::WhoSaidRequest* request,
+                                            v1::WhoSaidResponse* response) {
+  return context_.runtime->Run(
+      context, "ProvenanceService/WhoSaid", Role::kReader, [&](CallInfo&) -> absl::Status {
+        const Limits& limits = context_.database->limits();
+        CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
+        CG_ASSIGN_OR_RETURN(auto as_of,
+                            validation::ParseAsOf(request->has_as_of(), request->as_of()));
+        provenance::WhoSaidOptions options;
+        options.include_inactive = request->include_inactive();
+        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
+        CG_ASSIGN_OR_RETURN(*response,
+                            provenance::WhoSaid(*view, request->statement_id(), options));
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status ProvenanceServiceImpl::ClaimsBy(grpc::ServerContext* context,
+                                             const v1::ClaimsByRequest* request,
+                                             v1::ClaimsByResponse* response) {
+  return context_.runtime->Run(
+      context, "ProvenanceService/ClaimsBy", Role::kReader, [&](CallInfo&) -> absl::Status {
+        const Limits& limits = context_.database->limits();
+        CG_RETURN_IF_ERROR(validation::CheckId("entity_id", request->entity_id(), limits));
+        CG_ASSIGN_OR_RETURN(auto as_of,
+                            validation::ParseAsOf(request->has_as_of(), request->as_of()));
+        provenance::ClaimsByOptions options;
+        options.include_inactive = request->include_inactive();
+        CG_ASSIGN_OR_RETURN(options.max_claims, Limit("max_claims", request->max_claims(),
+                                                      kDefaultClaimsBy, kMaxClaimsBy));
+        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
+        CG_ASSIGN_OR_RETURN(*response, provenance::ClaimsBy(*view, request->entity_id(), options));
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace claimgraph::service

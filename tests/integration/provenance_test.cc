@@ -1,0 +1,332 @@
+// ProvenanceService over gRPC against the real claimgraphd: every RPC, its error paths (unknown
+// ids, bad as_of, bad limits) and as-of answers; and the provenance CLI commands (trace as a
+// tree and as DOT, corroborate, contradictions, who-said, claims-by).
+#include <doctest/doctest.h>
+#include <google/protobuf/util/time_util.h>
+
+#include "server_harness.h"
+
+namespace claimgraph::testing {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+void ExpectCode(const grpc::Status& status, grpc::StatusCode code,
+                const std::string& fragment = "") {
+  CHECK_MESSAGE(status.error_code() == code, "got ", status.error_code(), ": ",
+                status.error_message());
+  if (!fragment.empty()) {
+    CHECK_MESSAGE(status.error_message().find(fragment) != std::string::npos, "message '",
+                  status.error_message(), "' lacks '", fragment, "'");
+  }
+}
+
+bool Contains(const std::string& text, const std::string& fragment) {
+  return text.find(fragment) != std::string::npos;
+}
+
+// The republished report of the example article, a denial, and a two-source derivation cycle.
+struct ProvenanceFixture {
+  ServerProcess server;
+  std::unique_ptr<client::ClaimGraphClient> client;
+  std::string statement_id;
+  google::protobuf::Timestamp before_retraction;
+
+  ProvenanceFixture() {
+    std::string error;
+    REQUIRE_MESSAGE(server.Start(&error), error);
+    client = server.NewClient();
+    for (auto [id, type] :
+         std::vector<std::pair<std::string, std::string>>{{"iran", "country"},
+                                                          {"russia", "country"},
+                                                          {"us-government", "government"},
+                                                          {"nsc", "government_body"},
+                                                          {"kirby", "person"},
+                                                          {"cbs", "news_organisation"},
+                                                          {"capitaltrack", "news_organisation"},
+                                                          {"iran-mfa", "government_body"},
+                                                          {"x-pub", "news_organisation"},
+                                                          {"checker", "fact_checker"}}) {
+      v1::CreateEntityRequest request;
+      request.mutable_entity()->set_id(id);
+      request.mutable_entity()->set_type(type);
+      request.mutable_entity()->set_name(id);
+      v1::Entity entity;
+      REQUIRE(client->entities().CreateEntity(client->NewContext().get(), request, &entity).ok());
+    }
+    Source("cbs-report", "cbs", v1::RELIABILITY_B, "2023-06-09T00:00:00Z", "");
+    Source("page", "capitaltrack", v1::RELIABILITY_E, "2025-04-16T23:37:17Z", "cbs-report");
+    Source("x", "x-pub", v1::RELIABILITY_C, "", "");
+    Source("y", "x-pub", v1::RELIABILITY_C, "", "x");
+    v1::AddDerivationRequest close;  // x cites y: circular reporting
+    close.set_source_id("x");
+    close.mutable_derivation()->set_type(v1::DERIVATION_TYPE_CITES);
+    close.mutable_derivation()->set_source_id("y");
+    v1::Source closed;
+    REQUIRE(client->sources().AddDerivation(client->NewContext().get(), close, &closed).ok());
+
+    Claim("us", "us-government", "", "", "", v1::STANCE_SUPPORTS,
+          "newly declassified intelligence");
+    Claim("kirby", "kirby", "nsc", "cbs-report", "us", v1::STANCE_SUPPORTS, "");
+    Claim("page", "capitaltrack", "", "page", "kirby", v1::STANCE_SUPPORTS, "");
+    before_retraction =
+        Claim("denial", "iran-mfa", "", "", "", v1::STANCE_REFUTES, "").recorded_at();
+    Claim("circular", "x-pub", "", "y", "", v1::STANCE_SUPPORTS, "");
+    v1::RecordLifecycleEventRequest retraction;
+    retraction.mutable_event()->set_kind(v1::LIFECYCLE_KIND_RETRACTION);
+    retraction.mutable_event()->mutable_target()->set_claim_id("denial");
+    retraction.mutable_event()->set_actor_id("iran-mfa");
+    v1::LifecycleEvent event;
+    REQUIRE(
+        client->claims().RecordLifecycleEvent(client->NewContext().get(), retraction, &event).ok());
+  }
+
+  void Source(const std::string& id, const std::string& publisher, v1::Reliability reliability,
+              const std::string& declared, const std::string& republishes) {
+    v1::CreateSourceRequest request;
+    auto* source = request.mutable_source();
+    source->set_id(id);
+    source->set_title(id);
+    source->set_publisher_id(publisher);
+    source->set_reliability(reliability);
+    if (!declared.empty()) {
+      REQUIRE(TimeUtil::FromString(declared, source->mutable_declared_published_at()));
+    }
+    if (!republishes.empty()) {
+      auto* link = source->add_derived_from();
+      link->set_type(v1::DERIVATION_TYPE_REPUBLISHES);
+      link->set_source_id(republishes);
+    }
+    v1::Source created;
+    auto status = client->sources().CreateSource(client->NewContext().get(), request, &created);
+    REQUIRE_MESSAGE(status.ok(), status.error_message());
+  }
+
+  v1::Claim Claim(const std::string& id, const std::string& claimant, const std::string& principal,
+                  const std::string& source, const std::string& relays, v1::Stance stance,
+                  const std::string& basis) {
+    v1::CreateClaimRequest request;
+    auto* claim = request.mutable_claim();
+    claim->set_id(id);
+    claim->mutable_statement()->set_subject_id("iran");
+    claim->mutable_statement()->set_predicate("supplies");
+    claim->mutable_statement()->mutable_object()->set_entity_id("russia");
+    claim->set_act(v1::CLAIM_ACT_SAYS);
+    claim->set_stance(stance);
+    claim->set_certainty(v1::CERTAINTY_CERTAIN);
+    claim->mutable_claimant()->set_entity_id(claimant);
+    claim->set_on_behalf_of_id(principal);
+    claim->set_source_id(source);
+    claim->set_relays_claim_id(relays);
+    claim->mutable_basis()->set_description(basis);
+    v1::Claim created;
+    auto status = client->claims().CreateClaim(client->NewContext().get(), request, &created);
+    REQUIRE_MESSAGE(status.ok(), status.error_message());
+    statement_id = created.statement_id();
+    return created;
+  }
+
+  google::protobuf::Timestamp Future() const {
+    google::protobuf::Timestamp future;
+    future.set_seconds(TimeUtil::GetCurrentTime().seconds() + 86400 * 365);
+    return future;
+  }
+
+  ProgramResult Cli(std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), {"--server", server.address(), "--timeout", "10"});
+    return RunProgram(CLAIMGRAPH_CLI_PATH, arguments);
+  }
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(ProvenanceFixture, "provenance rpc: trace claim and statement, with errors") {
+  auto& p = client->provenance();
+  v1::TraceClaimRequest request;
+  request.set_claim_id("page");
+  v1::TraceClaimResponse response;
+  REQUIRE(p.TraceClaim(client->NewContext().get(), request, &response).ok());
+  const v1::Trace& trace = response.trace();
+  REQUIRE(trace.root_claim_ids_size() == 1);
+  CHECK(trace.root_claim_ids(0) == "us");
+  REQUIRE(trace.root_source_ids_size() == 1);
+  CHECK(trace.root_source_ids(0) == "cbs-report");
+  bool copy_flagged = false;
+  for (const auto& flag : trace.flags()) {
+    copy_flagged |=
+        flag.kind() == v1::TRACE_FLAG_KIND_COPY_DATED_LATER && flag.node_key() == "source:page";
+  }
+  CHECK(copy_flagged);
+
+  request.set_claim_id("no-such-claim");
+  ExpectCode(p.TraceClaim(client->NewContext().get(), request, &response),
+             grpc::StatusCode::NOT_FOUND, "no-such-claim");
+  request.set_claim_id("");
+  ExpectCode(p.TraceClaim(client->NewContext().get(), request, &response),
+             grpc::StatusCode::INVALID_ARGUMENT, "claim_id");
+  request.set_claim_id("page");
+  request.set_max_nodes(-1);
+  ExpectCode(p.TraceClaim(client->NewContext().get(), request, &response),
+             grpc::StatusCode::INVALID_ARGUMENT, "max_nodes");
+  request.set_max_nodes(0);
+  *request.mutable_as_of() = Future();
+  ExpectCode(p.TraceClaim(client->NewContext().get(), request, &response),
+             grpc::StatusCode::INVALID_ARGUMENT, "as_of");
+  request.mutable_as_of()->set_nanos(-5);
+  ExpectCode(p.TraceClaim(client->NewContext().get(), request, &response),
+             grpc::StatusCode::INVALID_ARGUMENT, "as_of");
+
+  v1::TraceStatementRequest by_statement;
+  by_statement.set_statement_id(statement_id);
+  v1::TraceStatementResponse statement_trace;
+  REQUIRE(p.TraceStatement(client->NewContext().get(), by_statement, &statement_trace).ok());
+  REQUIRE(statement_trace.trace().cycles_size() == 1);
+  CHECK(statement_trace.trace().cycles(0).source_ids_size() == 2);
+  by_statement.set_statement_id("st_00000000000000000000000000000000");
+  ExpectCode(p.TraceStatement(client->NewContext().get(), by_statement, &statement_trace),
+             grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_CASE_FIXTURE(ProvenanceFixture,
+                  "provenance rpc: corroborate now and as of before a retraction") {
+  auto& p = client->provenance();
+  v1::CorroborateRequest request;
+  request.set_statement_id(statement_id);
+  v1::CorroborateResponse now;
+  REQUIRE(p.Corroborate(client->NewContext().get(), request, &now).ok());
+  // us/kirby/page are one origin; the circular sources another; the denial is retracted.
+  CHECK(now.origins_for() == 2);
+  CHECK(now.origins_against() == 0);
+  CHECK(now.cycles_size() == 1);
+  const auto& fused = now.fused();
+  CHECK(std::abs(fused.belief() + fused.disbelief() + fused.uncertainty() - 1) < 1e-12);
+
+  *request.mutable_as_of() = before_retraction;
+  v1::CorroborateResponse then;
+  REQUIRE(p.Corroborate(client->NewContext().get(), request, &then).ok());
+  CHECK(then.origins_for() == 1);  // the circular claim came later
+  CHECK(then.origins_against() == 1);
+
+  request.clear_as_of();
+  request.set_statement_id("st_00000000000000000000000000000000");
+  ExpectCode(p.Corroborate(client->NewContext().get(), request, &then),
+             grpc::StatusCode::NOT_FOUND);
+  request.set_statement_id("");
+  ExpectCode(p.Corroborate(client->NewContext().get(), request, &then),
+             grpc::StatusCode::INVALID_ARGUMENT, "statement_id");
+  request.set_statement_id(statement_id);
+  *request.mutable_as_of() = Future();
+  ExpectCode(p.Corroborate(client->NewContext().get(), request, &then),
+             grpc::StatusCode::INVALID_ARGUMENT, "as_of");
+}
+
+TEST_CASE_FIXTURE(ProvenanceFixture, "provenance rpc: contradictions, who said, claims by") {
+  auto& p = client->provenance();
+  v1::ContradictionsRequest request;
+  request.set_statement_id(statement_id);
+  v1::ContradictionsResponse response;
+  REQUIRE(p.Contradictions(client->NewContext().get(), request, &response).ok());
+  bool retracted = false;
+  for (const auto& found : response.contradictions()) {
+    retracted |= found.kind() == v1::CONTRADICTION_KIND_RETRACTED_OR_CORRECTED;
+  }
+  CHECK(retracted);
+  *request.mutable_as_of() = before_retraction;
+  REQUIRE(p.Contradictions(client->NewContext().get(), request, &response).ok());
+  REQUIRE(response.contradictions_size() == 1);
+  CHECK(response.contradictions(0).kind() == v1::CONTRADICTION_KIND_BOTH_SIDES);
+  request.set_entity_id("iran");
+  REQUIRE(p.Contradictions(client->NewContext().get(), request, &response).ok());
+  CHECK(response.contradictions_size() == 1);
+  request.set_entity_id("atlantis");
+  ExpectCode(p.Contradictions(client->NewContext().get(), request, &response),
+             grpc::StatusCode::NOT_FOUND);
+  request.clear_target();
+  ExpectCode(p.Contradictions(client->NewContext().get(), request, &response),
+             grpc::StatusCode::INVALID_ARGUMENT, "target");
+
+  v1::WhoSaidRequest who;
+  who.set_statement_id(statement_id);
+  v1::WhoSaidResponse said;
+  REQUIRE(p.WhoSaid(client->NewContext().get(), who, &said).ok());
+  CHECK(said.attributions_size() == 4);  // the denial is retracted
+  who.set_include_inactive(true);
+  REQUIRE(p.WhoSaid(client->NewContext().get(), who, &said).ok());
+  CHECK(said.attributions_size() == 5);
+  who.set_statement_id("st_00000000000000000000000000000000");
+  ExpectCode(p.WhoSaid(client->NewContext().get(), who, &said), grpc::StatusCode::NOT_FOUND);
+  who.set_statement_id(statement_id);
+  *who.mutable_as_of() = Future();
+  ExpectCode(p.WhoSaid(client->NewContext().get(), who, &said), grpc::StatusCode::INVALID_ARGUMENT,
+             "as_of");
+
+  v1::CreateAssessmentRequest assess;
+  assess.mutable_assessment()->set_assessor_id("checker");
+  assess.mutable_assessment()->mutable_target()->set_statement_id(statement_id);
+  assess.mutable_assessment()->set_verdict(v1::VERDICT_TRUE);
+  v1::Assessment assessment;
+  REQUIRE(client->claims().CreateAssessment(client->NewContext().get(), assess, &assessment).ok());
+  v1::ClaimsByRequest by;
+  by.set_entity_id("nsc");
+  v1::ClaimsByResponse claims;
+  REQUIRE(p.ClaimsBy(client->NewContext().get(), by, &claims).ok());
+  REQUIRE(claims.claims_size() == 1);
+  CHECK(claims.claims(0).claim().id() == "kirby");
+  CHECK(claims.borne_out() == 1);
+  by.set_entity_id("nobody");
+  ExpectCode(p.ClaimsBy(client->NewContext().get(), by, &claims), grpc::StatusCode::NOT_FOUND);
+  by.set_entity_id("nsc");
+  by.set_max_claims(-3);
+  ExpectCode(p.ClaimsBy(client->NewContext().get(), by, &claims),
+             grpc::StatusCode::INVALID_ARGUMENT, "max_claims");
+}
+
+TEST_CASE_FIXTURE(ProvenanceFixture,
+                  "cli: trace as a tree and as DOT, corroborate, contradictions, who-said") {
+  auto r = Cli({"trace", "page"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(Contains(r.out, "claim page"));
+  CHECK(Contains(r.out, "relays -> claim kirby"));
+  CHECK(Contains(r.out, "!copy_dated_later source:cbs-report"));
+  CHECK(Contains(r.out, "who said it first:      us"));
+  CHECK(Contains(r.out, "where it first appeared: cbs-report"));
+  // Roots last: the innermost claim is printed after the claims relaying it.
+  CHECK(r.out.find("claim us") > r.out.find("claim kirby"));
+
+  r = Cli({"trace", statement_id, "--format", "dot"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(Contains(r.out, "digraph trace {"));
+  CHECK(Contains(r.out, "\"claim:page\" [shape=box"));
+  CHECK(Contains(r.out, "\"source:page\" [shape=note"));
+  CHECK(Contains(r.out, "\"agent:kirby\" [shape=ellipse"));
+  CHECK(Contains(r.out, "subgraph cluster_cycle_0"));
+  CHECK(Contains(r.out, "color=red"));
+
+  r = Cli({"trace", "nothing-here"});
+  CHECK(r.exit_code == 5);
+  CHECK(Contains(r.err, "NOT_FOUND"));
+  r = Cli({"trace", "page", "--format", "svg"});
+  CHECK(r.exit_code == 64);
+
+  r = Cli({"corroborate", statement_id});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(Contains(r.out, "independent origins: 2 for, 0 against"));
+  CHECK(Contains(r.out, "fused: belief"));
+  CHECK(Contains(r.out, "circular reporting: x, y"));
+
+  r = Cli({"contradictions", "--statement", statement_id});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(Contains(r.out, "retracted_or_corrected"));
+  r = Cli({"contradictions", "--entity", "atlantis"});
+  CHECK(r.exit_code == 5);
+
+  r = Cli({"who-said", statement_id, "--include-inactive"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(Contains(r.out, "kirby"));
+  CHECK(Contains(r.out, "retracted"));
+  r = Cli({"claims-by", "nsc"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(Contains(r.out, "kirby"));
+}
+
+}  // namespace claimgraph::testing

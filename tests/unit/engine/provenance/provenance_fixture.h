@@ -1,0 +1,155 @@
+// A temporary database with the default ontology and short builders for the records provenance
+// tests need. Header only: included by the provenance tests.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/database.h"
+#include "engine/ids.h"
+
+namespace claimgraph::provenance::testing {
+
+inline google::protobuf::Timestamp Day(int64_t days_since_epoch) {
+  return ids::FromMicros(static_cast<uint64_t>(days_since_epoch) * 86400ull * 1000000ull);
+}
+
+struct ClaimSpec {
+  std::string id{};
+  std::string claimant{};  // entity id; empty: anonymous ("officials")
+  std::string on_behalf_of{};
+  v1::Stance stance = v1::STANCE_SUPPORTS;
+  v1::Certainty certainty = v1::CERTAINTY_CERTAIN;
+  std::string estimative_word{};
+  std::string source{};
+  std::string relays{};
+  std::optional<double> confidence{};
+  std::string basis_description{};
+  std::string basis_source{};
+  int64_t claimed_day = 0;  // 0: unset
+  v1::ClaimAct act = v1::CLAIM_ACT_SAYS;
+};
+
+class Fixture {
+ public:
+  Fixture() {
+    std::random_device random;
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("claimgraph-provenance-" + std::to_string(random()) + std::to_string(random()));
+    auto schema = schema::SchemaRegistry::LoadTextFile(std::string(CLAIMGRAPH_SOURCE_DIR) +
+                                                       "/schema/default.textproto");
+    REQUIRE(schema.ok());
+    DatabaseOptions options;
+    options.storage.path = directory_.string();
+    options.storage.sync_writes = false;
+    options.storage.block_cache_bytes = 8 << 20;
+    options.schema = std::shared_ptr<const schema::SchemaRegistry>(std::move(*schema));
+    auto opened = Database::Open(options);
+    REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+    db = std::move(*opened);
+  }
+  ~Fixture() {
+    db.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(directory_, ignored);
+  }
+
+  void Entity(const std::string& id, const std::string& type, const std::string& name = "") {
+    v1::Entity entity;
+    entity.set_id(id);
+    entity.set_type(type);
+    entity.set_name(name.empty() ? id : name);
+    auto written = db->CreateEntity(entity, context);
+    REQUIRE_MESSAGE(written.ok(), written.status().ToString());
+  }
+
+  // Creates or (with `update`) replaces a source.
+  void Source(const std::string& id, const std::string& publisher, v1::Reliability reliability,
+              int64_t declared_day = 0,
+              const std::vector<std::pair<v1::DerivationType, std::string>>& derived = {},
+              int64_t first_seen_day = 0, bool update = false) {
+    v1::Source source;
+    source.set_id(id);
+    source.set_title(id);
+    source.set_publisher_id(publisher);
+    source.set_reliability(reliability);
+    if (declared_day != 0) *source.mutable_declared_published_at() = Day(declared_day);
+    if (first_seen_day != 0) *source.mutable_first_seen_at() = Day(first_seen_day);
+    for (const auto& [type, earlier] : derived) {
+      auto* link = source.add_derived_from();
+      link->set_type(type);
+      link->set_source_id(earlier);
+    }
+    auto written =
+        db->CreateSource(source, context, update ? OnExisting::kUpdate : OnExisting::kFail);
+    REQUIRE_MESSAGE(written.ok(), written.status().ToString());
+  }
+
+  v1::Claim Build(const ClaimSpec& spec) const {
+    v1::Claim claim;
+    claim.set_id(spec.id);
+    if (statement_id.empty()) {
+      *claim.mutable_statement() = statement;
+    } else {
+      claim.set_statement_id(statement_id);
+    }
+    claim.set_act(spec.act);
+    claim.set_stance(spec.stance);
+    claim.set_certainty(spec.certainty);
+    claim.set_estimative_word(spec.estimative_word);
+    if (spec.claimant.empty()) {
+      claim.mutable_claimant()->mutable_some_value()->set_description("officials");
+    } else {
+      claim.mutable_claimant()->set_entity_id(spec.claimant);
+    }
+    claim.set_on_behalf_of_id(spec.on_behalf_of);
+    claim.set_source_id(spec.source);
+    claim.set_relays_claim_id(spec.relays);
+    if (spec.confidence) claim.set_confidence(*spec.confidence);
+    claim.mutable_basis()->set_description(spec.basis_description);
+    claim.mutable_basis()->set_source_id(spec.basis_source);
+    if (spec.claimed_day != 0) *claim.mutable_claimed_at() = Day(spec.claimed_day);
+    return claim;
+  }
+
+  // Creates the claim about the fixture's statement (set `statement` first).
+  v1::Claim Claim(const ClaimSpec& spec) {
+    auto written = db->CreateClaim(Build(spec), "", context);
+    REQUIRE_MESSAGE(written.ok(), written.status().ToString());
+    statement_id = written->record.statement_id();
+    return written->record;
+  }
+
+  // (iran, supplies, russia) with the entities it needs.
+  void IranSuppliesRussia() {
+    Entity("iran", "country", "Iran");
+    Entity("russia", "country", "Russia");
+    statement = v1::Statement();
+    statement.set_subject_id("iran");
+    statement.set_predicate("supplies");
+    statement.mutable_object()->set_entity_id("russia");
+    statement_id.clear();
+  }
+
+  std::unique_ptr<ReadView> View(std::optional<uint64_t> as_of = std::nullopt) {
+    auto view = db->NewReadView(as_of);
+    REQUIRE_MESSAGE(view.ok(), view.status().ToString());
+    return std::move(*view);
+  }
+
+  std::unique_ptr<Database> db;
+  WriteContext context;
+  v1::Statement statement;
+  std::string statement_id{};
+
+ private:
+  std::filesystem::path directory_;
+};
+
+}  // namespace claimgraph::provenance::testing
