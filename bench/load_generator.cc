@@ -29,13 +29,13 @@
 #include "claimgraph/v1/claim_service.grpc.pb.h"
 #include "claimgraph/v1/entity_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#if __has_include("claimgraph/v1/provenance_service.grpc.pb.h")
+// Defined by bench/CMakeLists.txt when the service's .proto exists, so the workload plugs in
+// as soon as its RPC lands (and the file is recompiled when it does).
+#ifdef CLAIMGRAPH_BENCH_PROVENANCE
 #include "claimgraph/v1/provenance_service.grpc.pb.h"
-#define CLAIMGRAPH_BENCH_PROVENANCE 1
 #endif
-#if __has_include("claimgraph/v1/traversal_service.grpc.pb.h")
+#ifdef CLAIMGRAPH_BENCH_TRAVERSAL
 #include "claimgraph/v1/traversal_service.grpc.pb.h"
-#define CLAIMGRAPH_BENCH_TRAVERSAL 1
 #endif
 
 namespace claimgraph::bench {

@@ -15,6 +15,9 @@
 # Flags: --check: the pipeline self-test (make test): writes the report into the results
 # directory, not docs/, and fails when a stage produced nothing. Nothing here asserts a time.
 set -euo pipefail
+# The whole script is one function, parsed before it runs: editing this file during a long run
+# cannot change the run.
+main() {
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BENCH_BUILD_DIR:-$ROOT/build}
 BIN=$BUILD/bin
@@ -300,3 +303,6 @@ else
   /usr/bin/python3 "$ROOT/bench/report.py" --results "$RESULTS" --out-dir "$ROOT/docs"
 fi
 log "done: results in $RESULTS"
+}
+main "$@"
+exit

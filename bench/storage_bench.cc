@@ -14,7 +14,9 @@
 //         rocksdb scan        prefix scans of one entity's out-edges (decoding each aggregate);
 //         rocksdb hop1..path  BFS walking the out-edge keys (the "walk storage" design);
 //         memory  hop1..path  BFS over an in-memory CSR adjacency built from the same keys.
-//       Answers are sized like the other clients' (hop1: edges with confidence >= 0.5; hopN:
+//       Answers are sized like the other clients' (hop1: edges whose best supporting claim has
+//       confidence >= 0.5, PostgreSQL's edge confidence; claimgraph's own filter uses the
+//       statement's fused score when the provenance layer has set one; hopN:
 //       distinct entities reached, start excluded; path: hop distance, 0 when > 4 hops).
 #include <atomic>
 #include <cstring>
@@ -51,7 +53,7 @@ void ScanOut(KeyValueStore& store, uint64_t node, Visit visit) {
     if (!key) continue;
     double confidence = 0;
     if (auto aggregate = storage::EdgeAggregate::Decode(cursor->value())) {
-      confidence = aggregate->EffectiveConfidence();
+      confidence = aggregate->best_confidence;
     }
     visit(key->other, confidence);
   }
@@ -94,7 +96,7 @@ Csr BuildCsr(KeyValueStore& store) {
     if (!key || key->other == 0) continue;
     auto aggregate = storage::EdgeAggregate::Decode(cursor->value());
     edges.emplace_back(key->node, key->other);
-    confidences.push_back(aggregate ? static_cast<float>(aggregate->EffectiveConfidence()) : 0.f);
+    confidences.push_back(aggregate ? static_cast<float>(aggregate->best_confidence) : 0.f);
     max_node = std::max({max_node, key->node, key->other});
   }
   Csr csr;
