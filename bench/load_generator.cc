@@ -322,6 +322,7 @@ WorkloadResult RunClosedLoop(const CallFactory& factory, size_t targets, int con
     ++issued;
     ++in_flight;
   };
+  double cpu_start = ServerCpuMicros(options.server_pid, false);
   for (int i = 0; i < concurrency; ++i) issue();
   void* tag = nullptr;
   bool ok = false;
@@ -348,6 +349,10 @@ WorkloadResult RunClosedLoop(const CallFactory& factory, size_t targets, int con
     if (!stopping) issue();
   }
   result.seconds = std::chrono::duration<double>(last_completion - measure_from).count();
+  double cpu_end = ServerCpuMicros(options.server_pid, false);
+  if (cpu_start >= 0 && cpu_end >= 0 && issued > 0) {
+    result.server_cpu_us_per_call = (cpu_end - cpu_start) / static_cast<double>(issued);
+  }
   queue.Shutdown();
   while (queue.Next(&tag, &ok)) {
   }

@@ -106,6 +106,7 @@ struct Options {
   double warmup_s = 1;
   uint64_t max_calls = 0;
   int statement_timeout_ms = 10000;
+  int postmaster_pid = 0;  // for the CPU per call of the postmaster and its backends
   std::string out;
 };
 
@@ -124,6 +125,7 @@ WorkloadResult Run(const Query& query, const std::vector<std::string>& targets, 
   auto end = measure_from + std::chrono::duration_cast<Clock::duration>(
                                 std::chrono::duration<double>(options.duration_s));
   Clock::time_point last_completion = measure_from;
+  std::vector<PGconn*> open_connections;
 
   auto worker = [&]() {
     PGconn* connection = PQconnectdb(options.conninfo.c_str());
@@ -182,18 +184,28 @@ WorkloadResult Run(const Query& query, const std::vector<std::string>& targets, 
       PQclear(answer);
       if (!ok && PQstatus(connection) != CONNECTION_OK) break;
     }
-    PQfinish(connection);
+    // Closed after the CPU reading below, while its backend still lives.
     std::lock_guard lock(mutex);
+    open_connections.push_back(connection);
     result.latencies_us.insert(result.latencies_us.end(), latencies.begin(), latencies.end());
     for (const auto& [index, size] : answers) result.answers.emplace(index, size);
     if (result.errors == 0 && errors > 0) result.first_error = first_error;
     result.errors += errors;
     if (last > last_completion) last_completion = last;
   };
+  // Backends start with the connections: count CPU from before they exist to after they end.
+  double cpu_start = ServerCpuMicros(options.postmaster_pid, true);
   std::vector<std::thread> threads;
   for (int i = 0; i < concurrency; ++i) threads.emplace_back(worker);
   for (auto& thread : threads) thread.join();
   result.seconds = std::chrono::duration<double>(last_completion - measure_from).count();
+  // An exited backend's CPU would be lost: read the backends while they live, then close.
+  double cpu_end = ServerCpuMicros(options.postmaster_pid, true);
+  for (PGconn* connection : open_connections) PQfinish(connection);
+  uint64_t calls = next.load();
+  if (cpu_start >= 0 && cpu_end >= 0 && calls > 0) {
+    result.server_cpu_us_per_call = (cpu_end - cpu_start) / static_cast<double>(calls);
+  }
   return result;
 }
 
@@ -227,6 +239,7 @@ int Main(int argc, char** argv) {
     else if (flag == "--max-calls") options.max_calls = std::strtoull(value.c_str(), nullptr, 10);
     else if (flag == "--statement-timeout-ms") options.statement_timeout_ms = std::atoi(value.c_str());
     else if (flag == "--out") options.out = value;
+    else if (flag == "--postmaster-pid") options.postmaster_pid = std::atoi(value.c_str());
     else {
       std::fprintf(stderr, "pg_bench: unknown flag %s\n", flag.c_str());
       return 2;

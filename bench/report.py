@@ -96,6 +96,11 @@ def fmt(value, digits=1, unit=""):
     return "{:.{}f}{}".format(value, digits, unit)
 
 
+def cpu(row):
+    value = row and row.get("server_cpu_us_per_call")
+    return value if value is not None and value >= 0 else None
+
+
 def agreement(a, b):
     """(equal, compared) over the targets both systems answered."""
     if a is None or b is None:
@@ -122,7 +127,10 @@ def build(rows, meta, counts, soak):
             "rocksdb_qps": rocks and rocks["qps"], "rocksdb_threads": min(c, 2),
             "claimgraph_vs_noop": ratio(cg and cg["qps"], noop[c] and noop[c]["qps"]),
             "claimgraph_vs_postgresql": ratio(cg and cg["qps"], pg and pg["qps"]),
-            "claimgraph_errors": cg and cg["errors"], "postgresql_errors": pg and pg["errors"]})
+            "claimgraph_errors": cg and cg["errors"], "postgresql_errors": pg and pg["errors"],
+            "claimgraph_server_cpu_us_per_call": cpu(cg), "noop_server_cpu_us_per_call": cpu(noop[c]),
+            "postgresql_server_cpu_us_per_call": cpu(pg),
+            "claimgraph_vs_noop_by_cpu": ratio(cpu(noop[c]), cpu(cg))})
 
     for workload, title in LATENCY_WORKLOADS:
         entry = {"workload": workload, "title": title, "concurrency": 1}
@@ -131,8 +139,8 @@ def build(rows, meta, counts, soak):
             unsupported = any(r.get("system") == system and r.get("workload") == workload and
                               r.get("unsupported") for r in rows)
             entry[system] = None if row is None else {
-                k: row[k] for k in ("calls", "errors", "qps", "p50_us", "p90_us", "p99_us",
-                                    "max_us", "first_error")}
+                k: row.get(k) for k in ("calls", "errors", "qps", "p50_us", "p90_us", "p99_us",
+                                        "max_us", "first_error", "server_cpu_us_per_call")}
             if unsupported:
                 entry[system] = {"unsupported": True}
         cg, pg = find(rows, "claimgraph", workload), find(rows, "postgresql", workload)
@@ -201,8 +209,11 @@ def build(rows, meta, counts, soak):
                                    "met": met})
     for t in figures["throughput"]:
         r = t["claimgraph_vs_noop"]
+        by_cpu = t["claimgraph_vs_noop_by_cpu"]
         target("point reads at %d in flight: >= 75%% of no-op gRPC QPS" % t["concurrency"],
-               None if r is None else "%.0f%%" % (100 * r), ">= 75%", None if r is None else r >= 0.75)
+               None if r is None else "%.0f%% (by server CPU per call: %s)" % (
+                   100 * r, "—" if by_cpu is None else "%.0f%%" % (100 * by_cpu)),
+               ">= 75%", None if r is None else r >= 0.75)
     by = {w["workload"]: w for w in figures["workloads"]}
 
     def p(workload, system, key):
@@ -280,13 +291,16 @@ def markdown(report):
                 (d["ndjson_bytes"] or 0) / 1e6, report["duration_s_per_workload"] or 0),
              "", "### Point reads: throughput (calls/s) by requests in flight", "",
              "| in flight | claimgraph GetEntity | no-op gRPC | claimgraph / no-op | PostgreSQL | "
-             "claimgraph / PostgreSQL | raw RocksDB Get (threads) |",
-             "|---|---|---|---|---|---|---|"]
+             "claimgraph / PostgreSQL | raw RocksDB Get (threads) | server CPU µs per call: "
+             "claimgraph / no-op / PostgreSQL |",
+             "|---|---|---|---|---|---|---|---|"]
     for t in report["throughput"]:
-        lines.append("| %d | %s | %s | %s | %s | %s | %s (%d) |" % (
+        lines.append("| %d | %s | %s | %s | %s | %s | %s (%d) | %s / %s / %s |" % (
             t["concurrency"], fmt(t["claimgraph_qps"]), fmt(t["noop_grpc_qps"]),
             fmt(t["claimgraph_vs_noop"], 2), fmt(t["postgresql_qps"]),
-            fmt(t["claimgraph_vs_postgresql"], 2), fmt(t["rocksdb_qps"]), t["rocksdb_threads"]))
+            fmt(t["claimgraph_vs_postgresql"], 2), fmt(t["rocksdb_qps"]), t["rocksdb_threads"],
+            fmt(t["claimgraph_server_cpu_us_per_call"], 0), fmt(t["noop_server_cpu_us_per_call"], 0),
+            fmt(t["postgresql_server_cpu_us_per_call"], 0)))
     lines += ["", "### Latency, one request at a time: p50 / p90 / p99", "",
               "| workload | claimgraph | PostgreSQL | PostgreSQL p50 / claimgraph p50 | "
               "raw RocksDB walk | in-memory CSR | answers equal (claimgraph = PostgreSQL) |",
@@ -301,7 +315,10 @@ def markdown(report):
         if entry.get("errors"):
             text += " (%d of %d failed: %s)" % (entry["errors"], entry["calls"],
                                                (entry.get("first_error") or "")[:60])
-        return text + " n=%d" % entry["calls"]
+        text += " n=%d" % entry["calls"]
+        if entry.get("server_cpu_us_per_call") not in (None, -1):
+            text += ", server CPU %s/call" % fmt_us(entry["server_cpu_us_per_call"])
+        return text
     for w in report["workloads"]:
         agree = w["answers_claimgraph_vs_postgresql"]
         lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (

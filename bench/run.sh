@@ -197,7 +197,8 @@ meta cg_rss_idle_kb "$(proc_kb "$SERVER_PID" VmRSS)"
 cg_run() {  # cg_run WORKLOAD TARGETS CONCURRENCY
   local status=0
   "$BIN/load_generator" --target "127.0.0.1:$PORT" --workload "$1" --targets "$2" \
-    --concurrency "$3" --duration-s "$DURATION" --warmup-s "$WARMUP" --out "$RAW" || status=$?
+    --concurrency "$3" --duration-s "$DURATION" --warmup-s "$WARMUP" --server-pid "$SERVER_PID" \
+    --out "$RAW" || status=$?
   if [ $status = 3 ]; then
     printf '{"system":"claimgraph","workload":"%s","unsupported":true}\n' "$1" >> "$RAW"
   elif [ $status != 0 ]; then
@@ -269,7 +270,8 @@ meta pg_rows "$("${PSQL[@]}" -d bench -At -c "SELECT (SELECT count(*) FROM entit
 CONNINFO="host=127.0.0.1 port=$PG_PORT dbname=bench user=postgres"
 pg_run() {  # pg_run WORKLOAD TARGETS CONCURRENCY
   "$BIN/pg_bench" --conninfo "$CONNINFO" --workload "$1" --targets "$2" --concurrency "$3" \
-    --duration-s "$DURATION" --warmup-s "$WARMUP" --statement-timeout-ms 10000 --out "$RAW"
+    --duration-s "$DURATION" --warmup-s "$WARMUP" --statement-timeout-ms 10000 \
+    --postmaster-pid "$(head -1 "$PG_DATA/postmaster.pid")" --out "$RAW"
 }
 log "postgresql: workloads"
 pg_run get_entity "$TARGETS/entities.txt" 1,8,32
