@@ -9,6 +9,8 @@
 //                  --targets FILE [--duration-s 10] [--max-calls N] [--warmup-s 1] [--out FILE]
 //   load_generator --target ... --soak --rate 500 --duration-s 600 --targets entities.txt
 //                  --write-targets corroborate.txt --server-pid PID --timeline FILE
+//                  [--hot-statements: writes add claims to the targets' statements instead of
+//                   new statements]
 //
 // Workloads: noop (grpc.health.v1.Health/Check: the cheapest call the same server framework
 // answers), get_entity, and, when the server's protos have them, trace (TraceClaim),
@@ -152,6 +154,7 @@ struct Options {
   std::string write_targets_path;
   int server_pid = 0;
   std::string timeline;
+  bool hot_statements = false;
 };
 
 class Workloads {
@@ -249,7 +252,9 @@ class Workloads {
   }
 
   // Soak writes: new claims on the statements of the claims named by `templates`.
-  bool PrepareWrites(const std::vector<std::string>& templates, std::string* error) {
+  bool PrepareWrites(const std::vector<std::string>& templates, bool hot_statements,
+                     std::string* error) {
+    options_hot_statements_ = hot_statements;
     for (const auto& claim_id : templates) {
       grpc::ClientContext context;
       v1::GetClaimRequest request;
@@ -267,6 +272,11 @@ class Workloads {
       *input.mutable_claimant() = claim.claimant();
       input.set_source_id(claim.source_id());
       write_templates_.push_back(std::move(input));
+      v1::Statement statement;
+      statement.set_subject_id(claim.statement().subject_id());
+      statement.set_predicate(claim.statement().predicate());
+      *statement.mutable_object() = claim.statement().object();
+      statement_templates_.push_back(std::move(statement));
     }
     return !write_templates_.empty();
   }
@@ -276,6 +286,18 @@ class Workloads {
     *request.mutable_claim() = write_templates_[sequence % write_templates_.size()];
     request.mutable_claim()->set_id("soak-" + std::to_string(getpid()) + "-" + std::to_string(sequence));
     request.mutable_claim()->set_confidence(static_cast<double>(sequence % 100) / 100.0);
+    if (options_hot_statements_) {
+      // Every write adds a claim to one of a few statements (they grow without bound).
+    } else {
+      // Every write claims a new statement: the template's proposition with its own qualifier,
+      // as an importer adds new facts. (Hot statements are --hot-statements.)
+      v1::Statement statement = statement_templates_[sequence % statement_templates_.size()];
+      auto* qualifier = statement.add_qualifiers();
+      qualifier->set_key("soak_sequence");
+      qualifier->mutable_value()->set_integer_value(static_cast<int64_t>(sequence));
+      request.mutable_claim()->clear_statement_id();
+      *request.mutable_claim()->mutable_statement() = std::move(statement);
+    }
     Call* call = StartUnary<v1::Claim>(0, queue, [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
       return claims_->PrepareAsyncCreateClaim(context, request, q);
     });
@@ -292,6 +314,8 @@ class Workloads {
   std::vector<std::string> targets_;
   std::vector<std::string> statement_ids_;
   std::vector<v1::Claim> write_templates_;
+  std::vector<v1::Statement> statement_templates_;
+  bool options_hot_statements_ = false;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
   std::unique_ptr<v1::EntityService::Stub> entities_;
   std::unique_ptr<v1::ClaimService::Stub> claims_;
@@ -496,6 +520,7 @@ int Main(int argc, char** argv) {
     else if (flag == "--max-calls") options.max_calls = std::strtoull(value().c_str(), nullptr, 10);
     else if (flag == "--out") options.out = value();
     else if (flag == "--soak") options.soak = true;
+    else if (flag == "--hot-statements") options.hot_statements = true;
     else if (flag == "--rate") options.rate = std::atof(value().c_str());
     else if (flag == "--write-fraction") options.write_fraction = std::atof(value().c_str());
     else if (flag == "--window-s") options.window_s = std::atof(value().c_str());
@@ -533,7 +558,7 @@ int Main(int argc, char** argv) {
     return 3;
   }
   if (options.soak) {
-    if (!workloads.PrepareWrites(ReadLines(options.write_targets_path), &error)) {
+    if (!workloads.PrepareWrites(ReadLines(options.write_targets_path), options.hot_statements, &error)) {
       std::fprintf(stderr, "load_generator: soak writes: %s\n", error.c_str());
       return 1;
     }

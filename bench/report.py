@@ -395,10 +395,9 @@ def soak_markdown(meta, soak):
              "average at the end %s." % (s["command"], s["started"], fmt(s["data"]["records"], 0),
                                         s["data"]["scale"], s["machine"]["nproc"], s["machine"]["cpu"],
                                         s["machine"]["load_average"]), "",
-             "%s s at %s calls/s: 90%% GetEntity, 10%% CreateClaim (a new claim on an existing "
-             "statement), open loop (calls are sent on schedule whatever the latency; at most 512 "
+             "%s s at %s calls/s: 90%% GetEntity, 10%% writes (%s), open loop (calls are sent on schedule whatever the latency; at most 512 "
              "in flight, beyond that a call is counted as dropped). RSS at start %s MiB, at end %s "
-             "MiB, max %s MiB." % (fmt(s["seconds"], 0), fmt(s["rate"], 0),
+             "MiB, max %s MiB." % (fmt(s["seconds"], 0), fmt(s["rate"], 0), meta.get("soak_writes"),
                                    fmt((s["rss_kb_start"] or 0) / 1024), fmt((s["rss_kb_end"] or 0) / 1024),
                                    fmt((s["rss_kb_max"] or 0) / 1024)), "",
              "| t (s) | reads/s | writes/s | read p50 / p99 | write p50 / p99 | errors | dropped | RSS MiB |",

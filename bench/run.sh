@@ -8,7 +8,9 @@
 #                      default (1M / 5M), or ENTITIESxCLAIMS (e.g. 200000x1000000)
 #   BENCH_DURATION_S   seconds per measured workload (default 10; tiny: 1)
 #   BENCH_SOAK=1       run the soak instead: fixed-rate mixed reads and writes for
-#                      BENCH_SOAK_S seconds (600) at BENCH_SOAK_RATE calls/s (400)
+#                      BENCH_SOAK_S seconds (600) at BENCH_SOAK_RATE calls/s (400); each write
+#                      claims a new statement, or with BENCH_SOAK_HOT=1 adds a claim to one of
+#                      20 statements (which then grow without bound)
 #   BENCH_BUILD_DIR    build directory holding bin/ (default: build)
 #   BENCH_RESULTS_DIR  where raw results go (default: build/bench-results)
 #   BENCH_KEEP=1       keep the temporary data directory
@@ -224,9 +226,14 @@ else
     --duration-s "$SOAK_S" --window-s "$([ "$SOAK_S" -ge 120 ] && echo 30 || echo 5)" \
     --write-fraction 0.1 --targets "$TARGETS/entities.txt" \
     --write-targets "$TARGETS/corroborate.txt" --server-pid "$SERVER_PID" \
-    --timeline "$RESULTS/soak.jsonl"
+    --timeline "$RESULTS/soak.jsonl" $([ "${BENCH_SOAK_HOT:-0}" = 1 ] && echo --hot-statements)
   meta soak_seconds "$SOAK_S"
   meta soak_rate "${BENCH_SOAK_RATE:-400}"
+  if [ "${BENCH_SOAK_HOT:-0}" = 1 ]; then
+    meta soak_writes "CreateClaim adding a claim to one of 20 statements (hot statements)"
+  else
+    meta soak_writes "CreateClaim of a claim about a new statement"
+  fi
   meta command "BENCH_SCALE=$SCALE make soak"
   stop_server
   meta nproc "$(nproc)"
