@@ -313,5 +313,4 @@ else
 fi
 log "done: results in $RESULTS"
 }
-main "$@"
-exit
+main "$@"; exit $?
