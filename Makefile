@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test run clean lint-proto crashtest bench soak
+.PHONY: all deps configure build test run clean lint-proto crashtest fuzz bench soak
 
 all: build
 
@@ -33,9 +33,13 @@ bench: build
 soak: build
 	@BENCH_SOAK=1 BENCH_SCALE=$${BENCH_SCALE:-small} bash bench/run.sh
 
+# libFuzzer targets with clang in build-fuzz/, FUZZ_SECONDS (default 60) each.
+fuzz: deps
+	@bash scripts/fuzz.sh
+
 # The long crash test: 60 SIGKILLs during writes, each followed by checksum and data checks.
 crashtest: build
 	@$(BUILD_DIR)/bin/crash_test --rounds $${CRASH_ROUNDS:-60} --seed $${CRASH_SEED:-$$(date +%s)}
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-fuzz

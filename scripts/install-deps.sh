@@ -8,7 +8,8 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libabsl-dev libssl-dev
   libboost-graph-dev doctest-dev
-  python3 python3-grpcio python3-protobuf
+  python3 python3-grpcio python3-protobuf python3-yaml
+  systemd
   graphviz raptor2-utils openssl
   postgresql-15 libpq-dev gnuplot-nox
 )

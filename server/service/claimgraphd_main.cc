@@ -181,6 +181,7 @@ int main(int argc, char** argv) {
     if (!LoadFile((*server)->database(), file)) return 1;
   }
   // Tests and scripts read the chosen port from this line.
+  if ((*server)->metrics_port() != 0) std::printf("claimgraphd metrics on port %d\n", (*server)->metrics_port());
   std::printf("claimgraphd listening on port %d\n", (*server)->port());
   std::fflush(stdout);
 

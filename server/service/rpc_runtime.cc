@@ -1,6 +1,7 @@
 // RpcRuntime: request ids, role checks, status mapping and the per-call log line.
 #include "service/rpc_runtime.h"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
@@ -34,6 +35,35 @@ const char* CodeName(grpc::StatusCode code) {
 }
 
 }  // namespace
+
+const std::vector<double>& RpcRuntime::LatencyBoundsSeconds() {
+  // From 50 µs (a point read) to 10 s (a deep traversal at its time limit).
+  static const std::vector<double> kBounds = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                              0.01,    0.025,  0.05,    0.1,    0.25,  0.5,    1,
+                                              2.5,     5,      10};
+  return kBounds;
+}
+
+void RpcRuntime::Record(std::string_view method, int code, double seconds) {
+  std::lock_guard lock(stats_mutex_);
+  auto it = method_stats_.find(method);
+  if (it == method_stats_.end()) {
+    it = method_stats_.emplace(std::string(method), MethodStats()).first;
+    it->second.latency_buckets.assign(LatencyBoundsSeconds().size() + 1, 0);
+  }
+  auto& stats = it->second;
+  if (code >= 0 && code < static_cast<int>(stats.calls_by_code.size())) ++stats.calls_by_code[code];
+  const auto& bounds = LatencyBoundsSeconds();
+  size_t bucket = std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin();
+  ++stats.latency_buckets[bucket];
+  stats.latency_sum_seconds += seconds;
+  ++stats.latency_count;
+}
+
+std::map<std::string, RpcRuntime::MethodStats> RpcRuntime::SnapshotMethodStats() const {
+  std::lock_guard lock(stats_mutex_);
+  return {method_stats_.begin(), method_stats_.end()};
+}
 
 bool CallInfo::Cancelled() const {
   if (context == nullptr) return false;
@@ -76,6 +106,7 @@ grpc::Status RpcRuntime::Run(grpc::ServerContext* context, std::string_view meth
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count();
+  Record(method, static_cast<int>(result.error_code()), static_cast<double>(micros) / 1e6);
   LogLevel level = LogLevel::kInfo;
   if (result.error_code() == grpc::StatusCode::INTERNAL ||
       result.error_code() == grpc::StatusCode::DATA_LOSS ||

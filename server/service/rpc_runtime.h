@@ -6,9 +6,12 @@
 
 #include <grpcpp/server_context.h>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -49,7 +52,21 @@ class RpcRuntime {
 
   uint64_t calls_in_flight() const { return in_flight_.load(); }
 
+  // Per-method call counts by status code and latency histograms, for /metrics.
+  struct MethodStats {
+    std::array<uint64_t, 17> calls_by_code{};
+    std::vector<uint64_t> latency_buckets;  // counts per bound of kLatencyBoundsSeconds, then +Inf
+    double latency_sum_seconds = 0;
+    uint64_t latency_count = 0;
+  };
+  static const std::vector<double>& LatencyBoundsSeconds();
+  std::map<std::string, MethodStats> SnapshotMethodStats() const;
+
  private:
+  void Record(std::string_view method, int code, double seconds);
+
+  mutable std::mutex stats_mutex_;
+  std::map<std::string, MethodStats, std::less<>> method_stats_;  // guarded by stats_mutex_
   const Authenticator* authenticator_;
   std::atomic<uint64_t> in_flight_{0};
   std::atomic<uint64_t> next_request_{1};

@@ -11,6 +11,8 @@
 
 #include "engine/provenance/corroborate.h"
 #include "engine/status_macros.h"
+#include "service/http_endpoint.h"
+#include "service/prometheus_text.h"
 #include "service/token_authenticator.h"
 #include "engine/strings.h"
 #include "service/admin_service.h"
@@ -129,6 +131,17 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   auto* health = server->server_->GetHealthCheckService();
   for (const auto& name : server->service_names_) health->SetServingStatus(name, true);
   health->SetServingStatus("", true);
+  if (!options.metrics_listen.empty()) {
+    HttpEndpointOptions http;
+    http.listen = options.metrics_listen;
+    ClaimGraphServer* self = server.get();
+    http.metrics = [self]() { return self->RenderMetrics(); };
+    http.ready = [self]() { return self->ready_.load(); };
+    CG_ASSIGN_OR_RETURN(server->metrics_endpoint_, HttpEndpoint::Start(std::move(http)));
+    Log(LogLevel::kInfo, "metrics endpoint", {{"listen", options.metrics_listen},
+                                              {"port", StrCat(server->metrics_endpoint_->port())}});
+  }
+  server->ready_ = true;
   Log(LogLevel::kInfo, "serving",
       {{"listen", options.listen}, {"port", StrCat(server->port_)}, {"data_dir", options.data_dir}});
   return server;
@@ -137,13 +150,15 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
 void ClaimGraphServer::Shutdown() {
   if (shut_down_ || server_ == nullptr) return;  // never started, or already stopped
   shut_down_ = true;
-  // Health first, so load balancers stop sending before the port closes.
+  // Health and readiness first, so load balancers stop sending before the port closes.
+  ready_ = false;
   server_->GetHealthCheckService()->SetServingStatus(false);
   Log(LogLevel::kInfo, "shutting down",
       {{"in_flight", StrCat(runtime_->calls_in_flight())},
        {"grace_ms", StrCat(options_.shutdown_grace.count())}});
   server_->Shutdown(std::chrono::system_clock::now() + options_.shutdown_grace);
   server_->Wait();
+  if (metrics_endpoint_) metrics_endpoint_->Stop();
   auto flushed = database_->store().Flush();
   if (!flushed.ok()) Log(LogLevel::kWarn, "flush at shutdown failed", {{"error", std::string(flushed.message())}});
   database_.reset();
@@ -151,6 +166,64 @@ void ClaimGraphServer::Shutdown() {
 }
 
 void ClaimGraphServer::Wait() { server_->Wait(); }
+
+int ClaimGraphServer::metrics_port() const { return metrics_endpoint_ ? metrics_endpoint_->port() : 0; }
+
+std::string ClaimGraphServer::RenderMetrics() {
+  PrometheusText text;
+  auto method_stats = runtime_->SnapshotMethodStats();
+  static const char* kCodes[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
+                                 "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  text.BeginFamily("claimgraph_rpc_calls_total", MetricType::kCounter, "Finished RPCs by method and status code.");
+  for (const auto& [method, stats] : method_stats) {
+    for (size_t code = 0; code < stats.calls_by_code.size(); ++code) {
+      if (stats.calls_by_code[code] == 0) continue;
+      text.Value({{"method", method}, {"code", kCodes[code]}}, static_cast<double>(stats.calls_by_code[code]));
+    }
+  }
+  text.BeginFamily("claimgraph_rpc_latency_seconds", MetricType::kHistogram, "RPC latency by method.");
+  for (const auto& [method, stats] : method_stats) {
+    HistogramData histogram = HistogramData::WithBounds(RpcRuntime::LatencyBoundsSeconds());
+    histogram.bucket_counts = stats.latency_buckets;
+    histogram.sum = stats.latency_sum_seconds;
+    histogram.count = stats.latency_count;
+    text.Histogram({{"method", method}}, histogram);
+  }
+  text.BeginFamily("claimgraph_rpc_in_flight", MetricType::kGauge, "RPCs being handled now.");
+  text.Value({}, static_cast<double>(runtime_->calls_in_flight()));
+  text.BeginFamily("claimgraph_ready", MetricType::kGauge, "1 while serving, 0 while starting or draining.");
+  text.Value({}, ready_ ? 1 : 0);
+  if (database_ != nullptr) {
+    auto stats = database_->GetStats();
+    if (stats.ok()) {
+      text.BeginFamily("claimgraph_records", MetricType::kGauge,
+                       "Records stored by kind (their rate of change is the import rate).");
+      text.Value({{"kind", "entity"}}, static_cast<double>(stats->entities));
+      text.Value({{"kind", "source"}}, static_cast<double>(stats->sources));
+      text.Value({{"kind", "statement"}}, static_cast<double>(stats->statements));
+      text.Value({{"kind", "claim"}}, static_cast<double>(stats->claims));
+      text.Value({{"kind", "assessment"}}, static_cast<double>(stats->assessments));
+      text.Value({{"kind", "lifecycle_event"}}, static_cast<double>(stats->lifecycle_events));
+      const auto& store = stats->store;
+      text.BeginFamily("claimgraph_rocksdb_block_cache_hits_total", MetricType::kCounter, "Block cache hits.");
+      text.Value({}, static_cast<double>(store.block_cache_hits));
+      text.BeginFamily("claimgraph_rocksdb_block_cache_misses_total", MetricType::kCounter, "Block cache misses.");
+      text.Value({}, static_cast<double>(store.block_cache_misses));
+      text.BeginFamily("claimgraph_rocksdb_bytes_written_total", MetricType::kCounter, "Bytes written to the database.");
+      text.Value({}, static_cast<double>(store.bytes_written));
+      text.BeginFamily("claimgraph_rocksdb_pending_compaction_bytes", MetricType::kGauge,
+                       "Estimated bytes compaction still has to rewrite.");
+      text.Value({}, static_cast<double>(store.pending_compaction_bytes));
+      text.BeginFamily("claimgraph_db_size_bytes", MetricType::kGauge, "Database size by part.");
+      text.Value({{"part", "sst"}}, static_cast<double>(store.total_sst_bytes));
+      text.Value({{"part", "live_data"}}, static_cast<double>(store.live_data_bytes));
+      text.Value({{"part", "memtable"}}, static_cast<double>(store.memtable_bytes));
+    }
+  }
+  return text.text();
+}
 
 ClaimGraphServer::~ClaimGraphServer() { Shutdown(); }
 

@@ -4,6 +4,7 @@
 
 #include <grpcpp/server.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -41,6 +42,8 @@ struct ServerOptions {
   bool allow_unauthenticated_remote = false;
   // Where online backups go; empty: "<data_dir>.backups".
   std::string backup_dir;
+  // HTTP endpoint for /metrics, /healthz and /readyz; empty: none.
+  std::string metrics_listen;
 };
 
 // True for 127.0.0.0/8, ::1 and localhost, with a port.
@@ -54,6 +57,10 @@ class ClaimGraphServer {
   ~ClaimGraphServer();
 
   int port() const { return port_; }
+  // Port of the metrics endpoint (0 when there is none).
+  int metrics_port() const;
+  // The Prometheus text exposition served at /metrics.
+  std::string RenderMetrics();
   Database& database() { return *database_; }
   // Marks every service NOT_SERVING, stops accepting calls, waits up to the grace period for
   // in-flight calls (then cancels them), and closes the database. Idempotent.
@@ -71,6 +78,8 @@ class ClaimGraphServer {
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<class HttpEndpoint> metrics_endpoint_;
+  std::atomic<bool> ready_{false};
   int port_ = 0;
   bool shut_down_ = false;
 };

@@ -122,6 +122,12 @@ const std::vector<Flag>& Flags() {
          c->options.allow_unauthenticated_remote = true;
          return absl::OkStatus();
        }},
+      {"metrics-listen", "HOST:PORT", "serve /metrics (Prometheus), /healthz and /readyz over HTTP here",
+       [](ServerCommand* c, const std::string& v) {
+         if (v.find(':') == std::string::npos) return absl::InvalidArgumentError("--metrics-listen: expected HOST:PORT");
+         c->options.metrics_listen = v;
+         return absl::OkStatus();
+       }},
       {"backup-dir", "DIR", "where online backups go; default <data-dir>.backups",
        [](ServerCommand* c, const std::string& v) {
          c->options.backup_dir = v;

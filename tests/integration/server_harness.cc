@@ -99,6 +99,7 @@ bool ServerProcess::Start(std::string* error, bool probe_health) {
     }
   }
   close(out_pipe[0]);
+  startup_output_ = output;
   if (port_ == 0) {
     if (error) *error = "claimgraphd did not start: " + ReadLog();
     if (pid_ > 0) Kill();

@@ -32,6 +32,8 @@ class ServerProcess {
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   const std::string& data_dir() const { return data_dir_; }
   const std::string& log_path() const { return log_path_; }
+  // What the server printed on stdout up to its port line.
+  const std::string& startup_output() const { return startup_output_; }
   std::string ReadLog() const;
   std::unique_ptr<client::ClaimGraphClient> NewClient(int timeout_ms = 10000) const;
 
@@ -40,6 +42,7 @@ class ServerProcess {
   std::string work_dir_;
   std::string data_dir_;
   std::string log_path_;
+  std::string startup_output_;
   pid_t pid_ = -1;
   int port_ = 0;
 };

@@ -211,7 +211,18 @@ class RocksDbStore final : public KeyValueStore {
     }
     rocksdb::WriteOptions options;
     options.sync = sync_writes_;
-    return FromRocks(db_->Write(options, &rocks_batch), "write");
+    rocksdb::Status written = db_->Write(options, &rocks_batch);
+    if (!written.ok() && (written.IsNoSpace() || written.IsIOError())) {
+      // After a failed write (a full disk, a read-only directory) RocksDB refuses every write
+      // until resumed. Try to resume once: when space has come back this succeeds and the write
+      // goes through; when it has not, the caller gets the error and reads keep working.
+      if (db_->Resume().ok()) written = db_->Write(options, &rocks_batch);
+    }
+    if (written.IsNoSpace() || (written.IsIOError() && written.ToString().find("No space") != std::string::npos)) {
+      return absl::ResourceExhaustedError(StrCat("write refused: the disk is full (", written.ToString(),
+                                                 "); reads still work, writes resume when space is freed"));
+    }
+    return FromRocks(written, "write");
   }
 
   absl::StatusOr<StoreStats> Stats() override {

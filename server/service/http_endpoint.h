@@ -1,0 +1,66 @@
+// HttpEndpoint: a small embedded HTTP/1.1 server for orchestrators and scrapers, separate from
+// the gRPC port. It serves exactly three paths:
+//   GET /metrics  200, the provider's text, "text/plain; version=0.0.4" (Prometheus exposition)
+//   GET /healthz  200 "ok" while the process runs (liveness)
+//   GET /readyz   200 "ready" when the readiness callback says so, else 503 "not ready"
+// Any other path is 404; another method on a known path is 405. Requests are bounded in size
+// (431/413 and the connection closed), each connection has an idle/transfer timeout, and the
+// number of open connections is capped. It knows nothing of the engine or gRPC: what it reports
+// comes from the callbacks.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace claimgraph::service {
+
+struct HttpEndpointOptions {
+  // HOST:PORT (HOST may be a name, an IPv4 address or a bracketed IPv6 address); port 0 binds an
+  // ephemeral port, reported by HttpEndpoint::port().
+  std::string listen = "127.0.0.1:9090";
+  // Body of GET /metrics. Called on the endpoint's thread, once per scrape; must be thread-safe
+  // with respect to whatever it reads. Null: /metrics answers an empty body.
+  std::function<std::string()> metrics;
+  // Readiness for GET /readyz, called on the endpoint's thread. Null: always ready.
+  std::function<bool()> ready;
+  // Request line plus headers; scrapers send a few hundred bytes.
+  size_t max_header_bytes = 8 * 1024;
+  // A GET carries no body; a small allowance keeps clients that send one from being cut off.
+  size_t max_body_bytes = 1024;
+  // A connection idle (or stalled mid-request or mid-response) this long is closed.
+  std::chrono::milliseconds connection_timeout{10000};
+  // Connections beyond this are accepted and closed at once, so a flood cannot exhaust memory.
+  int max_connections = 64;
+};
+
+class HttpEndpoint {
+ public:
+  // Binds and starts serving on its own thread. Errors: the address does not parse or resolve
+  // (InvalidArgument), or cannot be bound (Unavailable).
+  static absl::StatusOr<std::unique_ptr<HttpEndpoint>> Start(HttpEndpointOptions options);
+  // Stops (see Stop).
+  ~HttpEndpoint();
+
+  HttpEndpoint(const HttpEndpoint&) = delete;
+  HttpEndpoint& operator=(const HttpEndpoint&) = delete;
+
+  // The bound port (the ephemeral one when the options asked for port 0).
+  int port() const;
+
+  // Stops accepting, closes idle connections, lets responses being written finish (each bounded
+  // by the connection timeout), then joins the thread. Idempotent; call from any thread but the
+  // endpoint's own (not from a callback).
+  void Stop();
+
+ private:
+  class Impl;
+  explicit HttpEndpoint(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace claimgraph::service
