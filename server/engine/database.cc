@@ -75,6 +75,15 @@ struct Database::Impl {
   std::array<uint64_t, 128> counters{};  // by IdKind character; guarded by write_mutex
   std::atomic<uint64_t> clock{0};        // last recorded_at handed out
   StatementScorer scorer;                // guarded by write_mutex
+  std::vector<CommitObserver> observers;  // guarded by write_mutex
+
+  // Tells the observers about a committed transaction. Called under write_mutex.
+  void NotifyCommitted(uint64_t time, const std::set<uint64_t>& statements,
+                       const std::vector<keys::EdgeKey>& edges) {
+    if (observers.empty()) return;
+    CommitEvent event{time, &statements, &edges};
+    for (const auto& observer : observers) observer(event);
+  }
 
   uint64_t NextTime() {
     uint64_t now = std::max(ids::NowMicros(), clock.load() + 1);
@@ -113,6 +122,7 @@ class Transaction {
   absl::StatusOr<Written<v1::Assessment>> StageAssessment(const v1::Assessment& input,
                                                           OnExisting on_existing);
   absl::Status Commit();
+  uint64_t time() const { return now_; }
 
  private:
   static std::string EncodeU64(uint64_t value) {
@@ -229,6 +239,7 @@ class Transaction {
 
  public:
   std::set<uint64_t> touched_statements;
+  std::vector<keys::EdgeKey> touched_edges;  // out-edge keys merged into
 };
 
 absl::Status Transaction::CheckStatementAgainstSchema(const v1::Statement& statement,
@@ -464,6 +475,7 @@ void Transaction::MergeEdges(const v1::Statement& statement, uint64_t statement_
                           operand);
   }
   touched_statements.insert(statement_id);
+  touched_edges.push_back(keys::EdgeKey{keys::kOutEdge, subject, predicate_id, object, statement_id});
   if (db_->scorer) batch_.Put(Family::kMeta, DirtyScoreKey(statement_id), "");
 }
 
@@ -861,7 +873,10 @@ absl::StatusOr<Written<v1::Entity>> Database::CreateEntity(const v1::Entity& ent
   std::lock_guard lock(impl_->write_mutex);
   Transaction transaction(impl_.get(), context);
   CG_ASSIGN_OR_RETURN(auto written, transaction.StageEntity(entity, on_existing));
-  if (written.outcome != WriteOutcome::kUnchanged) CG_RETURN_IF_ERROR(transaction.Commit());
+  if (written.outcome == WriteOutcome::kUnchanged) return written;
+  CG_RETURN_IF_ERROR(transaction.Commit());
+  impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
+                         transaction.touched_edges);
   return written;
 }
 
@@ -871,7 +886,10 @@ absl::StatusOr<Written<v1::Entity>> Database::UpdateEntity(const v1::Entity& pat
   std::lock_guard lock(impl_->write_mutex);
   Transaction transaction(impl_.get(), context);
   CG_ASSIGN_OR_RETURN(auto written, transaction.StageEntityUpdate(patch, paths));
-  if (written.outcome != WriteOutcome::kUnchanged) CG_RETURN_IF_ERROR(transaction.Commit());
+  if (written.outcome == WriteOutcome::kUnchanged) return written;
+  CG_RETURN_IF_ERROR(transaction.Commit());
+  impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
+                         transaction.touched_edges);
   return written;
 }
 
@@ -881,7 +899,10 @@ absl::StatusOr<Written<v1::Source>> Database::CreateSource(const v1::Source& sou
   std::lock_guard lock(impl_->write_mutex);
   Transaction transaction(impl_.get(), context);
   CG_ASSIGN_OR_RETURN(auto written, transaction.StageSource(source, on_existing));
-  if (written.outcome != WriteOutcome::kUnchanged) CG_RETURN_IF_ERROR(transaction.Commit());
+  if (written.outcome == WriteOutcome::kUnchanged) return written;
+  CG_RETURN_IF_ERROR(transaction.Commit());
+  impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
+                         transaction.touched_edges);
   return written;
 }
 
@@ -891,7 +912,10 @@ absl::StatusOr<Written<v1::Source>> Database::UpdateSource(const v1::Source& pat
   std::lock_guard lock(impl_->write_mutex);
   Transaction transaction(impl_.get(), context);
   CG_ASSIGN_OR_RETURN(auto written, transaction.StageSourceUpdate(patch, paths));
-  if (written.outcome != WriteOutcome::kUnchanged) CG_RETURN_IF_ERROR(transaction.Commit());
+  if (written.outcome == WriteOutcome::kUnchanged) return written;
+  CG_RETURN_IF_ERROR(transaction.Commit());
+  impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
+                         transaction.touched_edges);
   return written;
 }
 
@@ -914,7 +938,10 @@ absl::StatusOr<Written<v1::Source>> Database::AddDerivation(std::string_view sou
   *source->add_derived_from() = derivation;
   Transaction transaction(impl_.get(), context);
   CG_ASSIGN_OR_RETURN(auto written, transaction.StageSource(*source, OnExisting::kUpdate));
-  if (written.outcome != WriteOutcome::kUnchanged) CG_RETURN_IF_ERROR(transaction.Commit());
+  if (written.outcome == WriteOutcome::kUnchanged) return written;
+  CG_RETURN_IF_ERROR(transaction.Commit());
+  impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
+                         transaction.touched_edges);
   return written;
 }
 
@@ -932,6 +959,8 @@ absl::StatusOr<Written<v1::Claim>> Database::CreateClaim(const v1::Claim& claim,
   }
   CG_RETURN_IF_ERROR(transaction.Commit());
   CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
+  impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
+                         transaction.touched_edges);
   return written;
 }
 
@@ -951,6 +980,8 @@ absl::StatusOr<std::vector<Written<v1::Claim>>> Database::CreateClaims(
   }
   CG_RETURN_IF_ERROR(transaction.Commit());
   CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
+  impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
+                         transaction.touched_edges);
   return results;
 }
 
@@ -962,6 +993,8 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Database::RecordLifecycleEvent(
   if (written.outcome == WriteOutcome::kUnchanged) return written;
   CG_RETURN_IF_ERROR(transaction.Commit());
   CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
+  impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
+                         transaction.touched_edges);
   return written;
 }
 
@@ -974,6 +1007,8 @@ absl::StatusOr<Written<v1::Assessment>> Database::RecordAssessment(
   CG_RETURN_IF_ERROR(transaction.Commit());
   // An assessment of a statement may move its score (ApplyRecords already rescored these).
   CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
+  impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
+                         transaction.touched_edges);
   return written;
 }
 
@@ -1015,6 +1050,8 @@ absl::StatusOr<std::vector<RecordResult>> Database::ApplyRecords(
   }
   CG_RETURN_IF_ERROR(transaction.Commit());
   CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
+  impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
+                         transaction.touched_edges);
   return results;
 }
 
@@ -1064,6 +1101,11 @@ absl::Status Database::SetStatementScorer(StatementScorer scorer) {
   }
   CG_RETURN_IF_ERROR(cursor->status());
   return impl_->Rescore(dirty);
+}
+
+void Database::AddCommitObserver(CommitObserver observer) {
+  std::lock_guard lock(impl_->write_mutex);
+  impl_->observers.push_back(std::move(observer));
 }
 
 absl::Status Database::Compact() {

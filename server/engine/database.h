@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,18 @@ struct RecordResult {
 // Called under the write lock after a commit that touched the statement.
 using StatementScorer =
     std::function<absl::StatusOr<std::optional<double>>(const ReadView& view, uint64_t statement)>;
+
+// What one committed write changed in the graph, handed to commit observers.
+struct CommitEvent {
+  uint64_t time = 0;  // the write's recorded_at: the clock value its batch stored
+  // Statements whose edges or claims the write touched (internal ids).
+  const std::set<uint64_t>* statements = nullptr;
+  // Out-edge keys whose aggregate the write merged into (new edges and changed counts).
+  const std::vector<keys::EdgeKey>* edges = nullptr;
+};
+// Called under the write lock after each committed write (and its rescore), in commit order.
+// Must be quick and must not write to the database.
+using CommitObserver = std::function<void(const CommitEvent& event)>;
 
 struct DatabaseStats {
   uint64_t entities = 0, sources = 0, statements = 0, claims = 0, assessments = 0,
@@ -133,6 +146,9 @@ class Database {
   // Installs the scorer (the provenance layer's fused confidence) and rescores statements
   // whose score a crash may have left stale.
   absl::Status SetStatementScorer(StatementScorer scorer);
+  // Adds an observer of committed writes (e.g. the traversal topology's overlay). Observers live
+  // as long as the Database; add them before concurrent writes start.
+  void AddCommitObserver(CommitObserver observer);
   // Flushes memtables and compacts every family (used after bulk loads and by benchmarks).
   absl::Status Compact();
 

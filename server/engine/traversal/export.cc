@@ -1,0 +1,239 @@
+// Subgraph export: JSON, DOT and GraphML writers with their escaping rules.
+#include "engine/traversal/export.h"
+
+#include <cstdio>
+
+#include "engine/status_macros.h"
+#include "engine/strings.h"
+
+namespace claimgraph::traversal {
+namespace {
+
+std::string JsonString(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char buffer[8];
+          std::snprintf(buffer, sizeof(buffer), "\\u%04x", c);
+          out += buffer;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// A DOT double-quoted string: quotes and backslashes escaped; "\n" stays a line break.
+std::string DotString(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string XmlText(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string Confidence(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.2f", value);
+  return buffer;
+}
+
+std::string Number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.6g", value);
+  return buffer;
+}
+
+}  // namespace
+
+absl::StatusOr<EntityDescription> Describer::Entity(uint64_t entity) {
+  auto cached = entities_.find(entity);
+  if (cached != entities_.end()) return cached->second;
+  EntityDescription description;
+  CG_ASSIGN_OR_RETURN(description.id, view_->ExternalId(keys::IdKind::kEntity, entity));
+  CG_ASSIGN_OR_RETURN(auto record, view_->EntityByInternalId(entity));
+  if (record) {
+    description.name = record->name();
+    description.type = record->type();
+  }
+  entities_[entity] = description;
+  return description;
+}
+
+absl::StatusOr<std::string> Describer::Predicate(uint32_t predicate) {
+  auto cached = predicates_.find(predicate);
+  if (cached != predicates_.end()) return cached->second;
+  CG_ASSIGN_OR_RETURN(std::string name, view_->ExternalId(keys::IdKind::kPredicate, predicate));
+  predicates_[predicate] = name;
+  return name;
+}
+
+absl::StatusOr<EdgeDescription> Describer::Describe(const Edge& edge) {
+  EdgeDescription description;
+  CG_ASSIGN_OR_RETURN(auto subject, Entity(edge.subject()));
+  CG_ASSIGN_OR_RETURN(auto object, Entity(edge.object()));
+  description.subject_id = subject.id;
+  description.object_id = object.id;
+  CG_ASSIGN_OR_RETURN(description.predicate, Predicate(edge.predicate));
+  CG_ASSIGN_OR_RETURN(description.statement_id,
+                      view_->ExternalId(keys::IdKind::kStatement, edge.statement));
+  return description;
+}
+
+absl::StatusOr<ExportFormat> ParseExportFormat(std::string_view name) {
+  if (name == "json") return ExportFormat::kJson;
+  if (name == "dot") return ExportFormat::kDot;
+  if (name == "graphml") return ExportFormat::kGraphMl;
+  return absl::InvalidArgumentError(
+      StrCat("format: must be json, dot or graphml, not '", std::string(name), "'"));
+}
+
+absl::StatusOr<std::string> ExportSubgraph(const ReadView& view, const SubgraphResult& subgraph,
+                                           ExportFormat format) {
+  Describer describer(&view);
+  std::vector<EntityDescription> entities;
+  for (const auto& reached : subgraph.entities) {
+    CG_ASSIGN_OR_RETURN(auto description, describer.Entity(reached.entity));
+    entities.push_back(std::move(description));
+  }
+  std::vector<EdgeDescription> edges;
+  for (const auto& edge : subgraph.edges) {
+    CG_ASSIGN_OR_RETURN(auto description, describer.Describe(edge));
+    edges.push_back(std::move(description));
+  }
+  const std::string cut = subgraph.cut.Describe();
+  std::string out;
+  switch (format) {
+    case ExportFormat::kJson: {
+      out = "{\"entities\":[";
+      for (size_t i = 0; i < entities.size(); ++i) {
+        if (i) out += ",";
+        out += StrCat("{\"id\":", JsonString(entities[i].id),
+                      ",\"name\":", JsonString(entities[i].name),
+                      ",\"type\":", JsonString(entities[i].type),
+                      ",\"depth\":", subgraph.entities[i].depth, "}");
+      }
+      out += "],\"edges\":[";
+      for (size_t i = 0; i < edges.size(); ++i) {
+        const auto& fields = subgraph.edges[i].fields;
+        if (i) out += ",";
+        out +=
+            StrCat("{\"subject\":", JsonString(edges[i].subject_id),
+                   ",\"predicate\":", JsonString(edges[i].predicate),
+                   ",\"object\":", JsonString(edges[i].object_id),
+                   ",\"statement_id\":", JsonString(edges[i].statement_id),
+                   ",\"confidence\":", Number(fields.confidence), ",\"claims\":", fields.claims,
+                   ",\"supporting\":", fields.supporting, ",\"refuting\":", fields.refuting, "}");
+      }
+      out += StrCat("],\"cut\":", JsonString(cut), "}\n");
+      break;
+    }
+    case ExportFormat::kDot: {
+      out = "digraph claimgraph {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n";
+      if (!cut.empty()) out += StrCat("  label=", DotString(StrCat("cut by: ", cut)), ";\n");
+      for (size_t i = 0; i < entities.size(); ++i) {
+        const auto& entity = entities[i];
+        std::string label = entity.name.empty() ? entity.id : entity.name;
+        if (!entity.type.empty()) label += StrCat("\n(", entity.type, ")");
+        out += StrCat("  ", DotString(entity.id), " [label=", DotString(label),
+                      subgraph.entities[i].depth == 0 ? ", penwidth=2" : "", "];\n");
+      }
+      for (size_t i = 0; i < edges.size(); ++i) {
+        const auto& fields = subgraph.edges[i].fields;
+        std::string label = StrCat(edges[i].predicate, "\n", Confidence(fields.confidence));
+        if (fields.refuting > 0) label += StrCat(" (disputed: ", fields.refuting, ")");
+        out += StrCat("  ", DotString(edges[i].subject_id), " -> ", DotString(edges[i].object_id),
+                      " [label=", DotString(label), ", tooltip=", DotString(edges[i].statement_id),
+                      "];\n");
+      }
+      out += "}\n";
+      break;
+    }
+    case ExportFormat::kGraphMl: {
+      out =
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+          "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+          "  <key id=\"name\" for=\"node\" attr.name=\"name\" attr.type=\"string\"/>\n"
+          "  <key id=\"type\" for=\"node\" attr.name=\"type\" attr.type=\"string\"/>\n"
+          "  <key id=\"depth\" for=\"node\" attr.name=\"depth\" attr.type=\"int\"/>\n"
+          "  <key id=\"predicate\" for=\"edge\" attr.name=\"predicate\" attr.type=\"string\"/>\n"
+          "  <key id=\"statement\" for=\"edge\" attr.name=\"statement_id\" attr.type=\"string\"/>\n"
+          "  <key id=\"confidence\" for=\"edge\" attr.name=\"confidence\" attr.type=\"double\"/>\n"
+          "  <key id=\"supporting\" for=\"edge\" attr.name=\"supporting\" attr.type=\"long\"/>\n"
+          "  <key id=\"refuting\" for=\"edge\" attr.name=\"refuting\" attr.type=\"long\"/>\n"
+          "  <key id=\"cut\" for=\"graph\" attr.name=\"cut\" attr.type=\"string\"/>\n"
+          "  <graph id=\"claimgraph\" edgedefault=\"directed\">\n";
+      out += StrCat("    <data key=\"cut\">", XmlText(cut), "</data>\n");
+      for (size_t i = 0; i < entities.size(); ++i) {
+        out += StrCat("    <node id=\"", XmlText(entities[i].id), "\"><data key=\"name\">",
+                      XmlText(entities[i].name), "</data><data key=\"type\">",
+                      XmlText(entities[i].type), "</data><data key=\"depth\">",
+                      subgraph.entities[i].depth, "</data></node>\n");
+      }
+      for (size_t i = 0; i < edges.size(); ++i) {
+        const auto& fields = subgraph.edges[i].fields;
+        out += StrCat("    <edge id=\"", XmlText(edges[i].statement_id), "\" source=\"",
+                      XmlText(edges[i].subject_id), "\" target=\"", XmlText(edges[i].object_id),
+                      "\"><data key=\"predicate\">", XmlText(edges[i].predicate),
+                      "</data><data key=\"statement\">", XmlText(edges[i].statement_id),
+                      "</data><data key=\"confidence\">", Number(fields.confidence),
+                      "</data><data key=\"supporting\">", fields.supporting,
+                      "</data><data key=\"refuting\">", fields.refuting, "</data></edge>\n");
+      }
+      out += "  </graph>\n</graphml>\n";
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace claimgraph::traversal

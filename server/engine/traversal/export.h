@@ -1,0 +1,54 @@
+// Describing traversal answers with external ids and names, and exporting a subgraph as JSON,
+// Graphviz DOT (labels: entity names, predicates, confidence) or GraphML.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "absl/status/statusor.h"
+#include "engine/read_view.h"
+#include "engine/traversal/queries.h"
+
+namespace claimgraph::traversal {
+
+struct EntityDescription {
+  std::string id;  // external id
+  std::string name;
+  std::string type;
+};
+
+struct EdgeDescription {
+  std::string subject_id;
+  std::string predicate;
+  std::string object_id;
+  std::string statement_id;
+};
+
+// Resolves internal ids to external ids and names through one view, caching what it resolved.
+// Used by one thread at a time; must not outlive the view.
+class Describer {
+ public:
+  explicit Describer(const ReadView* view) : view_(view) {}
+  absl::StatusOr<EntityDescription> Entity(uint64_t entity);
+  absl::StatusOr<std::string> Predicate(uint32_t predicate);
+  // The edge as subject -predicate-> object, whichever direction it was walked.
+  absl::StatusOr<EdgeDescription> Describe(const Edge& edge);
+
+ private:
+  const ReadView* view_;
+  std::unordered_map<uint64_t, EntityDescription> entities_;
+  std::unordered_map<uint32_t, std::string> predicates_;
+};
+
+enum class ExportFormat { kJson, kDot, kGraphMl };
+
+// Parses "json", "dot", "graphml"; InvalidArgument("format: ...") otherwise.
+absl::StatusOr<ExportFormat> ParseExportFormat(std::string_view name);
+
+// The subgraph as a document in `format`. The cut (if any) is written into the document
+// (a JSON field, a DOT graph label, a GraphML graph data element).
+absl::StatusOr<std::string> ExportSubgraph(const ReadView& view, const SubgraphResult& subgraph,
+                                           ExportFormat format);
+
+}  // namespace claimgraph::traversal
