@@ -67,22 +67,24 @@ struct WorkloadResult {
     for (double l : latencies_us) mean += l;
     if (!latencies_us.empty()) mean /= static_cast<double>(latencies_us.size());
     char line[1024];
-    std::snprintf(line, sizeof(line),
-                  "{\"system\":\"%s\",\"workload\":\"%s\",\"concurrency\":%d,\"calls\":%zu,"
-                  "\"errors\":%llu,\"seconds\":%.3f,\"qps\":%.1f,\"mean_us\":%.1f,\"p50_us\":%.1f,"
-                  "\"p90_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"server_cpu_us_per_call\":%.1f,",
-                  system.c_str(), workload.c_str(), concurrency, latencies_us.size(),
-                  static_cast<unsigned long long>(errors), seconds,
-                  seconds > 0 ? static_cast<double>(latencies_us.size()) / seconds : 0.0, mean,
-                  Percentile(0.5), Percentile(0.9), Percentile(0.99), Percentile(1.0),
-                  server_cpu_us_per_call);
+    std::snprintf(
+        line, sizeof(line),
+        "{\"system\":\"%s\",\"workload\":\"%s\",\"concurrency\":%d,\"calls\":%zu,"
+        "\"errors\":%llu,\"seconds\":%.3f,\"qps\":%.1f,\"mean_us\":%.1f,\"p50_us\":%.1f,"
+        "\"p90_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"server_cpu_us_per_call\":%.1f,",
+        system.c_str(), workload.c_str(), concurrency, latencies_us.size(),
+        static_cast<unsigned long long>(errors), seconds,
+        seconds > 0 ? static_cast<double>(latencies_us.size()) / seconds : 0.0, mean,
+        Percentile(0.5), Percentile(0.9), Percentile(0.99), Percentile(1.0),
+        server_cpu_us_per_call);
     std::string out = std::string(line) + "\"first_error\":\"" + Escape(first_error) +
                       "\",\"answers\":{" + answers_json + "}}\n";
     FILE* file = path.empty() ? stdout : std::fopen(path.c_str(), "a");
     if (file == nullptr) return;
     std::fputs(out.c_str(), file);
     if (file != stdout) std::fclose(file);
-    std::fprintf(stderr, "%-10s %-16s c=%-2d calls=%-7zu err=%-4llu qps=%9.1f p50=%9.1fus p99=%9.1fus\n",
+    std::fprintf(stderr,
+                 "%-10s %-16s c=%-2d calls=%-7zu err=%-4llu qps=%9.1f p50=%9.1fus p99=%9.1fus\n",
                  system.c_str(), workload.c_str(), concurrency, latencies_us.size(),
                  static_cast<unsigned long long>(errors),
                  seconds > 0 ? static_cast<double>(latencies_us.size()) / seconds : 0.0,

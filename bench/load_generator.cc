@@ -196,7 +196,9 @@ class Workloads {
             [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
               return entities_->PrepareAsyncGetEntity(context, request, q);
             },
-            [](const v1::Entity& entity) { return static_cast<int64_t>(entity.id().empty() ? 0 : 1); });
+            [](const v1::Entity& entity) {
+              return static_cast<int64_t>(entity.id().empty() ? 0 : 1);
+            });
       };
     }
 #ifdef CLAIMGRAPH_BENCH_PROVENANCE
@@ -284,7 +286,8 @@ class Workloads {
   Call* StartWrite(uint64_t sequence, grpc::CompletionQueue* queue) {
     v1::CreateClaimRequest request;
     *request.mutable_claim() = write_templates_[sequence % write_templates_.size()];
-    request.mutable_claim()->set_id("soak-" + std::to_string(getpid()) + "-" + std::to_string(sequence));
+    request.mutable_claim()->set_id("soak-" + std::to_string(getpid()) + "-" +
+                                    std::to_string(sequence));
     request.mutable_claim()->set_confidence(static_cast<double>(sequence % 100) / 100.0);
     if (options_hot_statements_) {
       // Every write adds a claim to one of a few statements (they grow without bound).
@@ -298,9 +301,10 @@ class Workloads {
       request.mutable_claim()->clear_statement_id();
       *request.mutable_claim()->mutable_statement() = std::move(statement);
     }
-    Call* call = StartUnary<v1::Claim>(0, queue, [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
-      return claims_->PrepareAsyncCreateClaim(context, request, q);
-    });
+    Call* call = StartUnary<v1::Claim>(
+        0, queue, [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
+          return claims_->PrepareAsyncCreateClaim(context, request, q);
+        });
     call->write = true;
     return call;
   }
@@ -357,11 +361,13 @@ WorkloadResult RunClosedLoop(const CallFactory& factory, size_t targets, int con
     --in_flight;
     auto now = Clock::now();
     if (call->start >= measure_from) {
-      result.latencies_us.push_back(std::chrono::duration<double, std::micro>(now - call->start).count());
+      result.latencies_us.push_back(
+          std::chrono::duration<double, std::micro>(now - call->start).count());
       ++measured;
       if (!call->status.ok()) {
         if (result.errors++ == 0) {
-          result.first_error = std::to_string(call->status.error_code()) + " " + call->status.error_message();
+          result.first_error =
+              std::to_string(call->status.error_code()) + " " + call->status.error_message();
         }
       } else if (call->answer >= 0 && !result.answers.count(call->target)) {
         result.answers[call->target] = call->answer;
@@ -369,7 +375,8 @@ WorkloadResult RunClosedLoop(const CallFactory& factory, size_t targets, int con
       last_completion = now;
     }
     delete call;
-    if (now >= end || (options.max_calls > 0 && measured + in_flight >= options.max_calls)) stopping = true;
+    if (now >= end || (options.max_calls > 0 && measured + in_flight >= options.max_calls))
+      stopping = true;
     if (!stopping) issue();
   }
   result.seconds = std::chrono::duration<double>(last_completion - measure_from).count();
@@ -398,7 +405,8 @@ int64_t ResidentKilobytes(int pid) {
 
 // Open loop at a fixed rate: reads (get_entity) and writes (CreateClaim) mixed; one line of
 // latency percentiles and server RSS per window, so growth over time is visible.
-int RunSoak(Workloads& workloads, const CallFactory& reads, size_t targets, const Options& options) {
+int RunSoak(Workloads& workloads, const CallFactory& reads, size_t targets,
+            const Options& options) {
   grpc::CompletionQueue queue;
   constexpr int kMaxInFlight = 512;
   std::atomic<int> in_flight{0};
@@ -421,7 +429,8 @@ int RunSoak(Workloads& workloads, const CallFactory& reads, size_t targets, cons
         std::lock_guard lock(mutex);
         auto& window = call->write ? window_writes : window_reads;
         window.latencies_us.push_back(latency);
-        if (!call->status.ok() && window.errors++ == 0) window.first_error = call->status.error_message();
+        if (!call->status.ok() && window.errors++ == 0)
+          window.first_error = call->status.error_message();
       }
       delete call;
       --in_flight;
@@ -437,19 +446,20 @@ int RunSoak(Workloads& workloads, const CallFactory& reads, size_t targets, cons
     std::lock_guard lock(mutex);
     double t = std::chrono::duration<double>(now - begin).count();
     double seconds = std::chrono::duration<double>(now - window_start).count();
-    std::fprintf(timeline,
-                 "{\"t_s\":%.1f,\"reads\":%zu,\"writes\":%zu,\"read_qps\":%.1f,\"write_qps\":%.1f,"
-                 "\"read_p50_us\":%.1f,\"read_p99_us\":%.1f,\"write_p50_us\":%.1f,"
-                 "\"write_p99_us\":%.1f,\"errors\":%llu,\"dropped\":%llu,\"rss_kb\":%lld,"
-                 "\"first_error\":\"%s\"}\n",
-                 t, window_reads.latencies_us.size(), window_writes.latencies_us.size(),
-                 window_reads.latencies_us.size() / seconds, window_writes.latencies_us.size() / seconds,
-                 window_reads.Percentile(0.5), window_reads.Percentile(0.99),
-                 window_writes.Percentile(0.5), window_writes.Percentile(0.99),
-                 static_cast<unsigned long long>(window_reads.errors + window_writes.errors),
-                 static_cast<unsigned long long>(dropped),
-                 static_cast<long long>(ResidentKilobytes(options.server_pid)),
-                 WorkloadResult::Escape(window_reads.first_error + window_writes.first_error).c_str());
+    std::fprintf(
+        timeline,
+        "{\"t_s\":%.1f,\"reads\":%zu,\"writes\":%zu,\"read_qps\":%.1f,\"write_qps\":%.1f,"
+        "\"read_p50_us\":%.1f,\"read_p99_us\":%.1f,\"write_p50_us\":%.1f,"
+        "\"write_p99_us\":%.1f,\"errors\":%llu,\"dropped\":%llu,\"rss_kb\":%lld,"
+        "\"first_error\":\"%s\"}\n",
+        t, window_reads.latencies_us.size(), window_writes.latencies_us.size(),
+        window_reads.latencies_us.size() / seconds, window_writes.latencies_us.size() / seconds,
+        window_reads.Percentile(0.5), window_reads.Percentile(0.99), window_writes.Percentile(0.5),
+        window_writes.Percentile(0.99),
+        static_cast<unsigned long long>(window_reads.errors + window_writes.errors),
+        static_cast<unsigned long long>(dropped),
+        static_cast<long long>(ResidentKilobytes(options.server_pid)),
+        WorkloadResult::Escape(window_reads.first_error + window_writes.first_error).c_str());
     std::fflush(timeline);
     window_reads = WorkloadResult();
     window_writes = WorkloadResult();
@@ -458,8 +468,8 @@ int RunSoak(Workloads& workloads, const CallFactory& reads, size_t targets, cons
   };
   flush_window(Clock::now());  // t=0: the RSS at the start
   while (Clock::now() - begin < total) {
-    auto due = begin + std::chrono::duration_cast<Clock::duration>(
-                           std::chrono::duration<double>(static_cast<double>(sequence) / options.rate));
+    auto due = begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                           static_cast<double>(sequence) / options.rate));
     std::this_thread::sleep_until(due);
     auto now = Clock::now();
     if (now - window_start >= std::chrono::duration<double>(options.window_s)) flush_window(now);
@@ -511,22 +521,38 @@ int Main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (flag == "--target") options.target = value();
-    else if (flag == "--workload") options.workload = value();
-    else if (flag == "--concurrency") options.concurrency = ParseList(value());
-    else if (flag == "--targets") options.targets_path = value();
-    else if (flag == "--duration-s") options.duration_s = std::atof(value().c_str());
-    else if (flag == "--warmup-s") options.warmup_s = std::atof(value().c_str());
-    else if (flag == "--max-calls") options.max_calls = std::strtoull(value().c_str(), nullptr, 10);
-    else if (flag == "--out") options.out = value();
-    else if (flag == "--soak") options.soak = true;
-    else if (flag == "--hot-statements") options.hot_statements = true;
-    else if (flag == "--rate") options.rate = std::atof(value().c_str());
-    else if (flag == "--write-fraction") options.write_fraction = std::atof(value().c_str());
-    else if (flag == "--window-s") options.window_s = std::atof(value().c_str());
-    else if (flag == "--write-targets") options.write_targets_path = value();
-    else if (flag == "--server-pid") options.server_pid = std::atoi(value().c_str());
-    else if (flag == "--timeline") options.timeline = value();
+    if (flag == "--target")
+      options.target = value();
+    else if (flag == "--workload")
+      options.workload = value();
+    else if (flag == "--concurrency")
+      options.concurrency = ParseList(value());
+    else if (flag == "--targets")
+      options.targets_path = value();
+    else if (flag == "--duration-s")
+      options.duration_s = std::atof(value().c_str());
+    else if (flag == "--warmup-s")
+      options.warmup_s = std::atof(value().c_str());
+    else if (flag == "--max-calls")
+      options.max_calls = std::strtoull(value().c_str(), nullptr, 10);
+    else if (flag == "--out")
+      options.out = value();
+    else if (flag == "--soak")
+      options.soak = true;
+    else if (flag == "--hot-statements")
+      options.hot_statements = true;
+    else if (flag == "--rate")
+      options.rate = std::atof(value().c_str());
+    else if (flag == "--write-fraction")
+      options.write_fraction = std::atof(value().c_str());
+    else if (flag == "--window-s")
+      options.window_s = std::atof(value().c_str());
+    else if (flag == "--write-targets")
+      options.write_targets_path = value();
+    else if (flag == "--server-pid")
+      options.server_pid = std::atoi(value().c_str());
+    else if (flag == "--timeline")
+      options.timeline = value();
     else {
       std::fprintf(stderr, "load_generator: unknown flag %s\n", flag.c_str());
       return 2;
@@ -544,7 +570,8 @@ int Main(int argc, char** argv) {
   }
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(64 << 20);
-  auto channel = grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), arguments);
+  auto channel =
+      grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), arguments);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
     std::fprintf(stderr, "load_generator: cannot connect to %s\n", options.target.c_str());
     return 1;
@@ -558,7 +585,8 @@ int Main(int argc, char** argv) {
     return 3;
   }
   if (options.soak) {
-    if (!workloads.PrepareWrites(ReadLines(options.write_targets_path), options.hot_statements, &error)) {
+    if (!workloads.PrepareWrites(ReadLines(options.write_targets_path), options.hot_statements,
+                                 &error)) {
       std::fprintf(stderr, "load_generator: soak writes: %s\n", error.c_str());
       return 1;
     }

@@ -156,7 +156,8 @@ WorkloadResult Run(const Query& query, const std::vector<std::string>& targets, 
     while (true) {
       auto start = Clock::now();
       if (start >= end) break;
-      if (options.max_calls > 0 && start >= measure_from && measured.load() >= options.max_calls) break;
+      if (options.max_calls > 0 && start >= measure_from && measured.load() >= options.max_calls)
+        break;
       size_t index = next.fetch_add(1) % targets.size();
       const std::string& target = targets[index];
       std::string first = target, second;
@@ -166,7 +167,8 @@ WorkloadResult Run(const Query& query, const std::vector<std::string>& targets, 
         second = space == std::string::npos ? "" : target.substr(space + 1);
       }
       const char* values[2] = {first.c_str(), second.c_str()};
-      PGresult* answer = PQexecPrepared(connection, "q", query.parameters, values, nullptr, nullptr, 0);
+      PGresult* answer =
+          PQexecPrepared(connection, "q", query.parameters, values, nullptr, nullptr, 0);
       auto now = Clock::now();
       bool ok = PQresultStatus(answer) == PGRES_TUPLES_OK;
       if (start >= measure_from) {
@@ -230,16 +232,26 @@ int Main(int argc, char** argv) {
       return 2;
     }
     std::string value = argv[++i];
-    if (flag == "--conninfo") options.conninfo = value;
-    else if (flag == "--workload") options.workload = value;
-    else if (flag == "--concurrency") options.concurrency = ParseList(value);
-    else if (flag == "--targets") options.targets_path = value;
-    else if (flag == "--duration-s") options.duration_s = std::atof(value.c_str());
-    else if (flag == "--warmup-s") options.warmup_s = std::atof(value.c_str());
-    else if (flag == "--max-calls") options.max_calls = std::strtoull(value.c_str(), nullptr, 10);
-    else if (flag == "--statement-timeout-ms") options.statement_timeout_ms = std::atoi(value.c_str());
-    else if (flag == "--out") options.out = value;
-    else if (flag == "--postmaster-pid") options.postmaster_pid = std::atoi(value.c_str());
+    if (flag == "--conninfo")
+      options.conninfo = value;
+    else if (flag == "--workload")
+      options.workload = value;
+    else if (flag == "--concurrency")
+      options.concurrency = ParseList(value);
+    else if (flag == "--targets")
+      options.targets_path = value;
+    else if (flag == "--duration-s")
+      options.duration_s = std::atof(value.c_str());
+    else if (flag == "--warmup-s")
+      options.warmup_s = std::atof(value.c_str());
+    else if (flag == "--max-calls")
+      options.max_calls = std::strtoull(value.c_str(), nullptr, 10);
+    else if (flag == "--statement-timeout-ms")
+      options.statement_timeout_ms = std::atoi(value.c_str());
+    else if (flag == "--out")
+      options.out = value;
+    else if (flag == "--postmaster-pid")
+      options.postmaster_pid = std::atoi(value.c_str());
     else {
       std::fprintf(stderr, "pg_bench: unknown flag %s\n", flag.c_str());
       return 2;

@@ -127,7 +127,8 @@ WorkloadResult Measure(const std::string& system, const std::string& workload, s
   std::atomic<uint64_t> next{0};
   std::mutex mutex;
   auto begin = Clock::now();
-  auto end = begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration_s));
+  auto end = begin +
+             std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration_s));
   auto worker = [&]() {
     std::vector<double> latencies;
     std::map<size_t, int64_t> answers;
@@ -154,7 +155,8 @@ WorkloadResult Measure(const std::string& system, const std::string& workload, s
 std::vector<uint64_t> Resolve(KeyValueStore& store, const std::vector<std::string>& ids) {
   std::vector<uint64_t> internal;
   for (const auto& id : ids) {
-    auto value = store.Get(nullptr, Family::kDictionary, keys::DictionaryKey(keys::IdKind::kEntity, id));
+    auto value =
+        store.Get(nullptr, Family::kDictionary, keys::DictionaryKey(keys::IdKind::kEntity, id));
     internal.push_back(value.ok() && value->has_value() ? keys::DecodeU64(**value) : 0);
   }
   return internal;
@@ -190,7 +192,8 @@ int Rewrite(const Options& options) {
   target_options.sync_writes = false;
   auto target = storage::OpenRocksDbStore(target_options);
   if (!source.ok() || !target.ok()) {
-    std::fprintf(stderr, "storage_bench: cannot open %s or %s\n", options.db.c_str(), options.to.c_str());
+    std::fprintf(stderr, "storage_bench: cannot open %s or %s\n", options.db.c_str(),
+                 options.to.c_str());
     return 1;
   }
   // Read everything first so only the writes are timed.
@@ -218,8 +221,10 @@ int Rewrite(const Options& options) {
   double seconds = MicrosSince(start) / 1e6;
   FILE* out = options.out.empty() ? stdout : std::fopen(options.out.c_str(), "a");
   if (out != nullptr) {
-    std::fprintf(out, "{\"system\":\"rocksdb\",\"workload\":\"write_batch\",\"pairs\":%zu,\"seconds\":%.3f}\n",
-                 pairs.size(), seconds);
+    std::fprintf(
+        out,
+        "{\"system\":\"rocksdb\",\"workload\":\"write_batch\",\"pairs\":%zu,\"seconds\":%.3f}\n",
+        pairs.size(), seconds);
     if (out != stdout) std::fclose(out);
   }
   return 0;
@@ -252,7 +257,8 @@ int MeasureAll(const Options& options) {
 
   for (int threads : {1, 2}) {
     Measure("rocksdb", "get_entity", entities.size(), threads, d, [&](size_t i) -> int64_t {
-      auto value = store.Get(nullptr, Family::kRecords, keys::RecordKey(keys::kCurrentEntity, entities[i]));
+      auto value =
+          store.Get(nullptr, Family::kRecords, keys::RecordKey(keys::kCurrentEntity, entities[i]));
       return value.ok() && value->has_value() ? 1 : 0;
     }).Write(options.out);
   }
@@ -283,7 +289,8 @@ int MeasureAll(const Options& options) {
   auto build_start = Clock::now();
   Csr csr = BuildCsr(store);
   double build_seconds = MicrosSince(build_start) / 1e6;
-  size_t csr_bytes = csr.offsets.size() * sizeof(uint64_t) + csr.targets.size() * (sizeof(uint32_t) + sizeof(float));
+  size_t csr_bytes = csr.offsets.size() * sizeof(uint64_t) +
+                     csr.targets.size() * (sizeof(uint32_t) + sizeof(float));
   auto csr_neighbours = [&](uint64_t node, const std::function<void(uint64_t)>& visit) {
     if (node + 1 >= csr.offsets.size()) return;
     for (uint64_t e = csr.offsets[node]; e < csr.offsets[node + 1]; ++e) visit(csr.targets[e]);
@@ -292,7 +299,8 @@ int MeasureAll(const Options& options) {
     int64_t edges = 0;
     uint64_t node = starts[i];
     if (node + 1 >= csr.offsets.size()) return 0;
-    for (uint64_t e = csr.offsets[node]; e < csr.offsets[node + 1]; ++e) edges += csr.confidence[e] >= 0.5f;
+    for (uint64_t e = csr.offsets[node]; e < csr.offsets[node + 1]; ++e)
+      edges += csr.confidence[e] >= 0.5f;
     return edges;
   }).Write(options.out);
   for (int depth : {2, 3}) {
@@ -305,7 +313,9 @@ int MeasureAll(const Options& options) {
   }).Write(options.out);
   FILE* out = options.out.empty() ? stdout : std::fopen(options.out.c_str(), "a");
   if (out != nullptr) {
-    std::fprintf(out, "{\"system\":\"memory\",\"workload\":\"csr_build\",\"edges\":%zu,\"bytes\":%zu,\"seconds\":%.3f}\n",
+    std::fprintf(out,
+                 "{\"system\":\"memory\",\"workload\":\"csr_build\",\"edges\":%zu,\"bytes\":%zu,"
+                 "\"seconds\":%.3f}\n",
                  csr.targets.size(), csr_bytes, build_seconds);
     if (out != stdout) std::fclose(out);
   }
@@ -326,13 +336,20 @@ int Main(int argc, char** argv) {
       return 2;
     }
     std::string value = argv[++i];
-    if (flag == "--db") options.db = value;
-    else if (flag == "--entities") options.entities_path = value;
-    else if (flag == "--starts") options.starts_path = value;
-    else if (flag == "--pairs") options.pairs_path = value;
-    else if (flag == "--duration-s") options.duration_s = std::atof(value.c_str());
-    else if (flag == "--out") options.out = value;
-    else if (flag == "--to") options.to = value;
+    if (flag == "--db")
+      options.db = value;
+    else if (flag == "--entities")
+      options.entities_path = value;
+    else if (flag == "--starts")
+      options.starts_path = value;
+    else if (flag == "--pairs")
+      options.pairs_path = value;
+    else if (flag == "--duration-s")
+      options.duration_s = std::atof(value.c_str());
+    else if (flag == "--out")
+      options.out = value;
+    else if (flag == "--to")
+      options.to = value;
     else {
       std::fprintf(stderr, "storage_bench: unknown flag %s\n", flag.c_str());
       return 2;
