@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test run clean lint-proto crashtest fuzz
+.PHONY: all deps configure build test run clean lint-proto crashtest fuzz bench soak
 
 all: build
 
@@ -23,6 +23,15 @@ test: build lint-proto
 
 run: build
 	@bash scripts/run.sh
+
+# Benchmarks: claimgraph beside PostgreSQL 15 and the machine's limits (bench/run.sh).
+# BENCH_SCALE=tiny|small|medium|default|ENTITIESxCLAIMS (default: 1M entities / 5M claims).
+bench: build
+	@bash bench/run.sh
+
+# A 10-minute fixed-rate soak of mixed reads and writes (BENCH_SOAK_S, BENCH_SOAK_RATE).
+soak: build
+	@BENCH_SOAK=1 BENCH_SCALE=$${BENCH_SCALE:-small} bash bench/run.sh
 
 # libFuzzer targets with clang in build-fuzz/, FUZZ_SECONDS (default 60) each.
 fuzz: deps

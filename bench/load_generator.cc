@@ -1,0 +1,607 @@
+// load_generator: an asynchronous gRPC load generator for claimgraphd on loopback.
+//
+// One CompletionQueue, one polling thread, `concurrency` calls kept in flight (closed loop: a
+// finished call is replaced at once), bounded by duration and by call count. Each workload turns
+// a target (a line of the targets file: an entity id, a claim id, a pair of ids) into one call;
+// targets are used round-robin, so both systems see the same inputs in the same order.
+//
+//   load_generator --target 127.0.0.1:PORT --workload NAME --concurrency 1,8,32
+//                  --targets FILE [--duration-s 10] [--max-calls N] [--warmup-s 1] [--out FILE]
+//   load_generator --target ... --soak --rate 500 --duration-s 600 --targets entities.txt
+//                  --write-targets corroborate.txt --server-pid PID --timeline FILE
+//                  [--hot-statements: writes add claims to the targets' statements instead of
+//                   new statements]
+//
+// Workloads: noop (grpc.health.v1.Health/Check: the cheapest call the same server framework
+// answers), get_entity, and, when the server's protos have them, trace (TraceClaim),
+// corroborate (Corroborate), hop1 / hop2 / hop3 / path (TraversalService). A workload whose
+// RPC is not compiled in exits with status 3 ("unsupported"), which the driver records.
+// Results: one JSON line per (workload, concurrency), see bench_stats.h.
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "bench_stats.h"
+#include "claimgraph/v1/claim_service.grpc.pb.h"
+#include "claimgraph/v1/entity_service.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+// Defined by bench/CMakeLists.txt when the service's .proto exists, so the workload plugs in
+// as soon as its RPC lands (and the file is recompiled when it does).
+#ifdef CLAIMGRAPH_BENCH_PROVENANCE
+#include "claimgraph/v1/provenance_service.grpc.pb.h"
+#endif
+#ifdef CLAIMGRAPH_BENCH_TRAVERSAL
+#include "claimgraph/v1/traversal_service.grpc.pb.h"
+#endif
+
+namespace claimgraph::bench {
+namespace {
+
+namespace v1 = ::claimgraph::v1;
+
+// One call in flight. The CompletionQueue tag is the Call itself; Proceed() advances its state
+// machine and says whether the call is finished.
+class Call {
+ public:
+  virtual ~Call() = default;
+  virtual bool Proceed(bool ok) = 0;
+
+  Clock::time_point start = Clock::now();
+  size_t target = 0;
+  bool write = false;
+  grpc::ClientContext context;
+  grpc::Status status;
+  int64_t answer = -1;  // size of the answer (entities, nodes, origins...), -1: not counted
+};
+
+template <typename Response>
+class UnaryCall : public Call {
+ public:
+  explicit UnaryCall(std::function<int64_t(const Response&)> size) : size_(std::move(size)) {}
+  bool Proceed(bool) override {
+    if (status.ok() && size_) answer = size_(response);
+    return true;
+  }
+  Response response;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader;
+
+ private:
+  std::function<int64_t(const Response&)> size_;
+};
+
+// A server-streaming call: reads every message, summing what `count` says each one holds.
+template <typename Response>
+class StreamCall : public Call {
+ public:
+  explicit StreamCall(std::function<int64_t(const Response&)> count) : count_(std::move(count)) {}
+  bool Proceed(bool ok) override {
+    switch (state_) {
+      case State::kStarting:
+      case State::kReading:
+        if (state_ == State::kReading && ok) items_ += count_(response_);
+        if (ok) {
+          state_ = State::kReading;
+          reader->Read(&response_, this);
+        } else {
+          state_ = State::kFinishing;
+          reader->Finish(&status, this);
+        }
+        return false;
+      case State::kFinishing:
+        if (status.ok()) answer = items_;
+        return true;
+    }
+    return true;
+  }
+  std::unique_ptr<grpc::ClientAsyncReader<Response>> reader;
+
+ private:
+  enum class State { kStarting, kReading, kFinishing };
+  State state_ = State::kStarting;
+  Response response_;
+  int64_t items_ = 0;
+  std::function<int64_t(const Response&)> count_;
+};
+
+// Starts the call for target `index` on `queue`; the Call is deleted by the poller.
+using CallFactory = std::function<Call*(size_t index, grpc::CompletionQueue* queue)>;
+
+constexpr auto kCallDeadline = std::chrono::seconds(30);
+
+template <typename Response, typename Prepare>
+Call* StartUnary(size_t index, grpc::CompletionQueue* queue, Prepare prepare,
+                 std::function<int64_t(const Response&)> size = nullptr) {
+  auto* call = new UnaryCall<Response>(std::move(size));
+  call->target = index;
+  call->context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+  call->reader = prepare(&call->context, queue);
+  call->reader->StartCall();
+  call->reader->Finish(&call->response, &call->status, call);
+  return call;
+}
+
+template <typename Response, typename Prepare>
+Call* StartStream(size_t index, grpc::CompletionQueue* queue, Prepare prepare,
+                  std::function<int64_t(const Response&)> count) {
+  auto* call = new StreamCall<Response>(std::move(count));
+  call->target = index;
+  call->context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+  call->reader = prepare(&call->context, queue);
+  call->reader->StartCall(call);
+  return call;
+}
+
+struct Options {
+  std::string target = "127.0.0.1:50051";
+  std::string workload;
+  std::vector<int> concurrency = {1};
+  std::string targets_path;
+  double duration_s = 10;
+  double warmup_s = 1;
+  uint64_t max_calls = 0;  // 0: no bound besides duration
+  std::string out;
+  // Soak.
+  bool soak = false;
+  double rate = 200;
+  double write_fraction = 0.1;
+  double window_s = 10;
+  std::string write_targets_path;
+  int server_pid = 0;
+  std::string timeline;
+  bool hot_statements = false;
+};
+
+class Workloads {
+ public:
+  Workloads(std::shared_ptr<grpc::Channel> channel, std::vector<std::string> targets)
+      : channel_(channel),
+        targets_(std::move(targets)),
+        health_(grpc::health::v1::Health::NewStub(channel)),
+        entities_(v1::EntityService::NewStub(channel)),
+        claims_(v1::ClaimService::NewStub(channel))
+#ifdef CLAIMGRAPH_BENCH_PROVENANCE
+        ,
+        provenance_(v1::ProvenanceService::NewStub(channel))
+#endif
+#ifdef CLAIMGRAPH_BENCH_TRAVERSAL
+        ,
+        traversal_(v1::TraversalService::NewStub(channel))
+#endif
+  {
+  }
+
+  // The factory for `workload`, or nullptr when this build has no such RPC.
+  CallFactory Factory(const std::string& workload, std::string* error) {
+    if (workload == "noop") {
+      return [this](size_t index, grpc::CompletionQueue* queue) {
+        grpc::health::v1::HealthCheckRequest request;
+        return StartUnary<grpc::health::v1::HealthCheckResponse>(
+            index, queue, [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
+              return health_->PrepareAsyncCheck(context, request, q);
+            });
+      };
+    }
+    if (workload == "get_entity") {
+      return [this](size_t index, grpc::CompletionQueue* queue) {
+        v1::GetEntityRequest request;
+        request.set_id(targets_[index]);
+        return StartUnary<v1::Entity>(
+            index, queue,
+            [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
+              return entities_->PrepareAsyncGetEntity(context, request, q);
+            },
+            [](const v1::Entity& entity) {
+              return static_cast<int64_t>(entity.id().empty() ? 0 : 1);
+            });
+      };
+    }
+#ifdef CLAIMGRAPH_BENCH_PROVENANCE
+    if (workload == "trace") {
+      return [this](size_t index, grpc::CompletionQueue* queue) {
+        v1::TraceClaimRequest request;
+        request.set_claim_id(targets_[index]);
+        return StartUnary<v1::TraceClaimResponse>(
+            index, queue,
+            [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
+              return provenance_->PrepareAsyncTraceClaim(context, request, q);
+            },
+            [](const v1::TraceClaimResponse& response) {
+              int64_t claims = 0;
+              for (const auto& node : response.trace().nodes()) {
+                claims += node.kind() == v1::TRACE_NODE_KIND_CLAIM ? 1 : 0;
+              }
+              return claims;
+            });
+      };
+    }
+    if (workload == "corroborate") {
+      // Targets name a claim of each statement: resolve the statement ids once, untimed.
+      statement_ids_.clear();
+      for (const auto& claim_id : targets_) {
+        grpc::ClientContext context;
+        v1::GetClaimRequest request;
+        request.set_id(claim_id);
+        v1::Claim claim;
+        auto status = claims_->GetClaim(&context, request, &claim);
+        if (!status.ok()) {
+          *error = "GetClaim " + claim_id + ": " + status.error_message();
+          return nullptr;
+        }
+        statement_ids_.push_back(claim.statement_id());
+      }
+      return [this](size_t index, grpc::CompletionQueue* queue) {
+        v1::CorroborateRequest request;
+        request.set_statement_id(statement_ids_[index]);
+        return StartUnary<v1::CorroborateResponse>(
+            index, queue,
+            [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
+              return provenance_->PrepareAsyncCorroborate(context, request, q);
+            },
+            [](const v1::CorroborateResponse& response) {
+              return static_cast<int64_t>(response.origins_size());
+            });
+      };
+    }
+#endif
+    *error = "workload '" + workload + "' is not supported by this build (its RPC is missing)";
+    return nullptr;
+  }
+
+  // Soak writes: new claims on the statements of the claims named by `templates`.
+  bool PrepareWrites(const std::vector<std::string>& templates, bool hot_statements,
+                     std::string* error) {
+    options_hot_statements_ = hot_statements;
+    for (const auto& claim_id : templates) {
+      grpc::ClientContext context;
+      v1::GetClaimRequest request;
+      request.set_id(claim_id);
+      v1::Claim claim;
+      auto status = claims_->GetClaim(&context, request, &claim);
+      if (!status.ok()) {
+        *error = "GetClaim " + claim_id + ": " + status.error_message();
+        return false;
+      }
+      v1::Claim input;
+      input.set_statement_id(claim.statement_id());
+      input.set_act(claim.act());
+      input.set_stance(claim.stance());
+      *input.mutable_claimant() = claim.claimant();
+      input.set_source_id(claim.source_id());
+      write_templates_.push_back(std::move(input));
+      v1::Statement statement;
+      statement.set_subject_id(claim.statement().subject_id());
+      statement.set_predicate(claim.statement().predicate());
+      *statement.mutable_object() = claim.statement().object();
+      statement_templates_.push_back(std::move(statement));
+    }
+    return !write_templates_.empty();
+  }
+
+  Call* StartWrite(uint64_t sequence, grpc::CompletionQueue* queue) {
+    v1::CreateClaimRequest request;
+    *request.mutable_claim() = write_templates_[sequence % write_templates_.size()];
+    request.mutable_claim()->set_id("soak-" + std::to_string(getpid()) + "-" +
+                                    std::to_string(sequence));
+    request.mutable_claim()->set_confidence(static_cast<double>(sequence % 100) / 100.0);
+    if (options_hot_statements_) {
+      // Every write adds a claim to one of a few statements (they grow without bound).
+    } else {
+      // Every write claims a new statement: the template's proposition with its own qualifier,
+      // as an importer adds new facts. (Hot statements are --hot-statements.)
+      v1::Statement statement = statement_templates_[sequence % statement_templates_.size()];
+      auto* qualifier = statement.add_qualifiers();
+      qualifier->set_key("soak_sequence");
+      qualifier->mutable_value()->set_integer_value(static_cast<int64_t>(sequence));
+      request.mutable_claim()->clear_statement_id();
+      *request.mutable_claim()->mutable_statement() = std::move(statement);
+    }
+    Call* call = StartUnary<v1::Claim>(
+        0, queue, [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
+          return claims_->PrepareAsyncCreateClaim(context, request, q);
+        });
+    call->write = true;
+    return call;
+  }
+
+  size_t target_count() const {
+    return statement_ids_.empty() ? targets_.size() : statement_ids_.size();
+  }
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  std::vector<std::string> targets_;
+  std::vector<std::string> statement_ids_;
+  std::vector<v1::Claim> write_templates_;
+  std::vector<v1::Statement> statement_templates_;
+  bool options_hot_statements_ = false;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+  std::unique_ptr<v1::EntityService::Stub> entities_;
+  std::unique_ptr<v1::ClaimService::Stub> claims_;
+#ifdef CLAIMGRAPH_BENCH_PROVENANCE
+  std::unique_ptr<v1::ProvenanceService::Stub> provenance_;
+#endif
+#ifdef CLAIMGRAPH_BENCH_TRAVERSAL
+  std::unique_ptr<v1::TraversalService::Stub> traversal_;
+#endif
+};
+
+// Closed loop: `concurrency` calls in flight until the duration or the call bound is reached.
+WorkloadResult RunClosedLoop(const CallFactory& factory, size_t targets, int concurrency,
+                             const Options& options) {
+  grpc::CompletionQueue queue;
+  WorkloadResult result;
+  result.concurrency = concurrency;
+  auto begin = Clock::now();
+  auto measure_from = begin + std::chrono::duration_cast<Clock::duration>(
+                                  std::chrono::duration<double>(options.warmup_s));
+  auto end = measure_from + std::chrono::duration_cast<Clock::duration>(
+                                std::chrono::duration<double>(options.duration_s));
+  uint64_t issued = 0, measured = 0;
+  int in_flight = 0;
+  bool stopping = false;
+  auto issue = [&]() {
+    factory(issued % targets, &queue);
+    ++issued;
+    ++in_flight;
+  };
+  double cpu_start = ServerCpuMicros(options.server_pid, false);
+  for (int i = 0; i < concurrency; ++i) issue();
+  void* tag = nullptr;
+  bool ok = false;
+  Clock::time_point last_completion = measure_from;
+  while (in_flight > 0 && queue.Next(&tag, &ok)) {
+    auto* call = static_cast<Call*>(tag);
+    if (!call->Proceed(ok)) continue;
+    --in_flight;
+    auto now = Clock::now();
+    if (call->start >= measure_from) {
+      result.latencies_us.push_back(
+          std::chrono::duration<double, std::micro>(now - call->start).count());
+      ++measured;
+      if (!call->status.ok()) {
+        if (result.errors++ == 0) {
+          result.first_error =
+              std::to_string(call->status.error_code()) + " " + call->status.error_message();
+        }
+      } else if (call->answer >= 0 && !result.answers.count(call->target)) {
+        result.answers[call->target] = call->answer;
+      }
+      last_completion = now;
+    }
+    delete call;
+    if (now >= end || (options.max_calls > 0 && measured + in_flight >= options.max_calls))
+      stopping = true;
+    if (!stopping) issue();
+  }
+  result.seconds = std::chrono::duration<double>(last_completion - measure_from).count();
+  double cpu_end = ServerCpuMicros(options.server_pid, false);
+  if (cpu_start >= 0 && cpu_end >= 0 && issued > 0) {
+    result.server_cpu_us_per_call = (cpu_end - cpu_start) / static_cast<double>(issued);
+  }
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  return result;
+}
+
+int64_t ResidentKilobytes(int pid) {
+  if (pid <= 0) return -1;
+  FILE* file = std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "r");
+  if (file == nullptr) return -1;
+  char line[256];
+  int64_t kb = -1;
+  while (std::fgets(line, sizeof(line), file) != nullptr) {
+    if (std::strncmp(line, "VmRSS:", 6) == 0) kb = std::atoll(line + 6);
+  }
+  std::fclose(file);
+  return kb;
+}
+
+// Open loop at a fixed rate: reads (get_entity) and writes (CreateClaim) mixed; one line of
+// latency percentiles and server RSS per window, so growth over time is visible.
+int RunSoak(Workloads& workloads, const CallFactory& reads, size_t targets,
+            const Options& options) {
+  grpc::CompletionQueue queue;
+  constexpr int kMaxInFlight = 512;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> done{false};
+  std::mutex mutex;
+  WorkloadResult window_reads, window_writes;
+  uint64_t dropped = 0;
+  FILE* timeline = options.timeline.empty() ? stdout : std::fopen(options.timeline.c_str(), "w");
+  if (timeline == nullptr) return 1;
+  auto begin = Clock::now();
+
+  std::thread poller([&]() {
+    void* tag = nullptr;
+    bool ok = false;
+    while (queue.Next(&tag, &ok)) {
+      auto* call = static_cast<Call*>(tag);
+      if (!call->Proceed(ok)) continue;
+      double latency = MicrosSince(call->start);
+      {
+        std::lock_guard lock(mutex);
+        auto& window = call->write ? window_writes : window_reads;
+        window.latencies_us.push_back(latency);
+        if (!call->status.ok() && window.errors++ == 0)
+          window.first_error = call->status.error_message();
+      }
+      delete call;
+      --in_flight;
+    }
+  });
+
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  auto window_start = begin;
+  uint64_t sequence = 0;
+  auto total = std::chrono::duration<double>(options.duration_s);
+  auto flush_window = [&](Clock::time_point now) {
+    std::lock_guard lock(mutex);
+    double t = std::chrono::duration<double>(now - begin).count();
+    double seconds = std::chrono::duration<double>(now - window_start).count();
+    std::fprintf(
+        timeline,
+        "{\"t_s\":%.1f,\"reads\":%zu,\"writes\":%zu,\"read_qps\":%.1f,\"write_qps\":%.1f,"
+        "\"read_p50_us\":%.1f,\"read_p99_us\":%.1f,\"write_p50_us\":%.1f,"
+        "\"write_p99_us\":%.1f,\"errors\":%llu,\"dropped\":%llu,\"rss_kb\":%lld,"
+        "\"first_error\":\"%s\"}\n",
+        t, window_reads.latencies_us.size(), window_writes.latencies_us.size(),
+        window_reads.latencies_us.size() / seconds, window_writes.latencies_us.size() / seconds,
+        window_reads.Percentile(0.5), window_reads.Percentile(0.99), window_writes.Percentile(0.5),
+        window_writes.Percentile(0.99),
+        static_cast<unsigned long long>(window_reads.errors + window_writes.errors),
+        static_cast<unsigned long long>(dropped),
+        static_cast<long long>(ResidentKilobytes(options.server_pid)),
+        WorkloadResult::Escape(window_reads.first_error + window_writes.first_error).c_str());
+    std::fflush(timeline);
+    window_reads = WorkloadResult();
+    window_writes = WorkloadResult();
+    dropped = 0;
+    window_start = now;
+  };
+  flush_window(Clock::now());  // t=0: the RSS at the start
+  while (Clock::now() - begin < total) {
+    auto due = begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                           static_cast<double>(sequence) / options.rate));
+    std::this_thread::sleep_until(due);
+    auto now = Clock::now();
+    if (now - window_start >= std::chrono::duration<double>(options.window_s)) flush_window(now);
+    if (in_flight.load() >= kMaxInFlight) {
+      std::lock_guard lock(mutex);
+      ++dropped;
+    } else {
+      ++in_flight;
+      if (uniform(random) < options.write_fraction) {
+        workloads.StartWrite(sequence, &queue);
+      } else {
+        reads(sequence % targets, &queue);
+      }
+    }
+    ++sequence;
+  }
+  while (in_flight.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // The last window only when it is not a sliver (the drain after the final send).
+  if (Clock::now() - window_start >= std::chrono::duration<double>(options.window_s / 2)) {
+    flush_window(Clock::now());
+  }
+  done = true;
+  queue.Shutdown();
+  poller.join();
+  if (timeline != stdout) std::fclose(timeline);
+  return 0;
+}
+
+std::vector<int> ParseList(const std::string& text) {
+  std::vector<int> values;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) values.push_back(std::atoi(text.substr(start, comma - start).c_str()));
+    start = comma + 1;
+  }
+  return values;
+}
+
+int Main(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string flag = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "load_generator: %s needs a value\n", flag.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (flag == "--target")
+      options.target = value();
+    else if (flag == "--workload")
+      options.workload = value();
+    else if (flag == "--concurrency")
+      options.concurrency = ParseList(value());
+    else if (flag == "--targets")
+      options.targets_path = value();
+    else if (flag == "--duration-s")
+      options.duration_s = std::atof(value().c_str());
+    else if (flag == "--warmup-s")
+      options.warmup_s = std::atof(value().c_str());
+    else if (flag == "--max-calls")
+      options.max_calls = std::strtoull(value().c_str(), nullptr, 10);
+    else if (flag == "--out")
+      options.out = value();
+    else if (flag == "--soak")
+      options.soak = true;
+    else if (flag == "--hot-statements")
+      options.hot_statements = true;
+    else if (flag == "--rate")
+      options.rate = std::atof(value().c_str());
+    else if (flag == "--write-fraction")
+      options.write_fraction = std::atof(value().c_str());
+    else if (flag == "--window-s")
+      options.window_s = std::atof(value().c_str());
+    else if (flag == "--write-targets")
+      options.write_targets_path = value();
+    else if (flag == "--server-pid")
+      options.server_pid = std::atoi(value().c_str());
+    else if (flag == "--timeline")
+      options.timeline = value();
+    else {
+      std::fprintf(stderr, "load_generator: unknown flag %s\n", flag.c_str());
+      return 2;
+    }
+  }
+  if (options.target.rfind("127.0.0.1:", 0) != 0 && options.target.rfind("localhost:", 0) != 0) {
+    std::fprintf(stderr, "load_generator: loopback targets only (127.0.0.1:PORT)\n");
+    return 2;
+  }
+  std::vector<std::string> targets = {""};
+  if (!options.targets_path.empty()) targets = ReadLines(options.targets_path);
+  if (targets.empty()) {
+    std::fprintf(stderr, "load_generator: no targets in %s\n", options.targets_path.c_str());
+    return 2;
+  }
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(64 << 20);
+  auto channel =
+      grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), arguments);
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
+    std::fprintf(stderr, "load_generator: cannot connect to %s\n", options.target.c_str());
+    return 1;
+  }
+  Workloads workloads(channel, targets);
+  std::string error;
+  std::string workload = options.soak ? "get_entity" : options.workload;
+  CallFactory factory = workloads.Factory(workload, &error);
+  if (!factory) {
+    std::fprintf(stderr, "load_generator: %s\n", error.c_str());
+    return 3;
+  }
+  if (options.soak) {
+    if (!workloads.PrepareWrites(ReadLines(options.write_targets_path), options.hot_statements,
+                                 &error)) {
+      std::fprintf(stderr, "load_generator: soak writes: %s\n", error.c_str());
+      return 1;
+    }
+    return RunSoak(workloads, factory, workloads.target_count(), options);
+  }
+  for (int concurrency : options.concurrency) {
+    WorkloadResult result = RunClosedLoop(factory, workloads.target_count(), concurrency, options);
+    result.system = workload == "noop" ? "grpc-noop" : "claimgraph";
+    result.workload = workload;
+    result.Write(options.out);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace claimgraph::bench
+
+int main(int argc, char** argv) { return claimgraph::bench::Main(argc, argv); }

@@ -1,0 +1,533 @@
+#!/usr/bin/python3
+"""report.py: turns one benchmark run (bench/run.sh) into docs/benchmarks.{json,md} and the plot.
+
+Reads --results (results.jsonl: one line per system/workload/concurrency; meta.env; counts.json;
+soak.jsonl when the soak ran) and writes into --out-dir:
+  benchmarks.json          every figure, the ratios, the targets and whether each was met;
+  benchmarks.md            the generated tables between the "generated" markers (text outside
+                           them, the analysis, is kept as it is);
+  benchmarks-latency.png   latency percentiles by hop count, every system (gnuplot).
+--check (make test): fails when a stage produced no figure; never looks at a time.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+BEGIN = "<!-- generated:begin (bench/report.py) -->"
+END = "<!-- generated:end -->"
+SYSTEMS = ["claimgraph", "postgresql", "rocksdb", "memory"]
+SYSTEM_NAMES = {"claimgraph": "claimgraph (gRPC)", "postgresql": "PostgreSQL 15 (libpq)",
+                "rocksdb": "RocksDB prefix-scan (in process)",
+                "memory": "in-memory CSR (in process)", "grpc-noop": "no-op gRPC call"}
+LATENCY_WORKLOADS = [
+    ("get_entity", "point read (GetEntity)"),
+    ("hop1", "1-hop neighbours, confidence >= 0.5"),
+    ("hop2", "2-hop distinct neighbours"),
+    ("hop3", "3-hop distinct neighbours"),
+    ("path", "shortest path <= 4 hops"),
+    ("trace", "provenance trace, 5-claim relay chain"),
+    ("corroborate", "independent origins, 100-claim statement"),
+]
+
+
+def load(results_dir):
+    rows = []
+    with open(os.path.join(results_dir, "results.jsonl")) as f:
+        for line in f:
+            if line.strip():
+                rows.append(json.loads(line))
+    meta = {}
+    with open(os.path.join(results_dir, "meta.env")) as f:
+        for line in f:
+            if "=" in line:
+                key, value = line.rstrip("\n").split("=", 1)
+                meta[key] = value
+    with open(os.path.join(results_dir, "counts.json")) as f:
+        counts = json.load(f)
+    soak = []
+    soak_path = os.path.join(results_dir, "soak.jsonl")
+    if os.path.exists(soak_path):
+        with open(soak_path) as f:
+            soak = [json.loads(line) for line in f if line.strip()]
+    return rows, meta, counts, soak
+
+
+def number(meta, key):
+    value = meta.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def find(rows, system, workload, concurrency=1):
+    for row in rows:
+        if row.get("system") == system and row.get("workload") == workload and \
+                row.get("concurrency", 1) == concurrency and not row.get("unsupported"):
+            return row
+    return None
+
+
+def ratio(a, b):
+    return None if a in (None, 0) or b in (None, 0) else a / b
+
+
+def fmt_us(value):
+    if value is None:
+        return "—"
+    if value >= 10000:
+        return "%.0f ms" % (value / 1000)
+    if value >= 1000:
+        return "%.1f ms" % (value / 1000)
+    return "%.0f µs" % value
+
+
+def fmt(value, digits=1, unit=""):
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return "{:,}{}".format(value, unit)
+    if abs(value) >= 1000:
+        return "{:,.0f}{}".format(value, unit)
+    return "{:.{}f}{}".format(value, digits, unit)
+
+
+def cpu(row):
+    value = row and row.get("server_cpu_us_per_call")
+    return value if value is not None and value >= 0 else None
+
+
+def agreement(a, b):
+    """(equal, compared) over the targets both systems answered."""
+    if a is None or b is None:
+        return None
+    common = set(a.get("answers", {})) & set(b.get("answers", {}))
+    equal = sum(1 for k in common if a["answers"][k] == b["answers"][k])
+    return {"equal": equal, "compared": len(common)}
+
+
+def build(rows, meta, counts, soak):
+    claims = counts.get("claims", 0)
+    records = number(meta, "records") or 0
+    noop = {c: find(rows, "grpc-noop", "noop", c) for c in (1, 8, 32)}
+    figures = {"workloads": [], "throughput": [], "targets": [], "storage": {}, "import": {}}
+
+    for c in (1, 8, 32):
+        cg = find(rows, "claimgraph", "get_entity", c)
+        pg = find(rows, "postgresql", "get_entity", c)
+        rocks = find(rows, "rocksdb", "get_entity", min(c, 2))
+        figures["throughput"].append({
+            "workload": "get_entity", "concurrency": c,
+            "claimgraph_qps": cg and cg["qps"], "postgresql_qps": pg and pg["qps"],
+            "noop_grpc_qps": noop[c] and noop[c]["qps"],
+            "rocksdb_qps": rocks and rocks["qps"], "rocksdb_threads": min(c, 2),
+            "claimgraph_vs_noop": ratio(cg and cg["qps"], noop[c] and noop[c]["qps"]),
+            "claimgraph_vs_postgresql": ratio(cg and cg["qps"], pg and pg["qps"]),
+            "claimgraph_errors": cg and cg["errors"], "postgresql_errors": pg and pg["errors"],
+            "claimgraph_server_cpu_us_per_call": cpu(cg), "noop_server_cpu_us_per_call": cpu(noop[c]),
+            "postgresql_server_cpu_us_per_call": cpu(pg),
+            "claimgraph_vs_noop_by_cpu": ratio(cpu(noop[c]), cpu(cg))})
+
+    for workload, title in LATENCY_WORKLOADS:
+        entry = {"workload": workload, "title": title, "concurrency": 1}
+        for system in SYSTEMS:
+            row = find(rows, system, workload, 1)
+            unsupported = any(r.get("system") == system and r.get("workload") == workload and
+                              r.get("unsupported") for r in rows)
+            entry[system] = None if row is None else {
+                k: row.get(k) for k in ("calls", "errors", "qps", "p50_us", "p90_us", "p99_us",
+                                        "max_us", "first_error", "server_cpu_us_per_call")}
+            if unsupported:
+                entry[system] = {"unsupported": True}
+        cg, pg = find(rows, "claimgraph", workload), find(rows, "postgresql", workload)
+        entry["postgresql_p50_over_claimgraph_p50"] = ratio(pg and pg["p50_us"], cg and cg["p50_us"])
+        entry["postgresql_p99_over_claimgraph_p99"] = ratio(pg and pg["p99_us"], cg and cg["p99_us"])
+        entry["answers_claimgraph_vs_postgresql"] = agreement(cg, pg)
+        entry["answers_rocksdb_vs_postgresql"] = agreement(find(rows, "rocksdb", workload), pg)
+        entry["answers_memory_vs_postgresql"] = agreement(find(rows, "memory", workload), pg)
+        figures["workloads"].append(entry)
+
+    # Storage and memory for the same data.
+    cg_disk, pg_disk = number(meta, "cg_disk_bytes"), number(meta, "pg_disk_bytes")
+    cg_rss, pg_pss = number(meta, "cg_rss_kb"), number(meta, "pg_pss_kb")
+    per_million = claims / 1e6 if claims else None
+    figures["storage"] = {
+        "claims": claims,
+        "claimgraph_disk_bytes": cg_disk, "postgresql_disk_bytes": pg_disk,
+        "postgresql_table_bytes": number(meta, "pg_table_bytes"),
+        "postgresql_index_bytes": number(meta, "pg_index_bytes"),
+        "claimgraph_bytes_per_claim": cg_disk / claims if cg_disk and claims else None,
+        "postgresql_bytes_per_claim": pg_disk / claims if pg_disk and claims else None,
+        "claimgraph_rss_mib_per_million_claims":
+            cg_rss / 1024 / per_million if cg_rss and per_million else None,
+        "postgresql_pss_mib_per_million_claims":
+            pg_pss / 1024 / per_million if pg_pss and per_million else None,
+        "claimgraph_rss_kb_after_workloads": cg_rss,
+        "claimgraph_peak_rss_kb": number(meta, "cg_peak_rss_kb"),
+        "claimgraph_import_peak_rss_kb": number(meta, "cg_import_peak_rss_kb"),
+        "postgresql_pss_kb_after_workloads": pg_pss,
+    }
+    csr = next((r for r in rows if r.get("workload") == "csr_build"), None)
+    if csr:
+        figures["storage"]["csr_bytes_per_edge"] = csr["bytes"] / max(1, csr["edges"])
+        figures["storage"]["csr_build_seconds"] = csr["seconds"]
+    cg_import, pg_load = number(meta, "cg_import_seconds"), number(meta, "pg_load_seconds")
+    figures["import"] = {
+        "records": records, "claims": claims,
+        "claimgraph_method": meta.get("cg_import_method"),
+        "claimgraph_seconds": cg_import, "claimgraph_compact_seconds": number(meta, "cg_compact_seconds"),
+        "claimgraph_claims_per_s": claims / cg_import if cg_import else None,
+        "claimgraph_records_per_s": records / cg_import if cg_import else None,
+        "claimgraph_rejected": number(meta, "cg_import_rejected") or 0,
+        "postgresql_seconds": pg_load, "postgresql_rows": number(meta, "pg_rows"),
+        "postgresql_claims_per_s": claims / pg_load if pg_load else None,
+        "postgresql_rows_per_s": (number(meta, "pg_rows") or 0) / pg_load if pg_load else None,
+        "claimgraph_vs_postgresql_rate": ratio(pg_load, cg_import),
+    }
+    rewrite = next((r for r in rows if r.get("workload") == "write_batch"), None)
+    if rewrite:
+        figures["import"]["rocksdb_write_batch_pairs"] = rewrite["pairs"]
+        figures["import"]["rocksdb_write_batch_seconds"] = rewrite["seconds"]
+        figures["import"]["rocksdb_write_batch_pairs_per_s"] = rewrite["pairs"] / max(rewrite["seconds"], 1e-9)
+        figures["import"]["rocksdb_write_batch_claims_per_s"] = claims / max(rewrite["seconds"], 1e-9)
+    offline, offline_compacted = number(meta, "cg_offline_load_seconds"), number(meta, "cg_offline_load_and_compact_seconds")
+    figures["import"].update({
+        "offline_seconds": offline, "offline_with_compaction_seconds": offline_compacted,
+        "offline_claims_per_s": claims / offline if offline else None,
+        "offline_rejected": number(meta, "cg_offline_rejected"),
+        "offline_peak_rss_kb": number(meta, "cg_offline_peak_rss_kb"),
+        "offline_vs_postgresql_rate": ratio(pg_load, offline),
+        "offline_with_compaction_vs_postgresql_rate": ratio(pg_load, offline_compacted)})
+
+    # Targets of issue 7.
+    def target(name, value, goal, met):
+        figures["targets"].append({"target": name, "measured": value, "goal": goal,
+                                   "met": met})
+    for t in figures["throughput"]:
+        r = t["claimgraph_vs_noop"]
+        by_cpu = t["claimgraph_vs_noop_by_cpu"]
+        target("point reads at %d in flight: >= 75%% of no-op gRPC QPS" % t["concurrency"],
+               None if r is None else "%.0f%% (by server CPU per call: %s)" % (
+                   100 * r, "—" if by_cpu is None else "%.0f%%" % (100 * by_cpu)),
+               ">= 75%", None if r is None else r >= 0.75)
+    by = {w["workload"]: w for w in figures["workloads"]}
+
+    def p(workload, system, key):
+        entry = by.get(workload, {}).get(system)
+        return None if not entry or entry.get("unsupported") else entry.get(key)
+    noop_p50 = noop[1] and noop[1]["p50_us"]
+    hop1 = p("hop1", "claimgraph", "p50_us")
+    target("1-hop p50 <= no-op round trip + 50 µs",
+           hop1 and "%s (no-op %s)" % (fmt_us(hop1), fmt_us(noop_p50)),
+           noop_p50 and "<= %s" % fmt_us(noop_p50 + 50),
+           None if hop1 is None or noop_p50 is None else hop1 <= noop_p50 + 50)
+    hop3_50, hop3_99 = p("hop3", "claimgraph", "p50_us"), p("hop3", "claimgraph", "p99_us")
+    target("3-hop p50 <= 1 ms", hop3_50 and fmt_us(hop3_50), "<= 1 ms",
+           None if hop3_50 is None else hop3_50 <= 1000)
+    target("3-hop p99 <= 10 ms", hop3_99 and fmt_us(hop3_99), "<= 10 ms",
+           None if hop3_99 is None else hop3_99 <= 10000)
+    path = p("path", "claimgraph", "p50_us")
+    target("shortest path <= 4 hops p50 <= 15 ms", path and fmt_us(path), "<= 15 ms",
+           None if path is None else path <= 15000)
+    point = p("get_entity", "claimgraph", "p50_us")
+    for workload in ("trace", "corroborate"):
+        value = p(workload, "claimgraph", "p50_us")
+        target("%s p50 <= 2x point read p50" % workload,
+               value and "%s (point read %s)" % (fmt_us(value), fmt_us(point)),
+               point and "<= %s" % fmt_us(2 * point),
+               None if value is None or point is None else value <= 2 * point)
+    imp = figures["import"]
+    r = imp["offline_with_compaction_vs_postgresql_rate"]
+    target("offline loader (load + compaction) >= PostgreSQL COPY + indexes",
+           r and "%.2fx" % r, ">= 1x", None if r is None else r >= 1)
+    r = imp["claimgraph_vs_postgresql_rate"]
+    target("streaming import path (%s) >= half of PostgreSQL COPY + indexes" % (imp["claimgraph_method"] or "not run"),
+           r and "%.2fx" % r, ">= 0.5x", None if r is None else r >= 0.5)
+    st = figures["storage"]
+    target("bytes on disk per claim <= PostgreSQL's",
+           st["claimgraph_bytes_per_claim"] and "%.0f B vs %.0f B" % (
+               st["claimgraph_bytes_per_claim"], st["postgresql_bytes_per_claim"] or 0),
+           "<= PostgreSQL",
+           None if not st["claimgraph_bytes_per_claim"] or not st["postgresql_bytes_per_claim"]
+           else st["claimgraph_bytes_per_claim"] <= st["postgresql_bytes_per_claim"])
+    target("resident memory per million claims <= PostgreSQL's",
+           st["claimgraph_rss_mib_per_million_claims"] and "%.0f MiB vs %.0f MiB" % (
+               st["claimgraph_rss_mib_per_million_claims"],
+               st["postgresql_pss_mib_per_million_claims"] or 0),
+           "<= PostgreSQL",
+           None if not st["claimgraph_rss_mib_per_million_claims"] or
+           not st["postgresql_pss_mib_per_million_claims"]
+           else st["claimgraph_rss_mib_per_million_claims"] <= st["postgresql_pss_mib_per_million_claims"])
+
+    machine = {k: meta.get(k) for k in ("nproc", "cpu", "memory_gib", "load_average",
+                                        "rocksdb_version", "grpc_version", "postgresql_version")}
+    data = {"scale": meta.get("scale"), "entities_requested": meta.get("entities"),
+            "claims_requested": meta.get("claims"), "generator": meta.get("generator"),
+            "counts": counts, "ndjson_bytes": number(meta, "data_bytes")}
+    return {"command": meta.get("command"), "started": meta.get("started"),
+            "finished": meta.get("finished"), "duration_s_per_workload": number(meta, "duration_s"),
+            "machine": machine, "data": data, **figures}
+
+
+def markdown(report):
+    m, d = report["machine"], report["data"]
+    c = d["counts"]
+    lines = [BEGIN, "",
+             "Run: `%s`, %s to %s. Machine: %s cores (%s), %s GiB RAM, load average at the end %s "
+             "(the machine is shared: figures move ±30%% run to run; compare ratios). RocksDB %s, "
+             "gRPC %s, %s." % (report["command"], report["started"], report["finished"], m["nproc"],
+                               m["cpu"], m["memory_gib"], m["load_average"], m["rocksdb_version"],
+                               m["grpc_version"], m["postgresql_version"]),
+             "",
+             "Data (%s, generator `%s`): %s entities, %s sources, %s statements, %s claims, %s "
+             "graph edges (statements with an entity object); NDJSON %.0f MB. Each workload ran "
+             "%.0f s after a warm-up, one client at a time, client and server on the same 2 cores."
+             % (d["scale"], d["generator"], fmt(c.get("entities")), fmt(c.get("sources")),
+                fmt(c.get("statements")), fmt(c.get("claims")), fmt(c.get("edges")),
+                (d["ndjson_bytes"] or 0) / 1e6, report["duration_s_per_workload"] or 0),
+             "", "### Point reads: throughput (calls/s) by requests in flight", "",
+             "| in flight | claimgraph GetEntity | no-op gRPC | claimgraph / no-op | PostgreSQL | "
+             "claimgraph / PostgreSQL | raw RocksDB Get (threads) | server CPU µs per call: "
+             "claimgraph / no-op / PostgreSQL |",
+             "|---|---|---|---|---|---|---|---|"]
+    for t in report["throughput"]:
+        lines.append("| %d | %s | %s | %s | %s | %s | %s (%d) | %s / %s / %s |" % (
+            t["concurrency"], fmt(t["claimgraph_qps"]), fmt(t["noop_grpc_qps"]),
+            fmt(t["claimgraph_vs_noop"], 2), fmt(t["postgresql_qps"]),
+            fmt(t["claimgraph_vs_postgresql"], 2), fmt(t["rocksdb_qps"]), t["rocksdb_threads"],
+            fmt(t["claimgraph_server_cpu_us_per_call"], 0), fmt(t["noop_server_cpu_us_per_call"], 0),
+            fmt(t["postgresql_server_cpu_us_per_call"], 0)))
+    lines += ["", "### Latency, one request at a time: p50 / p90 / p99", "",
+              "| workload | claimgraph | PostgreSQL | PostgreSQL p50 / claimgraph p50 | "
+              "raw RocksDB walk | in-memory CSR | answers equal (claimgraph = PostgreSQL) |",
+              "|---|---|---|---|---|---|---|"]
+
+    def cell(entry):
+        if entry is None:
+            return "not run"
+        if entry.get("unsupported"):
+            return "RPC not available"
+        text = "%s / %s / %s" % (fmt_us(entry["p50_us"]), fmt_us(entry["p90_us"]), fmt_us(entry["p99_us"]))
+        if entry.get("errors"):
+            text += " (%d of %d failed: %s)" % (entry["errors"], entry["calls"],
+                                               (entry.get("first_error") or "")[:60])
+        text += " n=%d" % entry["calls"]
+        if entry.get("server_cpu_us_per_call") not in (None, -1):
+            text += ", server CPU %s/call" % fmt_us(entry["server_cpu_us_per_call"])
+        return text
+    for w in report["workloads"]:
+        agree = w["answers_claimgraph_vs_postgresql"]
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            w["title"], cell(w["claimgraph"]), cell(w["postgresql"]),
+            fmt(w["postgresql_p50_over_claimgraph_p50"], 1, "x"), cell(w["rocksdb"]),
+            cell(w["memory"]),
+            "%d / %d" % (agree["equal"], agree["compared"]) if agree and agree["compared"] else "—"))
+    noop1 = next((t for t in report["throughput"] if t["concurrency"] == 1), None)
+    imp, st = report["import"], report["storage"]
+    lines += ["", "### Import, size and memory (same data in both systems)", "",
+              "| figure | claimgraph | PostgreSQL 15 | ratio |", "|---|---|---|---|",
+              "| load time (claimgraph: %s; PostgreSQL: COPY + indexes + VACUUM ANALYZE) | %s s "
+              "(+ %s s compaction) | %s s | PostgreSQL time / claimgraph time: %s |" % (
+                  imp["claimgraph_method"], fmt(imp["claimgraph_seconds"]),
+                  fmt(imp["claimgraph_compact_seconds"]), fmt(imp["postgresql_seconds"]),
+                  fmt(imp["claimgraph_vs_postgresql_rate"], 2)),
+              "| claims loaded per second (streaming path) | %s | %s | |" % (
+                  fmt(imp["claimgraph_claims_per_s"]), fmt(imp["postgresql_claims_per_s"])),
+              "| raw limit: the database's own %s key-value pairs rewritten with WriteBatch "
+              "(1000 per batch, WAL not synced) | %s s, %s pairs/s = %s claims/s | | |" % (
+                  fmt(imp.get("rocksdb_write_batch_pairs")), fmt(imp.get("rocksdb_write_batch_seconds")),
+                  fmt(imp.get("rocksdb_write_batch_pairs_per_s")), fmt(imp.get("rocksdb_write_batch_claims_per_s"))),
+              "| offline loader (import_bench --mode offline): load s / load + compaction s, "
+              "claims/s, peak RSS | %s s / %s s, %s claims/s, %s MiB | %s s | PostgreSQL time / "
+              "loader time: %s (with compaction %s) |" % (
+                  fmt(imp["offline_seconds"]), fmt(imp["offline_with_compaction_seconds"]),
+                  fmt(imp["offline_claims_per_s"]), fmt((imp["offline_peak_rss_kb"] or 0) / 1024),
+                  fmt(imp["postgresql_seconds"]), fmt(imp["offline_vs_postgresql_rate"], 2),
+                  fmt(imp["offline_with_compaction_vs_postgresql_rate"], 2)),
+              "| bytes on disk | %s MB | %s MB (tables %s MB, indexes %s MB) | |" % (
+                  fmt((st["claimgraph_disk_bytes"] or 0) / 1e6), fmt((st["postgresql_disk_bytes"] or 0) / 1e6),
+                  fmt((st["postgresql_table_bytes"] or 0) / 1e6), fmt((st["postgresql_index_bytes"] or 0) / 1e6)),
+              "| bytes on disk per claim | %s | %s | %s |" % (
+                  fmt(st["claimgraph_bytes_per_claim"], 0), fmt(st["postgresql_bytes_per_claim"], 0),
+                  fmt(ratio(st["claimgraph_bytes_per_claim"], st["postgresql_bytes_per_claim"]), 2)),
+              "| resident memory after the workloads, MiB per million claims (claimgraph RSS; "
+              "PostgreSQL: PSS of all its processes) | %s | %s | %s |" % (
+                  fmt(st["claimgraph_rss_mib_per_million_claims"]),
+                  fmt(st["postgresql_pss_mib_per_million_claims"]),
+                  fmt(ratio(st["claimgraph_rss_mib_per_million_claims"],
+                            st["postgresql_pss_mib_per_million_claims"]), 2)),
+              "| peak RSS during import / after workloads | %s MiB / %s MiB | | |" % (
+                  fmt((st["claimgraph_import_peak_rss_kb"] or 0) / 1024),
+                  fmt((st["claimgraph_peak_rss_kb"] or 0) / 1024))]
+    if st.get("csr_bytes_per_edge"):
+        lines.append("| in-memory CSR of every out-edge (bench only): bytes per edge, build time "
+                     "| %.1f B, %.1f s | | |" % (st["csr_bytes_per_edge"], st["csr_build_seconds"]))
+    lines += ["", "### Targets of issue 7", "", "| target | measured | goal | met |",
+              "|---|---|---|---|"]
+    for t in report["targets"]:
+        met = "not measured" if t["met"] is None else ("yes" if t["met"] else "**no**")
+        lines.append("| %s | %s | %s | %s |" % (t["target"], t["measured"] or "—", t["goal"] or "—", met))
+    if noop1:
+        lines += ["", "The no-op call is `grpc.health.v1.Health/Check` on claimgraphd itself (the "
+                  "same server, port and framework as every claimgraph RPC)."]
+    lines += ["", "![latency by hop count](benchmarks-latency.png)", "", END]
+    return "\n".join(lines) + "\n"
+
+
+SOAK_BEGIN = "<!-- soak:begin (bench/report.py --soak) -->"
+SOAK_END = "<!-- soak:end -->"
+
+
+def soak_markdown(meta, soak):
+    rss = [w["rss_kb"] for w in soak if w.get("rss_kb", -1) > 0]
+    s = {"seconds": number(meta, "soak_seconds"), "rate": number(meta, "soak_rate"),
+         "rss_kb_start": rss[0] if rss else None, "rss_kb_end": rss[-1] if rss else None,
+         "rss_kb_max": max(rss) if rss else None, "windows": soak,
+         "command": meta.get("command"), "started": meta.get("started"),
+         "data": {"scale": meta.get("scale"), "records": number(meta, "records")},
+         "machine": {k: meta.get(k) for k in ("nproc", "cpu", "memory_gib", "load_average")}}
+    lines = [SOAK_BEGIN, "",
+             "Run: `%s`, started %s, %s records loaded (scale %s); machine: %s cores (%s), load "
+             "average at the end %s." % (s["command"], s["started"], fmt(s["data"]["records"], 0),
+                                        s["data"]["scale"], s["machine"]["nproc"], s["machine"]["cpu"],
+                                        s["machine"]["load_average"]), "",
+             "%s s at %s calls/s: 90%% GetEntity, 10%% writes (%s), open loop (calls are sent on schedule whatever the latency; at most 512 "
+             "in flight, beyond that a call is counted as dropped). RSS at start %s MiB, at end %s "
+             "MiB, max %s MiB." % (fmt(s["seconds"], 0), fmt(s["rate"], 0), meta.get("soak_writes"),
+                                   fmt((s["rss_kb_start"] or 0) / 1024), fmt((s["rss_kb_end"] or 0) / 1024),
+                                   fmt((s["rss_kb_max"] or 0) / 1024)), "",
+             "| t (s) | reads/s | writes/s | read p50 / p99 | write p50 / p99 | errors | dropped | RSS MiB |",
+             "|---|---|---|---|---|---|---|---|"]
+    for w in soak:
+        lines.append("| %.0f | %.0f | %.0f | %s / %s | %s / %s | %d | %d | %.0f |" % (
+            w["t_s"], w["read_qps"], w["write_qps"], fmt_us(w["read_p50_us"]),
+            fmt_us(w["read_p99_us"]), fmt_us(w["write_p50_us"]), fmt_us(w["write_p99_us"]),
+            w["errors"], w["dropped"], w["rss_kb"] / 1024))
+    lines += ["", SOAK_END]
+    return s, "\n".join(lines) + "\n"
+
+
+def replace_between(path, begin, end, generated, heading):
+    if os.path.exists(path):
+        with open(path) as f:
+            text = f.read()
+        if begin in text and end in text:
+            text = text[:text.index(begin)] + generated + text[text.index(end) + len(end) + 1:]
+        else:
+            text = text.rstrip("\n") + "\n\n" + heading + generated
+    else:
+        text = "# Benchmarks\n\n" + heading + generated
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def plot(report, out_dir):
+    data_path = os.path.join(out_dir, "benchmarks-latency.dat")
+    present = []
+    with open(data_path, "w") as f:
+        f.write("# hops " + " ".join("%s_p50 %s_p90 %s_p99" % (s, s, s) for s in SYSTEMS) + "\n")
+        for hops, workload in ((1, "hop1"), (2, "hop2"), (3, "hop3"), (4, "path")):
+            w = next(x for x in report["workloads"] if x["workload"] == workload)
+            values = []
+            for s in SYSTEMS:
+                e = w[s]
+                ok = e is not None and not e.get("unsupported")
+                if ok and s not in present:
+                    present.append(s)
+                values += ["%.4f" % max(e[k] / 1000, 0.001) if ok else "NaN" for k in ("p50_us", "p90_us", "p99_us")]
+            f.write("%d %s\n" % (hops, " ".join(values)))
+    if not present:
+        return None
+    png = os.path.join(out_dir, "benchmarks-latency.png")
+    colors = {"claimgraph": "#1b9e77", "postgresql": "#d95f02", "rocksdb": "#7570b3", "memory": "#888888"}
+    plots = []
+    for s in present:
+        i = SYSTEMS.index(s) * 3 + 2
+        plots.append("'%s' using 1:%d with linespoints lw 2 pt 7 lc rgb '%s' title '%s p50'"
+                     % (data_path, i, colors[s], SYSTEM_NAMES[s]))
+        plots.append("'%s' using 1:%d with linespoints lw 1 dt 2 pt 6 lc rgb '%s' title '%s p99'"
+                     % (data_path, i + 2, colors[s], SYSTEM_NAMES[s]))
+    script = "\n".join([
+        "set terminal pngcairo size 1000,700 font ',11'" if has_cairo() else "set terminal png size 1000,700",
+        "set output '%s'" % png,
+        "set title 'Latency by hop count (one request at a time; 4 = shortest path <= 4 hops)'",
+        "set xlabel 'hops'", "set ylabel 'latency (ms, log scale)'", "set logscale y",
+        "set xtics ('1-hop' 1, '2-hop' 2, '3-hop' 3, 'path<=4' 4)", "set xrange [0.7:4.3]",
+        "set grid ytics", "set key outside bottom center maxrows 4 font ',9'",
+        "plot " + ", \\\n  ".join(plots), ""])
+    subprocess.run(["gnuplot"], input=script.encode(), check=True)
+    os.remove(data_path)
+    return png
+
+
+def has_cairo():
+    out = subprocess.run(["gnuplot", "-e", "set terminal"], capture_output=True, text=True)
+    return "pngcairo" in (out.stdout + out.stderr)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--results", required=True)
+    parser.add_argument("--out-dir", required=True)
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("--soak", action="store_true", help="report the soak only")
+    args = parser.parse_args()
+    rows, meta, counts, soak = load(args.results)
+    os.makedirs(args.out_dir, exist_ok=True)
+    if args.soak:
+        summary, generated = soak_markdown(meta, soak)
+        with open(os.path.join(args.out_dir, "benchmarks-soak.json"), "w") as f:
+            json.dump(summary, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+        replace_between(os.path.join(args.out_dir, "benchmarks.md"), SOAK_BEGIN, SOAK_END,
+                        generated, "## Soak\n\n")
+        if args.check and (len(soak) < 2 or not summary["rss_kb_end"]):
+            print("report: soak check failed: no windows", file=sys.stderr)
+            sys.exit(1)
+        return
+    report = build(rows, meta, counts, soak)
+    os.makedirs(args.out_dir, exist_ok=True)
+    with open(os.path.join(args.out_dir, "benchmarks.json"), "w") as f:
+        json.dump(report, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    replace_between(os.path.join(args.out_dir, "benchmarks.md"), BEGIN, END, markdown(report), "")
+    png = plot(report, args.out_dir)
+    if args.check:
+        problems = []
+        for system, workload in (("grpc-noop", "noop"), ("claimgraph", "get_entity"),
+                                 ("postgresql", "get_entity"), ("rocksdb", "get_entity"),
+                                 ("postgresql", "hop3"), ("rocksdb", "hop3"), ("memory", "hop3"),
+                                 ("postgresql", "trace"), ("postgresql", "corroborate")):
+            row = find(rows, system, workload)
+            if row is None or row["calls"] == 0:
+                problems.append("%s %s: no calls measured" % (system, workload))
+            elif row["errors"]:
+                problems.append("%s %s: %d errors (%s)" % (system, workload, row["errors"], row["first_error"]))
+        for row in rows:
+            if row.get("system") == "claimgraph" and not row.get("unsupported") and row.get("errors"):
+                problems.append("claimgraph %s: %d errors (%s)" % (row["workload"], row["errors"], row["first_error"]))
+        if report["import"]["claimgraph_rejected"] or report["import"]["offline_rejected"]:
+            problems.append("claimgraph rejected records: streaming %s, offline %s" % (
+                report["import"]["claimgraph_rejected"], report["import"]["offline_rejected"]))
+        if not report["storage"]["claimgraph_disk_bytes"] or not report["storage"]["postgresql_disk_bytes"]:
+            problems.append("sizes missing")
+        if png is None or not os.path.getsize(png):
+            problems.append("no plot")
+        for w in report["workloads"]:
+            for key in ("answers_rocksdb_vs_postgresql", "answers_memory_vs_postgresql"):
+                agree = w[key]
+                if agree and agree["compared"] and agree["equal"] != agree["compared"]:
+                    problems.append("%s %s: %d of %d answers differ" % (
+                        w["workload"], key, agree["compared"] - agree["equal"], agree["compared"]))
+        if problems:
+            print("report: pipeline check failed:\n  " + "\n  ".join(problems), file=sys.stderr)
+            sys.exit(1)
+        print("report: pipeline check passed (%d result rows)" % len(rows), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
