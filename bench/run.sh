@@ -93,7 +93,9 @@ now_ms() { date +%s%3N; }
 # --- 1. Data --------------------------------------------------------------------------------
 DATA=$WORK/claims.ndjson
 t0=$(now_ms)
-if [ -x "$BIN/generate_claims" ]; then
+# BENCH_GENERATOR=powerlaw forces the simple generator (its data has no retractions or refuting
+# claims, whose PostgreSQL equivalents are not yet exact: see docs/benchmarks.md).
+if [ "${BENCH_GENERATOR:-auto}" != powerlaw ] && [ -x "$BIN/generate_claims" ]; then
   log "generating $ENTITIES entities / $CLAIMS claims with generate_claims"
   "$BIN/generate_claims" --entities "$ENTITIES" --claims "$CLAIMS" --seed 1 \
     --schema "$ROOT/schema/default.textproto" --output "$DATA"

@@ -98,6 +98,7 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   database_options.storage.path = options.data_dir;
   database_options.storage.block_cache_bytes = options.block_cache_bytes;
   database_options.storage.sync_writes = options.sync_writes;
+  database_options.storage.min_free_disk_bytes = options.min_free_disk_bytes;
   database_options.schema = schema;
   database_options.limits = options.limits;
   CG_ASSIGN_OR_RETURN(server->database_, Database::Open(database_options));

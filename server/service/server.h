@@ -27,6 +27,8 @@ struct ServerOptions {
   size_t block_cache_bytes = 256ull << 20;
   // fsync the WAL before acknowledging each write (survives power loss, not only kill -9).
   bool sync_writes = true;
+  // Writes are refused while the data directory's file system has less free space than this.
+  uint64_t min_free_disk_bytes = 256ull << 20;
   int max_message_bytes = 16 << 20;
   // How long shutdown waits for in-flight calls before cancelling them.
   std::chrono::milliseconds shutdown_grace{10000};

@@ -62,6 +62,13 @@ const std::vector<Flag>& Flags() {
          c->options.sync_writes = v == "always";
          return absl::OkStatus();
        }},
+      {"min-free-disk-mb", "N",
+       "refuse writes (RESOURCE_EXHAUSTED) while the data directory has less free space; default 256",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("min-free-disk-mb", v));
+         c->options.min_free_disk_bytes = mb << 20;
+         return absl::OkStatus();
+       }},
       {"max-message-mb", "N", "largest gRPC message accepted or sent, in MiB; default 16",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("max-message-mb", v));

@@ -1,5 +1,5 @@
-// A full disk: writes are refused with RESOURCE_EXHAUSTED and a clear message, reads keep
-// working, and writes succeed again once space returns. Uses a small tmpfs, which needs the
+// A filling disk: writes are refused with RESOURCE_EXHAUSTED and a clear message before the
+// free-space reserve is used up, reads keep working, and writes succeed again once space returns. Uses a small tmpfs, which needs the
 // privilege to mount; where the machine does not allow it the test says so and checks nothing.
 #include <doctest/doctest.h>
 #include <sys/mount.h>
@@ -13,13 +13,13 @@ namespace claimgraph::testing {
 
 TEST_CASE("disk full: writes refused clearly, reads served, writes recover when space returns") {
   std::string mount_point = MakeTempDir("claimgraph-full");
-  if (mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=6m") != 0) {
+  if (mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=8m") != 0) {
     MESSAGE("cannot mount a tmpfs here (no privilege): disk-full behaviour not exercised");
     RemoveTree(mount_point);
     return;
   }
   {
-    ServerProcess server({"--data-dir", mount_point + "/db", "--log-level", "warn"});
+    ServerProcess server({"--data-dir", mount_point + "/db", "--log-level", "warn", "--min-free-disk-mb", "2"});
     std::string error;
     REQUIRE_MESSAGE(server.Start(&error), error);
     auto c = server.NewClient();
@@ -41,7 +41,7 @@ TEST_CASE("disk full: writes refused clearly, reads served, writes recover when 
     REQUIRE_MESSAGE(written < 400, "the disk never filled");
     REQUIRE(written > 0);
     CHECK(failure.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
-    CHECK(failure.error_message().find("disk is full") != std::string::npos);
+    CHECK(failure.error_message().find("disk is nearly full") != std::string::npos);
     // Reads still work.
     v1::GetEntityRequest get;
     get.set_id("e0");

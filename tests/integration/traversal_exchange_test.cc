@@ -18,13 +18,6 @@ ProgramResult Cli(const ServerProcess& server, std::vector<std::string> argument
   return RunProgram(CLAIMGRAPH_CLI_PATH, arguments, input);
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 }  // namespace
 
 TEST_CASE("traversal on the sample: neighbours, the drone route, k-hop with limits, subgraph pictures") {

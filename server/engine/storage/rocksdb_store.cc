@@ -14,6 +14,8 @@
 
 #include <filesystem>
 
+#include <sys/statvfs.h>
+
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -214,17 +216,21 @@ class RocksDbStore final : public KeyValueStore {
     }
     rocksdb::WriteOptions options;
     options.sync = sync_writes_;
+    // Stop before the disk is full: RocksDB 7.8 as built by Debian aborts on an assertion when a
+    // WAL write hits ENOSPC, so writes are refused while free space is under the reserve. Reads
+    // keep working, and writes go through again as soon as space is freed.
+    if (min_free_bytes_ > 0) {
+      struct statvfs info;
+      if (statvfs(path_.c_str(), &info) == 0) {
+        uint64_t free_bytes = static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
+        if (free_bytes < min_free_bytes_ + batch.approximate_bytes() * 2) {
+          return absl::ResourceExhaustedError(StrCat(
+              "write refused: the disk is nearly full (", free_bytes >> 20, " MiB free, reserve ",
+              min_free_bytes_ >> 20, " MiB); reads still work, writes resume when space is freed"));
+        }
+      }
+    }
     rocksdb::Status written = db_->Write(options, &rocks_batch);
-    if (!written.ok() && (written.IsNoSpace() || written.IsIOError())) {
-      // After a failed write (a full disk, a read-only directory) RocksDB refuses every write
-      // until resumed. Try to resume once: when space has come back this succeeds and the write
-      // goes through; when it has not, the caller gets the error and reads keep working.
-      if (db_->Resume().ok()) written = db_->Write(options, &rocks_batch);
-    }
-    if (written.IsNoSpace() || (written.IsIOError() && written.ToString().find("No space") != std::string::npos)) {
-      return absl::ResourceExhaustedError(StrCat("write refused: the disk is full (", written.ToString(),
-                                                 "); reads still work, writes resume when space is freed"));
-    }
     return FromRocks(written, "write");
   }
 
@@ -342,6 +348,9 @@ class RocksDbStore final : public KeyValueStore {
   std::shared_ptr<rocksdb::Cache> cache_;
   bool sync_writes_;
   std::atomic<uint64_t> ingest_counter_{0};
+ public:
+  std::string path_;
+  uint64_t min_free_bytes_ = 0;
 };
 
 rocksdb::CompressionType ChooseCompression() {
@@ -463,9 +472,12 @@ absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOpt
     s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
   }
   if (!s.ok()) return FromRocks(s, StrCat("open ", options.path));
-  return std::unique_ptr<KeyValueStore>(new RocksDbStore(std::unique_ptr<rocksdb::DB>(raw),
+  auto store = std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw),
                                                          std::move(handles), std::move(statistics),
-                                                         std::move(cache), options.sync_writes));
+                                                         std::move(cache), options.sync_writes);
+  store->path_ = options.path;
+  store->min_free_bytes_ = options.min_free_disk_bytes;
+  return std::unique_ptr<KeyValueStore>(std::move(store));
 }
 
 }  // namespace claimgraph::storage

@@ -18,6 +18,9 @@ struct RocksDbOptions {
   // written but not synced (survives a process crash / kill -9, not a machine crash).
   bool sync_writes = true;
   bool read_only = false;
+  // Writes are refused (RESOURCE_EXHAUSTED) while the file system has less free space than this,
+  // so the disk never fills under RocksDB. 0: no reserve.
+  uint64_t min_free_disk_bytes = 256ull << 20;
 };
 
 // Opens (creating when allowed) the database at options.path. Fails with FailedPrecondition when
