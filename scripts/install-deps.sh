@@ -11,7 +11,7 @@ packages=(
   python3 python3-grpcio python3-protobuf python3-yaml
   systemd
   graphviz raptor2-utils openssl
-  postgresql-15 libpq-dev gnuplot-nox
+  postgresql-15 libpq-dev gnuplot-nox time
 )
 missing=()
 for p in "${packages[@]}"; do
