@@ -7,6 +7,7 @@
 //
 //   load_generator --target 127.0.0.1:PORT --workload NAME --concurrency 1,8,32
 //                  --targets FILE [--duration-s 10] [--max-calls N] [--warmup-s 1] [--out FILE]
+//                  [--cover-targets: past the duration until every target was measured once]
 //   load_generator --target ... --soak --rate 500 --duration-s 600 --targets entities.txt
 //                  --write-targets corroborate.txt --server-pid PID --timeline FILE
 //                  [--hot-statements: writes add claims to the targets' statements instead of
@@ -223,6 +224,9 @@ struct Options {
   double duration_s = 10;
   double warmup_s = 1;
   uint64_t max_calls = 0;  // 0: no bound besides duration
+  // Keep going past the duration until every target has been measured once (the pipeline
+  // self-test, so every input's answers are compared).
+  bool cover_targets = false;
   std::string out;
   // Soak.
   bool soak = false;
@@ -539,7 +543,8 @@ WorkloadResult RunClosedLoop(const CallFactory& factory, size_t targets, int con
       last_completion = now;
     }
     delete call;
-    if (now >= end || (options.max_calls > 0 && measured + in_flight >= options.max_calls))
+    if ((now >= end && (!options.cover_targets || measured >= targets)) ||
+        (options.max_calls > 0 && measured + in_flight >= options.max_calls))
       stopping = true;
     if (!stopping) issue();
   }
@@ -703,6 +708,8 @@ int Main(int argc, char** argv) {
       options.out = value();
     else if (flag == "--soak")
       options.soak = true;
+    else if (flag == "--cover-targets")
+      options.cover_targets = true;
     else if (flag == "--hot-statements")
       options.hot_statements = true;
     else if (flag == "--rate")

@@ -9,6 +9,7 @@
 //   pg_bench --conninfo "host=/tmp/pg port=5432 dbname=bench" --workload hop2
 //            --concurrency 1,8,32 --targets starts.txt [--duration-s 10] [--max-calls N]
 //            [--warmup-s 1] [--statement-timeout-ms 10000] [--out FILE]
+//            [--cover-targets: past the duration until every target was measured once]
 //
 // Tables (bench/pg_schema.sql): entities, sources, statements, claims, lifecycle events, and
 // edges (one row per statement with an entity object, carrying what claimgraph's edge aggregate
@@ -111,6 +112,7 @@ struct Options {
   double duration_s = 10;
   double warmup_s = 1;
   uint64_t max_calls = 0;
+  bool cover_targets = false;  // past the duration until every target was measured once
   int statement_timeout_ms = 10000;
   int postmaster_pid = 0;  // for the CPU per call of the postmaster and its backends
   std::string out;
@@ -161,7 +163,7 @@ WorkloadResult Run(const Query& query, const std::vector<std::string>& targets, 
     Clock::time_point last = measure_from;
     while (true) {
       auto start = Clock::now();
-      if (start >= end) break;
+      if (start >= end && (!options.cover_targets || measured.load() >= targets.size())) break;
       if (options.max_calls > 0 && start >= measure_from && measured.load() >= options.max_calls)
         break;
       size_t index = next.fetch_add(1) % targets.size();
@@ -233,6 +235,10 @@ int Main(int argc, char** argv) {
   Options options;
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
+    if (flag == "--cover-targets") {
+      options.cover_targets = true;
+      continue;
+    }
     if (i + 1 >= argc) {
       std::fprintf(stderr, "pg_bench: %s needs a value\n", flag.c_str());
       return 2;

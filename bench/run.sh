@@ -258,13 +258,16 @@ start_server serve --max-traversal-results $TRAVERSAL_MAX --max-traversal-fanout
   { echo "bench: claimgraphd did not start within $PHASE_TIMEOUT s" >&2; exit 1; }
 meta cg_rss_idle_kb "$(proc_kb "$SERVER_PID" VmRSS)"
 # Each run: warm-up and duration per concurrency level, plus the last calls' deadline (30 s).
+# The self-test compares every input's answer: each run covers all its targets at least once.
+COVER=""
+[ $CHECK = 1 ] && COVER=--cover-targets
 WORKLOAD_TIMEOUT=$(awk -v d="$DURATION" -v w="$WARMUP" 'BEGIN { printf "%d", 3 * (d + w) + 120 }')
 cg_run() {  # cg_run WORKLOAD TARGETS CONCURRENCY
   local status=0
   bounded "$WORKLOAD_TIMEOUT" "load_generator $1" \
     "$BIN/load_generator" --target "127.0.0.1:$PORT" --workload "$1" --targets "$2" \
     --concurrency "$3" --duration-s "$DURATION" --warmup-s "$WARMUP" --server-pid "$SERVER_PID" \
-    --max-results $TRAVERSAL_MAX --max-fanout $TRAVERSAL_MAX --out "$RAW" || status=$?
+    --max-results $TRAVERSAL_MAX --max-fanout $TRAVERSAL_MAX --out "$RAW" $COVER || status=$?
   if [ $status = 3 ]; then
     printf '{"system":"claimgraph","workload":"%s","unsupported":true}\n' "$1" >> "$RAW"
   elif [ $status != 0 ]; then
@@ -342,9 +345,10 @@ meta pg_rows "$("${PSQL[@]}" -d bench -At -c "SELECT (SELECT count(*) FROM entit
 
 CONNINFO="host=127.0.0.1 port=$PG_PORT dbname=bench user=postgres"
 pg_run() {  # pg_run WORKLOAD TARGETS CONCURRENCY
-  bounded "$WORKLOAD_TIMEOUT" "pg_bench $1" "$BIN/pg_bench" --conninfo "$CONNINFO" --workload "$1" --targets "$2" --concurrency "$3" \
+  bounded "$WORKLOAD_TIMEOUT" "pg_bench $1" \
+    "$BIN/pg_bench" --conninfo "$CONNINFO" --workload "$1" --targets "$2" --concurrency "$3" \
     --duration-s "$DURATION" --warmup-s "$WARMUP" --statement-timeout-ms 10000 \
-    --postmaster-pid "$(head -1 "$PG_DATA/postmaster.pid")" --out "$RAW"
+    --postmaster-pid "$(head -1 "$PG_DATA/postmaster.pid")" --out "$RAW" $COVER
 }
 log "postgresql: workloads"
 pg_run get_entity "$TARGETS/entities.txt" 1,8,32
