@@ -104,7 +104,7 @@ meta scale "$SCALE"
 meta entities "$ENTITIES"
 meta claims "$CLAIMS"
 meta duration_s "$DURATION"
-meta command "BENCH_SCALE=$SCALE make bench"
+meta command "BENCH_SCALE=$SCALE${BENCH_DURATION_S:+ BENCH_DURATION_S=$BENCH_DURATION_S}${BENCH_GENERATOR:+ BENCH_GENERATOR=$BENCH_GENERATOR} make bench"
 meta started "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 # Milliseconds since the epoch, for stage timings.
