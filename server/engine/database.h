@@ -29,6 +29,11 @@ struct DatabaseOptions {
   // System time source (micros since the epoch) for recorded_at; empty: the system clock.
   // Injected by tests and offline loads that must reproduce a database byte for byte.
   std::function<uint64_t()> clock;
+  // Writes leave a dirty-score marker on every statement they touch and rescore nothing, even
+  // without a scorer; the next SetStatementScorer rescores the marked statements in one pass.
+  // Offline loads set it: their staging store cannot serve the scorer's reads, and scoring each
+  // statement once at the end costs less than after every batch.
+  bool defer_scoring = false;
 };
 
 // Who is writing: becomes recorded_by on every record the write creates.
