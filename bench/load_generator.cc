@@ -366,6 +366,8 @@ class Workloads {
         request.add_start_ids(targets_[index]);
         request.set_max_depth(depth);
         request.mutable_filter()->set_direction(v1::TRAVERSAL_DIRECTION_OUT);
+        // Ids and depths, as PostgreSQL's query returns: what a caller counting reach asks for.
+        request.set_view(v1::TRAVERSAL_VIEW_IDS);
         SetLimits(request.mutable_limits());
         auto* call = new TraverseCall();
         call->target = index;

@@ -138,7 +138,7 @@ grpc::ServerUnaryReactor* TraversalServiceImpl::Neighbors(grpc::CallbackServerCo
     CG_ASSIGN_OR_RETURN(query.limits, ToLimits(v1::TraversalLimits(), limits, call));
     CG_ASSIGN_OR_RETURN(auto pinned, Pin(topology_, request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto result, traversal::Neighbors(*pinned.source, query));
-    traversal::Describer describer(pinned.view.get());
+    traversal::Describer describer(pinned.view.get(), pinned.base.get());
     for (const auto& edge : result.edges) CG_RETURN_IF_ERROR(ToProto(describer, edge, response->add_edges()));
     response->set_next_page_token(result.next_page_token);
     ToProto(result.cut, response->mutable_cut());
@@ -161,13 +161,24 @@ grpc::Status TraversalServiceImpl::Traverse(grpc::ServerContext* context, const 
     query.max_depth = static_cast<uint32_t>(request->max_depth());
     CG_ASSIGN_OR_RETURN(query.filter, ToFilter(request->filter()));
     CG_ASSIGN_OR_RETURN(query.limits, ToLimits(request->limits(), limits, call));
+    if (!v1::TraversalView_IsValid(request->view())) return absl::InvalidArgumentError("view: unknown value");
+    const bool ids_only = request->view() == v1::TRAVERSAL_VIEW_IDS;
     CG_ASSIGN_OR_RETURN(auto pinned, Pin(topology_, request->has_as_of(), request->as_of()));
-    traversal::Describer describer(pinned.view.get());
+    traversal::Describer describer(pinned.view.get(), pinned.base.get());
     v1::TraverseResponse batch;
     absl::Status failure;
     // The stream applies flow control: Write blocks while the client is not reading.
     query.on_reached = [&](const traversal::Reached& reached) {
-      failure = ToProto(describer, reached, batch.add_entities());
+      if (ids_only) {
+        auto id = describer.EntityId(reached.entity);
+        failure = id.status();
+        if (!failure.ok()) return false;
+        auto* entity = batch.add_entities();
+        entity->set_entity_id(*std::move(id));
+        entity->set_depth(static_cast<int32_t>(reached.depth));
+      } else {
+        failure = ToProto(describer, reached, batch.add_entities());
+      }
       if (!failure.ok()) return false;
       if (batch.entities_size() >= kTraverseBatch) {
         if (!writer->Write(batch)) return false;  // the client went away
@@ -213,7 +224,7 @@ grpc::Status TraversalServiceImpl::FindPaths(grpc::ServerContext* context, const
     }
     CG_ASSIGN_OR_RETURN(auto pinned, Pin(topology_, request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto result, traversal::FindPaths(*pinned.source, query));
-    traversal::Describer describer(pinned.view.get());
+    traversal::Describer describer(pinned.view.get(), pinned.base.get());
     for (const auto& path : result.paths) {
       auto* out = response->add_paths();
       out->set_weight(path.weight);
@@ -271,7 +282,7 @@ grpc::Status TraversalServiceImpl::Subgraph(grpc::ServerContext* context, const 
     CG_ASSIGN_OR_RETURN(auto pinned, Pin(topology_, request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto result, traversal::Subgraph(*pinned.source, query));
     CG_ASSIGN_OR_RETURN(*response->mutable_document(), traversal::ExportSubgraph(*pinned.view, result, format));
-    traversal::Describer describer(pinned.view.get());
+    traversal::Describer describer(pinned.view.get(), pinned.base.get());
     for (const auto& reached : result.entities) CG_RETURN_IF_ERROR(ToProto(describer, reached, response->add_entities()));
     for (const auto& edge : result.edges) CG_RETURN_IF_ERROR(ToProto(describer, edge, response->add_edges()));
     ToProto(result.cut, response->mutable_cut());

@@ -91,6 +91,19 @@ TEST_CASE("traversal on the sample: neighbours, the drone route, k-hop with limi
   CHECK(reached[0].entity_id() == "iran");
   CHECK(reached[0].depth() == 0);
   CHECK_FALSE(cut.results());
+  // The ids view reaches the same entities at the same depths, without names or edges.
+  auto ids_request = traverse;
+  ids_request.set_view(v1::TRAVERSAL_VIEW_IDS);
+  auto ids = collect(ids_request, &cut);
+  REQUIRE(ids.size() == reached.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    CHECK(ids[i].entity_id() == reached[i].entity_id());
+    CHECK(ids[i].depth() == reached[i].depth());
+    CHECK(ids[i].name().empty());
+    CHECK_FALSE(ids[i].has_via());
+  }
+  CHECK_FALSE(reached[1].name().empty());
+  CHECK(reached[1].has_via());
   traverse.mutable_limits()->set_max_results(2);
   reached = collect(traverse, &cut);
   CHECK(reached.size() == 3);  // the start and two more

@@ -75,6 +75,9 @@ absl::StatusOr<std::unique_ptr<Expander>> Expander::Create(const EdgeSource* sou
 }
 
 bool Expander::Interrupted() {
+  // Polling costs more than expanding a vertex: gRPC's IsCancelled takes a mutex the call's
+  // poller thread also holds (it was a third of a path search's CPU), so look every 64th time.
+  if ((interrupt_polls_++ & 63) != 0) return stopped();
   if (limits_.cancelled && limits_.cancelled()) cut_.cancelled = true;
   if (limits_.deadline && std::chrono::steady_clock::now() >= *limits_.deadline) {
     cut_.deadline = true;

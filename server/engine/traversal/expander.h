@@ -35,8 +35,8 @@ class Expander {
   // Whether the edge passes the filter (the neighbour's type and claim-level checks included).
   absl::StatusOr<bool> Accepts(const Edge& edge);
 
-  // Polls the deadline and the cancellation callback; true (with Cut set) when the query must
-  // stop. Cheap enough to call per vertex.
+  // Polls the deadline and the cancellation callback (on the first call and every 64th after);
+  // true (with Cut set) when the query must stop. Cheap enough to call per vertex.
   bool Interrupted();
   // True once any query-wide limit (edges scanned, deadline, cancellation) stopped the query.
   bool stopped() const { return cut_.edges_scanned || cut_.deadline || cut_.cancelled; }
@@ -65,6 +65,7 @@ class Expander {
   QueryLimits limits_;
   Cut cut_;
   size_t edges_scanned_ = 0;
+  uint64_t interrupt_polls_ = 0;
   std::optional<std::pair<char, EdgePosition>> last_consumed_;
   // Resolved filter: predicate ids in ascending order (key order), nullopt: any.
   std::optional<std::vector<uint32_t>> predicates_;

@@ -99,7 +99,7 @@ absl::StatusOr<EntityDescription> Describer::Entity(uint64_t entity) {
   auto cached = entities_.find(entity);
   if (cached != entities_.end()) return cached->second;
   EntityDescription description;
-  CG_ASSIGN_OR_RETURN(description.id, view_->ExternalId(keys::IdKind::kEntity, entity));
+  CG_ASSIGN_OR_RETURN(description.id, EntityId(entity));
   CG_ASSIGN_OR_RETURN(auto record, view_->EntityByInternalId(entity));
   if (record) {
     description.name = record->name();
@@ -107,6 +107,13 @@ absl::StatusOr<EntityDescription> Describer::Entity(uint64_t entity) {
   }
   entities_[entity] = description;
   return description;
+}
+
+absl::StatusOr<std::string> Describer::EntityId(uint64_t entity) {
+  if (known_ids_ != nullptr) {
+    if (auto dense = known_ids_->Dense(entity)) return std::string(known_ids_->ExternalId(*dense));
+  }
+  return view_->ExternalId(keys::IdKind::kEntity, entity);
 }
 
 absl::StatusOr<std::string> Describer::Predicate(uint32_t predicate) {

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "engine/read_view.h"
 #include "engine/traversal/queries.h"
+#include "engine/traversal/topology.h"
 
 namespace claimgraph::traversal {
 
@@ -29,14 +30,19 @@ struct EdgeDescription {
 // Used by one thread at a time; must not outlive the view.
 class Describer {
  public:
-  explicit Describer(const ReadView* view) : view_(view) {}
+  // `known_ids`, when given, answers external entity ids from memory (see BaseTopology).
+  explicit Describer(const ReadView* view, const BaseTopology* known_ids = nullptr)
+      : view_(view), known_ids_(known_ids) {}
   absl::StatusOr<EntityDescription> Entity(uint64_t entity);
+  // Only the external id (no record read).
+  absl::StatusOr<std::string> EntityId(uint64_t entity);
   absl::StatusOr<std::string> Predicate(uint32_t predicate);
   // The edge as subject -predicate-> object, whichever direction it was walked.
   absl::StatusOr<EdgeDescription> Describe(const Edge& edge);
 
  private:
   const ReadView* view_;
+  const BaseTopology* known_ids_;
   std::unordered_map<uint64_t, EntityDescription> entities_;
   std::unordered_map<uint32_t, std::string> predicates_;
 };

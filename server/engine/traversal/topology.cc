@@ -83,6 +83,16 @@ absl::StatusOr<std::unique_ptr<BaseTopology>> BaseTopology::Build(const ReadView
   }
   const auto vertices = static_cast<uint32_t>(base->dense_to_entity_.size());
   base->edge_count_ = subjects.size();
+  base->id_offsets_.reserve(vertices + 1);
+  base->id_offsets_.push_back(0);
+  for (uint64_t entity : base->dense_to_entity_) {
+    CG_ASSIGN_OR_RETURN(std::string id, view.ExternalId(keys::IdKind::kEntity, entity));
+    base->id_bytes_ += id;
+    if (base->id_bytes_.size() >= kNoVertex) {
+      return absl::ResourceExhaustedError("topology: more than 4 GiB of entity ids");
+    }
+    base->id_offsets_.push_back(static_cast<uint32_t>(base->id_bytes_.size()));
+  }
 
   std::vector<std::pair<uint32_t, uint32_t>> pairs(subjects.size());
   for (size_t i = 0; i < subjects.size(); ++i) {
@@ -111,7 +121,8 @@ absl::StatusOr<std::unique_ptr<BaseTopology>> BaseTopology::Build(const ReadView
 size_t BaseTopology::MemoryBytes() const {
   size_t vertices = dense_to_entity_.size() + 1;
   return entity_to_dense_.capacity() * sizeof(uint32_t) +
-         dense_to_entity_.capacity() * sizeof(uint64_t) +
+         dense_to_entity_.capacity() * sizeof(uint64_t) + id_bytes_.capacity() +
+         id_offsets_.capacity() * sizeof(uint32_t) +
          // rowstart + column + properties, for each direction
          2 * vertices * sizeof(uint32_t) + edge_count_ * (sizeof(uint32_t) + sizeof(TopologyEdge)) +
          edge_count_ * (sizeof(uint32_t) + sizeof(InEdgeRef));
@@ -498,6 +509,7 @@ absl::StatusOr<PinnedGraph> TopologyManager::Pin(std::optional<uint64_t> as_of) 
       if (version.base) {
         PinnedGraph pinned;
         pinned.view = std::move(view);
+        pinned.base = version.base;
         pinned.source = std::make_unique<TopologyEdgeSource>(std::move(version), pinned.view.get());
         pinned.from_topology = true;
         return pinned;

@@ -74,6 +74,13 @@ class BaseTopology {
     return dense;
   }
   uint64_t Entity(uint32_t dense) const { return dense_to_entity_[dense]; }
+  // The external id of a vertex's entity, held in memory because a traversal reports thousands
+  // of them and a dictionary read each cost more than the whole search. Ids never change once
+  // assigned, so the base's copy is right for every as_of.
+  std::string_view ExternalId(uint32_t dense) const {
+    return std::string_view(id_bytes_).substr(id_offsets_[dense],
+                                              id_offsets_[dense + 1] - id_offsets_[dense]);
+  }
   // Finds the base edge with the given key; nullopt when absent.
   std::optional<uint32_t> FindOutEdge(uint64_t subject, uint32_t predicate, uint64_t object,
                                       uint64_t statement) const;
@@ -89,6 +96,8 @@ class BaseTopology {
   size_t edge_count_ = 0;
   std::vector<uint32_t> entity_to_dense_;  // indexed by internal entity id
   std::vector<uint64_t> dense_to_entity_;
+  std::string id_bytes_;               // external ids of the vertices, concatenated
+  std::vector<uint32_t> id_offsets_;   // vertex i's id is [id_offsets_[i], id_offsets_[i + 1])
   OutGraph out_;
   InGraph in_;
 };
@@ -171,6 +180,8 @@ struct PinnedGraph {
   std::unique_ptr<ReadView> view;
   std::unique_ptr<EdgeSource> source;
   bool from_topology = false;
+  // The base the source reads (null when served from storage): answers external entity ids.
+  std::shared_ptr<const BaseTopology> base;
 };
 
 // Owns the current base and overlay, observes the Database's commits and rebuilds in a
