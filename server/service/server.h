@@ -30,6 +30,9 @@ struct ServerOptions {
   // Writes are refused while the data directory's file system has less free space than this.
   uint64_t min_free_disk_bytes = 256ull << 20;
   int max_message_bytes = 16 << 20;
+  // Records one Import stream may send per second (a one-second burst allowed); a faster stream
+  // ends with RESOURCE_EXHAUSTED. 0: unlimited.
+  uint64_t max_stream_records_per_second = 0;
   // How long shutdown waits for in-flight calls before cancelling them.
   std::chrono::milliseconds shutdown_grace{10000};
   Limits limits;

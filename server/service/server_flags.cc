@@ -76,6 +76,14 @@ const std::vector<Flag>& Flags() {
          c->options.max_message_bytes = static_cast<int>(mb << 20);
          return absl::OkStatus();
        }},
+      {"max-stream-records-per-second", "N",
+       "records one Import stream may send per second (bursts of one second's worth); a faster "
+       "stream ends with RESOURCE_EXHAUSTED; default 0 (unlimited)",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(c->options.max_stream_records_per_second,
+                             ParseUnsigned("max-stream-records-per-second", v));
+         return absl::OkStatus();
+       }},
       {"max-page-size", "N", "largest page a List call returns; default 1000",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-page-size", v));

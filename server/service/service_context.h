@@ -15,6 +15,8 @@ struct ServiceContext {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string version;
   std::string backup_dir;
+  // See ServerOptions::max_stream_records_per_second.
+  uint64_t max_stream_records_per_second = 0;
 };
 
 // WriteContext for a call: recorded_by is the authenticated principal, never a client field.

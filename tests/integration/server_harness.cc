@@ -161,7 +161,7 @@ std::unique_ptr<client::ClaimGraphClient> ServerProcess::NewClient(int timeout_m
 }
 
 ProgramResult RunProgram(const std::string& program, const std::vector<std::string>& arguments,
-                         const std::string& stdin_text) {
+                         const std::string& stdin_text, std::chrono::seconds timeout) {
   ProgramResult result;
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) return result;
@@ -185,7 +185,7 @@ ProgramResult RunProgram(const std::string& program, const std::vector<std::stri
   close(in_pipe[1]);
   pollfd descriptors[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_count = 2;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
   while (open_count > 0 && std::chrono::steady_clock::now() < deadline) {
     if (poll(descriptors, 2, 200) <= 0) continue;
     for (int i = 0; i < 2; ++i) {

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,14 +48,16 @@ class ServerProcess {
   int port_ = 0;
 };
 
-// Runs a program to completion with `arguments`, capturing stdout and stderr.
+// Runs a program to completion with `arguments`, capturing stdout and stderr; SIGKILLs it (exit
+// code 137) when it runs past `timeout`.
 struct ProgramResult {
   int exit_code = -1;
   std::string out;
   std::string err;
 };
 ProgramResult RunProgram(const std::string& program, const std::vector<std::string>& arguments,
-                         const std::string& stdin_text = "");
+                         const std::string& stdin_text = "",
+                         std::chrono::seconds timeout = std::chrono::seconds(60));
 
 // A fresh empty directory under /tmp, removed by the caller with RemoveTree.
 std::string MakeTempDir(const std::string& prefix);
