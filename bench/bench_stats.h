@@ -32,6 +32,8 @@ struct WorkloadResult {
   int concurrency = 1;
   double seconds = 0;
   uint64_t errors = 0;
+  // Of the errors, answers a limit cut short (a traversal's cut flags): never compared.
+  uint64_t truncated = 0;
   std::string first_error;
   std::vector<double> latencies_us;
   std::map<size_t, int64_t> answers;  // target index -> result size
@@ -70,11 +72,12 @@ struct WorkloadResult {
     std::snprintf(
         line, sizeof(line),
         "{\"system\":\"%s\",\"workload\":\"%s\",\"concurrency\":%d,\"calls\":%zu,"
-        "\"errors\":%llu,\"seconds\":%.3f,\"qps\":%.1f,\"mean_us\":%.1f,\"p50_us\":%.1f,"
+        "\"errors\":%llu,\"truncated\":%llu,\"seconds\":%.3f,\"qps\":%.1f,\"mean_us\":%.1f,\"p50_"
+        "us\":%.1f,"
         "\"p90_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"server_cpu_us_per_call\":%.1f,",
         system.c_str(), workload.c_str(), concurrency, latencies_us.size(),
-        static_cast<unsigned long long>(errors), seconds,
-        seconds > 0 ? static_cast<double>(latencies_us.size()) / seconds : 0.0, mean,
+        static_cast<unsigned long long>(errors), static_cast<unsigned long long>(truncated),
+        seconds, seconds > 0 ? static_cast<double>(latencies_us.size()) / seconds : 0.0, mean,
         Percentile(0.5), Percentile(0.9), Percentile(0.99), Percentile(1.0),
         server_cpu_us_per_call);
     std::string out = std::string(line) + "\"first_error\":\"" + Escape(first_error) +

@@ -460,6 +460,9 @@ absl::Status Generator::EmitClaim(uint64_t index) {
     statements_.push_back(ids::StatementId(statement));
     last_claim_.push_back(0);
     *claim->mutable_statement() = std::move(statement);
+    // The id too (the importer checks it matches the statement), so a reader of the file can tie
+    // later claims that name the statement only by id to this one.
+    claim->set_statement_id(statements_.back());
   }
   // The document it is found in: mostly recent ones.
   std::optional<uint64_t> source;

@@ -7,15 +7,20 @@
 //
 //   load_generator --target 127.0.0.1:PORT --workload NAME --concurrency 1,8,32
 //                  --targets FILE [--duration-s 10] [--max-calls N] [--warmup-s 1] [--out FILE]
+//                  [--cover-targets: past the duration until every target was measured once]
 //   load_generator --target ... --soak --rate 500 --duration-s 600 --targets entities.txt
 //                  --write-targets corroborate.txt --server-pid PID --timeline FILE
 //                  [--hot-statements: writes add claims to the targets' statements instead of
 //                   new statements]
+//   traversal limits (hop2, hop3, path): [--max-results N] [--max-fanout N]
+//                  [--max-edges-scanned N]; Neighbors pages (hop1): [--page-size N]
 //
 // Workloads: noop (grpc.health.v1.Health/Check: the cheapest call the same server framework
 // answers), get_entity, and, when the server's protos have them, trace (TraceClaim),
 // corroborate (Corroborate), hop1 / hop2 / hop3 / path (TraversalService). A workload whose
-// RPC is not compiled in exits with status 3 ("unsupported"), which the driver records.
+// RPC is not compiled in exits with status 3 ("unsupported"), which the driver records. A
+// traversal answer that a limit cut (its cut flags, or a stream without its final message) is
+// counted as an error and as truncated, never as an answer.
 // Results: one JSON line per (workload, concurrency), see bench_stats.h.
 #include <grpcpp/grpcpp.h>
 
@@ -58,14 +63,23 @@ class Call {
   grpc::ClientContext context;
   grpc::Status status;
   int64_t answer = -1;  // size of the answer (entities, nodes, origins...), -1: not counted
+  // The server said a limit cut the answer short (a traversal's cut flags, or a stream without
+  // its final message): the call counts as an error and its answer is never compared.
+  bool truncated = false;
+  std::string truncation;  // which limits
 };
 
 template <typename Response>
 class UnaryCall : public Call {
  public:
-  explicit UnaryCall(std::function<int64_t(const Response&)> size) : size_(std::move(size)) {}
+  UnaryCall(std::function<int64_t(const Response&)> size,
+            std::function<std::string(const Response&)> cut)
+      : size_(std::move(size)), cut_(std::move(cut)) {}
   bool Proceed(bool) override {
-    if (status.ok() && size_) answer = size_(response);
+    if (!status.ok()) return true;
+    if (cut_) truncation = cut_(response);
+    truncated = !truncation.empty();
+    if (!truncated && size_) answer = size_(response);
     return true;
   }
   Response response;
@@ -73,40 +87,7 @@ class UnaryCall : public Call {
 
  private:
   std::function<int64_t(const Response&)> size_;
-};
-
-// A server-streaming call: reads every message, summing what `count` says each one holds.
-template <typename Response>
-class StreamCall : public Call {
- public:
-  explicit StreamCall(std::function<int64_t(const Response&)> count) : count_(std::move(count)) {}
-  bool Proceed(bool ok) override {
-    switch (state_) {
-      case State::kStarting:
-      case State::kReading:
-        if (state_ == State::kReading && ok) items_ += count_(response_);
-        if (ok) {
-          state_ = State::kReading;
-          reader->Read(&response_, this);
-        } else {
-          state_ = State::kFinishing;
-          reader->Finish(&status, this);
-        }
-        return false;
-      case State::kFinishing:
-        if (status.ok()) answer = items_;
-        return true;
-    }
-    return true;
-  }
-  std::unique_ptr<grpc::ClientAsyncReader<Response>> reader;
-
- private:
-  enum class State { kStarting, kReading, kFinishing };
-  State state_ = State::kStarting;
-  Response response_;
-  int64_t items_ = 0;
-  std::function<int64_t(const Response&)> count_;
+  std::function<std::string(const Response&)> cut_;
 };
 
 // Starts the call for target `index` on `queue`; the Call is deleted by the poller.
@@ -116,8 +97,9 @@ constexpr auto kCallDeadline = std::chrono::seconds(30);
 
 template <typename Response, typename Prepare>
 Call* StartUnary(size_t index, grpc::CompletionQueue* queue, Prepare prepare,
-                 std::function<int64_t(const Response&)> size = nullptr) {
-  auto* call = new UnaryCall<Response>(std::move(size));
+                 std::function<int64_t(const Response&)> size = nullptr,
+                 std::function<std::string(const Response&)> cut = nullptr) {
+  auto* call = new UnaryCall<Response>(std::move(size), std::move(cut));
   call->target = index;
   call->context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
   call->reader = prepare(&call->context, queue);
@@ -126,16 +108,113 @@ Call* StartUnary(size_t index, grpc::CompletionQueue* queue, Prepare prepare,
   return call;
 }
 
-template <typename Response, typename Prepare>
-Call* StartStream(size_t index, grpc::CompletionQueue* queue, Prepare prepare,
-                  std::function<int64_t(const Response&)> count) {
-  auto* call = new StreamCall<Response>(std::move(count));
-  call->target = index;
-  call->context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
-  call->reader = prepare(&call->context, queue);
-  call->reader->StartCall(call);
-  return call;
+#ifdef CLAIMGRAPH_BENCH_TRAVERSAL
+// "results,fanout" for the limits that cut a traversal; empty when the answer is complete.
+std::string DescribeCut(const v1::TraversalCut& cut) {
+  std::string text;
+  auto add = [&](bool flag, const char* name) {
+    if (!flag) return;
+    if (!text.empty()) text += ",";
+    text += name;
+  };
+  add(cut.results(), "results");
+  add(cut.fanout(), "fanout");
+  add(cut.edges_scanned(), "edges_scanned");
+  add(cut.deadline(), "deadline");
+  add(cut.cancelled(), "cancelled");
+  return text;
 }
+
+// Neighbors of one entity, every page: the call follows next_page_token (a page may also be
+// short when filters reject many edges) until the listing ends; the answer is the edges of all
+// pages and the latency covers all of them.
+class NeighborsCall : public Call {
+ public:
+  NeighborsCall(v1::TraversalService::Stub* stub, v1::NeighborsRequest request,
+                grpc::CompletionQueue* queue)
+      : stub_(stub),
+        request_(std::move(request)),
+        queue_(queue),
+        deadline_(std::chrono::system_clock::now() + kCallDeadline) {}
+  void StartPage() {
+    page_context_ = std::make_unique<grpc::ClientContext>();
+    page_context_->set_deadline(deadline_);
+    response_.Clear();
+    reader_ = stub_->PrepareAsyncNeighbors(page_context_.get(), request_, queue_);
+    reader_->StartCall();
+    reader_->Finish(&response_, &status, this);
+  }
+  bool Proceed(bool) override {
+    if (!status.ok()) return true;
+    edges_ += response_.edges_size();
+    truncation = DescribeCut(response_.cut());
+    truncated = !truncation.empty();
+    if (truncated) return true;
+    if (!response_.next_page_token().empty()) {
+      request_.set_page_token(response_.next_page_token());
+      StartPage();
+      return false;
+    }
+    answer = edges_;
+    return true;
+  }
+
+ private:
+  v1::TraversalService::Stub* stub_;
+  v1::NeighborsRequest request_;
+  grpc::CompletionQueue* queue_;
+  std::chrono::system_clock::time_point deadline_;
+  std::unique_ptr<grpc::ClientContext> page_context_;
+  v1::NeighborsResponse response_;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::NeighborsResponse>> reader_;
+  int64_t edges_ = 0;
+};
+
+// Traverse, streamed: reads every message, counting the entities reached beyond the starts
+// (depth > 0). The answer counts only when the last message (done = true) arrived and says
+// nothing was cut.
+class TraverseCall : public Call {
+ public:
+  bool Proceed(bool ok) override {
+    switch (state_) {
+      case State::kStarting:
+      case State::kReading:
+        if (state_ == State::kReading && ok) {
+          for (const auto& entity : response_.entities()) reached_ += entity.depth() > 0 ? 1 : 0;
+          if (response_.done()) {
+            done_ = true;
+            cut_ = DescribeCut(response_.cut());
+          }
+        }
+        if (ok) {
+          state_ = State::kReading;
+          response_.Clear();
+          reader->Read(&response_, this);
+        } else {
+          state_ = State::kFinishing;
+          reader->Finish(&status, this);
+        }
+        return false;
+      case State::kFinishing:
+        if (!status.ok()) return true;
+        truncation = !done_ ? "stream ended without its final message" : cut_;
+        truncated = !truncation.empty();
+        if (!truncated) answer = reached_;
+        return true;
+    }
+    return true;
+  }
+  std::unique_ptr<grpc::ClientAsyncReader<v1::TraverseResponse>> reader;
+
+ private:
+  enum class State { kStarting, kReading, kFinishing };
+  State state_ = State::kStarting;
+  v1::TraverseResponse response_;
+  int64_t reached_ = 0;
+  bool done_ = false;
+  std::string cut_;
+};
+#endif
 
 struct Options {
   std::string target = "127.0.0.1:50051";
@@ -145,6 +224,9 @@ struct Options {
   double duration_s = 10;
   double warmup_s = 1;
   uint64_t max_calls = 0;  // 0: no bound besides duration
+  // Keep going past the duration until every target has been measured once (the pipeline
+  // self-test, so every input's answers are compared).
+  bool cover_targets = false;
   std::string out;
   // Soak.
   bool soak = false;
@@ -155,12 +237,22 @@ struct Options {
   int server_pid = 0;
   std::string timeline;
   bool hot_statements = false;
+  // Traversal requests: limits far above what the benchmark's answers need, so an answer is
+  // complete (a cut one is reported as truncated, never compared); each must be within the
+  // server's maximum (claimgraphd --max-traversal-results / --max-traversal-fanout;
+  // edges scanned: the server's fixed maximum, 20,000,000), else the call fails.
+  int32_t max_results = 100000000;
+  int32_t max_fanout = 100000000;
+  int64_t max_edges_scanned = 20000000;
+  int32_t page_size = 1000;  // Neighbors pages (the server's --max-page-size bounds it)
 };
 
 class Workloads {
  public:
-  Workloads(std::shared_ptr<grpc::Channel> channel, std::vector<std::string> targets)
-      : channel_(channel),
+  Workloads(std::shared_ptr<grpc::Channel> channel, std::vector<std::string> targets,
+            const Options& options)
+      : options_(options),
+        channel_(channel),
         targets_(std::move(targets)),
         health_(grpc::health::v1::Health::NewStub(channel)),
         entities_(v1::EntityService::NewStub(channel)),
@@ -249,6 +341,70 @@ class Workloads {
       };
     }
 #endif
+#ifdef CLAIMGRAPH_BENCH_TRAVERSAL
+    // The graph workloads, sized as pg_bench and storage_bench size theirs: hop1 counts the
+    // out-edges (confidence >= 0.5), hop2 / hop3 the distinct entities reached along out-edges
+    // (start excluded), path the hops of the shortest path (0: none within 4 hops). Every edge
+    // filter is the default stance (at least one active supporting claim).
+    if (workload == "hop1") {
+      return [this](size_t index, grpc::CompletionQueue* queue) -> Call* {
+        v1::NeighborsRequest request;
+        request.set_entity_id(targets_[index]);
+        request.mutable_filter()->set_direction(v1::TRAVERSAL_DIRECTION_OUT);
+        request.mutable_filter()->set_min_confidence(0.5);
+        request.set_page_size(options_.page_size);
+        auto* call = new NeighborsCall(traversal_.get(), std::move(request), queue);
+        call->target = index;
+        call->StartPage();
+        return call;
+      };
+    }
+    if (workload == "hop2" || workload == "hop3") {
+      int depth = workload == "hop2" ? 2 : 3;
+      return [this, depth](size_t index, grpc::CompletionQueue* queue) -> Call* {
+        v1::TraverseRequest request;
+        request.add_start_ids(targets_[index]);
+        request.set_max_depth(depth);
+        request.mutable_filter()->set_direction(v1::TRAVERSAL_DIRECTION_OUT);
+        SetLimits(request.mutable_limits());
+        auto* call = new TraverseCall();
+        call->target = index;
+        call->context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+        call->reader = traversal_->PrepareAsyncTraverse(&call->context, request, queue);
+        call->reader->StartCall(call);
+        return call;
+      };
+    }
+    if (workload == "path") {
+      for (const auto& target : targets_) {
+        if (target.find(' ') == std::string::npos) {
+          *error = "path targets are 'FROM TO' pairs, not '" + target + "'";
+          return nullptr;
+        }
+      }
+      return [this](size_t index, grpc::CompletionQueue* queue) -> Call* {
+        const std::string& pair = targets_[index];
+        size_t space = pair.find(' ');
+        v1::FindPathsRequest request;
+        request.set_from_id(pair.substr(0, space));
+        request.set_to_id(pair.substr(space + 1));
+        request.set_mode(v1::PATH_MODE_SHORTEST);
+        request.set_k(1);
+        request.set_max_depth(4);
+        request.mutable_filter()->set_direction(v1::TRAVERSAL_DIRECTION_OUT);
+        SetLimits(request.mutable_limits());
+        return StartUnary<v1::FindPathsResponse>(
+            index, queue,
+            [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
+              return traversal_->PrepareAsyncFindPaths(context, request, q);
+            },
+            [](const v1::FindPathsResponse& response) -> int64_t {
+              return response.paths_size() == 0 ? 0 : response.paths(0).edges_size();
+            },
+            [](const v1::FindPathsResponse& response) { return DescribeCut(response.cut()); });
+      };
+    }
+#endif
     *error = "workload '" + workload + "' is not supported by this build (its RPC is missing)";
     return nullptr;
   }
@@ -314,6 +470,15 @@ class Workloads {
   }
 
  private:
+#ifdef CLAIMGRAPH_BENCH_TRAVERSAL
+  void SetLimits(v1::TraversalLimits* limits) const {
+    limits->set_max_results(options_.max_results);
+    limits->set_max_fanout(options_.max_fanout);
+    limits->set_max_edges_scanned(options_.max_edges_scanned);
+  }
+#endif
+
+  const Options& options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::vector<std::string> targets_;
   std::vector<std::string> statement_ids_;
@@ -369,13 +534,17 @@ WorkloadResult RunClosedLoop(const CallFactory& factory, size_t targets, int con
           result.first_error =
               std::to_string(call->status.error_code()) + " " + call->status.error_message();
         }
+      } else if (call->truncated) {
+        ++result.truncated;
+        if (result.errors++ == 0) result.first_error = "answer truncated: " + call->truncation;
       } else if (call->answer >= 0 && !result.answers.count(call->target)) {
         result.answers[call->target] = call->answer;
       }
       last_completion = now;
     }
     delete call;
-    if (now >= end || (options.max_calls > 0 && measured + in_flight >= options.max_calls))
+    if ((now >= end && (!options.cover_targets || measured >= targets)) ||
+        (options.max_calls > 0 && measured + in_flight >= options.max_calls))
       stopping = true;
     if (!stopping) issue();
   }
@@ -539,6 +708,8 @@ int Main(int argc, char** argv) {
       options.out = value();
     else if (flag == "--soak")
       options.soak = true;
+    else if (flag == "--cover-targets")
+      options.cover_targets = true;
     else if (flag == "--hot-statements")
       options.hot_statements = true;
     else if (flag == "--rate")
@@ -553,6 +724,14 @@ int Main(int argc, char** argv) {
       options.server_pid = std::atoi(value().c_str());
     else if (flag == "--timeline")
       options.timeline = value();
+    else if (flag == "--max-results")
+      options.max_results = std::atoi(value().c_str());
+    else if (flag == "--max-fanout")
+      options.max_fanout = std::atoi(value().c_str());
+    else if (flag == "--max-edges-scanned")
+      options.max_edges_scanned = std::atoll(value().c_str());
+    else if (flag == "--page-size")
+      options.page_size = std::atoi(value().c_str());
     else {
       std::fprintf(stderr, "load_generator: unknown flag %s\n", flag.c_str());
       return 2;
@@ -576,7 +755,7 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "load_generator: cannot connect to %s\n", options.target.c_str());
     return 1;
   }
-  Workloads workloads(channel, targets);
+  Workloads workloads(channel, targets, options);
   std::string error;
   std::string workload = options.soak ? "get_entity" : options.workload;
   CallFactory factory = workloads.Factory(workload, &error);

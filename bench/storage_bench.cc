@@ -5,7 +5,13 @@
 //   storage_bench rewrite --db DIR --to NEW_DIR [--out FILE]
 //       The raw write limit for the same data: copies every key-value pair of DIR (read-only)
 //       into a new database through the engine's RocksDB store in WriteBatches of 1000 pairs,
-//       WAL on and not synced (db_bench's fillrandom setting), keys in sorted order.
+//       WAL on and not synced (db_bench's fillrandom setting), keys in sorted order. Pairs are
+//       read in chunks (untimed) and written (timed), so memory stays bounded at any scale.
+//   storage_bench edges --db DIR --out FILE
+//       Every graph edge's aggregate, for the PostgreSQL side (bench/prepare_data.py
+//       --edge-scores): one line per out-edge with an entity object, tab-separated: the
+//       external id of one claim of its statement, has_score (0/1), score, active claims,
+//       active supporting, active refuting, best supporting confidence.
 //   storage_bench measure --db DIR --entities FILE --starts FILE --pairs FILE
 //                         [--duration-s 5] [--out FILE]
 //       Opens the database read-only through the engine's RocksDB store (no engine logic above
@@ -14,10 +20,11 @@
 //         rocksdb scan        prefix scans of one entity's out-edges (decoding each aggregate);
 //         rocksdb hop1..path  BFS walking the out-edge keys (the "walk storage" design);
 //         memory  hop1..path  BFS over an in-memory CSR adjacency built from the same keys.
-//       Answers are sized like the other clients' (hop1: edges whose best supporting claim has
-//       confidence >= 0.5, PostgreSQL's edge confidence; claimgraph's own filter uses the
-//       statement's fused score when the provenance layer has set one; hopN:
-//       distinct entities reached, start excluded; path: hop distance, 0 when > 4 hops).
+//       Answers are sized like the other clients', with the traversal's default edge filter
+//       (an edge with an entity object and at least one active supporting claim): hop1: such
+//       out-edges whose effective confidence (EdgeAggregate::EffectiveConfidence: the fused
+//       score when the provenance scorer set one, else the best supporting claim's) is >= 0.5;
+//       hopN: distinct entities reached, start excluded; path: hop distance, 0 when > 4 hops.
 #include <atomic>
 #include <cstring>
 #include <queue>
@@ -43,7 +50,14 @@ struct Options {
   std::string out;
 };
 
-// Out-edges of one node: (other, confidence) for every edge key under its prefix.
+// Whether traversal's default filter takes the edge: at least one active supporting claim
+// (StanceFilter::kIncludeDisputed), and an entity object (literal objects are not graph edges).
+bool Walkable(const keys::EdgeKey& key, const storage::EdgeAggregate& aggregate) {
+  return key.other != 0 && aggregate.supporting > 0;
+}
+
+// Walkable out-edges of one node: (other, effective confidence) for every edge key under its
+// prefix that the default filter takes.
 template <typename Visit>
 void ScanOut(KeyValueStore& store, uint64_t node, Visit visit) {
   std::string prefix = keys::EdgePrefix(keys::kOutEdge, node);
@@ -51,18 +65,17 @@ void ScanOut(KeyValueStore& store, uint64_t node, Visit visit) {
   for (cursor->Seek(prefix); cursor->Valid(); cursor->Next()) {
     auto key = keys::EdgeKey::Decode(cursor->key());
     if (!key) continue;
-    double confidence = 0;
-    if (auto aggregate = storage::EdgeAggregate::Decode(cursor->value())) {
-      confidence = aggregate->best_confidence;
-    }
-    visit(key->other, confidence);
+    auto aggregate = storage::EdgeAggregate::Decode(cursor->value());
+    if (!aggregate || !Walkable(*key, *aggregate)) continue;
+    visit(key->other, aggregate->EffectiveConfidence());
   }
 }
 
 // Distinct nodes within `depth` out-hops of `start`, the start excluded; or, with `goal`, the
-// hop distance to it (0 when not within depth).
+// hop distance to it (0 when not within depth, or when it is the start).
 template <typename Neighbours>
 int64_t Bfs(uint64_t start, int depth, uint64_t goal, Neighbours neighbours) {
+  if (goal != 0 && goal == start) return 0;
   std::unordered_set<uint64_t> seen = {start};
   std::vector<uint64_t> frontier = {start}, next;
   for (int level = 1; level <= depth && !frontier.empty(); ++level) {
@@ -78,25 +91,27 @@ int64_t Bfs(uint64_t start, int depth, uint64_t goal, Neighbours neighbours) {
   return goal != 0 ? 0 : static_cast<int64_t>(seen.size() - 1);
 }
 
-// A compressed sparse row adjacency of every out-edge (internal ids are dense from 1).
+// A compressed sparse row adjacency of every walkable out-edge (internal ids are dense from 1),
+// with the effective confidence as a double: a float could round a score just under 0.5 up to it.
 struct Csr {
   std::vector<uint64_t> offsets;  // node -> first edge
   std::vector<uint32_t> targets;
-  std::vector<float> confidence;
+  std::vector<double> confidence;
 };
 
 Csr BuildCsr(KeyValueStore& store) {
   std::vector<std::pair<uint64_t, uint64_t>> edges;
-  std::vector<float> confidences;
+  std::vector<double> confidences;
   uint64_t max_node = 0;
   std::string prefix(1, keys::kOutEdge);
   auto cursor = store.NewCursor(nullptr, Family::kEdges, prefix, keys::PrefixSuccessor(prefix));
   for (cursor->Seek(prefix); cursor->Valid(); cursor->Next()) {
     auto key = keys::EdgeKey::Decode(cursor->key());
-    if (!key || key->other == 0) continue;
+    if (!key) continue;
     auto aggregate = storage::EdgeAggregate::Decode(cursor->value());
+    if (!aggregate || !Walkable(*key, *aggregate)) continue;
     edges.emplace_back(key->node, key->other);
-    confidences.push_back(aggregate ? static_cast<float>(aggregate->best_confidence) : 0.f);
+    confidences.push_back(aggregate->EffectiveConfidence());
     max_node = std::max({max_node, key->node, key->other});
   }
   Csr csr;
@@ -196,38 +211,106 @@ int Rewrite(const Options& options) {
                  options.to.c_str());
     return 1;
   }
-  // Read everything first so only the writes are timed.
+  // Chunks of pairs are read first (untimed), then written in batches of 1000 (timed): only the
+  // writes count, and memory holds one chunk whatever the database's size.
+  constexpr size_t kChunkPairs = 200000;
   std::vector<std::pair<Family, std::pair<std::string, std::string>>> pairs;
+  size_t total_pairs = 0;
+  double write_micros = 0;
+  auto write_chunk = [&]() -> bool {
+    auto chunk_start = Clock::now();
+    storage::WriteBatch batch;
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      batch.Put(pairs[i].first, pairs[i].second.first, pairs[i].second.second);
+      if (batch.operations().size() >= 1000 || i + 1 == pairs.size()) {
+        auto status = (*target)->Write(batch);
+        if (!status.ok()) {
+          std::fprintf(stderr, "storage_bench: write: %s\n", std::string(status.message()).c_str());
+          return false;
+        }
+        batch.Clear();
+      }
+    }
+    write_micros += MicrosSince(chunk_start);
+    total_pairs += pairs.size();
+    pairs.clear();
+    return true;
+  };
   for (int i = 0; i < storage::kFamilyCount; ++i) {
     auto family = static_cast<Family>(i);
     auto cursor = (*source)->NewCursor(nullptr, family, "", "");
     for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
       pairs.push_back({family, {std::string(cursor->key()), std::string(cursor->value())}});
+      if (pairs.size() >= kChunkPairs && !write_chunk()) return 1;
     }
   }
-  auto start = Clock::now();
-  storage::WriteBatch batch;
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    batch.Put(pairs[i].first, pairs[i].second.first, pairs[i].second.second);
-    if (batch.operations().size() >= 1000 || i + 1 == pairs.size()) {
-      auto status = (*target)->Write(batch);
-      if (!status.ok()) {
-        std::fprintf(stderr, "storage_bench: write: %s\n", std::string(status.message()).c_str());
-        return 1;
-      }
-      batch.Clear();
-    }
-  }
-  double seconds = MicrosSince(start) / 1e6;
+  if (!pairs.empty() && !write_chunk()) return 1;
+  double seconds = write_micros / 1e6;
   FILE* out = options.out.empty() ? stdout : std::fopen(options.out.c_str(), "a");
   if (out != nullptr) {
     std::fprintf(
         out,
         "{\"system\":\"rocksdb\",\"workload\":\"write_batch\",\"pairs\":%zu,\"seconds\":%.3f}\n",
-        pairs.size(), seconds);
+        total_pairs, seconds);
     if (out != stdout) std::fclose(out);
   }
   return 0;
+}
+
+// The aggregate of every graph edge, keyed by one claim of its statement (the PostgreSQL side
+// knows claims by external id, not claimgraph's statement ids).
+int DumpEdges(const Options& options) {
+  storage::RocksDbOptions open;
+  open.path = options.db;
+  open.create_if_missing = false;
+  open.read_only = true;
+  auto opened = storage::OpenRocksDbStore(open);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "storage_bench: %s\n", std::string(opened.status().message()).c_str());
+    return 1;
+  }
+  KeyValueStore& store = **opened;
+  FILE* out = options.out.empty() ? stdout : std::fopen(options.out.c_str(), "w");
+  if (out == nullptr) return 1;
+  std::string prefix(1, keys::kOutEdge);
+  auto cursor = store.NewCursor(nullptr, Family::kEdges, prefix, keys::PrefixSuccessor(prefix));
+  size_t edges = 0, unnamed = 0;
+  for (cursor->Seek(prefix); cursor->Valid(); cursor->Next()) {
+    auto key = keys::EdgeKey::Decode(cursor->key());
+    if (!key || key->other == 0) continue;
+    auto aggregate = storage::EdgeAggregate::Decode(cursor->value());
+    if (!aggregate) continue;
+    // The first claim of the statement: 's' statement:u64 recorded_at:u64 claim:u64.
+    std::string posting = keys::KeyBuilder(keys::kClaimsByStatement).U64(key->statement).Build();
+    auto postings =
+        store.NewCursor(nullptr, Family::kIndexes, posting, keys::PrefixSuccessor(posting));
+    postings->Seek(posting);
+    std::string claim_id;
+    if (postings->Valid() && postings->key().size() == posting.size() + 16) {
+      uint64_t claim = keys::DecodeU64(postings->key().substr(posting.size() + 8));
+      auto name = store.Get(nullptr, Family::kDictionary,
+                            keys::ReverseDictionaryKey(keys::IdKind::kClaim, claim));
+      if (name.ok() && name->has_value()) claim_id = **name;
+    }
+    if (claim_id.empty()) {
+      ++unnamed;
+      continue;
+    }
+    std::fprintf(out, "%s\t%d\t%.17g\t%lld\t%lld\t%lld\t%.17g\n", claim_id.c_str(),
+                 aggregate->score ? 1 : 0, aggregate->score.value_or(0.0),
+                 static_cast<long long>(aggregate->claims),
+                 static_cast<long long>(aggregate->supporting),
+                 static_cast<long long>(aggregate->refuting), aggregate->best_confidence);
+    ++edges;
+  }
+  if (out != stdout) std::fclose(out);
+  if (!cursor->status().ok()) {
+    std::fprintf(stderr, "storage_bench: edges: %s\n",
+                 std::string(cursor->status().message()).c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "storage_bench: %zu edges dumped, %zu without a claim\n", edges, unnamed);
+  return unnamed == 0 ? 0 : 1;
 }
 
 int MeasureAll(const Options& options) {
@@ -273,9 +356,7 @@ int MeasureAll(const Options& options) {
     return edges;
   }).Write(options.out);
   auto rocks_neighbours = [&](uint64_t node, const std::function<void(uint64_t)>& visit) {
-    ScanOut(store, node, [&](uint64_t other, double) {
-      if (other != 0) visit(other);
-    });
+    ScanOut(store, node, [&](uint64_t other, double) { visit(other); });
   };
   for (int depth : {2, 3}) {
     Measure("rocksdb", "hop" + std::to_string(depth), starts.size(), 1, d, [&](size_t i) {
@@ -290,7 +371,7 @@ int MeasureAll(const Options& options) {
   Csr csr = BuildCsr(store);
   double build_seconds = MicrosSince(build_start) / 1e6;
   size_t csr_bytes = csr.offsets.size() * sizeof(uint64_t) +
-                     csr.targets.size() * (sizeof(uint32_t) + sizeof(float));
+                     csr.targets.size() * (sizeof(uint32_t) + sizeof(double));
   auto csr_neighbours = [&](uint64_t node, const std::function<void(uint64_t)>& visit) {
     if (node + 1 >= csr.offsets.size()) return;
     for (uint64_t e = csr.offsets[node]; e < csr.offsets[node + 1]; ++e) visit(csr.targets[e]);
@@ -300,7 +381,7 @@ int MeasureAll(const Options& options) {
     uint64_t node = starts[i];
     if (node + 1 >= csr.offsets.size()) return 0;
     for (uint64_t e = csr.offsets[node]; e < csr.offsets[node + 1]; ++e)
-      edges += csr.confidence[e] >= 0.5f;
+      edges += csr.confidence[e] >= 0.5;
     return edges;
   }).Write(options.out);
   for (int depth : {2, 3}) {
@@ -324,7 +405,7 @@ int MeasureAll(const Options& options) {
 
 int Main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: storage_bench compact|measure --db DIR ...\n");
+    std::fprintf(stderr, "usage: storage_bench compact|rewrite|edges|measure --db DIR ...\n");
     return 2;
   }
   std::string command = argv[1];
@@ -358,6 +439,7 @@ int Main(int argc, char** argv) {
   if (command == "compact") return Compact(options);
   if (command == "measure") return MeasureAll(options);
   if (command == "rewrite") return Rewrite(options);
+  if (command == "edges") return DumpEdges(options);
   std::fprintf(stderr, "storage_bench: unknown command %s\n", command.c_str());
   return 2;
 }

@@ -4,6 +4,7 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -12,8 +13,10 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "engine/strings.h"
 #include "engine/estimative.h"
@@ -97,6 +100,54 @@ absl::Status Renamed(const absl::Status& status, std::string_view from, std::str
   return absl::Status(status.code(), message);
 }
 
+// Lets hash maps keyed by std::string be searched with a string_view.
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
+};
+
+// Committed dictionary resolutions (dictionary key -> internal id) and the types of committed
+// entities, kept across writes so that staging a claim does not go to the store for its subject,
+// object, claimant, source and predicate every time. Nothing in it goes stale: the dictionary is
+// append-only and an entity's type never changes. Only committed facts enter it (a rejected
+// batch's ids are handed out again). When full it starts over: a bounded memory cost, and the
+// entries that matter come back on their next use.
+class ResolutionCache {
+ public:
+  std::optional<uint64_t> Find(std::string_view dictionary_key) const {
+    auto it = ids_.find(dictionary_key);
+    if (it == ids_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Add(std::string_view dictionary_key, uint64_t id) {
+    MakeRoom(dictionary_key.size());
+    if (ids_.try_emplace(std::string(dictionary_key), id).second) bytes_ += dictionary_key.size() + kEntryBytes;
+  }
+  const std::string* EntityType(uint64_t entity) const {
+    auto it = entity_types_.find(entity);
+    return it == entity_types_.end() ? nullptr : &it->second;
+  }
+  void AddEntityType(uint64_t entity, const std::string& type) {
+    MakeRoom(type.size());
+    if (entity_types_.try_emplace(entity, type).second) bytes_ += type.size() + kEntryBytes;
+  }
+
+ private:
+  // Node, hash, string header and bucket of one entry.
+  static constexpr size_t kEntryBytes = 80;
+  // About 400k entities, sources and predicates with ids of a few dozen bytes.
+  static constexpr size_t kMaxBytes = 64u << 20;
+  void MakeRoom(size_t key_bytes) {
+    if (bytes_ + key_bytes + kEntryBytes <= kMaxBytes) return;
+    ids_.clear();
+    entity_types_.clear();
+    bytes_ = 0;
+  }
+  std::unordered_map<std::string, uint64_t, KeyHash, std::equal_to<>> ids_;
+  std::unordered_map<uint64_t, std::string> entity_types_;
+  size_t bytes_ = 0;
+};
+
 }  // namespace
 
 struct Database::Impl {
@@ -109,6 +160,7 @@ struct Database::Impl {
   std::array<uint64_t, 128> counters{};  // by IdKind character; guarded by write_mutex
   std::atomic<uint64_t> clock{0};        // last recorded_at handed out
   StatementScorer scorer;                // guarded by write_mutex
+  ResolutionCache resolutions;           // guarded by write_mutex
   std::vector<CommitObserver> observers;  // guarded by write_mutex
 
   // Tells the observers about a committed transaction. Called under write_mutex.
@@ -200,27 +252,70 @@ class Transaction {
   static std::string OverlayKey(Family family, std::string_view key) {
     return StrCat(std::string(1, static_cast<char>(family)), key);
   }
+  // Reads this transaction's pending puts first, then the store.
   absl::StatusOr<std::optional<std::string>> Get(Family family, const std::string& key) {
-    auto it = pending_.find(OverlayKey(family, key));
-    if (it != pending_.end()) return it->second;
+    if (!pending_.empty()) {
+      auto it = pending_.find(OverlayKey(family, key));
+      if (it != pending_.end()) return it->second;
+    }
     return db_->store->Get(nullptr, family, key);
   }
   void Put(Family family, const std::string& key, const std::string& value) {
     batch_.Put(family, key, value);
     pending_[OverlayKey(family, key)] = value;
   }
+  // The internal id of an external one: allocated by this transaction, cached, or stored.
   absl::StatusOr<std::optional<uint64_t>> Resolve(IdKind kind, std::string_view external) {
-    CG_ASSIGN_OR_RETURN(auto value, Get(Family::kDictionary, keys::DictionaryKey(kind, external)));
+    std::string key = keys::DictionaryKey(kind, external);
+    if (auto cached = db_->resolutions.Find(key)) return cached;
+    if (!pending_.empty()) {
+      auto it = pending_.find(OverlayKey(Family::kDictionary, key));
+      if (it != pending_.end() && it->second) {
+        return std::optional<uint64_t>(keys::DecodeU64(*it->second));
+      }
+    }
+    CG_ASSIGN_OR_RETURN(auto value, db_->store->Get(nullptr, Family::kDictionary, key));
     if (!value) return std::optional<uint64_t>();
-    return std::optional<uint64_t>(keys::DecodeU64(*value));
+    uint64_t id = keys::DecodeU64(*value);
+    // Stored, hence committed: safe to remember even if this transaction fails.
+    db_->resolutions.Add(key, id);
+    return std::optional<uint64_t>(id);
   }
   uint64_t Allocate(IdKind kind, std::string_view external) {
     auto& counter = counters_[static_cast<uint8_t>(kind)];
     uint64_t id = ++counter;
-    batch_.Put(Family::kMeta, keys::CounterKey(kind), EncodeU64(counter));
-    Put(Family::kDictionary, keys::DictionaryKey(kind, external), EncodeU64(id));
+    allocated_kinds_.insert(kind);
+    std::string key = keys::DictionaryKey(kind, external);
+    Put(Family::kDictionary, key, EncodeU64(id));
     Put(Family::kDictionary, keys::ReverseDictionaryKey(kind, id), std::string(external));
+    // The ids other records refer to by name are worth remembering once committed; claims and
+    // statements are mostly looked up once, to find they are new.
+    if (kind == IdKind::kEntity || kind == IdKind::kSource || kind == IdKind::kPredicate) {
+      new_resolutions_.emplace_back(std::move(key), id);
+    }
     return id;
+  }
+  // The type of the entity with internal id `entity`, cached or from its current record.
+  absl::StatusOr<std::string> EntityType(uint64_t entity) {
+    if (const std::string* type = db_->resolutions.EntityType(entity)) return *type;
+    CG_ASSIGN_OR_RETURN(auto record, Record<v1::Entity>(keys::RecordKey(keys::kCurrentEntity, entity), "entity"));
+    if (!record) return absl::DataLossError("entity without a record");
+    if (entity <= db_->counters[static_cast<uint8_t>(IdKind::kEntity)]) {
+      db_->resolutions.AddEntityType(entity, record->type());  // committed
+    }
+    return record->type();
+  }
+  // The internal id of entity `id` (the dictionary entry and the record are written together
+  // and never removed, so a resolved id has a record), or NotFound naming `field`.
+  absl::StatusOr<uint64_t> RequireEntityId(std::string_view field, std::string_view id) {
+    CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kEntity, id));
+    if (!internal) return absl::NotFoundError(StrCat(field, ": entity '", id, "' not found"));
+    return *internal;
+  }
+  absl::StatusOr<uint64_t> RequireSourceId(std::string_view field, std::string_view id) {
+    CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kSource, id));
+    if (!internal) return absl::NotFoundError(StrCat(field, ": source '", id, "' not found"));
+    return *internal;
   }
   template <typename T>
   absl::StatusOr<std::optional<T>> Record(const std::string& key, std::string_view what) {
@@ -270,11 +365,13 @@ class Transaction {
     auto has_id = [&](std::string_view key) {
       return key.size() == lower.size() + 16 && keys::DecodeU64(key.substr(key.size() - 8)) == id;
     };
+    const std::string overlay_lower = OverlayKey(Family::kRecords, lower);
     const std::string overlay_upper = OverlayKey(Family::kRecords, upper);
-    for (auto it = pending_.lower_bound(OverlayKey(Family::kRecords, lower));
-         it != pending_.end() && it->first < overlay_upper; ++it) {
-      if (it->second && has_id(std::string_view(it->first).substr(1))) {
-        CG_ASSIGN_OR_RETURN(T record, Parse<T>(*it->second, what));
+    // The pending puts are not ordered: look at each (ids are unique, so the first match is it).
+    for (const auto& [key, value] : pending_) {
+      if (key >= overlay_lower && key < overlay_upper && value &&
+          has_id(std::string_view(key).substr(1))) {
+        CG_ASSIGN_OR_RETURN(T record, Parse<T>(*value, what));
         return std::optional<T>(std::move(record));
       }
     }
@@ -288,6 +385,14 @@ class Transaction {
     return std::optional<T>();
   }
   absl::Status CheckStatementAgainstSchema(const v1::Statement& statement, std::string_view field);
+  // The statement's score must be recomputed: after this commit, or (deferred scoring) by the
+  // next SetStatementScorer. The marker in the batch survives a crash before the rescore.
+  void MarkForRescore(uint64_t statement_id) {
+    if (!touched_statements.insert(statement_id).second) return;
+    if (db_->scorer || db_->options.defer_scoring) {
+      batch_.Put(Family::kMeta, DirtyScoreKey(statement_id), "");
+    }
+  }
   absl::StatusOr<std::pair<uint64_t, keys::TargetKind>> RequireTarget(std::string_view field,
                                                                       const v1::Target& target);
   void WriteEntityVersion(uint64_t id, const v1::Entity& entity, bool type_changed);
@@ -299,7 +404,11 @@ class Transaction {
   const WriteContext& context_;
   const uint64_t now_;
   storage::WriteBatch batch_;
-  std::map<std::string, std::optional<std::string>> pending_;
+  std::unordered_map<std::string, std::optional<std::string>, KeyHash, std::equal_to<>> pending_;
+  // What the resolution cache learns when the batch commits.
+  std::vector<std::pair<std::string, uint64_t>> new_resolutions_;
+  std::vector<std::pair<uint64_t, std::string>> new_entity_types_;
+  std::set<IdKind> allocated_kinds_;  // whose counters the batch stores
   // Ids allocated by this transaction; they become the database's only when the batch commits,
   // so a rejected batch neither skews the counts GetStats reports nor differs from a reopen.
   std::array<uint64_t, 128> counters_;
@@ -317,21 +426,25 @@ absl::Status Transaction::CheckStatementAgainstSchema(const v1::Statement& state
     return absl::InvalidArgumentError(
         StrCat(field, ".predicate: unknown predicate '", statement.predicate(), "'"));
   }
-  CG_ASSIGN_OR_RETURN(auto subject, RequireEntity(StrCat(field, ".subject_id"), statement.subject_id()));
-  if (!schema.DomainAllows(*predicate, subject.second.type())) {
+  CG_ASSIGN_OR_RETURN(uint64_t subject,
+                      RequireEntityId(StrCat(field, ".subject_id"), statement.subject_id()));
+  CG_ASSIGN_OR_RETURN(std::string subject_type, EntityType(subject));
+  if (!schema.DomainAllows(*predicate, subject_type)) {
     return absl::InvalidArgumentError(StrCat(
-        field, ".subject_id: entity '", statement.subject_id(), "' of type '", subject.second.type(),
+        field, ".subject_id: entity '", statement.subject_id(), "' of type '", subject_type,
         "' is outside the domain of '", predicate->name(), "'"));
   }
   const auto& object = statement.object();
   std::string_view literal_kind;
   switch (object.kind_case()) {
     case v1::Value::kEntityId: {
-      CG_ASSIGN_OR_RETURN(auto entity, RequireEntity(StrCat(field, ".object.entity_id"), object.entity_id()));
-      if (!schema.RangeAllows(*predicate, entity.second.type(), false)) {
+      CG_ASSIGN_OR_RETURN(uint64_t entity,
+                          RequireEntityId(StrCat(field, ".object.entity_id"), object.entity_id()));
+      CG_ASSIGN_OR_RETURN(std::string object_type, EntityType(entity));
+      if (!schema.RangeAllows(*predicate, object_type, false)) {
         return absl::InvalidArgumentError(StrCat(
             field, ".object.entity_id: entity '", object.entity_id(), "' of type '",
-            entity.second.type(), "' is outside the range of '", predicate->name(), "'"));
+            object_type, "' is outside the range of '", predicate->name(), "'"));
       }
       break;
     }
@@ -350,8 +463,8 @@ absl::Status Transaction::CheckStatementAgainstSchema(const v1::Statement& state
   for (int i = 0; i < statement.qualifiers_size(); ++i) {
     const auto& value = statement.qualifiers(i).value();
     if (value.kind_case() == v1::Value::kEntityId) {
-      CG_RETURN_IF_ERROR(RequireEntity(StrCat(field, ".qualifiers[", i, "].value.entity_id"),
-                                       value.entity_id())
+      CG_RETURN_IF_ERROR(RequireEntityId(StrCat(field, ".qualifiers[", i, "].value.entity_id"),
+                                         value.entity_id())
                              .status());
     }
   }
@@ -404,6 +517,7 @@ absl::StatusOr<Written<v1::Entity>> Transaction::StageEntity(const v1::Entity& i
   }
   uint64_t id = Allocate(IdKind::kEntity, entity.id());
   WriteEntityVersion(id, entity, true);
+  new_entity_types_.emplace_back(id, entity.type());
   return Written<v1::Entity>{entity, WriteOutcome::kCreated};
 }
 
@@ -446,14 +560,14 @@ absl::StatusOr<Written<v1::Source>> Transaction::StageSource(const v1::Source& i
   CG_RETURN_IF_ERROR(validation::CheckSource(input, db_->limits));
   std::optional<uint64_t> publisher;
   if (!input.publisher_id().empty()) {
-    CG_ASSIGN_OR_RETURN(auto found, RequireEntity("source.publisher_id", input.publisher_id()));
-    publisher = found.first;
+    CG_ASSIGN_OR_RETURN(publisher, RequireEntityId("source.publisher_id", input.publisher_id()));
   }
   std::vector<uint64_t> earlier;
   for (int i = 0; i < input.derived_from_size(); ++i) {
-    CG_ASSIGN_OR_RETURN(auto found, RequireSource(StrCat("source.derived_from[", i, "].source_id"),
-                                                  input.derived_from(i).source_id()));
-    earlier.push_back(found.first);
+    CG_ASSIGN_OR_RETURN(uint64_t found,
+                        RequireSourceId(StrCat("source.derived_from[", i, "].source_id"),
+                                        input.derived_from(i).source_id()));
+    earlier.push_back(found);
   }
   v1::Source source = input;
   source.set_recorded_by(context_.principal);
@@ -534,7 +648,7 @@ void Transaction::MergeEdges(const v1::Statement& statement, uint64_t statement_
   }
   // The stored score no longer reflects the claims: flagged pending until the rescore lands.
   storage::EdgeAggregate marked = delta;
-  marked.score_pending = db_->scorer != nullptr;
+  marked.score_pending = db_->scorer != nullptr || db_->options.defer_scoring;
   std::string operand = marked.Encode();
   batch_.MergeAggregate(Family::kEdges,
                         keys::EdgeKey{keys::kOutEdge, subject, predicate_id, object, statement_id}.Encode(),
@@ -544,9 +658,8 @@ void Transaction::MergeEdges(const v1::Statement& statement, uint64_t statement_
                           keys::EdgeKey{keys::kInEdge, object, predicate_id, subject, statement_id}.Encode(),
                           operand);
   }
-  touched_statements.insert(statement_id);
   touched_edges.push_back(keys::EdgeKey{keys::kOutEdge, subject, predicate_id, object, statement_id});
-  if (db_->scorer) batch_.Put(Family::kMeta, DirtyScoreKey(statement_id), "");
+  MarkForRescore(statement_id);
 }
 
 absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& input,
@@ -604,24 +717,27 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
 
   std::optional<uint64_t> claimant, principal;
   if (claim.claimant().kind_case() == v1::Agent::kEntityId) {
-    CG_ASSIGN_OR_RETURN(auto found, RequireEntity("claim.claimant.entity_id", claim.claimant().entity_id()));
-    claimant = found.first;
+    CG_ASSIGN_OR_RETURN(claimant, RequireEntityId("claim.claimant.entity_id", claim.claimant().entity_id()));
   }
   if (!claim.on_behalf_of_id().empty()) {
-    CG_ASSIGN_OR_RETURN(auto found, RequireEntity("claim.on_behalf_of_id", claim.on_behalf_of_id()));
-    principal = found.first;
+    CG_ASSIGN_OR_RETURN(principal, RequireEntityId("claim.on_behalf_of_id", claim.on_behalf_of_id()));
   }
   if (!claim.basis().source_id().empty()) {
-    CG_RETURN_IF_ERROR(RequireSource("claim.basis.source_id", claim.basis().source_id()).status());
+    CG_RETURN_IF_ERROR(RequireSourceId("claim.basis.source_id", claim.basis().source_id()).status());
   }
   if (!claim.basis().entity_id().empty()) {
-    CG_RETURN_IF_ERROR(RequireEntity("claim.basis.entity_id", claim.basis().entity_id()).status());
+    CG_RETURN_IF_ERROR(RequireEntityId("claim.basis.entity_id", claim.basis().entity_id()).status());
   }
   std::optional<uint64_t> source;
   if (!claim.source_id().empty()) {
-    CG_ASSIGN_OR_RETURN(auto found, RequireSource("claim.source_id", claim.source_id()));
-    source = found.first;
-    const std::string& document = found.second.text();
+    CG_ASSIGN_OR_RETURN(source, RequireSourceId("claim.source_id", claim.source_id()));
+    // Only a quote needs the source's record (its text).
+    std::optional<v1::Source> record;
+    if (claim.has_quote()) {
+      CG_ASSIGN_OR_RETURN(record, Record<v1::Source>(keys::RecordKey(keys::kCurrentSource, *source), "source"));
+      if (!record) return absl::DataLossError("source without a record");
+    }
+    const std::string document = record ? record->text() : std::string();
     if (claim.has_quote() && !document.empty()) {
       auto at = text::CodePointSubstr(document, claim.quote().start(), claim.quote().end());
       if (!at) {
@@ -718,8 +834,8 @@ absl::StatusOr<std::pair<uint64_t, keys::TargetKind>> Transaction::RequireTarget
       return std::make_pair(found.first, keys::TargetKind::kClaim);
     }
     case v1::Target::kSourceId: {
-      CG_ASSIGN_OR_RETURN(auto found, RequireSource(StrCat(field, ".source_id"), target.source_id()));
-      return std::make_pair(found.first, keys::TargetKind::kSource);
+      CG_ASSIGN_OR_RETURN(uint64_t found, RequireSourceId(StrCat(field, ".source_id"), target.source_id()));
+      return std::make_pair(found, keys::TargetKind::kSource);
     }
     case v1::Target::kStatementId: {
       CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kStatement, target.statement_id()));
@@ -737,7 +853,7 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
                                                                     OnExisting on_existing) {
   CG_RETURN_IF_ERROR(validation::CheckLifecycleEvent(input, db_->limits));
   CG_ASSIGN_OR_RETURN(auto target, RequireTarget("lifecycle_event.target", input.target()));
-  CG_ASSIGN_OR_RETURN(auto actor, RequireEntity("lifecycle_event.actor_id", input.actor_id()));
+  CG_RETURN_IF_ERROR(RequireEntityId("lifecycle_event.actor_id", input.actor_id()).status());
   std::optional<v1::Claim> claim;
   if (target.second == keys::TargetKind::kClaim) {
     CG_ASSIGN_OR_RETURN(auto found, RequireClaim("lifecycle_event.target.claim_id", input.target().claim_id()));
@@ -826,10 +942,8 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
     MergeEdges(*statement, *statement_internal, *subject, delta);
   } else if (claim) {
     CG_ASSIGN_OR_RETURN(auto statement_internal, Resolve(IdKind::kStatement, claim->statement_id()));
-    touched_statements.insert(*statement_internal);
-    if (db_->scorer) batch_.Put(Family::kMeta, DirtyScoreKey(*statement_internal), "");
+    MarkForRescore(*statement_internal);
   }
-  (void)actor;
   return Written<v1::LifecycleEvent>{event, WriteOutcome::kCreated};
 }
 
@@ -837,7 +951,7 @@ absl::StatusOr<Written<v1::Assessment>> Transaction::StageAssessment(const v1::A
                                                                      OnExisting on_existing) {
   CG_RETURN_IF_ERROR(validation::CheckAssessment(input, db_->limits));
   CG_ASSIGN_OR_RETURN(auto target, RequireTarget("assessment.target", input.target()));
-  CG_RETURN_IF_ERROR(RequireEntity("assessment.assessor_id", input.assessor_id()).status());
+  CG_RETURN_IF_ERROR(RequireEntityId("assessment.assessor_id", input.assessor_id()).status());
   v1::Assessment assessment = input;
   if (assessment.id().empty()) assessment.set_id(ids::DerivedAssessmentId(assessment));
   assessment.set_recorded_by(context_.principal);
@@ -860,13 +974,41 @@ absl::StatusOr<Written<v1::Assessment>> Transaction::StageAssessment(const v1::A
   Put(Family::kRecords,
       keys::TargetRecordKey(keys::kAssessmentRecord, target.second, target.first, now_, internal),
       assessment.SerializeAsString());
-  if (target.second == keys::TargetKind::kStatement) touched_statements.insert(target.first);
+  if (target.second == keys::TargetKind::kStatement) MarkForRescore(target.first);
   return Written<v1::Assessment>{assessment, WriteOutcome::kCreated};
 }
 
 absl::Status Transaction::Commit() {
-  CG_RETURN_IF_ERROR(db_->store->Write(batch_));
+  for (IdKind kind : allocated_kinds_) {
+    batch_.Put(Family::kMeta, keys::CounterKey(kind), EncodeU64(counters_[static_cast<uint8_t>(kind)]));
+  }
+  // In key order per family: RocksDB inserts a sorted run into its memtable skiplist far more
+  // cheaply than random keys (each insert starts from where the previous one ended). The sort is
+  // stable, so later writes of one key still come after earlier ones.
+  const auto& operations = batch_.operations();
+  std::vector<uint32_t> order(operations.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const auto& x = operations[a];
+    const auto& y = operations[b];
+    if (x.family != y.family) return x.family < y.family;
+    return x.key < y.key;
+  });
+  storage::WriteBatch sorted;
+  for (uint32_t i : order) {
+    const auto& op = operations[i];
+    switch (op.kind) {
+      case storage::WriteBatch::Kind::kPut: sorted.Put(op.family, op.key, op.value); break;
+      case storage::WriteBatch::Kind::kDelete: sorted.Delete(op.family, op.key); break;
+      case storage::WriteBatch::Kind::kMergeAggregate:
+        sorted.MergeAggregate(op.family, op.key, op.value);
+        break;
+    }
+  }
+  CG_RETURN_IF_ERROR(db_->store->Write(sorted));
   db_->counters = counters_;
+  for (const auto& [key, id] : new_resolutions_) db_->resolutions.Add(key, id);
+  for (const auto& [id, type] : new_entity_types_) db_->resolutions.AddEntityType(id, type);
   return absl::OkStatus();
 }
 

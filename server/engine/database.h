@@ -35,6 +35,11 @@ struct DatabaseOptions {
   // cost near 0.1 ms). A larger statement is rescored by a background thread, and a burst of
   // writes to it costs one rescore (docs/provenance.md 3.5). 0: always in the background.
   size_t inline_rescore_max_claims = 64;
+  // Writes leave a dirty-score marker on every statement they touch and rescore nothing, even
+  // without a scorer; the next SetStatementScorer rescores the marked statements in one pass.
+  // Offline loads set it: their staging store cannot serve the scorer's reads, and scoring each
+  // statement once at the end costs less than after every batch.
+  bool defer_scoring = false;
 };
 
 // Who is writing: becomes recorded_by on every record the write creates.

@@ -37,9 +37,9 @@ grpc::Status ClaimServiceImpl::BatchCreateClaims(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ClaimServiceImpl::GetClaim(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ClaimServiceImpl::GetClaim(grpc::CallbackServerContext* context,
                                         const v1::GetClaimRequest* request, v1::Claim* response) {
-  return context_.runtime->Run(context, "ClaimService/GetClaim", Role::kReader,
+  return context_.runtime->RunUnary(context, "ClaimService/GetClaim", Role::kReader,
                                [&](CallInfo&) -> absl::Status {
     CG_RETURN_IF_ERROR(validation::CheckId("id", request->id(), context_.database->limits()));
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -49,10 +49,10 @@ grpc::Status ClaimServiceImpl::GetClaim(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ClaimServiceImpl::ListClaims(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ClaimServiceImpl::ListClaims(grpc::CallbackServerContext* context,
                                           const v1::ListClaimsRequest* request,
                                           v1::ListClaimsResponse* response) {
-  return context_.runtime->Run(context, "ClaimService/ListClaims", Role::kReader,
+  return context_.runtime->RunUnary(context, "ClaimService/ListClaims", Role::kReader,
                                [&](CallInfo&) -> absl::Status {
     if (!v1::Stance_IsValid(request->stance())) return absl::InvalidArgumentError("stance: unknown value");
     CG_ASSIGN_OR_RETURN(auto after, validation::ParseAsOf(request->has_recorded_after(), request->recorded_after()));
@@ -77,10 +77,10 @@ grpc::Status ClaimServiceImpl::ListClaims(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ClaimServiceImpl::GetStatement(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ClaimServiceImpl::GetStatement(grpc::CallbackServerContext* context,
                                             const v1::GetStatementRequest* request,
                                             v1::GetStatementResponse* response) {
-  return context_.runtime->Run(context, "ClaimService/GetStatement", Role::kReader,
+  return context_.runtime->RunUnary(context, "ClaimService/GetStatement", Role::kReader,
                                [&](CallInfo& call) -> absl::Status {
     CG_RETURN_IF_ERROR(validation::CheckId("id", request->id(), context_.database->limits()));
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -144,10 +144,10 @@ grpc::Status ClaimServiceImpl::CreateAssessment(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ClaimServiceImpl::ListAssessments(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ClaimServiceImpl::ListAssessments(grpc::CallbackServerContext* context,
                                                const v1::ListAssessmentsRequest* request,
                                                v1::ListAssessmentsResponse* response) {
-  return context_.runtime->Run(context, "ClaimService/ListAssessments", Role::kReader,
+  return context_.runtime->RunUnary(context, "ClaimService/ListAssessments", Role::kReader,
                                [&](CallInfo&) -> absl::Status {
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));

@@ -21,10 +21,10 @@ grpc::Status EntityServiceImpl::CreateEntity(grpc::ServerContext* context,
   });
 }
 
-grpc::Status EntityServiceImpl::GetEntity(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* EntityServiceImpl::GetEntity(grpc::CallbackServerContext* context,
                                           const v1::GetEntityRequest* request,
                                           v1::Entity* response) {
-  return context_.runtime->Run(context, "EntityService/GetEntity", Role::kReader,
+  return context_.runtime->RunUnary(context, "EntityService/GetEntity", Role::kReader,
                                [&](CallInfo&) -> absl::Status {
     CG_RETURN_IF_ERROR(validation::CheckId("id", request->id(), context_.database->limits()));
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -34,10 +34,10 @@ grpc::Status EntityServiceImpl::GetEntity(grpc::ServerContext* context,
   });
 }
 
-grpc::Status EntityServiceImpl::BatchGetEntities(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* EntityServiceImpl::BatchGetEntities(grpc::CallbackServerContext* context,
                                                  const v1::BatchGetEntitiesRequest* request,
                                                  v1::BatchGetEntitiesResponse* response) {
-  return context_.runtime->Run(context, "EntityService/BatchGetEntities", Role::kReader,
+  return context_.runtime->RunUnary(context, "EntityService/BatchGetEntities", Role::kReader,
                                [&](CallInfo&) -> absl::Status {
     const auto& limits = context_.database->limits();
     if (request->ids_size() > limits.max_page_size) {
@@ -60,10 +60,10 @@ grpc::Status EntityServiceImpl::BatchGetEntities(grpc::ServerContext* context,
   });
 }
 
-grpc::Status EntityServiceImpl::ListEntities(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* EntityServiceImpl::ListEntities(grpc::CallbackServerContext* context,
                                              const v1::ListEntitiesRequest* request,
                                              v1::ListEntitiesResponse* response) {
-  return context_.runtime->Run(context, "EntityService/ListEntities", Role::kReader,
+  return context_.runtime->RunUnary(context, "EntityService/ListEntities", Role::kReader,
                                [&](CallInfo&) -> absl::Status {
     CG_RETURN_IF_ERROR(validation::CheckString("name_prefix", request->name_prefix(), 1024));
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -76,10 +76,10 @@ grpc::Status EntityServiceImpl::ListEntities(grpc::ServerContext* context,
   });
 }
 
-grpc::Status EntityServiceImpl::SearchEntities(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* EntityServiceImpl::SearchEntities(grpc::CallbackServerContext* context,
                                                const v1::SearchEntitiesRequest* request,
                                                v1::SearchEntitiesResponse* response) {
-  return context_.runtime->Run(context, "EntityService/SearchEntities", Role::kReader,
+  return context_.runtime->RunUnary(context, "EntityService/SearchEntities", Role::kReader,
                                [&](CallInfo&) -> absl::Status {
     const auto& limits = context_.database->limits();
     if (request->query().empty()) return absl::InvalidArgumentError("query: is required");

@@ -27,10 +27,10 @@ absl::StatusOr<size_t> Limit(const char* field, int32_t asked, int32_t fallback,
 
 }  // namespace
 
-grpc::Status ProvenanceServiceImpl::TraceClaim(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceClaim(grpc::CallbackServerContext* context,
                                                const v1::TraceClaimRequest* request,
                                                v1::TraceClaimResponse* response) {
-  return context_.runtime->Run(
+  return context_.runtime->RunUnary(
       context, "ProvenanceService/TraceClaim", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
         CG_RETURN_IF_ERROR(validation::CheckId("claim_id", request->claim_id(), limits));
@@ -46,10 +46,10 @@ grpc::Status ProvenanceServiceImpl::TraceClaim(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ProvenanceServiceImpl::TraceStatement(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceStatement(grpc::CallbackServerContext* context,
                                                    const v1::TraceStatementRequest* request,
                                                    v1::TraceStatementResponse* response) {
-  return context_.runtime->Run(
+  return context_.runtime->RunUnary(
       context, "ProvenanceService/TraceStatement", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
@@ -66,10 +66,10 @@ grpc::Status ProvenanceServiceImpl::TraceStatement(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ProvenanceServiceImpl::Corroborate(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ProvenanceServiceImpl::Corroborate(grpc::CallbackServerContext* context,
                                                 const v1::CorroborateRequest* request,
                                                 v1::CorroborateResponse* response) {
-  return context_.runtime->Run(
+  return context_.runtime->RunUnary(
       context, "ProvenanceService/Corroborate", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
@@ -84,10 +84,10 @@ grpc::Status ProvenanceServiceImpl::Corroborate(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ProvenanceServiceImpl::Contradictions(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ProvenanceServiceImpl::Contradictions(grpc::CallbackServerContext* context,
                                                    const v1::ContradictionsRequest* request,
                                                    v1::ContradictionsResponse* response) {
-  return context_.runtime->Run(
+  return context_.runtime->RunUnary(
       context, "ProvenanceService/Contradictions", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
         CG_ASSIGN_OR_RETURN(auto as_of,
@@ -114,10 +114,10 @@ grpc::Status ProvenanceServiceImpl::Contradictions(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ProvenanceServiceImpl::WhoSaid(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ProvenanceServiceImpl::WhoSaid(grpc::CallbackServerContext* context,
                                             const v1::WhoSaidRequest* request,
                                             v1::WhoSaidResponse* response) {
-  return context_.runtime->Run(
+  return context_.runtime->RunUnary(
       context, "ProvenanceService/WhoSaid", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
@@ -132,10 +132,10 @@ grpc::Status ProvenanceServiceImpl::WhoSaid(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ProvenanceServiceImpl::ClaimsBy(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ProvenanceServiceImpl::ClaimsBy(grpc::CallbackServerContext* context,
                                              const v1::ClaimsByRequest* request,
                                              v1::ClaimsByResponse* response) {
-  return context_.runtime->Run(
+  return context_.runtime->RunUnary(
       context, "ProvenanceService/ClaimsBy", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
         CG_RETURN_IF_ERROR(validation::CheckId("entity_id", request->entity_id(), limits));

@@ -8,24 +8,38 @@
 
 namespace claimgraph::service {
 
-class ProvenanceServiceImpl final : public v1::ProvenanceService::Service {
+// Bounded reads are served on gRPC's callback API (RpcRuntime::RunUnary); writes, which wait for
+// the WAL's fsync, and unbounded work stay on the synchronous API's worker threads.
+using ProvenanceServiceBase = v1::ProvenanceService::WithCallbackMethod_TraceClaim<
+    v1::ProvenanceService::WithCallbackMethod_TraceStatement<
+        v1::ProvenanceService::WithCallbackMethod_Corroborate<
+            v1::ProvenanceService::WithCallbackMethod_Contradictions<
+                v1::ProvenanceService::WithCallbackMethod_WhoSaid<
+                    v1::ProvenanceService::WithCallbackMethod_ClaimsBy<
+                        v1::ProvenanceService::Service>>>>>>;
+
+class ProvenanceServiceImpl final : public ProvenanceServiceBase {
  public:
   explicit ProvenanceServiceImpl(ServiceContext context) : context_(context) {}
 
-  grpc::Status TraceClaim(grpc::ServerContext* context, const v1::TraceClaimRequest* request,
-                          v1::TraceClaimResponse* response) override;
-  grpc::Status TraceStatement(grpc::ServerContext* context,
-                              const v1::TraceStatementRequest* request,
-                              v1::TraceStatementResponse* response) override;
-  grpc::Status Corroborate(grpc::ServerContext* context, const v1::CorroborateRequest* request,
-                           v1::CorroborateResponse* response) override;
-  grpc::Status Contradictions(grpc::ServerContext* context,
-                              const v1::ContradictionsRequest* request,
-                              v1::ContradictionsResponse* response) override;
-  grpc::Status WhoSaid(grpc::ServerContext* context, const v1::WhoSaidRequest* request,
-                       v1::WhoSaidResponse* response) override;
-  grpc::Status ClaimsBy(grpc::ServerContext* context, const v1::ClaimsByRequest* request,
-                        v1::ClaimsByResponse* response) override;
+  grpc::ServerUnaryReactor* TraceClaim(grpc::CallbackServerContext* context,
+                                       const v1::TraceClaimRequest* request,
+                                       v1::TraceClaimResponse* response) override;
+  grpc::ServerUnaryReactor* TraceStatement(grpc::CallbackServerContext* context,
+                                           const v1::TraceStatementRequest* request,
+                                           v1::TraceStatementResponse* response) override;
+  grpc::ServerUnaryReactor* Corroborate(grpc::CallbackServerContext* context,
+                                        const v1::CorroborateRequest* request,
+                                        v1::CorroborateResponse* response) override;
+  grpc::ServerUnaryReactor* Contradictions(grpc::CallbackServerContext* context,
+                                           const v1::ContradictionsRequest* request,
+                                           v1::ContradictionsResponse* response) override;
+  grpc::ServerUnaryReactor* WhoSaid(grpc::CallbackServerContext* context,
+                                    const v1::WhoSaidRequest* request,
+                                    v1::WhoSaidResponse* response) override;
+  grpc::ServerUnaryReactor* ClaimsBy(grpc::CallbackServerContext* context,
+                                     const v1::ClaimsByRequest* request,
+                                     v1::ClaimsByResponse* response) override;
 
  private:
   ServiceContext context_;

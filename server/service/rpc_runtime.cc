@@ -70,7 +70,7 @@ bool CallInfo::Cancelled() const {
   return context->IsCancelled() || std::chrono::system_clock::now() > context->deadline();
 }
 
-grpc::Status RpcRuntime::Run(grpc::ServerContext* context, std::string_view method, Role role,
+grpc::Status RpcRuntime::Run(grpc::ServerContextBase* context, std::string_view method, Role role,
                              const std::function<absl::Status(CallInfo&)>& handler) {
   auto started = std::chrono::steady_clock::now();
   in_flight_.fetch_add(1);
@@ -126,6 +126,14 @@ grpc::Status RpcRuntime::Run(grpc::ServerContext* context, std::string_view meth
   }
   in_flight_.fetch_sub(1);
   return result;
+}
+
+grpc::ServerUnaryReactor* RpcRuntime::RunUnary(
+    grpc::CallbackServerContext* context, std::string_view method, Role role,
+    const std::function<absl::Status(CallInfo&)>& handler) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(Run(context, method, role, handler));
+  return reactor;
 }
 
 }  // namespace claimgraph::service

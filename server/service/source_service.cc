@@ -17,10 +17,10 @@ grpc::Status SourceServiceImpl::CreateSource(grpc::ServerContext* context,
   });
 }
 
-grpc::Status SourceServiceImpl::GetSource(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* SourceServiceImpl::GetSource(grpc::CallbackServerContext* context,
                                           const v1::GetSourceRequest* request,
                                           v1::Source* response) {
-  return context_.runtime->Run(context, "SourceService/GetSource", Role::kReader,
+  return context_.runtime->RunUnary(context, "SourceService/GetSource", Role::kReader,
                                [&](CallInfo&) -> absl::Status {
     CG_RETURN_IF_ERROR(validation::CheckId("id", request->id(), context_.database->limits()));
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -30,10 +30,10 @@ grpc::Status SourceServiceImpl::GetSource(grpc::ServerContext* context,
   });
 }
 
-grpc::Status SourceServiceImpl::ListSources(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* SourceServiceImpl::ListSources(grpc::CallbackServerContext* context,
                                             const v1::ListSourcesRequest* request,
                                             v1::ListSourcesResponse* response) {
-  return context_.runtime->Run(context, "SourceService/ListSources", Role::kReader,
+  return context_.runtime->RunUnary(context, "SourceService/ListSources", Role::kReader,
                                [&](CallInfo&) -> absl::Status {
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));

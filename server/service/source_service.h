@@ -6,16 +6,23 @@
 
 namespace claimgraph::service {
 
-class SourceServiceImpl final : public v1::SourceService::Service {
+// Bounded reads are served on gRPC's callback API (RpcRuntime::RunUnary); writes, which wait for
+// the WAL's fsync, and unbounded work stay on the synchronous API's worker threads.
+using SourceServiceBase = v1::SourceService::WithCallbackMethod_GetSource<
+    v1::SourceService::WithCallbackMethod_ListSources<v1::SourceService::Service>>;
+
+class SourceServiceImpl final : public SourceServiceBase {
  public:
   explicit SourceServiceImpl(ServiceContext context) : context_(context) {}
 
   grpc::Status CreateSource(grpc::ServerContext* context, const v1::CreateSourceRequest* request,
                             v1::Source* response) override;
-  grpc::Status GetSource(grpc::ServerContext* context, const v1::GetSourceRequest* request,
-                         v1::Source* response) override;
-  grpc::Status ListSources(grpc::ServerContext* context, const v1::ListSourcesRequest* request,
-                           v1::ListSourcesResponse* response) override;
+  grpc::ServerUnaryReactor* GetSource(grpc::CallbackServerContext* context,
+                                      const v1::GetSourceRequest* request,
+                                      v1::Source* response) override;
+  grpc::ServerUnaryReactor* ListSources(grpc::CallbackServerContext* context,
+                                        const v1::ListSourcesRequest* request,
+                                        v1::ListSourcesResponse* response) override;
   grpc::Status UpdateSource(grpc::ServerContext* context, const v1::UpdateSourceRequest* request,
                             v1::Source* response) override;
   grpc::Status AddDerivation(grpc::ServerContext* context, const v1::AddDerivationRequest* request,

@@ -89,7 +89,7 @@ absl::Status TokenAuthenticator::AuthorizeToken(const std::string& bearer_token,
   return absl::OkStatus();
 }
 
-absl::Status TokenAuthenticator::Authorize(const grpc::ServerContext& context, Role required,
+absl::Status TokenAuthenticator::Authorize(const grpc::ServerContextBase& context, Role required,
                                            std::string* principal) const {
   const auto& metadata = context.client_metadata();
   auto header = metadata.find("authorization");

@@ -22,7 +22,7 @@ class TokenAuthenticator final : public Authenticator {
                                                                    const std::string& origin);
 
   // UNAUTHENTICATED without a known bearer token; PERMISSION_DENIED when its role is too low.
-  absl::Status Authorize(const grpc::ServerContext& context, Role required,
+  absl::Status Authorize(const grpc::ServerContextBase& context, Role required,
                          std::string* principal) const override;
   absl::Status AuthorizeToken(const std::string& bearer_token, Role required,
                               std::string* principal) const;

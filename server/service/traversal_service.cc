@@ -66,7 +66,7 @@ absl::StatusOr<traversal::QueryLimits> ToLimits(const v1::TraversalLimits& reque
   limits.max_edges_scanned = static_cast<size_t>(scanned);
   auto remaining = call.context->deadline() - std::chrono::system_clock::now();
   if (remaining < std::chrono::hours(24 * 365)) limits.deadline = std::chrono::steady_clock::now() + remaining;
-  grpc::ServerContext* context = call.context;
+  grpc::ServerContextBase* context = call.context;
   limits.cancelled = [context]() { return context->IsCancelled(); };
   return limits;
 }
@@ -123,9 +123,9 @@ absl::StatusOr<traversal::PinnedGraph> Pin(traversal::TopologyManager* topology,
 
 }  // namespace
 
-grpc::Status TraversalServiceImpl::Neighbors(grpc::ServerContext* context, const v1::NeighborsRequest* request,
+grpc::ServerUnaryReactor* TraversalServiceImpl::Neighbors(grpc::CallbackServerContext* context, const v1::NeighborsRequest* request,
                                              v1::NeighborsResponse* response) {
-  return context_.runtime->Run(context, "TraversalService/Neighbors", Role::kReader,
+  return context_.runtime->RunUnary(context, "TraversalService/Neighbors", Role::kReader,
                                [&](CallInfo& call) -> absl::Status {
     const auto& limits = context_.database->limits();
     CG_RETURN_IF_ERROR(validation::CheckId("entity_id", request->entity_id(), limits));

@@ -8,14 +8,20 @@
 
 namespace claimgraph::service {
 
-class TraversalServiceImpl final : public v1::TraversalService::Service {
+// Bounded reads are served on gRPC's callback API (RpcRuntime::RunUnary); writes, which wait for
+// the WAL's fsync, and unbounded work stay on the synchronous API's worker threads.
+using TraversalServiceBase =
+    v1::TraversalService::WithCallbackMethod_Neighbors<v1::TraversalService::Service>;
+
+class TraversalServiceImpl final : public TraversalServiceBase {
  public:
   // `topology` must outlive the service.
   TraversalServiceImpl(ServiceContext context, traversal::TopologyManager* topology)
       : context_(context), topology_(topology) {}
 
-  grpc::Status Neighbors(grpc::ServerContext* context, const v1::NeighborsRequest* request,
-                         v1::NeighborsResponse* response) override;
+  grpc::ServerUnaryReactor* Neighbors(grpc::CallbackServerContext* context,
+                                      const v1::NeighborsRequest* request,
+                                      v1::NeighborsResponse* response) override;
   grpc::Status Traverse(grpc::ServerContext* context, const v1::TraverseRequest* request,
                         grpc::ServerWriter<v1::TraverseResponse>* writer) override;
   grpc::Status FindPaths(grpc::ServerContext* context, const v1::FindPathsRequest* request,

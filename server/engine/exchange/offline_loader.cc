@@ -3,6 +3,7 @@
 
 #include "engine/exchange/ndjson.h"
 #include "engine/exchange/staging_store.h"
+#include "engine/provenance/corroborate.h"
 #include "engine/status_macros.h"
 
 namespace claimgraph::exchange {
@@ -16,7 +17,10 @@ absl::StatusOr<ImportSummary> OfflineLoad(const DatabaseOptions& options, std::i
   CG_ASSIGN_OR_RETURN(auto base, storage::OpenRocksDbStore(storage_options));
   auto owned_staging = std::make_unique<StagingStore>(base.get());
   StagingStore* staging = owned_staging.get();
-  CG_ASSIGN_OR_RETURN(auto database, Database::OpenWithStore(options, std::move(owned_staging)));
+  DatabaseOptions staging_options = options;
+  staging_options.defer_scoring = true;
+  CG_ASSIGN_OR_RETURN(auto database,
+                      Database::OpenWithStore(staging_options, std::move(owned_staging)));
   CG_ASSIGN_OR_RETURN(auto importer,
                       Importer::Create(database.get(), load_options.import, context));
 
@@ -40,6 +44,14 @@ absl::StatusOr<ImportSummary> OfflineLoad(const DatabaseOptions& options, std::i
   CG_RETURN_IF_ERROR(staging->Spill());
   ImportSummary summary = importer.summary();
   database.reset();
+  if (load_options.score) {
+    // Everything is in RocksDB now, where the scorer's scans work: rescore each statement the
+    // load touched once (SetStatementScorer rescores the marked ones and removes the markers).
+    CG_ASSIGN_OR_RETURN(auto loaded, Database::OpenWithStore(options, std::move(base)));
+    CG_RETURN_IF_ERROR(provenance::InstallStatementScorer(*loaded));
+    if (load_options.compact) CG_RETURN_IF_ERROR(loaded->Compact());
+    return summary;
+  }
   if (load_options.compact) CG_RETURN_IF_ERROR(base->CompactAll());
   return summary;
 }

@@ -4,6 +4,11 @@
 // writes sorted in memory with edge-aggregate merges folded, and moves them into RocksDB as
 // sorted files (IngestExternalFiles, all families at once) whenever the staged bytes pass a
 // budget, and at the end. No write-ahead log, no memtables, no compaction of overlapping writes.
+// Statement scores are deferred: every statement a batch touches gets a dirty-score marker (in
+// the same ingested files as its edges), and once everything is ingested the loader rescores the
+// marked statements once each with the provenance scorer, as the streaming path's per-batch
+// rescoring would, and removes the markers. A load that stops before that leaves the markers:
+// the server's next start rescores them.
 #pragma once
 
 #include <istream>
@@ -20,6 +25,9 @@ struct OfflineLoadOptions {
   size_t max_staged_bytes = 512u << 20;
   // Compact every family at the end (smaller, faster database; takes extra time).
   bool compact = true;
+  // Rescore the loaded statements at the end. When false, they keep their dirty-score markers
+  // and whoever next installs a scorer (claimgraphd at start) rescores them.
+  bool score = true;
 };
 
 // Loads `input` into the database at options.storage.path, creating it when allowed. The

@@ -1,5 +1,8 @@
-// StagingStore: in-memory sorted staging over a base store, spilled as sorted files.
+// StagingStore: in-memory staging over a base store, sorted and spilled as sorted files.
 #include "engine/exchange/staging_store.h"
+
+#include <algorithm>
+#include <vector>
 
 #include "engine/status_macros.h"
 #include "engine/storage/edge_aggregate.h"
@@ -10,7 +13,8 @@ namespace {
 
 using storage::Family;
 
-// Per-entry bookkeeping of std::map (node, pointers, two string headers), for the memory budget.
+// Per-entry bookkeeping of the hash map (node, next pointer, cached hash, two string headers,
+// bucket slot), for the memory budget.
 constexpr size_t kEntryOverheadBytes = 96;
 
 // Snapshots of a staging store are markers only: reads always see the latest staged state.
@@ -33,28 +37,39 @@ class UnsupportedCursor final : public storage::Cursor {
   }
 };
 
-// A forward cursor over one staged map, as IngestSorted reads it.
-class MapCursor final : public storage::Cursor {
+// A cursor over the entries of one staged map in key order, as IngestSorted reads them.
+class SortedEntriesCursor final : public storage::Cursor {
  public:
-  using Map = std::map<std::string, std::string, std::less<>>;
-  explicit MapCursor(const Map& map) : map_(map), at_(map.begin()) {}
-  void Seek(std::string_view key) override { at_ = map_.lower_bound(key); }
-  void SeekForPrev(std::string_view key) override {
-    at_ = map_.upper_bound(key);
-    at_ = at_ == map_.begin() ? map_.end() : std::prev(at_);
+  using Entry = std::pair<const std::string, std::string>;
+  explicit SortedEntriesCursor(std::vector<const Entry*> entries) : entries_(std::move(entries)) {
+    std::sort(entries_.begin(), entries_.end(),
+              [](const Entry* a, const Entry* b) { return a->first < b->first; });
   }
-  void SeekToFirst() override { at_ = map_.begin(); }
-  void SeekToLast() override { at_ = map_.empty() ? map_.end() : std::prev(map_.end()); }
-  bool Valid() const override { return at_ != map_.end(); }
+  void Seek(std::string_view key) override {
+    at_ = static_cast<size_t>(
+        std::lower_bound(entries_.begin(), entries_.end(), key,
+                         [](const Entry* entry, std::string_view k) { return entry->first < k; }) -
+        entries_.begin());
+  }
+  void SeekForPrev(std::string_view key) override {
+    size_t after = static_cast<size_t>(
+        std::upper_bound(entries_.begin(), entries_.end(), key,
+                         [](std::string_view k, const Entry* entry) { return k < entry->first; }) -
+        entries_.begin());
+    at_ = after == 0 ? entries_.size() : after - 1;
+  }
+  void SeekToFirst() override { at_ = 0; }
+  void SeekToLast() override { at_ = entries_.empty() ? 0 : entries_.size() - 1; }
+  bool Valid() const override { return at_ < entries_.size(); }
   void Next() override { ++at_; }
-  void Prev() override { at_ = at_ == map_.begin() ? map_.end() : std::prev(at_); }
-  std::string_view key() const override { return at_->first; }
-  std::string_view value() const override { return at_->second; }
+  void Prev() override { at_ = at_ == 0 ? entries_.size() : at_ - 1; }
+  std::string_view key() const override { return entries_[at_]->first; }
+  std::string_view value() const override { return entries_[at_]->second; }
   absl::Status status() const override { return absl::OkStatus(); }
 
  private:
-  const Map& map_;
-  Map::const_iterator at_;
+  std::vector<const Entry*> entries_;
+  size_t at_ = 0;
 };
 
 }  // namespace
@@ -155,11 +170,14 @@ size_t StagingStore::staged_bytes() const {
 
 absl::Status StagingStore::Spill() {
   std::lock_guard lock(mutex_);
-  std::vector<std::unique_ptr<MapCursor>> cursors;
+  std::vector<std::unique_ptr<SortedEntriesCursor>> cursors;
   std::vector<std::pair<Family, storage::Cursor*>> entries;
   for (size_t family = 0; family < staged_.size(); ++family) {
     if (staged_[family].empty()) continue;
-    cursors.push_back(std::make_unique<MapCursor>(staged_[family]));
+    std::vector<const SortedEntriesCursor::Entry*> sorted;
+    sorted.reserve(staged_[family].size());
+    for (const auto& entry : staged_[family]) sorted.push_back(&entry);
+    cursors.push_back(std::make_unique<SortedEntriesCursor>(std::move(sorted)));
     entries.emplace_back(static_cast<Family>(family), cursors.back().get());
   }
   if (entries.empty()) return absl::OkStatus();

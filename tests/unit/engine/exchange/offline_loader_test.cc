@@ -1,11 +1,14 @@
 // Offline loader: the same input through the streaming import and through the offline loader
 // gives the same database, compared by export and key by key; also with many small spills and
-// into a stopped database that already holds data.
+// into a stopped database that already holds data. Statement scores: the loader computes them
+// once at the end (or leaves dirty markers the next scorer installation resolves), and they equal
+// what the provenance scorer answers over the loaded data.
 #include "engine/exchange/offline_loader.h"
 
 #include <google/protobuf/util/message_differencer.h>
 
 #include "engine/exchange/staging_store.h"
+#include "engine/provenance/corroborate.h"
 #include "exchange_test_support.h"
 
 namespace claimgraph::exchange {
@@ -19,10 +22,12 @@ using testing::TempDir;
 using testing::TestOptions;
 
 ImportSummary Load(const std::string& path, const std::string& data, size_t batch_size,
-                   size_t max_staged_bytes, testing::TestClock clock = testing::NewTestClock()) {
+                   size_t max_staged_bytes, testing::TestClock clock = testing::NewTestClock(),
+                   bool score = true) {
   OfflineLoadOptions options;
   options.import.batch_size = batch_size;
   options.max_staged_bytes = max_staged_bytes;
+  options.score = score;
   std::istringstream input(data);
   auto summary =
       OfflineLoad(TestOptions(path, std::move(clock)), &input, options, WriteContext{"test"});
@@ -41,9 +46,41 @@ std::string EscapeKey(std::string_view key) {
   return out;
 }
 
+// The dirty-score markers (meta keys "dirty" + statement) left for a rescore.
+size_t DirtyMarkers(Database* database) {
+  auto cursor = database->store().NewCursor(nullptr, storage::Family::kMeta, "dirty", "dirtz");
+  size_t count = 0;
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) ++count;
+  REQUIRE(cursor->status().ok());
+  return count;
+}
+
+// Every out- and in-edge carries the score the provenance scorer gives its statement now.
+// Returns the number of edges checked.
+size_t CheckScoresCurrent(Database* database) {
+  auto view = database->NewReadView();
+  REQUIRE(view.ok());
+  auto cursor = database->store().NewCursor(nullptr, storage::Family::kEdges, "", "");
+  size_t edges = 0;
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next(), ++edges) {
+    auto key = keys::EdgeKey::Decode(cursor->key());
+    REQUIRE(key.has_value());
+    auto aggregate = storage::EdgeAggregate::Decode(cursor->value());
+    REQUIRE(aggregate.has_value());
+    auto expected = provenance::FusedScore(**view, key->statement);
+    REQUIRE(expected.ok());
+    INFO("statement ", key->statement);
+    REQUIRE(aggregate->score.has_value());
+    CHECK(*aggregate->score == doctest::Approx(expected->value_or(0.0)).epsilon(1e-12));
+  }
+  REQUIRE(cursor->status().ok());
+  return edges;
+}
+
 // Every key and value of every family; entity records are compared as messages, because their
-// map fields serialize in an unspecified order.
-void CheckSameKeys(Database* a, Database* b) {
+// map fields serialize in an unspecified order, and edge aggregates field by field, their scores
+// only when `compare_scores` (a database imported without a scorer has none).
+void CheckSameKeys(Database* a, Database* b, bool compare_scores = false) {
   for (int f = 0; f < storage::kFamilyCount; ++f) {
     auto family = static_cast<storage::Family>(f);
     auto left = a->store().NewCursor(nullptr, family, "", "");
@@ -62,6 +99,18 @@ void CheckSameKeys(Database* a, Database* b) {
         REQUIRE(x.ParseFromArray(left->value().data(), static_cast<int>(left->value().size())));
         REQUIRE(y.ParseFromArray(right->value().data(), static_cast<int>(right->value().size())));
         CHECK(google::protobuf::util::MessageDifferencer::Equals(x, y));
+      } else if (family == storage::Family::kEdges) {
+        auto x = storage::EdgeAggregate::Decode(left->value());
+        auto y = storage::EdgeAggregate::Decode(right->value());
+        REQUIRE(x.has_value());
+        REQUIRE(y.has_value());
+        CHECK(x->claims == y->claims);
+        CHECK(x->supporting == y->supporting);
+        CHECK(x->refuting == y->refuting);
+        CHECK(x->best_confidence == y->best_confidence);
+        CHECK(x->first_recorded_at == y->first_recorded_at);
+        CHECK(x->last_recorded_at == y->last_recorded_at);
+        if (compare_scores) CHECK(x->score == y->score);
       } else {
         CHECK(left->value() == right->value());
       }
@@ -92,12 +141,52 @@ TEST_CASE("the offline loader builds the database the streaming import builds") 
   auto offline = OpenTestDatabase(dir.path("offline"));
   CHECK(Export(offline.get()) == Export(streamed.get()));
   CheckSameKeys(streamed.get(), offline.get());
+  // Scored at the end of the load: no marker left, every edge carries its statement's score.
+  CHECK(DirtyMarkers(offline.get()) == 0);
+  CHECK(CheckScoresCurrent(offline.get()) > 0);
 
   // Spilling after every batch (many ingests, merges folded across them) changes nothing.
   auto spilled = Load(dir.path("spilled"), data, 250, 1);
   CHECK(spilled.rejected_total == 0);
   auto spilled_database = OpenTestDatabase(dir.path("spilled"));
   CheckSameKeys(streamed.get(), spilled_database.get());
+}
+
+TEST_CASE("the offline loader scores as the streaming import with a scorer does") {
+  TempDir dir;
+  std::string data = testing::Generate(31, 120, 900);
+  // The server's streaming import: a scorer installed, statements rescored after every batch.
+  auto streamed = OpenTestDatabase(dir.path("streamed"));
+  REQUIRE(provenance::InstallStatementScorer(*streamed).ok());
+  ImportOptions import;
+  import.batch_size = 200;
+  REQUIRE(Import(streamed.get(), data, import).rejected_total == 0);
+  CHECK(DirtyMarkers(streamed.get()) == 0);
+
+  REQUIRE(Load(dir.path("offline"), data, 200, 512u << 20).rejected_total == 0);
+  auto offline = OpenTestDatabase(dir.path("offline"));
+  CHECK(DirtyMarkers(offline.get()) == 0);
+  CheckScoresCurrent(offline.get());
+  CheckSameKeys(streamed.get(), offline.get(), true);
+}
+
+TEST_CASE("an offline load without scoring leaves markers the next scorer resolves") {
+  TempDir dir;
+  std::string data = testing::Generate(37, 100, 600);
+  REQUIRE(Load(dir.path("deferred"), data, 150, 512u << 20, testing::NewTestClock(), false)
+              .rejected_total == 0);
+  REQUIRE(Load(dir.path("scored"), data, 150, 512u << 20).rejected_total == 0);
+  auto deferred = OpenTestDatabase(dir.path("deferred"));
+  auto scored = OpenTestDatabase(dir.path("scored"));
+  auto statements = deferred->GetStats();
+  REQUIRE(statements.ok());
+  // One marker per statement: every statement was touched by the load.
+  CHECK(DirtyMarkers(deferred.get()) == statements->statements);
+  // claimgraphd installs the scorer at start, which rescores the marked statements.
+  REQUIRE(provenance::InstallStatementScorer(*deferred).ok());
+  CHECK(DirtyMarkers(deferred.get()) == 0);
+  CheckScoresCurrent(deferred.get());
+  CheckSameKeys(scored.get(), deferred.get(), true);
 }
 
 TEST_CASE("the offline loader adds to a stopped database that already holds data") {
