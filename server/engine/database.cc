@@ -7,11 +7,15 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <numeric>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "engine/strings.h"
@@ -55,6 +59,37 @@ std::string DirtyScoreKey(uint64_t statement) {
   std::string key(kDirtyScorePrefix);
   keys::AppendU64(&key, statement);
   return key;
+}
+
+// Format version 2 added the 'h' marker of claims with lifecycle events (readers skip the event
+// scan of claims without it): writes it for every claim that has an event, then the version,
+// last, so an interrupted upgrade is redone whole by the next open. Cost: one scan of the claim
+// events, a small share of any database.
+absl::Status UpgradeFromVersion1(storage::KeyValueStore& store) {
+  constexpr size_t kMarkersPerBatch = 10000;
+  std::string lower = keys::KeyBuilder(keys::kEventRecord)
+                          .Byte(static_cast<uint8_t>(keys::TargetKind::kClaim))
+                          .Build();
+  auto cursor = store.NewCursor(nullptr, Family::kRecords, lower, keys::PrefixSuccessor(lower));
+  storage::WriteBatch batch;
+  uint64_t last_claim = 0;
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    keys::KeyReader reader(cursor->key());
+    uint64_t claim = 0;
+    if (!reader.Skip(2) || !reader.U64(&claim)) return absl::DataLossError("corrupt event key");
+    if (claim == last_claim) continue;
+    last_claim = claim;
+    batch.Put(Family::kRecords, keys::RecordKey(keys::kClaimHasEvents, claim), "");
+    if (batch.operations().size() >= kMarkersPerBatch) {
+      CG_RETURN_IF_ERROR(store.Write(batch));
+      batch.Clear();
+    }
+  }
+  CG_RETURN_IF_ERROR(cursor->status());
+  std::string encoded;
+  keys::AppendU32(&encoded, keys::kFormatVersion);
+  batch.Put(Family::kMeta, keys::kFormatVersionKey, encoded);
+  return store.Write(batch);
 }
 
 // Renames the leading field of an error message: "claim.x: ..." -> "claims[3].x: ...".
@@ -141,7 +176,40 @@ struct Database::Impl {
     clock.store(now);
     return now;
   }
+  // --- statement scores (docs/provenance.md 3.5) ---
+  // After a commit (write_mutex held, `clock` = the commit's time): rescores each statement of
+  // at most options.inline_rescore_max_claims claims now, queues the others for the rescoring
+  // thread. A queued statement is not rescored inline: its background rescore covers the write.
   absl::Status Rescore(const std::set<uint64_t>& statements);
+  // Rescores now whatever their size (start-up: dirty markers). write_mutex held.
+  absl::Status RescoreNow(const std::set<uint64_t>& statements);
+  // Appends the score's merge into the statement's edges to `batch` (and `edges`, the out-edge
+  // key); a current score also deletes the dirty marker.
+  absl::Status StageScore(const ReadView& view, uint64_t statement, std::optional<double> score,
+                          bool pending, storage::WriteBatch* batch,
+                          std::vector<keys::EdgeKey>* edges);
+  // Writes a background rescore computed from a snapshot taken at `seen` (the clock then):
+  // current when no write touched the statement since, else still pending and queued again.
+  // write_mutex held.
+  absl::Status LandScore(const ReadView& view, uint64_t statement, std::optional<double> score,
+                         uint64_t seen);
+  void RescoreLoop();
+  void StopRescoring();
+
+  // Guarded by write_mutex. A statement is in `pending_scores` (with the time of the latest
+  // write that touched it) from a write that queued it until a rescore whose snapshot includes
+  // that write lands; meanwhile it is either in `rescore_queue` or being rescored.
+  std::map<uint64_t, uint64_t> pending_scores;
+  std::deque<uint64_t> rescore_queue;
+  bool stop_rescoring = false;
+  uint64_t rescore_failures = 0;
+  absl::Status last_rescore_failure;
+  std::condition_variable rescore_wake;     // queued work, or stop
+  std::condition_variable rescore_settled;  // pending_scores emptied, a failure, or stop
+  std::thread rescorer;
+
+  ~Impl() { StopRescoring(); }
+
   std::unique_ptr<ReadView> LatestView() {
     auto snapshot = store->NewSnapshot();
     return std::make_unique<ReadView>(store.get(), std::move(snapshot),
@@ -578,7 +646,10 @@ void Transaction::MergeEdges(const v1::Statement& statement, uint64_t statement_
     auto found = Resolve(IdKind::kEntity, statement.object().entity_id());
     if (found.ok() && *found) object = **found;
   }
-  std::string operand = delta.Encode();
+  // The stored score no longer reflects the claims: flagged pending until the rescore lands.
+  storage::EdgeAggregate marked = delta;
+  marked.score_pending = db_->scorer != nullptr || db_->options.defer_scoring;
+  std::string operand = marked.Encode();
   batch_.MergeAggregate(Family::kEdges,
                         keys::EdgeKey{keys::kOutEdge, subject, predicate_id, object, statement_id}.Encode(),
                         operand);
@@ -853,6 +924,8 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
   Put(Family::kRecords,
       keys::TargetRecordKey(keys::kEventRecord, target.second, target.first, now_, event_internal),
       event.SerializeAsString());
+  // Readers skip the event scan of claims without this marker (ReadView::ClaimEvents).
+  if (claim) Put(Family::kRecords, keys::RecordKey(keys::kClaimHasEvents, target.first), "");
   if (deactivates) {
     std::string marker = EncodeU64(now_);
     marker.push_back(static_cast<char>(inactive_flags | this_flag));
@@ -939,36 +1012,142 @@ absl::Status Transaction::Commit() {
   return absl::OkStatus();
 }
 
+absl::Status Database::Impl::StageScore(const ReadView& view, uint64_t statement_id,
+                                        std::optional<double> score, bool pending,
+                                        storage::WriteBatch* batch,
+                                        std::vector<keys::EdgeKey>* edges) {
+  CG_ASSIGN_OR_RETURN(auto statement, view.StatementByInternalId(statement_id));
+  if (!statement) return absl::OkStatus();
+  CG_ASSIGN_OR_RETURN(auto subject, view.Resolve(IdKind::kEntity, statement->subject_id()));
+  CG_ASSIGN_OR_RETURN(auto predicate, view.Resolve(IdKind::kPredicate, statement->predicate()));
+  if (!subject || !predicate)
+    return absl::DataLossError("statement with unknown subject or predicate");
+  uint64_t object = 0;
+  if (statement->object().kind_case() == v1::Value::kEntityId) {
+    CG_ASSIGN_OR_RETURN(auto found, view.Resolve(IdKind::kEntity, statement->object().entity_id()));
+    object = found.value_or(0);
+  }
+  storage::EdgeAggregate delta;
+  delta.score = score.value_or(0.0);
+  delta.score_pending = pending;
+  auto predicate_id = static_cast<uint32_t>(*predicate);
+  keys::EdgeKey out{keys::kOutEdge, *subject, predicate_id, object, statement_id};
+  batch->MergeAggregate(Family::kEdges, out.Encode(), delta.Encode());
+  if (object != 0) {
+    batch->MergeAggregate(
+        Family::kEdges,
+        keys::EdgeKey{keys::kInEdge, object, predicate_id, *subject, statement_id}.Encode(),
+        delta.Encode());
+  }
+  if (edges != nullptr) edges->push_back(out);
+  if (!pending) batch->Delete(Family::kMeta, DirtyScoreKey(statement_id));
+  return absl::OkStatus();
+}
+
 absl::Status Database::Impl::Rescore(const std::set<uint64_t>& statements) {
+  if (!scorer || statements.empty()) return absl::OkStatus();
+  const uint64_t time = clock.load();
+  std::unique_ptr<ReadView> view;
+  storage::WriteBatch batch;
+  for (uint64_t statement_id : statements) {
+    auto pending = pending_scores.find(statement_id);
+    if (pending != pending_scores.end()) {
+      pending->second = time;
+      continue;
+    }
+    StatementScore result;
+    result.too_many_claims = options.inline_rescore_max_claims == 0;
+    if (!result.too_many_claims) {
+      if (!view) view = LatestView();
+      CG_ASSIGN_OR_RETURN(result, scorer(*view, statement_id, options.inline_rescore_max_claims));
+    }
+    if (result.too_many_claims) {
+      pending_scores.emplace(statement_id, time);
+      rescore_queue.push_back(statement_id);
+      rescore_wake.notify_one();
+      continue;
+    }
+    CG_RETURN_IF_ERROR(StageScore(*view, statement_id, result.score, false, &batch, nullptr));
+  }
+  if (batch.empty()) return absl::OkStatus();
+  return store->Write(batch);
+}
+
+absl::Status Database::Impl::RescoreNow(const std::set<uint64_t>& statements) {
   if (!scorer || statements.empty()) return absl::OkStatus();
   auto view = LatestView();
   storage::WriteBatch batch;
   for (uint64_t statement_id : statements) {
-    CG_ASSIGN_OR_RETURN(auto statement, view->StatementByInternalId(statement_id));
-    if (!statement) continue;
-    CG_ASSIGN_OR_RETURN(auto score, scorer(*view, statement_id));
-    CG_ASSIGN_OR_RETURN(auto subject, view->Resolve(IdKind::kEntity, statement->subject_id()));
-    CG_ASSIGN_OR_RETURN(auto predicate, view->Resolve(IdKind::kPredicate, statement->predicate()));
-    if (!subject || !predicate) return absl::DataLossError("statement with unknown subject or predicate");
-    uint64_t object = 0;
-    if (statement->object().kind_case() == v1::Value::kEntityId) {
-      CG_ASSIGN_OR_RETURN(auto found, view->Resolve(IdKind::kEntity, statement->object().entity_id()));
-      object = found.value_or(0);
-    }
-    storage::EdgeAggregate delta;
-    delta.score = score.value_or(0.0);
-    auto predicate_id = static_cast<uint32_t>(*predicate);
-    batch.MergeAggregate(Family::kEdges,
-                         keys::EdgeKey{keys::kOutEdge, *subject, predicate_id, object, statement_id}.Encode(),
-                         delta.Encode());
-    if (object != 0) {
-      batch.MergeAggregate(Family::kEdges,
-                           keys::EdgeKey{keys::kInEdge, object, predicate_id, *subject, statement_id}.Encode(),
-                           delta.Encode());
-    }
-    batch.Delete(Family::kMeta, DirtyScoreKey(statement_id));
+    CG_ASSIGN_OR_RETURN(auto result,
+                        scorer(*view, statement_id, std::numeric_limits<size_t>::max()));
+    CG_RETURN_IF_ERROR(StageScore(*view, statement_id, result.score, false, &batch, nullptr));
   }
   return store->Write(batch);
+}
+
+absl::Status Database::Impl::LandScore(const ReadView& view, uint64_t statement_id,
+                                       std::optional<double> score, uint64_t seen) {
+  auto pending = pending_scores.find(statement_id);
+  if (pending == pending_scores.end()) return absl::OkStatus();  // only this thread erases
+  const bool current = pending->second <= seen;
+  // The rescore is a write of its own: it advances the clock, so commit observers (the traversal
+  // topology) order it after the writes its snapshot saw.
+  const uint64_t time = NextTime();
+  storage::WriteBatch batch;
+  std::string encoded_time;
+  keys::AppendU64(&encoded_time, time);
+  batch.Put(Family::kMeta, keys::kClockKey, encoded_time);
+  std::vector<keys::EdgeKey> edges;
+  CG_RETURN_IF_ERROR(StageScore(view, statement_id, score, !current, &batch, &edges));
+  CG_RETURN_IF_ERROR(store->Write(batch));
+  NotifyCommitted(time, {statement_id}, edges);
+  if (!current) {
+    // Writes came after the snapshot: this value is newer than the stored one but still pending.
+    rescore_queue.push_back(statement_id);
+    return absl::OkStatus();
+  }
+  pending_scores.erase(pending);
+  if (pending_scores.empty()) rescore_settled.notify_all();
+  return absl::OkStatus();
+}
+
+void Database::Impl::RescoreLoop() {
+  std::unique_lock lock(write_mutex);
+  while (true) {
+    rescore_wake.wait(lock, [&] { return stop_rescoring || !rescore_queue.empty(); });
+    if (stop_rescoring) return;
+    const uint64_t statement_id = rescore_queue.front();
+    rescore_queue.pop_front();
+    // The snapshot and the clock together, under the lock: the snapshot holds exactly the writes
+    // up to `seen`.
+    const uint64_t seen = clock.load();
+    std::unique_ptr<ReadView> view = LatestView();
+    StatementScorer score = scorer;
+    lock.unlock();
+    auto result = score(*view, statement_id, std::numeric_limits<size_t>::max());
+    lock.lock();
+    absl::Status status = result.status();
+    if (status.ok()) status = LandScore(*view, statement_id, result->score, seen);
+    if (status.ok()) continue;
+    // Left pending (and its dirty marker in place); retried after a pause, so a failing store
+    // is not hammered.
+    rescore_failures += 1;
+    last_rescore_failure = status;
+    rescore_settled.notify_all();
+    rescore_queue.push_back(statement_id);
+    rescore_wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop_rescoring; });
+  }
+}
+
+void Database::Impl::StopRescoring() {
+  {
+    std::lock_guard lock(write_mutex);
+    stop_rescoring = true;
+  }
+  rescore_wake.notify_all();
+  rescore_settled.notify_all();
+  // Statements still pending keep their dirty markers: the next SetStatementScorer rescores them.
+  if (rescorer.joinable()) rescorer.join();
 }
 
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -1001,6 +1180,13 @@ absl::StatusOr<std::unique_ptr<Database>> Database::OpenWithStore(
       batch.Put(Family::kMeta, keys::kFormatVersionKey, encoded);
       CG_RETURN_IF_ERROR(store.Write(batch));
     }
+  } else if (keys::DecodeU32(*version) == 1) {
+    if (options.storage.read_only) {
+      return absl::FailedPreconditionError(
+          StrCat("on-disk format version 1 is upgraded to ", keys::kFormatVersion,
+                 " by the first read-write open; open it read-write once"));
+    }
+    CG_RETURN_IF_ERROR(UpgradeFromVersion1(store));
   } else if (keys::DecodeU32(*version) != keys::kFormatVersion) {
     return absl::FailedPreconditionError(
         StrCat("on-disk format version ", keys::DecodeU32(*version), " is not ",
@@ -1229,6 +1415,7 @@ absl::StatusOr<DatabaseStats> Database::GetStats() const {
     stats.assessments = count(IdKind::kAssessment);
     stats.lifecycle_events = count(IdKind::kEvent);
     stats.predicates = count(IdKind::kPredicate);
+    stats.scores_pending = impl_->pending_scores.size();
   }
   CG_ASSIGN_OR_RETURN(stats.store, impl_->store->Stats());
   return stats;
@@ -1241,15 +1428,32 @@ storage::KeyValueStore& Database::store() { return *impl_->store; }
 absl::Status Database::SetStatementScorer(StatementScorer scorer) {
   std::lock_guard lock(impl_->write_mutex);
   impl_->scorer = std::move(scorer);
-  // A crash between a commit and its rescore leaves a dirty marker: rescore those now.
+  // A crash or a close before a rescore landed leaves a dirty marker: rescore those now.
   std::set<uint64_t> dirty;
   std::string lower(kDirtyScorePrefix);
   auto cursor = impl_->store->NewCursor(nullptr, Family::kMeta, lower, keys::PrefixSuccessor(lower));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    dirty.insert(keys::DecodeU64(cursor->key().substr(kDirtyScorePrefix.size())));
+    uint64_t statement = keys::DecodeU64(cursor->key().substr(kDirtyScorePrefix.size()));
+    // Queued ones (when the scorer is replaced) are the rescoring thread's.
+    if (impl_->pending_scores.count(statement) == 0) dirty.insert(statement);
   }
   CG_RETURN_IF_ERROR(cursor->status());
-  return impl_->Rescore(dirty);
+  CG_RETURN_IF_ERROR(impl_->RescoreNow(dirty));
+  if (!impl_->rescorer.joinable() && !impl_->stop_rescoring) {
+    impl_->rescorer = std::thread([impl = impl_.get()] { impl->RescoreLoop(); });
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Database::SettleScores() {
+  std::unique_lock lock(impl_->write_mutex);
+  const uint64_t failures = impl_->rescore_failures;
+  impl_->rescore_settled.wait(lock, [&] {
+    return impl_->pending_scores.empty() || impl_->stop_rescoring ||
+           impl_->rescore_failures != failures;
+  });
+  if (impl_->rescore_failures != failures) return impl_->last_rescore_failure;
+  return absl::OkStatus();
 }
 
 void Database::AddCommitObserver(CommitObserver observer) {

@@ -4,6 +4,7 @@
 // Thread-safe: writes are serialized internally; reads run concurrently on snapshots.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -29,6 +30,11 @@ struct DatabaseOptions {
   // System time source (micros since the epoch) for recorded_at; empty: the system clock.
   // Injected by tests and offline loads that must reproduce a database byte for byte.
   std::function<uint64_t()> clock;
+  // A write rescores a statement of at most this many claims itself, before it returns (a
+  // rescore reads every claim of the statement: ~2 us each, so this bounds the write's extra
+  // cost near 0.1 ms). A larger statement is rescored by a background thread, and a burst of
+  // writes to it costs one rescore (docs/provenance.md 3.5). 0: always in the background.
+  size_t inline_rescore_max_claims = 64;
   // Writes leave a dirty-score marker on every statement they touch and rescore nothing, even
   // without a scorer; the next SetStatementScorer rescores the marked statements in one pass.
   // Offline loads set it: their staging store cannot serve the scorer's reads, and scoring each
@@ -67,10 +73,19 @@ struct RecordResult {
   std::string id;                       // id of the written record
 };
 
-// Computes the fused score a statement's edges carry for traversal filters (see provenance).
-// Called under the write lock after a commit that touched the statement.
-using StatementScorer =
-    std::function<absl::StatusOr<std::optional<double>>(const ReadView& view, uint64_t statement)>;
+// What a StatementScorer answers for one statement.
+struct StatementScore {
+  // The fused score; nullopt when nothing supports or refutes the statement (stored as 0).
+  std::optional<double> score;
+  // The statement has more claims than the call allowed: nothing was computed.
+  bool too_many_claims = false;
+};
+// Computes the fused score a statement's edges carry for traversal filters (see provenance),
+// reading at most `max_claims` claims (SIZE_MAX: all). Called on the writing thread under the
+// write lock with a small max_claims, and on the rescoring thread without the lock and without
+// a limit; it must read only through `view`.
+using StatementScorer = std::function<absl::StatusOr<StatementScore>(
+    const ReadView& view, uint64_t statement, size_t max_claims)>;
 
 // What one committed write changed in the graph, handed to commit observers.
 struct CommitEvent {
@@ -80,13 +95,16 @@ struct CommitEvent {
   // Out-edge keys whose aggregate the write merged into (new edges and changed counts).
   const std::vector<keys::EdgeKey>* edges = nullptr;
 };
-// Called under the write lock after each committed write (and its rescore), in commit order.
+// Called under the write lock after each committed write (and its inline rescore), and after each
+// background rescore lands (an event with the statement and its out-edge), in commit order.
 // Must be quick and must not write to the database.
 using CommitObserver = std::function<void(const CommitEvent& event)>;
 
 struct DatabaseStats {
   uint64_t entities = 0, sources = 0, statements = 0, claims = 0, assessments = 0,
            lifecycle_events = 0, predicates = 0;
+  // Statements whose edge score awaits the background rescore (flagged pending on the edges).
+  uint64_t scores_pending = 0;
   storage::StoreStats store;
 };
 
@@ -155,9 +173,13 @@ class Database {
   const Limits& limits() const;
   storage::KeyValueStore& store();
 
-  // Installs the scorer (the provenance layer's fused confidence) and rescores statements
-  // whose score a crash may have left stale.
+  // Installs the scorer (the provenance layer's fused confidence), rescores statements whose
+  // score a crash or a close left pending (their dirty markers) before returning, and starts the
+  // background rescoring thread.
   absl::Status SetStatementScorer(StatementScorer scorer);
+  // Waits until every pending statement score has been rescored (tests, benchmarks, a clean
+  // shutdown). Returns the rescoring thread's error when a rescore fails.
+  absl::Status SettleScores();
   // Adds an observer of committed writes (e.g. the traversal topology's overlay). Observers live
   // as long as the Database; add them before concurrent writes start.
   void AddCommitObserver(CommitObserver observer);

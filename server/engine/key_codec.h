@@ -21,6 +21,9 @@
 //   'e' entity:u64                            -> Entity         (the latest version)
 //   's' source:u64                            -> Source         (the latest version)
 //   'x' claim:u64                             -> since:u64 flags:u8 (1 retracted, 2 deprecated)
+//   'h' claim:u64                             -> empty   the claim has lifecycle events ('L'
+//                                                        keys); written in the batch of each
+//                                                        (format version 2)
 //   'A' target_kind:u8 target:u64 recorded_at:u64 assessment:u64 -> Assessment
 //   'L' target_kind:u8 target:u64 recorded_at:u64 event:u64      -> LifecycleEvent
 // edges:
@@ -49,7 +52,9 @@
 
 namespace claimgraph::keys {
 
-inline constexpr uint32_t kFormatVersion = 1;
+// 2: the 'h' marker of claims with lifecycle events (a version 1 database gains the markers on
+// its first read-write open, see Database::Open) and the pending bit of EdgeAggregate scores.
+inline constexpr uint32_t kFormatVersion = 2;
 
 // Kinds of external ids. Values are PERMANENT.
 enum class IdKind : char {
@@ -76,6 +81,7 @@ inline constexpr char kEventRecord = 'L';
 inline constexpr char kCurrentEntity = 'e';
 inline constexpr char kCurrentSource = 's';
 inline constexpr char kClaimInactive = 'x';
+inline constexpr char kClaimHasEvents = 'h';
 
 // Edge directions. Values are PERMANENT.
 inline constexpr char kOutEdge = 'o';

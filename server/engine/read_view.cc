@@ -62,6 +62,22 @@ absl::StatusOr<std::string> ReadView::ExternalId(IdKind kind, uint64_t id) const
   return *value;
 }
 
+absl::StatusOr<std::vector<std::optional<uint64_t>>> ReadView::ResolveMany(
+    IdKind kind, const std::vector<std::string>& externals) const {
+  std::vector<std::string> keys;
+  keys.reserve(externals.size());
+  for (const auto& external : externals) keys.push_back(keys::DictionaryKey(kind, external));
+  auto values = store_->MultiGet(snapshot(), Family::kDictionary, keys);
+  std::vector<std::optional<uint64_t>> ids;
+  ids.reserve(values.size());
+  for (auto& value : values) {
+    if (!value.ok()) return value.status();
+    ids.push_back(value->has_value() ? std::optional<uint64_t>(keys::DecodeU64(**value))
+                                     : std::optional<uint64_t>());
+  }
+  return ids;
+}
+
 template <typename T>
 absl::StatusOr<std::optional<T>> ReadView::VersionAsOf(char prefix, uint64_t id) const {
   if (current_) {
@@ -100,6 +116,34 @@ absl::StatusOr<std::optional<v1::Source>> ReadView::SourceByInternalId(uint64_t 
   return VersionAsOf<v1::Source>(keys::kSourceRecord, id);
 }
 
+absl::StatusOr<std::vector<std::optional<v1::Source>>> ReadView::SourcesByInternalIds(
+    const std::vector<uint64_t>& ids) const {
+  std::vector<std::optional<v1::Source>> sources;
+  sources.reserve(ids.size());
+  if (!current_) {
+    // Each needs its own seek for the version current at as_of.
+    for (uint64_t id : ids) {
+      CG_ASSIGN_OR_RETURN(auto source, SourceByInternalId(id));
+      sources.push_back(std::move(source));
+    }
+    return sources;
+  }
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (uint64_t id : ids) keys.push_back(keys::RecordKey(keys::kCurrentSource, id));
+  auto values = store_->MultiGet(snapshot(), Family::kRecords, keys);
+  for (auto& value : values) {
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) {
+      sources.emplace_back();
+      continue;
+    }
+    CG_ASSIGN_OR_RETURN(auto source, Parse<v1::Source>(**value, "current"));
+    sources.emplace_back(std::move(source));
+  }
+  return sources;
+}
+
 absl::StatusOr<v1::Source> ReadView::GetSource(std::string_view id) const {
   CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kSource, id));
   if (!internal) return NotFound("source", id);
@@ -127,6 +171,25 @@ absl::StatusOr<v1::Statement> ReadView::GetStatement(std::string_view id) const 
 
 absl::StatusOr<std::vector<v1::LifecycleEvent>> ReadView::LifecycleEvents(keys::TargetKind kind,
                                                                           uint64_t target) const {
+  if (kind == keys::TargetKind::kClaim) return ClaimEvents(target);
+  return ScanLifecycleEvents(kind, target);
+}
+
+absl::StatusOr<std::vector<v1::LifecycleEvent>> ReadView::ClaimEvents(
+    uint64_t claim, std::optional<bool> marked) const {
+  if (!marked) {
+    CG_ASSIGN_OR_RETURN(auto marker, store_->Get(snapshot(), Family::kRecords,
+                                                 keys::RecordKey(keys::kClaimHasEvents, claim)));
+    marked = marker.has_value();
+  }
+  // The marker is written in the batch of the claim's first event, so a snapshot without it
+  // holds no event of the claim, at any as_of.
+  if (!*marked) return std::vector<v1::LifecycleEvent>();
+  return ScanLifecycleEvents(keys::TargetKind::kClaim, claim);
+}
+
+absl::StatusOr<std::vector<v1::LifecycleEvent>> ReadView::ScanLifecycleEvents(
+    keys::TargetKind kind, uint64_t target) const {
   std::string prefix = keys::TargetRecordPrefix(keys::kEventRecord, kind, target);
   std::string upper = keys::KeyBuilder(keys::kEventRecord)
                           .Byte(static_cast<uint8_t>(kind))

@@ -64,12 +64,18 @@ class ReadView {
   // The internal id of an external id, or nullopt when it is not stored.
   absl::StatusOr<std::optional<uint64_t>> Resolve(keys::IdKind kind, std::string_view external) const;
   absl::StatusOr<std::string> ExternalId(keys::IdKind kind, uint64_t id) const;
+  // Resolve for many ids with one storage MultiGet; the answers are in the order of `externals`.
+  absl::StatusOr<std::vector<std::optional<uint64_t>>> ResolveMany(
+      keys::IdKind kind, const std::vector<std::string>& externals) const;
 
   // --- records as of the view's time (NotFound when absent or recorded later) ---
   absl::StatusOr<v1::Entity> GetEntity(std::string_view id) const;
   absl::StatusOr<std::optional<v1::Entity>> EntityByInternalId(uint64_t id) const;
   absl::StatusOr<v1::Source> GetSource(std::string_view id) const;
   absl::StatusOr<std::optional<v1::Source>> SourceByInternalId(uint64_t id) const;
+  // SourceByInternalId for many ids, in their order: one MultiGet when the view is current.
+  absl::StatusOr<std::vector<std::optional<v1::Source>>> SourcesByInternalIds(
+      const std::vector<uint64_t>& ids) const;
   absl::StatusOr<v1::Statement> GetStatement(std::string_view id) const;
   absl::StatusOr<std::optional<v1::Statement>> StatementByInternalId(uint64_t id) const;
   // A claim with its statement inline, its status and the lifecycle events known at as_of.
@@ -88,6 +94,11 @@ class ReadView {
                                                std::string_view page_token) const;
   absl::StatusOr<std::vector<v1::LifecycleEvent>> LifecycleEvents(keys::TargetKind kind,
                                                                   uint64_t target) const;
+  // The lifecycle events of a claim recorded by as_of. Only a claim with the 'h' marker has any,
+  // so most claims cost one bloom-filtered Get, not a scan. `marked`: the marker, when the caller
+  // has read it already (e.g. with a MultiGet of many claims); nullopt: read it here.
+  absl::StatusOr<std::vector<v1::LifecycleEvent>> ClaimEvents(
+      uint64_t claim, std::optional<bool> marked = std::nullopt) const;
   absl::StatusOr<std::vector<v1::Assessment>> Assessments(keys::TargetKind kind,
                                                           uint64_t target) const;
 
@@ -115,6 +126,8 @@ class ReadView {
   template <typename T>
   absl::StatusOr<std::optional<T>> VersionAsOf(char prefix, uint64_t id) const;
   absl::Status FillClaimState(uint64_t claim_id, v1::Claim* claim) const;
+  absl::StatusOr<std::vector<v1::LifecycleEvent>> ScanLifecycleEvents(keys::TargetKind kind,
+                                                                      uint64_t target) const;
   absl::Status ScanPostings(std::string_view prefix, uint64_t from, uint64_t to,
                             const IdVisitor& visit) const;
 

@@ -87,6 +87,9 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
     return true;
   }));
 
+  if (response.truncated() && options.stop_when_truncated) return response;
+  // A relay passes on the same statement, so these are also every claim the chains reach.
+  CG_RETURN_IF_ERROR(graph.Preload(claim_ids));
   std::vector<Entry> entries;
   for (uint64_t claim : claim_ids) {
     CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(claim));
@@ -200,15 +203,29 @@ absl::StatusOr<v1::CorroborateResponse> Corroborate(const ReadView& view,
 }
 
 absl::StatusOr<std::optional<double>> FusedScore(const ReadView& view, uint64_t statement) {
+  CG_ASSIGN_OR_RETURN(StatementScore result,
+                      ScoreStatement(view, statement, std::numeric_limits<size_t>::max()));
+  return result.score;
+}
+
+absl::StatusOr<StatementScore> ScoreStatement(const ReadView& view, uint64_t statement,
+                                              size_t max_claims) {
   ProvenanceGraph graph(view);
-  CG_ASSIGN_OR_RETURN(auto answer, CorroborateStatement(graph, statement, CorroborateOptions{}));
-  if (answer.origins_size() == 0) return std::optional<double>();
-  return std::optional<double>(answer.fused().projected_probability());
+  CorroborateOptions options;
+  options.max_claims = max_claims;
+  options.stop_when_truncated = true;
+  CG_ASSIGN_OR_RETURN(auto answer, CorroborateStatement(graph, statement, options));
+  StatementScore result;
+  if (answer.truncated()) {
+    result.too_many_claims = true;
+    return result;
+  }
+  if (answer.origins_size() > 0) result.score = answer.fused().projected_probability();
+  return result;
 }
 
 absl::Status InstallStatementScorer(Database& database) {
-  return database.SetStatementScorer(
-      [](const ReadView& view, uint64_t statement) { return FusedScore(view, statement); });
+  return database.SetStatementScorer(ScoreStatement);
 }
 
 }  // namespace claimgraph::provenance

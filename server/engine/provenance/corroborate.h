@@ -20,6 +20,9 @@ struct CorroborateOptions {
   bool include_inactive = false;
   // At most this many claims of the statement are examined; beyond it `truncated` is set.
   size_t max_claims = 1'000'000;
+  // Beyond max_claims, answer with `truncated` alone, without examining any claim (the
+  // statement scorer's size check).
+  bool stop_when_truncated = false;
 };
 
 // NotFound when the statement is unknown at the view's time; InvalidArgument for an empty id.
@@ -34,7 +37,11 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
 // The fused projected probability of a statement at the view's time, or nullopt when no active
 // claim supports or refutes it (stored as 0 on the edges: docs/provenance.md 3.5).
 absl::StatusOr<std::optional<double>> FusedScore(const ReadView& view, uint64_t statement);
-// Installs FusedScore as the database's StatementScorer. The server calls it once at start-up.
+// The database's StatementScorer: FusedScore, or too_many_claims (nothing computed) when the
+// statement has more than `max_claims` claims.
+absl::StatusOr<StatementScore> ScoreStatement(const ReadView& view, uint64_t statement,
+                                              size_t max_claims);
+// Installs ScoreStatement as the database's StatementScorer. The server calls it once at start-up.
 absl::Status InstallStatementScorer(Database& database);
 
 void SetOpinion(const Opinion& opinion, v1::Opinion* out);

@@ -22,22 +22,18 @@ std::string BasisKey(std::string_view description) {
 }
 std::string AnonymousKey(std::string_view claim_id) { return StrCat("anonymous:", claim_id); }
 
-absl::StatusOr<const ClaimNode*> ProvenanceGraph::Claim(uint64_t id) {
-  auto found = claims_.find(id);
-  if (found != claims_.end()) return found->second.get();
-  auto& slot = claims_[id];
-  CG_ASSIGN_OR_RETURN(auto value, view_.store().Get(view_.snapshot(), storage::Family::kRecords,
-                                                    keys::RecordKey(keys::kClaimRecord, id)));
-  if (!value) return static_cast<const ClaimNode*>(nullptr);
+absl::StatusOr<std::unique_ptr<ClaimNode>> ProvenanceGraph::MakeClaimNode(uint64_t id,
+                                                                          std::string_view bytes,
+                                                                          bool has_events) {
   auto node = std::make_unique<ClaimNode>();
   node->id = id;
-  if (!node->claim.ParseFromArray(value->data(), static_cast<int>(value->size()))) {
+  if (!node->claim.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::DataLossError("corrupt claim record");
   }
   if (ids::ToMicros(node->claim.recorded_at()) > view_.as_of()) {
-    return static_cast<const ClaimNode*>(nullptr);
+    return std::unique_ptr<ClaimNode>();
   }
-  CG_ASSIGN_OR_RETURN(node->events, view_.LifecycleEvents(keys::TargetKind::kClaim, id));
+  CG_ASSIGN_OR_RETURN(node->events, view_.ClaimEvents(id, has_events));
   // Retraction outranks deprecation, which outranks correction (as ReadView::GetClaim does).
   for (const auto& event : node->events) {
     if (event.kind() == v1::LIFECYCLE_KIND_RETRACTION) {
@@ -48,15 +44,244 @@ absl::StatusOr<const ClaimNode*> ProvenanceGraph::Claim(uint64_t id) {
       if (node->status == v1::CLAIM_STATUS_ACTIVE) node->status = v1::CLAIM_STATUS_CORRECTED;
     }
   }
+  return node;
+}
+
+absl::StatusOr<const ClaimNode*> ProvenanceGraph::Claim(uint64_t id) {
+  auto found = claims_.find(id);
+  if (found != claims_.end()) return found->second.get();
+  // The record and its lifecycle marker in one call.
+  auto values = view_.store().MultiGet(
+      view_.snapshot(), storage::Family::kRecords,
+      {keys::RecordKey(keys::kClaimRecord, id), keys::RecordKey(keys::kClaimHasEvents, id)});
+  if (!values[0].ok()) return values[0].status();
+  if (!values[1].ok()) return values[1].status();
+  auto& slot = claims_[id];
+  if (!values[0]->has_value()) return static_cast<const ClaimNode*>(nullptr);
+  CG_ASSIGN_OR_RETURN(auto node, MakeClaimNode(id, **values[0], values[1]->has_value()));
+  if (node == nullptr) return static_cast<const ClaimNode*>(nullptr);
   if (!node->claim.relays_claim_id().empty()) {
-    CG_ASSIGN_OR_RETURN(auto relayed, view_.Resolve(IdKind::kClaim, node->claim.relays_claim_id()));
-    node->relayed = relayed.value_or(0);
+    const std::string& relayed = node->claim.relays_claim_id();
+    auto memo = claim_ids_.find(relayed);
+    if (memo == claim_ids_.end()) {
+      CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(IdKind::kClaim, relayed));
+      memo = claim_ids_.emplace(relayed, internal.value_or(0)).first;
+    }
+    node->relayed = memo->second;
   }
   if (!node->claim.source_id().empty()) {
     CG_ASSIGN_OR_RETURN(node->source, ResolveSource(node->claim.source_id()));
   }
   slot = std::move(node);
   return slot.get();
+}
+
+absl::Status ProvenanceGraph::ResolveMany(IdKind kind, const std::vector<std::string>& ids,
+                                          std::unordered_map<std::string, uint64_t>* memo) {
+  std::vector<std::string> wanted;
+  for (const auto& id : ids) {
+    if (memo->count(id) == 0) wanted.push_back(id);
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  if (wanted.empty()) return absl::OkStatus();
+  CG_ASSIGN_OR_RETURN(auto internal, view_.ResolveMany(kind, wanted));
+  for (size_t i = 0; i < wanted.size(); ++i) (*memo)[wanted[i]] = internal[i].value_or(0);
+  return absl::OkStatus();
+}
+
+absl::Status ProvenanceGraph::Preload(const std::vector<uint64_t>& claims) {
+  std::vector<uint64_t> wanted;
+  for (uint64_t id : claims) {
+    if (claims_.count(id) == 0) wanted.push_back(id);
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  if (wanted.empty()) return absl::OkStatus();
+  // 1. The claim records and their lifecycle markers: one MultiGet.
+  std::vector<std::string> record_keys;
+  record_keys.reserve(2 * wanted.size());
+  for (uint64_t id : wanted) {
+    record_keys.push_back(keys::RecordKey(keys::kClaimRecord, id));
+    record_keys.push_back(keys::RecordKey(keys::kClaimHasEvents, id));
+  }
+  auto values = view_.store().MultiGet(view_.snapshot(), storage::Family::kRecords, record_keys);
+  std::vector<ClaimNode*> loaded;
+  std::vector<std::string> relayed_ids, source_ids;
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    auto& record = values[2 * i];
+    auto& marker = values[2 * i + 1];
+    if (!record.ok()) return record.status();
+    if (!marker.ok()) return marker.status();
+    std::unique_ptr<ClaimNode> node;
+    if (record->has_value()) {
+      CG_ASSIGN_OR_RETURN(node, MakeClaimNode(wanted[i], **record, marker->has_value()));
+    }
+    if (node != nullptr) {
+      if (!node->claim.relays_claim_id().empty())
+        relayed_ids.push_back(node->claim.relays_claim_id());
+      if (!node->claim.source_id().empty()) source_ids.push_back(node->claim.source_id());
+      loaded.push_back(node.get());
+    }
+    claims_[wanted[i]] = std::move(node);
+  }
+  // 2. The ids they name: one MultiGet per kind.
+  CG_RETURN_IF_ERROR(ResolveMany(IdKind::kClaim, relayed_ids, &claim_ids_));
+  CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, source_ids, &source_ids_));
+  std::vector<uint64_t> sources;
+  for (ClaimNode* node : loaded) {
+    if (!node->claim.relays_claim_id().empty())
+      node->relayed = claim_ids_.at(node->claim.relays_claim_id());
+    if (!node->claim.source_id().empty()) node->source = source_ids_.at(node->claim.source_id());
+    if (node->source != 0 && sources_.count(node->source) == 0) sources.push_back(node->source);
+  }
+  // 3. Their sources and basis documents, with everything they derive from.
+  std::vector<std::string> basis_ids;
+  for (ClaimNode* node : loaded) {
+    if (!node->claim.basis().source_id().empty())
+      basis_ids.push_back(node->claim.basis().source_id());
+  }
+  CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, basis_ids, &source_ids_));
+  for (const auto& id : basis_ids) sources.push_back(source_ids_.at(id));
+  return PreloadSources(std::move(sources));
+}
+
+absl::Status ProvenanceGraph::PreloadSources(std::vector<uint64_t> frontier) {
+  // Level by level along the derivation links (Component() then walks them from memory): one
+  // MultiGet of the records and one of the ids they name per level, however many sources.
+  while (true) {
+    std::sort(frontier.begin(), frontier.end());
+    frontier.erase(std::unique(frontier.begin(), frontier.end()), frontier.end());
+    frontier.erase(std::remove_if(frontier.begin(), frontier.end(),
+                                  [&](uint64_t id) { return id == 0 || sources_.count(id) != 0; }),
+                   frontier.end());
+    if (frontier.empty()) return absl::OkStatus();
+    CG_ASSIGN_OR_RETURN(auto records, view_.SourcesByInternalIds(frontier));
+    std::vector<std::string> earlier_ids;
+    for (const auto& record : records) {
+      if (!record) continue;
+      for (const auto& link : record->derived_from()) earlier_ids.push_back(link.source_id());
+    }
+    CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, earlier_ids, &source_ids_));
+    std::vector<uint64_t> next;
+    for (size_t i = 0; i < frontier.size(); ++i) {
+      if (!records[i]) {
+        sources_[frontier[i]] = nullptr;
+        continue;
+      }
+      CG_ASSIGN_OR_RETURN(auto node, MakeSourceNode(frontier[i], *std::move(records[i])));
+      for (const auto& [earlier, type] : node->earlier) next.push_back(earlier);
+      sources_[frontier[i]] = std::move(node);
+    }
+    frontier = std::move(next);
+  }
+}
+
+absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
+                                       const std::vector<uint64_t>& sources,
+                                       const std::vector<std::string>& entities) {
+  const bool current = view_.current();
+  // 1. The entities' internal ids.
+  std::vector<std::string> entity_names;
+  if (current) {
+    for (const auto& id : entities) {
+      if (!id.empty() && entities_.count(id) == 0) entity_names.push_back(id);
+    }
+    CG_RETURN_IF_ERROR(ResolveMany(IdKind::kEntity, entity_names, &entity_ids_));
+  }
+  // 2. Every record in one MultiGet: claims with their markers, current sources and entities.
+  std::vector<std::string> record_keys;
+  std::vector<uint64_t> new_claims, new_sources;
+  std::vector<std::string> new_entities;
+  for (uint64_t id : claims) {
+    if (id == 0 || claims_.count(id) != 0) continue;
+    if (std::find(new_claims.begin(), new_claims.end(), id) != new_claims.end()) continue;
+    new_claims.push_back(id);
+    record_keys.push_back(keys::RecordKey(keys::kClaimRecord, id));
+    record_keys.push_back(keys::RecordKey(keys::kClaimHasEvents, id));
+  }
+  if (current) {
+    for (uint64_t id : sources) {
+      if (id == 0 || sources_.count(id) != 0) continue;
+      if (std::find(new_sources.begin(), new_sources.end(), id) != new_sources.end()) continue;
+      new_sources.push_back(id);
+      record_keys.push_back(keys::RecordKey(keys::kCurrentSource, id));
+    }
+    for (const auto& name : entity_names) {
+      if (entity_ids_.at(name) == 0) {
+        entities_[name] = nullptr;
+        continue;
+      }
+      if (std::find(new_entities.begin(), new_entities.end(), name) != new_entities.end()) continue;
+      new_entities.push_back(name);
+      record_keys.push_back(keys::RecordKey(keys::kCurrentEntity, entity_ids_.at(name)));
+    }
+  }
+  if (record_keys.empty()) return absl::OkStatus();
+  auto values = view_.store().MultiGet(view_.snapshot(), storage::Family::kRecords, record_keys);
+  for (const auto& value : values) {
+    if (!value.ok()) return value.status();
+  }
+  size_t next = 0;
+  std::vector<ClaimNode*> loaded;
+  std::vector<std::string> relayed_ids, source_ids;
+  for (uint64_t id : new_claims) {
+    const auto& record = *values[next];
+    const bool marked = values[next + 1]->has_value();
+    next += 2;
+    std::unique_ptr<ClaimNode> node;
+    if (record) {
+      CG_ASSIGN_OR_RETURN(node, MakeClaimNode(id, *record, marked));
+    }
+    if (node != nullptr) {
+      if (!node->claim.relays_claim_id().empty())
+        relayed_ids.push_back(node->claim.relays_claim_id());
+      if (!node->claim.source_id().empty()) source_ids.push_back(node->claim.source_id());
+      loaded.push_back(node.get());
+    }
+    claims_[id] = std::move(node);
+  }
+  std::vector<std::optional<v1::Source>> source_records;
+  for (size_t i = 0; i < new_sources.size(); ++i, ++next) {
+    source_records.emplace_back();
+    if (!values[next]->has_value()) continue;
+    v1::Source source;
+    const std::string& bytes = **values[next];
+    if (!source.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::DataLossError("corrupt source record");
+    }
+    for (const auto& link : source.derived_from()) source_ids.push_back(link.source_id());
+    source_records.back() = std::move(source);
+  }
+  for (const auto& name : new_entities) {
+    const auto& value = *values[next++];
+    if (!value) {
+      entities_[name] = nullptr;
+      continue;
+    }
+    auto entity = std::make_unique<v1::Entity>();
+    if (!entity->ParseFromArray(value->data(), static_cast<int>(value->size()))) {
+      return absl::DataLossError("corrupt entity record");
+    }
+    entities_[name] = std::move(entity);
+  }
+  // 3. The ids the new claims and sources name.
+  CG_RETURN_IF_ERROR(ResolveMany(IdKind::kClaim, relayed_ids, &claim_ids_));
+  CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, source_ids, &source_ids_));
+  for (ClaimNode* node : loaded) {
+    if (!node->claim.relays_claim_id().empty())
+      node->relayed = claim_ids_.at(node->claim.relays_claim_id());
+    if (!node->claim.source_id().empty()) node->source = source_ids_.at(node->claim.source_id());
+  }
+  for (size_t i = 0; i < new_sources.size(); ++i) {
+    if (!source_records[i]) {
+      sources_[new_sources[i]] = nullptr;
+      continue;
+    }
+    CG_ASSIGN_OR_RETURN(sources_[new_sources[i]],
+                        MakeSourceNode(new_sources[i], *std::move(source_records[i])));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<uint64_t>> ProvenanceGraph::ResolveClaim(std::string_view id) {
@@ -68,8 +293,24 @@ absl::StatusOr<std::optional<uint64_t>> ProvenanceGraph::ResolveClaim(std::strin
 }
 
 absl::StatusOr<uint64_t> ProvenanceGraph::ResolveSource(std::string_view id) {
+  std::string key(id);
+  auto memo = source_ids_.find(key);
+  if (memo != source_ids_.end()) return memo->second;
   CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(IdKind::kSource, id));
+  source_ids_.emplace(std::move(key), internal.value_or(0));
   return internal.value_or(0);
+}
+
+absl::StatusOr<std::unique_ptr<SourceNode>> ProvenanceGraph::MakeSourceNode(uint64_t id,
+                                                                            v1::Source record) {
+  auto node = std::make_unique<SourceNode>();
+  node->id = id;
+  node->source = std::move(record);
+  for (const auto& link : node->source.derived_from()) {
+    CG_ASSIGN_OR_RETURN(uint64_t earlier, ResolveSource(link.source_id()));
+    if (earlier != 0) node->earlier.emplace_back(earlier, link.type());
+  }
+  return node;
 }
 
 absl::StatusOr<const SourceNode*> ProvenanceGraph::Source(uint64_t id) {
@@ -78,14 +319,7 @@ absl::StatusOr<const SourceNode*> ProvenanceGraph::Source(uint64_t id) {
   auto& slot = sources_[id];
   CG_ASSIGN_OR_RETURN(auto record, view_.SourceByInternalId(id));
   if (!record) return static_cast<const SourceNode*>(nullptr);
-  auto node = std::make_unique<SourceNode>();
-  node->id = id;
-  node->source = *std::move(record);
-  for (const auto& link : node->source.derived_from()) {
-    CG_ASSIGN_OR_RETURN(uint64_t earlier, ResolveSource(link.source_id()));
-    if (earlier != 0) node->earlier.emplace_back(earlier, link.type());
-  }
-  slot = std::move(node);
+  CG_ASSIGN_OR_RETURN(slot, MakeSourceNode(id, *std::move(record)));
   return slot.get();
 }
 
@@ -94,9 +328,13 @@ absl::StatusOr<const v1::Entity*> ProvenanceGraph::Entity(std::string_view id) {
   auto found = entities_.find(key);
   if (found != entities_.end()) return found->second.get();
   auto& slot = entities_[key];
-  CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(IdKind::kEntity, id));
-  if (!internal) return static_cast<const v1::Entity*>(nullptr);
-  CG_ASSIGN_OR_RETURN(auto entity, view_.EntityByInternalId(*internal));
+  auto memo = entity_ids_.find(key);
+  if (memo == entity_ids_.end()) {
+    CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(IdKind::kEntity, id));
+    memo = entity_ids_.emplace(key, internal.value_or(0)).first;
+  }
+  if (memo->second == 0) return static_cast<const v1::Entity*>(nullptr);
+  CG_ASSIGN_OR_RETURN(auto entity, view_.EntityByInternalId(memo->second));
   if (!entity) return static_cast<const v1::Entity*>(nullptr);
   slot = std::make_unique<v1::Entity>(*std::move(entity));
   return slot.get();

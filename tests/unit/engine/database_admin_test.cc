@@ -73,16 +73,17 @@ TEST_CASE("the statement scorer sets the edge score after every write that touch
 
   // The scorer here: supporting share of the active claims, read through the view it is given.
   std::atomic<int> calls{0};
-  REQUIRE(
-      t.db->SetStatementScorer([&](const ReadView& view,
-                                   uint64_t statement) -> absl::StatusOr<std::optional<double>> {
-            ++calls;
-            CG_ASSIGN_OR_RETURN(auto aggregate, view.AggregateAsOf(statement));
-            if (aggregate.claims == 0) return std::optional<double>();
-            return std::optional<double>(static_cast<double>(aggregate.supporting) /
-                                         static_cast<double>(aggregate.claims));
-          })
-          .ok());
+  REQUIRE(t.db->SetStatementScorer([&](const ReadView& view, uint64_t statement,
+                                       size_t) -> absl::StatusOr<StatementScore> {
+                ++calls;
+                CG_ASSIGN_OR_RETURN(auto aggregate, view.AggregateAsOf(statement));
+                StatementScore result;
+                if (aggregate.claims == 0) return result;
+                result.score = static_cast<double>(aggregate.supporting) /
+                               static_cast<double>(aggregate.claims);
+                return result;
+              })
+              .ok());
   v1::Claim denial =
       MakeClaim(MakeStatement("iran", "supplies", "russia"), "iran", v1::STANCE_REFUTES);
   Must(t.db->CreateClaim(denial, "", t.context));

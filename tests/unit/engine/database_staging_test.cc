@@ -119,9 +119,11 @@ TEST_CASE("deferred scoring leaves one dirty marker per touched statement") {
   size_t scored = 0;
   REQUIRE((*deferred)
               ->SetStatementScorer(
-                  [&](const ReadView&, uint64_t) -> absl::StatusOr<std::optional<double>> {
+                  [&](const ReadView&, uint64_t, size_t) -> absl::StatusOr<StatementScore> {
                     ++scored;
-                    return std::optional<double>(0.25);
+                    StatementScore result;
+                    result.score = 0.25;
+                    return result;
                   })
               .ok());
   CHECK(scored == 1);

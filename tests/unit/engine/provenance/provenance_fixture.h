@@ -13,6 +13,8 @@
 
 #include "engine/database.h"
 #include "engine/ids.h"
+#include "engine/storage/rocksdb_store.h"
+#include "unit/engine/storage/counting_store.h"
 
 namespace claimgraph::provenance::testing {
 
@@ -36,9 +38,16 @@ struct ClaimSpec {
   v1::ClaimAct act = v1::CLAIM_ACT_SAYS;
 };
 
+struct FixtureOptions {
+  // DatabaseOptions::inline_rescore_max_claims.
+  size_t inline_rescore_max_claims = 64;
+  // Open the database over a CountingStore (Fixture::counting) to check how queries read.
+  bool count_reads = false;
+};
+
 class Fixture {
  public:
-  Fixture() {
+  explicit Fixture(const FixtureOptions& fixture_options = {}) {
     std::random_device random;
     directory_ = std::filesystem::temp_directory_path() /
                  ("claimgraph-provenance-" + std::to_string(random()) + std::to_string(random()));
@@ -50,7 +59,27 @@ class Fixture {
     options.storage.sync_writes = false;
     options.storage.block_cache_bytes = 8 << 20;
     options.schema = std::shared_ptr<const schema::SchemaRegistry>(std::move(*schema));
-    auto opened = Database::Open(options);
+    options.inline_rescore_max_claims = fixture_options.inline_rescore_max_claims;
+    absl::StatusOr<std::unique_ptr<Database>> opened;
+    if (fixture_options.count_reads) {
+      auto store = storage::OpenRocksDbStore(options.storage);
+      REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+      auto wrapped = std::make_unique<claimgraph::testing::CountingStore>(std::move(*store));
+      counting = wrapped.get();
+      opened = Database::OpenWithStore(options, std::move(wrapped));
+    } else {
+      opened = Database::Open(options);
+    }
+    REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+    db = std::move(*opened);
+    options_ = options;
+  }
+
+  // Closes and opens the database again (same options, no counting store).
+  void Reopen() {
+    db.reset();
+    counting = nullptr;
+    auto opened = Database::Open(options_);
     REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
     db = std::move(*opened);
   }
@@ -144,12 +173,14 @@ class Fixture {
   }
 
   std::unique_ptr<Database> db;
+  claimgraph::testing::CountingStore* counting = nullptr;  // with FixtureOptions::count_reads
   WriteContext context;
   v1::Statement statement;
   std::string statement_id{};
 
  private:
   std::filesystem::path directory_;
+  DatabaseOptions options_;
 };
 
 }  // namespace claimgraph::provenance::testing

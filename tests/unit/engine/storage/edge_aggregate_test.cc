@@ -14,7 +14,8 @@ namespace {
 bool Same(const EdgeAggregate& a, const EdgeAggregate& b) {
   return a.claims == b.claims && a.supporting == b.supporting && a.refuting == b.refuting &&
          a.best_confidence == b.best_confidence && a.first_recorded_at == b.first_recorded_at &&
-         a.last_recorded_at == b.last_recorded_at && a.score == b.score;
+         a.last_recorded_at == b.last_recorded_at && a.score == b.score &&
+         a.score_pending == b.score_pending;
 }
 
 EdgeAggregate RandomDelta(std::mt19937_64& random, bool with_score) {
@@ -36,6 +37,8 @@ EdgeAggregate RandomDelta(std::mt19937_64& random, bool with_score) {
     delta.first_recorded_at = delta.last_recorded_at = 1000 + random() % 100000;
   }
   if (with_score && random() % 5 == 0) delta.score = static_cast<double>(random() % 100) / 100.0;
+  // A write marks the score pending; a rescore carries a score, current or still pending.
+  if (with_score && random() % 3 == 0) delta.score_pending = true;
   return delta;
 }
 
@@ -104,6 +107,58 @@ TEST_CASE("apply adds counts, keeps extremes and lets a later score win") {
   rescored.score = 0.9;
   aggregate.Apply(rescored);
   CHECK(*aggregate.score == 0.9);
+}
+
+TEST_CASE("the pending bit round-trips and only a delta with a score clears it") {
+  EdgeAggregate aggregate;
+  aggregate.score = 0.25;
+  auto decoded = EdgeAggregate::Decode(aggregate.Encode());
+  REQUIRE(decoded.has_value());
+  CHECK_FALSE(decoded->score_pending);
+
+  // A write: the stored score is kept, flagged pending.
+  EdgeAggregate write;
+  write.claims = 1;
+  write.score_pending = true;
+  aggregate.Apply(write);
+  REQUIRE(aggregate.score.has_value());
+  CHECK(*aggregate.score == 0.25);
+  CHECK(aggregate.score_pending);
+  CHECK(aggregate.EffectiveConfidence() == 0.25);
+  decoded = EdgeAggregate::Decode(aggregate.Encode());
+  REQUIRE(decoded.has_value());
+  CHECK(decoded->score_pending);
+  CHECK(*decoded->score == 0.25);
+
+  // A background rescore from a snapshot older than a later write: new value, still pending.
+  EdgeAggregate partial;
+  partial.score = 0.5;
+  partial.score_pending = true;
+  aggregate.Apply(partial);
+  CHECK(*aggregate.score == 0.5);
+  CHECK(aggregate.score_pending);
+
+  // The rescore that saw every write: current.
+  EdgeAggregate current;
+  current.score = 0.75;
+  aggregate.Apply(current);
+  CHECK(*aggregate.score == 0.75);
+  CHECK_FALSE(aggregate.score_pending);
+
+  // A pending mark on an edge that never had a score: still no score.
+  EdgeAggregate unscored;
+  unscored.Apply(write);
+  CHECK_FALSE(unscored.score.has_value());
+  CHECK(unscored.score_pending);
+  CHECK(EdgeAggregate::Decode(unscored.Encode())->score_pending);
+
+  // Flags other than the two defined ones are corruption.
+  std::string bytes = aggregate.Encode();
+  bytes[48] = 4;
+  CHECK_FALSE(EdgeAggregate::Decode(bytes).has_value());
+  // Version 1 wrote 0 and 1 only, with the same meaning.
+  bytes[48] = 1;
+  CHECK_FALSE(EdgeAggregate::Decode(bytes)->score_pending);
 }
 
 TEST_CASE("random deltas folded in any grouping give the same aggregate") {
