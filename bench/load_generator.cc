@@ -353,6 +353,8 @@ class Workloads {
         request.mutable_filter()->set_direction(v1::TRAVERSAL_DIRECTION_OUT);
         request.mutable_filter()->set_min_confidence(0.5);
         request.set_page_size(options_.page_size);
+        // Edges with ids, statement ids and aggregates, without names (PostgreSQL's row has none).
+        request.set_view(v1::TRAVERSAL_VIEW_IDS);
         auto* call = new NeighborsCall(traversal_.get(), std::move(request), queue);
         call->target = index;
         call->StartPage();

@@ -87,7 +87,9 @@ void ToProto(const traversal::Cut& cut, v1::TraversalCut* out) {
   out->set_cancelled(cut.cancelled);
 }
 
-absl::Status ToProto(traversal::Describer& describer, const traversal::Edge& edge, v1::GraphEdge* out) {
+// `with_names`: the subject's and object's names too (a record read each).
+absl::Status ToProto(traversal::Describer& describer, const traversal::Edge& edge, v1::GraphEdge* out,
+                     bool with_names = true) {
   CG_ASSIGN_OR_RETURN(auto description, describer.Describe(edge));
   out->set_subject_id(description.subject_id);
   out->set_predicate(description.predicate);
@@ -98,6 +100,7 @@ absl::Status ToProto(traversal::Describer& describer, const traversal::Edge& edg
   out->set_refuting(edge.fields.refuting);
   out->set_confidence(edge.fields.confidence);
   *out->mutable_first_recorded_at() = ids::FromMicros(edge.fields.first_recorded_at);
+  if (!with_names) return absl::OkStatus();
   CG_ASSIGN_OR_RETURN(auto subject, describer.Entity(edge.subject()));
   CG_ASSIGN_OR_RETURN(auto object, describer.Entity(edge.object()));
   out->set_subject_name(subject.name);
@@ -130,6 +133,8 @@ grpc::ServerUnaryReactor* TraversalServiceImpl::Neighbors(grpc::CallbackServerCo
     const auto& limits = context_.database->limits();
     CG_RETURN_IF_ERROR(validation::CheckId("entity_id", request->entity_id(), limits));
     CG_RETURN_IF_ERROR(validation::CheckPageSize(request->page_size(), limits));
+    if (!v1::TraversalView_IsValid(request->view())) return absl::InvalidArgumentError("view: unknown value");
+    const bool with_names = request->view() != v1::TRAVERSAL_VIEW_IDS;
     traversal::NeighborsRequest query;
     query.entity_id = request->entity_id();
     CG_ASSIGN_OR_RETURN(query.filter, ToFilter(request->filter()));
@@ -139,7 +144,9 @@ grpc::ServerUnaryReactor* TraversalServiceImpl::Neighbors(grpc::CallbackServerCo
     CG_ASSIGN_OR_RETURN(auto pinned, Pin(topology_, request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto result, traversal::Neighbors(*pinned.source, query));
     traversal::Describer describer(pinned.view.get(), pinned.base.get());
-    for (const auto& edge : result.edges) CG_RETURN_IF_ERROR(ToProto(describer, edge, response->add_edges()));
+    for (const auto& edge : result.edges) {
+      CG_RETURN_IF_ERROR(ToProto(describer, edge, response->add_edges(), with_names));
+    }
     response->set_next_page_token(result.next_page_token);
     ToProto(result.cut, response->mutable_cut());
     return absl::OkStatus();

@@ -35,6 +35,22 @@ TEST_CASE("traversal on the sample: neighbours, the drone route, k-hop with limi
   CHECK(objects.count("amirabad") == 1);
   CHECK(objects.count("makhachkala") == 1);
   CHECK(objects.count("caspian-sea") == 1);
+  // The ids view: the same edges with the same statements and aggregates, without names.
+  auto ids_neighbors = neighbors;
+  ids_neighbors.set_view(v1::TRAVERSAL_VIEW_IDS);
+  v1::NeighborsResponse id_edges;
+  REQUIRE(c->traversal().Neighbors(c->NewContext().get(), ids_neighbors, &id_edges).ok());
+  REQUIRE(id_edges.edges_size() == edges.edges_size());
+  for (int i = 0; i < edges.edges_size(); ++i) {
+    CHECK(id_edges.edges(i).statement_id() == edges.edges(i).statement_id());
+    CHECK(id_edges.edges(i).object_id() == edges.edges(i).object_id());
+    CHECK(id_edges.edges(i).confidence() == edges.edges(i).confidence());
+    CHECK(id_edges.edges(i).object_name().empty());
+    CHECK_FALSE(edges.edges(i).object_name().empty());
+  }
+  ids_neighbors.set_view(static_cast<v1::TraversalView>(7));
+  CHECK(c->traversal().Neighbors(c->NewContext().get(), ids_neighbors, &id_edges).error_code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
   neighbors.set_entity_id("atlantis");
   CHECK(c->traversal().Neighbors(c->NewContext().get(), neighbors, &edges).error_code() == grpc::StatusCode::NOT_FOUND);
 
