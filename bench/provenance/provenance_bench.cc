@@ -31,52 +31,12 @@
 #include "engine/database.h"
 #include "engine/provenance/corroborate.h"
 #include "engine/provenance/trace.h"
+#include "engine/storage/counting_store.h"
 #include "engine/storage/rocksdb_store.h"
 #include "engine/strings.h"
 
 namespace claimgraph {
 namespace {
-
-// Forwards every call to the wrapped store and counts the reads.
-class CountingStore final : public storage::KeyValueStore {
- public:
-  explicit CountingStore(std::unique_ptr<storage::KeyValueStore> inner)
-      : inner_(std::move(inner)) {}
-
-  std::atomic<uint64_t> gets{0}, multi_gets{0}, multi_get_keys{0}, cursors{0};
-
-  std::unique_ptr<storage::Snapshot> NewSnapshot() override { return inner_->NewSnapshot(); }
-  absl::StatusOr<std::optional<std::string>> Get(const storage::Snapshot* snapshot,
-                                                 storage::Family family,
-                                                 std::string_view key) override {
-    ++gets;
-    return inner_->Get(snapshot, family, key);
-  }
-  std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
-      const storage::Snapshot* snapshot, storage::Family family,
-      const std::vector<std::string>& keys) override {
-    ++multi_gets;
-    multi_get_keys += keys.size();
-    return inner_->MultiGet(snapshot, family, keys);
-  }
-  std::unique_ptr<storage::Cursor> NewCursor(const storage::Snapshot* snapshot,
-                                             storage::Family family, std::string_view lower,
-                                             std::string_view upper) override {
-    ++cursors;
-    return inner_->NewCursor(snapshot, family, lower, upper);
-  }
-  absl::Status Write(const storage::WriteBatch& batch) override { return inner_->Write(batch); }
-  absl::StatusOr<storage::StoreStats> Stats() override { return inner_->Stats(); }
-  absl::Status CompactAll() override { return inner_->CompactAll(); }
-  absl::Status Flush() override { return inner_->Flush(); }
-  absl::Status VerifyChecksums() override { return inner_->VerifyChecksums(); }
-  absl::StatusOr<storage::BackupInfo> CreateBackup(const std::string& dir) override {
-    return inner_->CreateBackup(dir);
-  }
-
- private:
-  std::unique_ptr<storage::KeyValueStore> inner_;
-};
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "provenance_bench: %s\n", message.c_str());
@@ -130,9 +90,8 @@ struct Workload {
 };
 
 template <typename Call>
-absl::Status Measure(Workload& workload, CountingStore& store, bool record, Call call) {
-  uint64_t gets = store.gets, multi_gets = store.multi_gets, keys = store.multi_get_keys,
-           cursors = store.cursors;
+absl::Status Measure(Workload& workload, storage::CountingStore& store, bool record, Call call) {
+  const storage::CountingStore::Counts before = store.counts();
   auto start = std::chrono::steady_clock::now();
   double cpu_start = ThreadCpuMicros();
   absl::Status status = call();
@@ -142,10 +101,11 @@ absl::Status Measure(Workload& workload, CountingStore& store, bool record, Call
   if (!status.ok() || !record) return status;
   workload.wall_us.push_back(wall);
   workload.cpu_us.push_back(cpu);
-  workload.gets += store.gets - gets;
-  workload.multi_gets += store.multi_gets - multi_gets;
-  workload.multi_get_keys += store.multi_get_keys - keys;
-  workload.cursors += store.cursors - cursors;
+  const storage::CountingStore::Counts read = store.Since(before);
+  workload.gets += read.gets;
+  workload.multi_gets += read.multi_gets;
+  workload.multi_get_keys += read.multi_get_keys;
+  workload.cursors += read.cursors;
   workload.calls += 1;
   return absl::OkStatus();
 }
@@ -154,8 +114,8 @@ int ReadMode(const DatabaseOptions& base_options, const std::string& targets, in
              const std::string& only) {
   auto inner = storage::OpenRocksDbStore(base_options.storage);
   if (!inner.ok()) return Fail(std::string(inner.status().message()));
-  auto owned = std::make_unique<CountingStore>(*std::move(inner));
-  CountingStore& store = *owned;
+  auto owned = std::make_unique<storage::CountingStore>(*std::move(inner));
+  storage::CountingStore& store = *owned;
   auto opened = Database::OpenWithStore(base_options, std::move(owned));
   if (!opened.ok()) return Fail(std::string(opened.status().message()));
   Database& db = **opened;

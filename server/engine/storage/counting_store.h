@@ -1,5 +1,6 @@
-// A KeyValueStore that forwards every call to the store it wraps and counts the reads, so tests
-// can check how a query reads storage (point reads, batched reads, cursors) without timing it.
+// CountingStore: a KeyValueStore that forwards every call to the store it wraps and counts the
+// reads, so tests and benchmarks can check how a query reads storage (point reads, batched
+// reads, cursors) without timing it.
 // Header only; the counters are atomic, the store as thread-safe as the wrapped one.
 #pragma once
 
@@ -12,11 +13,11 @@
 
 #include "engine/storage/key_value_store.h"
 
-namespace claimgraph::testing {
+namespace claimgraph::storage {
 
-class CountingStore final : public storage::KeyValueStore {
+class CountingStore final : public KeyValueStore {
  public:
-  explicit CountingStore(std::unique_ptr<storage::KeyValueStore> inner)
+  explicit CountingStore(std::unique_ptr<KeyValueStore> inner)
       : inner_(std::move(inner)) {}
 
   struct Counts {
@@ -30,38 +31,38 @@ class CountingStore final : public storage::KeyValueStore {
             now.multi_get_keys - before.multi_get_keys, now.cursors - before.cursors};
   }
 
-  std::unique_ptr<storage::Snapshot> NewSnapshot() override { return inner_->NewSnapshot(); }
-  absl::StatusOr<std::optional<std::string>> Get(const storage::Snapshot* snapshot,
-                                                 storage::Family family,
+  std::unique_ptr<Snapshot> NewSnapshot() override { return inner_->NewSnapshot(); }
+  absl::StatusOr<std::optional<std::string>> Get(const Snapshot* snapshot,
+                                                 Family family,
                                                  std::string_view key) override {
     ++gets_;
     return inner_->Get(snapshot, family, key);
   }
   std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
-      const storage::Snapshot* snapshot, storage::Family family,
+      const Snapshot* snapshot, Family family,
       const std::vector<std::string>& keys) override {
     ++multi_gets_;
     multi_get_keys_ += keys.size();
     return inner_->MultiGet(snapshot, family, keys);
   }
-  std::unique_ptr<storage::Cursor> NewCursor(const storage::Snapshot* snapshot,
-                                             storage::Family family, std::string_view lower,
+  std::unique_ptr<Cursor> NewCursor(const Snapshot* snapshot,
+                                             Family family, std::string_view lower,
                                              std::string_view upper) override {
     ++cursors_;
     return inner_->NewCursor(snapshot, family, lower, upper);
   }
-  absl::Status Write(const storage::WriteBatch& batch) override { return inner_->Write(batch); }
-  absl::StatusOr<storage::StoreStats> Stats() override { return inner_->Stats(); }
+  absl::Status Write(const WriteBatch& batch) override { return inner_->Write(batch); }
+  absl::StatusOr<StoreStats> Stats() override { return inner_->Stats(); }
   absl::Status CompactAll() override { return inner_->CompactAll(); }
   absl::Status Flush() override { return inner_->Flush(); }
   absl::Status VerifyChecksums() override { return inner_->VerifyChecksums(); }
-  absl::StatusOr<storage::BackupInfo> CreateBackup(const std::string& backup_dir) override {
+  absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) override {
     return inner_->CreateBackup(backup_dir);
   }
 
  private:
-  std::unique_ptr<storage::KeyValueStore> inner_;
+  std::unique_ptr<KeyValueStore> inner_;
   std::atomic<uint64_t> gets_{0}, multi_gets_{0}, multi_get_keys_{0}, cursors_{0};
 };
 
-}  // namespace claimgraph::testing
+}  // namespace claimgraph::storage

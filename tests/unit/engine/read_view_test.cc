@@ -7,7 +7,7 @@
 
 #include "engine/ids.h"
 #include "engine/storage/rocksdb_store.h"
-#include "unit/engine/storage/counting_store.h"
+#include "engine/storage/counting_store.h"
 #include "unit/engine/test_database.h"
 
 namespace claimgraph {
@@ -23,12 +23,12 @@ struct CountingDatabase {
   CountingDatabase() {
     auto options = testing::TestOptions(dir.path());
     auto store = Must(storage::OpenRocksDbStore(options.storage));
-    auto wrapped = std::make_unique<testing::CountingStore>(std::move(store));
+    auto wrapped = std::make_unique<storage::CountingStore>(std::move(store));
     counting = wrapped.get();
     db = Must(Database::OpenWithStore(options, std::move(wrapped)));
   }
   testing::TempDir dir;
-  testing::CountingStore* counting = nullptr;
+  storage::CountingStore* counting = nullptr;
   std::unique_ptr<Database> db;
 };
 

@@ -14,7 +14,7 @@
 #include "engine/database.h"
 #include "engine/ids.h"
 #include "engine/storage/rocksdb_store.h"
-#include "unit/engine/storage/counting_store.h"
+#include "engine/storage/counting_store.h"
 
 namespace claimgraph::provenance::testing {
 
@@ -64,7 +64,7 @@ class Fixture {
     if (fixture_options.count_reads) {
       auto store = storage::OpenRocksDbStore(options.storage);
       REQUIRE_MESSAGE(store.ok(), store.status().ToString());
-      auto wrapped = std::make_unique<claimgraph::testing::CountingStore>(std::move(*store));
+      auto wrapped = std::make_unique<claimgraph::storage::CountingStore>(std::move(*store));
       counting = wrapped.get();
       opened = Database::OpenWithStore(options, std::move(wrapped));
     } else {
@@ -173,7 +173,7 @@ class Fixture {
   }
 
   std::unique_ptr<Database> db;
-  claimgraph::testing::CountingStore* counting = nullptr;  // with FixtureOptions::count_reads
+  claimgraph::storage::CountingStore* counting = nullptr;  // with FixtureOptions::count_reads
   WriteContext context;
   v1::Statement statement;
   std::string statement_id{};
