@@ -1,5 +1,5 @@
-// Text helpers shared by validation and indexing: UTF-8 checks, code point offsets and the name
-// normalisation used by the entity name index.
+// Text helpers shared by validation, indexing and the JSON writers: UTF-8 checks, code point
+// offsets, the name normalisation used by the entity name index, JSON string quoting.
 #pragma once
 
 #include <optional>
@@ -18,5 +18,9 @@ std::optional<std::string_view> CodePointSubstr(std::string_view text, size_t st
 std::string NormalizeName(std::string_view name);
 // The normalised name and each of its words (for prefix search by any word).
 std::vector<std::string> NameIndexTerms(std::string_view name);
+
+// Appends `text` as a JSON string literal (quoted and escaped as protobuf's JSON printer does),
+// for every JSON the engine writes by hand: NDJSON records and subgraph documents.
+void AppendJsonString(std::string_view text, std::string* out);
 
 }  // namespace claimgraph::text

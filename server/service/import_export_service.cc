@@ -67,7 +67,7 @@ grpc::Status ImportExportServiceImpl::Import(grpc::ServerContext* context,
     bool first = true;
     std::optional<exchange::Importer> importer;
     StreamRateLimiter rate_limiter(context_.max_stream_records_per_second);
-    uint64_t importer_options_resume_from = 0;
+    uint64_t resume_from = 0;
     // One message at a time: the stream's flow control holds a fast client back.
     while (reader->Read(&request)) {
       if (call.Cancelled()) return absl::CancelledError("import cancelled; batches applied so far are committed");
@@ -83,7 +83,7 @@ grpc::Status ImportExportServiceImpl::Import(grpc::ServerContext* context,
         if (given.batch_size() > 0) options.batch_size = static_cast<size_t>(given.batch_size());
         if (given.resume_from() < 0) return absl::InvalidArgumentError("options.resume_from: must not be negative");
         options.resume_from = static_cast<uint64_t>(given.resume_from());
-        importer_options_resume_from = options.resume_from;
+        resume_from = options.resume_from;
         CG_ASSIGN_OR_RETURN(auto created, exchange::Importer::Create(context_.database, options, WriterOf(call)));
         importer.emplace(std::move(created));
       }
@@ -93,7 +93,7 @@ grpc::Status ImportExportServiceImpl::Import(grpc::ServerContext* context,
       // Records below resume_from are skipped unread, so they do not count against the rate.
       const uint64_t first = importer->next_index();
       const uint64_t end = first + static_cast<uint64_t>(request.records_size() + request.json_lines_size());
-      const uint64_t applied_from = std::max<uint64_t>(first, importer_options_resume_from);
+      const uint64_t applied_from = std::max<uint64_t>(first, resume_from);
       if (auto limited = rate_limiter.Take(end > applied_from ? end - applied_from : 0); !limited.ok()) {
         // What arrived before the message that broke the limit is applied, so that the client can
         // resume exactly where the refused message began.

@@ -477,45 +477,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-void AppendJsonString(std::string_view text, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      case '\b':
-        *out += "\\b";
-        break;
-      case '\f':
-        *out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          *out += "\\u00";
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 15]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 void AppendDouble(double value, std::string* out) {
   if (std::isnan(value)) {
     *out += "\"NaN\"";
@@ -575,7 +536,7 @@ void AppendValue(const Message& message, const FieldDescriptor* field, int index
                             : reflection->GetEnumValue(message, field);
       const auto* value = field->enum_type()->FindValueByNumber(number);
       if (value != nullptr)
-        AppendJsonString(value->name(), out);
+        text::AppendJsonString(value->name(), out);
       else
         *out += StrCat(number);
       break;
@@ -585,7 +546,7 @@ void AppendValue(const Message& message, const FieldDescriptor* field, int index
       const std::string& text =
           repeated ? reflection->GetRepeatedStringReference(message, field, index, &scratch)
                    : reflection->GetStringReference(message, field, &scratch);
-      AppendJsonString(text, out);
+      text::AppendJsonString(text, out);
       break;
     }
     case FieldDescriptor::CPPTYPE_MESSAGE:
@@ -600,7 +561,7 @@ void AppendMessage(const Message& message, std::string* out) {
   const auto* descriptor = message.GetDescriptor();
   if (descriptor->full_name() == "google.protobuf.Timestamp") {
     const auto& timestamp = static_cast<const google::protobuf::Timestamp&>(message);
-    AppendJsonString(google::protobuf::util::TimeUtil::ToString(timestamp), out);
+    text::AppendJsonString(google::protobuf::util::TimeUtil::ToString(timestamp), out);
     return;
   }
   const Reflection* reflection = message.GetReflection();
@@ -611,7 +572,7 @@ void AppendMessage(const Message& message, std::string* out) {
   for (const auto* field : fields) {
     if (!first) out->push_back(',');
     first = false;
-    AppendJsonString(field->name(), out);
+    text::AppendJsonString(field->name(), out);
     out->push_back(':');
     if (field->is_map()) {
       // Entries sorted by key: map iteration order is unspecified.
@@ -635,7 +596,7 @@ void AppendMessage(const Message& message, std::string* out) {
       out->push_back('{');
       for (size_t i = 0; i < entries.size(); ++i) {
         if (i) out->push_back(',');
-        AppendJsonString(entries[i].first, out);
+        text::AppendJsonString(entries[i].first, out);
         out->push_back(':');
         AppendValue(*entries[i].second, value_field, -1, out);
       }

@@ -5,40 +5,15 @@
 
 #include "engine/status_macros.h"
 #include "engine/strings.h"
+#include "engine/text.h"
 
 namespace claimgraph::traversal {
 namespace {
 
 std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof(buffer), "\\u%04x", c);
-          out += buffer;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  text::AppendJsonString(text, &out);
+  return out;
 }
 
 // A DOT double-quoted string: quotes and backslashes escaped; "\n" stays a line break.

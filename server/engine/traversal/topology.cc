@@ -7,6 +7,7 @@
 #include <set>
 
 #include "engine/status_macros.h"
+#include "engine/strings.h"
 
 namespace claimgraph::traversal {
 namespace {
@@ -83,15 +84,33 @@ absl::StatusOr<std::unique_ptr<BaseTopology>> BaseTopology::Build(const ReadView
   }
   const auto vertices = static_cast<uint32_t>(base->dense_to_entity_.size());
   base->edge_count_ = subjects.size();
+  // External ids in one ordered scan of the reverse dictionary, not a read per vertex: dense
+  // order is internal-id order, which is the reverse keys' order.
   base->id_offsets_.reserve(vertices + 1);
   base->id_offsets_.push_back(0);
-  for (uint64_t entity : base->dense_to_entity_) {
-    CG_ASSIGN_OR_RETURN(std::string id, view.ExternalId(keys::IdKind::kEntity, entity));
-    base->id_bytes_ += id;
-    if (base->id_bytes_.size() >= kNoVertex) {
-      return absl::ResourceExhaustedError("topology: more than 4 GiB of entity ids");
+  if (vertices > 0) {
+    const std::string first =
+        keys::ReverseDictionaryKey(keys::IdKind::kEntity, base->dense_to_entity_.front());
+    const std::string last =
+        keys::ReverseDictionaryKey(keys::IdKind::kEntity, base->dense_to_entity_.back());
+    auto ids = view.store().NewCursor(view.snapshot(), Family::kDictionary, first,
+                                      keys::PrefixSuccessor(last));
+    uint32_t next = 0;
+    for (ids->SeekToFirst(); ids->Valid() && next < vertices; ids->Next()) {
+      // Entities without edges are in the range too; skip them.
+      if (keys::DecodeU64(ids->key().substr(1)) != base->dense_to_entity_[next]) continue;
+      base->id_bytes_.append(ids->value());
+      if (base->id_bytes_.size() >= kNoVertex) {
+        return absl::ResourceExhaustedError("topology: more than 4 GiB of entity ids");
+      }
+      base->id_offsets_.push_back(static_cast<uint32_t>(base->id_bytes_.size()));
+      ++next;
     }
-    base->id_offsets_.push_back(static_cast<uint32_t>(base->id_bytes_.size()));
+    CG_RETURN_IF_ERROR(ids->status());
+    if (next != vertices) {
+      return absl::DataLossError(
+          StrCat("internal id ", base->dense_to_entity_[next], " has no external id"));
+    }
   }
 
   std::vector<std::pair<uint32_t, uint32_t>> pairs(subjects.size());
