@@ -37,7 +37,7 @@ absl::StatusOr<ImportSummary> OfflineLoad(const DatabaseOptions& options, std::i
     }
     // Between batches only: the staged state then holds whole batches.
     if (staging->staged_bytes() > load_options.max_staged_bytes) {
-      CG_RETURN_IF_ERROR(staging->Spill());
+      CG_RETURN_IF_ERROR(staging->SpillInBackground());
     }
   }
   CG_RETURN_IF_ERROR(importer.Finish());

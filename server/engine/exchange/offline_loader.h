@@ -3,12 +3,12 @@
 // staging code (Database::ApplyRecords, batch by batch) against a StagingStore, which keeps the
 // writes sorted in memory with edge-aggregate merges folded, and moves them into RocksDB as
 // sorted files (IngestExternalFiles, all families at once) whenever the staged bytes pass a
-// budget, and at the end. No write-ahead log, no memtables, no compaction of overlapping writes.
-// Statement scores are deferred: every statement a batch touches gets a dirty-score marker (in
-// the same ingested files as its edges), and once everything is ingested the loader rescores the
-// marked statements once each with the provenance scorer, as the streaming path's per-batch
-// rescoring would, and removes the markers. A load that stops before that leaves the markers:
-// the server's next start rescores them.
+// budget (on a second thread, while the load goes on), and at the end. No write-ahead log, no
+// memtables, no compaction of overlapping writes. Statement scores are deferred: every statement a
+// batch touches gets a dirty-score marker (in the same ingested files as its edges), and once
+// everything is ingested the loader rescores the marked statements once each with the provenance
+// scorer, as the streaming path's per-batch rescoring would, and removes the markers. A load that
+// stops before that leaves the markers: the server's next start rescores them.
 #pragma once
 
 #include <istream>
@@ -21,7 +21,8 @@ namespace claimgraph::exchange {
 
 struct OfflineLoadOptions {
   ImportOptions import;
-  // Staged bytes that trigger a move into RocksDB: bounds the loader's memory.
+  // Staged bytes that trigger a move into RocksDB, made on a second thread while the load goes
+  // on: the loader's memory stays within about twice this.
   size_t max_staged_bytes = 512u << 20;
   // Compact every family at the end (smaller, faster database; takes extra time).
   bool compact = true;

@@ -78,11 +78,16 @@ std::unique_ptr<storage::Snapshot> StagingStore::NewSnapshot() {
   return std::make_unique<StagingSnapshot>();
 }
 
+StagingStore::~StagingStore() { WaitForBackgroundSpill().IgnoreError(); }
+
 absl::StatusOr<std::optional<std::string>> StagingStore::GetLocked(Family family,
                                                                    std::string_view key) {
-  const auto& map = staged_[static_cast<size_t>(family)];
-  auto it = map.find(key);
-  if (it != map.end()) return std::optional<std::string>(it->second);
+  // Newest first: the maps taking writes, then those being spilled, then the base.
+  for (const auto* maps : {&staged_, &spilling_}) {
+    const auto& map = (*maps)[static_cast<size_t>(family)];
+    auto it = map.find(key);
+    if (it != map.end()) return std::optional<std::string>(it->second);
+  }
   return base_->Get(nullptr, family, key);
 }
 
@@ -168,22 +173,59 @@ size_t StagingStore::staged_bytes() const {
   return staged_bytes_;
 }
 
-absl::Status StagingStore::Spill() {
-  std::lock_guard lock(mutex_);
+namespace {
+
+// Ingests `maps` into `base`, each family's entries sorted, all families in one ingestion.
+absl::Status IngestMaps(storage::KeyValueStore* base,
+                        const std::array<StagingStore::Map, storage::kFamilyCount>& maps) {
   std::vector<std::unique_ptr<SortedEntriesCursor>> cursors;
   std::vector<std::pair<Family, storage::Cursor*>> entries;
-  for (size_t family = 0; family < staged_.size(); ++family) {
-    if (staged_[family].empty()) continue;
+  for (size_t family = 0; family < maps.size(); ++family) {
+    if (maps[family].empty()) continue;
     std::vector<const SortedEntriesCursor::Entry*> sorted;
-    sorted.reserve(staged_[family].size());
-    for (const auto& entry : staged_[family]) sorted.push_back(&entry);
+    sorted.reserve(maps[family].size());
+    for (const auto& entry : maps[family]) sorted.push_back(&entry);
     cursors.push_back(std::make_unique<SortedEntriesCursor>(std::move(sorted)));
     entries.emplace_back(static_cast<Family>(family), cursors.back().get());
   }
   if (entries.empty()) return absl::OkStatus();
-  CG_RETURN_IF_ERROR(base_->IngestSorted(entries));
+  return base->IngestSorted(entries);
+}
+
+}  // namespace
+
+absl::Status StagingStore::WaitForBackgroundSpill() {
+  if (!spill_thread_.joinable()) return absl::OkStatus();
+  spill_thread_.join();
+  std::lock_guard lock(mutex_);
+  // Emptied only after the join: until then the spilling thread reads these maps.
+  for (auto& map : spilling_) map.clear();
+  absl::Status status = spill_status_;
+  spill_status_ = absl::OkStatus();
+  return status;
+}
+
+absl::Status StagingStore::Spill() {
+  absl::Status background = WaitForBackgroundSpill();
+  std::lock_guard lock(mutex_);
+  CG_RETURN_IF_ERROR(background);
+  CG_RETURN_IF_ERROR(IngestMaps(base_, staged_));
   for (auto& map : staged_) map.clear();
   staged_bytes_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status StagingStore::SpillInBackground() {
+  CG_RETURN_IF_ERROR(WaitForBackgroundSpill());
+  std::lock_guard lock(mutex_);
+  std::swap(staged_, spilling_);  // spilling_ was empty: writes go to fresh maps
+  staged_bytes_ = 0;
+  spill_thread_ = std::thread([this] {
+    // spilling_ is read-only until the join; the base is thread-safe.
+    absl::Status status = IngestMaps(base_, spilling_);
+    std::lock_guard lock(mutex_);
+    spill_status_ = std::move(status);
+  });
   return absl::OkStatus();
 }
 

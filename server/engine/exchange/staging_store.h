@@ -3,7 +3,8 @@
 // over a base store, and Spill() sorts the maps and moves them into the base as sorted files
 // (KeyValueStore::IngestSorted), so memory stays bounded however large the load. Hash maps, not
 // ordered ones: a load does several point reads per key it writes and never scans, so the keys
-// are sorted once per spill instead of on every insert and lookup.
+// are sorted once per spill instead of on every insert and lookup. SpillInBackground() lets the
+// load go on while one set of maps is sorted and written (a second core's work).
 #pragma once
 
 #include <array>
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include "engine/storage/key_value_store.h"
@@ -24,7 +26,16 @@ namespace claimgraph::exchange {
 // cursor whose status() is FailedPrecondition. Deletes are refused (imports never delete).
 class StagingStore final : public storage::KeyValueStore {
  public:
+  // Lets the maps be searched with a string_view, without building a std::string per lookup.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
+  };
+  using Map = std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>>;
+
   explicit StagingStore(storage::KeyValueStore* base) : base_(base) {}
+  // Waits for a background spill (its result is lost: call Spill() to learn it).
+  ~StagingStore() override;
 
   std::unique_ptr<storage::Snapshot> NewSnapshot() override;
   absl::StatusOr<std::optional<std::string>> Get(const storage::Snapshot* snapshot,
@@ -45,26 +56,33 @@ class StagingStore final : public storage::KeyValueStore {
   // Refused (FailedPrecondition): a backup in the middle of a load would hold part of it.
   absl::StatusOr<storage::BackupInfo> CreateBackup(const std::string& backup_dir) override;
 
-  // Approximate bytes held in memory (keys, values and map overhead).
+  // Approximate bytes held in memory (keys, values and map overhead) by the maps taking writes
+  // (a background spill's maps are not counted: they are freed when it ends).
   size_t staged_bytes() const;
-  // Ingests every staged family into the base as sorted files and empties the maps.
+  // Ingests every staged family into the base as sorted files and empties the maps, waiting for
+  // a background spill first. Returns the first error of either.
   absl::Status Spill();
+  // Hands the staged maps to a background thread that ingests them, and returns: writes go to
+  // fresh maps meanwhile, and reads see both. Waits first for the previous background spill, so
+  // memory stays within twice the staged bytes a caller spills at. Returns the previous
+  // background spill's error; this one's is returned by the next Spill*.
+  absl::Status SpillInBackground();
 
  private:
   absl::StatusOr<std::optional<std::string>> GetLocked(storage::Family family,
                                                        std::string_view key);
-
-  // Lets the maps be searched with a string_view, without building a std::string per lookup.
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
-  };
-  using Map = std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>>;
+  // Joins the background spill and returns its result (OK when none ran).
+  absl::Status WaitForBackgroundSpill();
 
   storage::KeyValueStore* base_;
   mutable std::mutex mutex_;
   std::array<Map, storage::kFamilyCount> staged_;
   size_t staged_bytes_ = 0;
+  // The maps a background spill is ingesting: read-only while spill_thread_ runs (the thread
+  // reads them without the mutex), emptied under the mutex once the base holds them.
+  std::array<Map, storage::kFamilyCount> spilling_;
+  std::thread spill_thread_;
+  absl::Status spill_status_;  // the background spill's result, set before the thread ends
 };
 
 }  // namespace claimgraph::exchange
