@@ -114,6 +114,7 @@ struct KeyHash {
 // entries that matter come back on their next use.
 class ResolutionCache {
  public:
+  void set_max_bytes(size_t max_bytes) { max_bytes_ = max_bytes; }
   std::optional<uint64_t> Find(std::string_view dictionary_key) const {
     auto it = ids_.find(dictionary_key);
     if (it == ids_.end()) return std::nullopt;
@@ -135,10 +136,9 @@ class ResolutionCache {
  private:
   // Node, hash, string header and bucket of one entry.
   static constexpr size_t kEntryBytes = 80;
-  // About 400k entities, sources and predicates with ids of a few dozen bytes.
-  static constexpr size_t kMaxBytes = 64u << 20;
+  size_t max_bytes_ = 64u << 20;
   void MakeRoom(size_t key_bytes) {
-    if (bytes_ + key_bytes + kEntryBytes <= kMaxBytes) return;
+    if (bytes_ + key_bytes + kEntryBytes <= max_bytes_) return;
     ids_.clear();
     entity_types_.clear();
     bytes_ = 0;
@@ -1202,6 +1202,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::OpenWithStore(
   impl->options = options;
   impl->schema = options.schema;
   impl->limits = options.limits;
+  impl->resolutions.set_max_bytes(options.resolution_cache_bytes);
   impl->store = std::move(opened_store);
   auto& store = *impl->store;
   CG_ASSIGN_OR_RETURN(auto version, store.Get(nullptr, Family::kMeta, keys::kFormatVersionKey));

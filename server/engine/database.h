@@ -43,6 +43,10 @@ struct DatabaseOptions {
   // Threads SetStatementScorer scores the dirty-marked statements with (at a start after a crash,
   // and at the end of an offline load, where it is half the load's work). 0: one per core.
   size_t rescore_threads = 0;
+  // Bound of the writer's cache of committed id resolutions (entities, sources, predicates and
+  // whatever a write looked up; ~110 bytes an entry, so 64 MiB holds ~600k). Full, it starts
+  // over. An offline load raises it: it resolves every entity and source many times.
+  size_t resolution_cache_bytes = 64u << 20;
 };
 
 // Who is writing: becomes recorded_by on every record the write creates.

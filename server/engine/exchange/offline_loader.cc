@@ -19,6 +19,7 @@ absl::StatusOr<ImportSummary> OfflineLoad(const DatabaseOptions& options, std::i
   StagingStore* staging = owned_staging.get();
   DatabaseOptions staging_options = options;
   staging_options.defer_scoring = true;
+  staging_options.resolution_cache_bytes = load_options.resolution_cache_bytes;
   CG_ASSIGN_OR_RETURN(auto database,
                       Database::OpenWithStore(staging_options, std::move(owned_staging)));
   CG_ASSIGN_OR_RETURN(auto importer,

@@ -24,6 +24,9 @@ struct OfflineLoadOptions {
   // Staged bytes that trigger a move into RocksDB, made on a second thread while the load goes
   // on: the loader's memory stays within about twice this.
   size_t max_staged_bytes = 512u << 20;
+  // The writer's cache of id resolutions (DatabaseOptions::resolution_cache_bytes) during the
+  // load: enough for the entities and sources of a 5M-claim load and their statements' repeats.
+  size_t resolution_cache_bytes = 512u << 20;
   // Compact every family at the end (smaller, faster database; takes extra time).
   bool compact = true;
   // Rescore the loaded statements at the end. When false, they keep their dirty-score markers
