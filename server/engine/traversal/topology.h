@@ -235,6 +235,8 @@ class TopologyManager {
   struct Shared;
   TopologyManager(Database* database, TopologyOptions options);
   void OnCommit(const CommitEvent& event);
+  // The clock value stored in `view`'s snapshot (the time of the last commit it includes).
+  absl::StatusOr<uint64_t> PinnedClock(const ReadView& view) const;
   void RebuildLoop();
 
   Database* database_;
