@@ -60,6 +60,10 @@ class WriteBatch {
 class Snapshot {
  public:
   virtual ~Snapshot() = default;
+  // Identifies the store's state the snapshot holds: two snapshots with the same nonzero
+  // sequence hold the same data (RocksDB's sequence number), so a value read through one may be
+  // reused for the other. 0: unknown, never to be matched.
+  virtual uint64_t sequence() const { return 0; }
 };
 
 // An ordered cursor over [lower, upper) of one family within one snapshot. Single-threaded.

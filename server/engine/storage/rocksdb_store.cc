@@ -95,6 +95,7 @@ class RocksSnapshot final : public Snapshot {
   RocksSnapshot(rocksdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
   ~RocksSnapshot() override { db_->ReleaseSnapshot(snapshot_); }
   const rocksdb::Snapshot* get() const { return snapshot_; }
+  uint64_t sequence() const override { return snapshot_->GetSequenceNumber(); }
 
  private:
   rocksdb::DB* db_;

@@ -92,6 +92,9 @@ absl::StatusOr<std::string> Describer::EntityId(uint64_t entity) {
 }
 
 absl::StatusOr<std::string> Describer::Predicate(uint32_t predicate) {
+  if (known_ids_ != nullptr) {
+    if (auto name = known_ids_->PredicateName(predicate)) return std::string(*name);
+  }
   auto cached = predicates_.find(predicate);
   if (cached != predicates_.end()) return cached->second;
   CG_ASSIGN_OR_RETURN(std::string name, view_->ExternalId(keys::IdKind::kPredicate, predicate));
@@ -99,15 +102,30 @@ absl::StatusOr<std::string> Describer::Predicate(uint32_t predicate) {
   return name;
 }
 
+absl::StatusOr<std::string> Describer::StatementId(const Edge& edge) {
+  if (known_ids_ != nullptr) {
+    // Edges added since the base was built are not in it: those are read.
+    if (auto index = known_ids_->FindOutEdge(edge.subject(), edge.predicate, edge.object(),
+                                             edge.statement)) {
+      return known_ids_->StatementId(*index);
+    }
+  }
+  return view_->ExternalId(keys::IdKind::kStatement, edge.statement);
+}
+
+absl::StatusOr<std::string> Describer::CachedEntityId(uint64_t entity) {
+  auto cached = entities_.find(entity);
+  if (cached != entities_.end()) return cached->second.id;
+  return EntityId(entity);
+}
+
 absl::StatusOr<EdgeDescription> Describer::Describe(const Edge& edge) {
+  // Ids only: the records (names) are read by Entity() when a caller wants them.
   EdgeDescription description;
-  CG_ASSIGN_OR_RETURN(auto subject, Entity(edge.subject()));
-  CG_ASSIGN_OR_RETURN(auto object, Entity(edge.object()));
-  description.subject_id = subject.id;
-  description.object_id = object.id;
+  CG_ASSIGN_OR_RETURN(description.subject_id, CachedEntityId(edge.subject()));
+  CG_ASSIGN_OR_RETURN(description.object_id, CachedEntityId(edge.object()));
   CG_ASSIGN_OR_RETURN(description.predicate, Predicate(edge.predicate));
-  CG_ASSIGN_OR_RETURN(description.statement_id,
-                      view_->ExternalId(keys::IdKind::kStatement, edge.statement));
+  CG_ASSIGN_OR_RETURN(description.statement_id, StatementId(edge));
   return description;
 }
 

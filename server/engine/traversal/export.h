@@ -30,17 +30,24 @@ struct EdgeDescription {
 // Used by one thread at a time; must not outlive the view.
 class Describer {
  public:
-  // `known_ids`, when given, answers external entity ids from memory (see BaseTopology).
+  // `known_ids`, when given, answers external entity and statement ids and predicate names from
+  // memory where its base has them (see BaseTopology); the view answers the rest.
   explicit Describer(const ReadView* view, const BaseTopology* known_ids = nullptr)
       : view_(view), known_ids_(known_ids) {}
   absl::StatusOr<EntityDescription> Entity(uint64_t entity);
   // Only the external id (no record read).
   absl::StatusOr<std::string> EntityId(uint64_t entity);
   absl::StatusOr<std::string> Predicate(uint32_t predicate);
-  // The edge as subject -predicate-> object, whichever direction it was walked.
+  // The external id of the edge's statement.
+  absl::StatusOr<std::string> StatementId(const Edge& edge);
+  // The edge as subject -predicate-> object, whichever direction it was walked: external ids
+  // only, no entity record is read.
   absl::StatusOr<EdgeDescription> Describe(const Edge& edge);
 
  private:
+  // EntityId, or the id of an entity Entity() described already.
+  absl::StatusOr<std::string> CachedEntityId(uint64_t entity);
+
   const ReadView* view_;
   const BaseTopology* known_ids_;
   std::unordered_map<uint64_t, EntityDescription> entities_;

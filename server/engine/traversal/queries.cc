@@ -26,6 +26,16 @@ namespace {
 
 using keys::IdKind;
 
+// Whether the entity with internal id `internal` (a resolved entity id) exists at the view's
+// time. An entity id is allocated in the batch that writes the entity's first record and
+// entities are never deleted, so in a current view a resolved id is an existing entity: the
+// record is read only for a past as_of (the entity may have been created after it).
+absl::StatusOr<bool> EntityExists(const ReadView& view, uint64_t internal) {
+  if (view.current()) return true;
+  CG_ASSIGN_OR_RETURN(auto entity, view.EntityByInternalId(internal));
+  return entity.has_value();
+}
+
 // Resolves external entity ids that must exist at the view's time.
 absl::StatusOr<std::vector<uint64_t>> ResolveEntities(const ReadView& view,
                                                       const std::vector<std::string>& ids,
@@ -37,11 +47,11 @@ absl::StatusOr<std::vector<uint64_t>> ResolveEntities(const ReadView& view,
                            ? std::string(field)
                            : StrCat(field, "[", i, "]");
     CG_ASSIGN_OR_RETURN(auto internal, view.Resolve(IdKind::kEntity, ids[i]));
-    std::optional<v1::Entity> entity;
+    bool exists = false;
     if (internal) {
-      CG_ASSIGN_OR_RETURN(entity, view.EntityByInternalId(*internal));
+      CG_ASSIGN_OR_RETURN(exists, EntityExists(view, *internal));
     }
-    if (!entity) return absl::NotFoundError(StrCat(path, ": entity '", ids[i], "' not found"));
+    if (!exists) return absl::NotFoundError(StrCat(path, ": entity '", ids[i], "' not found"));
     if (seen.insert(*internal).second) result.push_back(*internal);
   }
   return result;
@@ -51,11 +61,11 @@ absl::StatusOr<uint64_t> ResolveEntity(const ReadView& view, const std::string& 
                                        std::string_view field) {
   if (id.empty()) return absl::InvalidArgumentError(StrCat(field, ": is required"));
   CG_ASSIGN_OR_RETURN(auto internal, view.Resolve(IdKind::kEntity, id));
-  std::optional<v1::Entity> entity;
+  bool exists = false;
   if (internal) {
-    CG_ASSIGN_OR_RETURN(entity, view.EntityByInternalId(*internal));
+    CG_ASSIGN_OR_RETURN(exists, EntityExists(view, *internal));
   }
-  if (!entity) return absl::NotFoundError(StrCat(field, ": entity '", id, "' not found"));
+  if (!exists) return absl::NotFoundError(StrCat(field, ": entity '", id, "' not found"));
   return *internal;
 }
 

@@ -38,6 +38,29 @@ absl::StatusOr<uint64_t> SnapshotClock(const ReadView& view) {
   return value ? keys::DecodeU64(*value) : 0;
 }
 
+// Statement ids are "st_" + 32 lower-case hex digits (ids::StatementId): 16 bytes packed.
+constexpr std::string_view kStatementIdPrefix = "st_";
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// False (and `packed` unspecified) when `id` is not of the derived form.
+bool PackStatementId(std::string_view id, std::array<uint8_t, 16>* packed) {
+  if (id.size() != kStatementIdPrefix.size() + 32 || id.substr(0, 3) != kStatementIdPrefix) {
+    return false;
+  }
+  for (size_t i = 0; i < 16; ++i) {
+    int high = HexValue(id[3 + 2 * i]), low = HexValue(id[4 + 2 * i]);
+    if (high < 0 || low < 0) return false;
+    (*packed)[i] = static_cast<uint8_t>(high << 4 | low);
+  }
+  return true;
+}
+
 bool PositionLess(const Overlay::NewEdge& a, const Overlay::NewEdge& b) {
   return std::tie(a.predicate, a.other, a.statement) < std::tie(b.predicate, b.other, b.statement);
 }
@@ -113,6 +136,9 @@ absl::StatusOr<std::unique_ptr<BaseTopology>> BaseTopology::Build(const ReadView
     }
   }
 
+  CG_RETURN_IF_ERROR(base->ReadStatementIds(view, fields));
+  CG_RETURN_IF_ERROR(base->ReadPredicateNames(view, fields));
+
   std::vector<std::pair<uint32_t, uint32_t>> pairs(subjects.size());
   for (size_t i = 0; i < subjects.size(); ++i) {
     pairs[i] = {base->entity_to_dense_[subjects[i]], base->entity_to_dense_[objects[i]]};
@@ -137,6 +163,69 @@ absl::StatusOr<std::unique_ptr<BaseTopology>> BaseTopology::Build(const ReadView
   return base;
 }
 
+absl::Status BaseTopology::ReadStatementIds(const ReadView& view,
+                                            const std::vector<TopologyEdge>& fields) {
+  // One ordered scan of the statements' reverse dictionary, merged with the edges in statement
+  // order (statements whose object is a literal have no edge and are skipped).
+  statement_hashes_.assign(fields.size(), {});
+  if (fields.empty()) return absl::OkStatus();
+  std::vector<uint32_t> order(fields.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return fields[a].statement < fields[b].statement; });
+  const std::string first =
+      keys::ReverseDictionaryKey(keys::IdKind::kStatement, fields[order.front()].statement);
+  const std::string last =
+      keys::ReverseDictionaryKey(keys::IdKind::kStatement, fields[order.back()].statement);
+  auto ids = view.store().NewCursor(view.snapshot(), storage::Family::kDictionary, first,
+                                    keys::PrefixSuccessor(last));
+  size_t next = 0;
+  for (ids->SeekToFirst(); ids->Valid() && next < order.size(); ids->Next()) {
+    const uint64_t statement = keys::DecodeU64(ids->key().substr(1));
+    if (statement < fields[order[next]].statement) continue;
+    if (statement > fields[order[next]].statement) break;  // reported below
+    // One statement has one out-edge, but nothing here depends on it.
+    for (; next < order.size() && fields[order[next]].statement == statement; ++next) {
+      if (!PackStatementId(ids->value(), &statement_hashes_[order[next]])) {
+        irregular_statement_ids_[order[next]] = std::string(ids->value());
+      }
+    }
+  }
+  CG_RETURN_IF_ERROR(ids->status());
+  if (next != order.size()) {
+    return absl::DataLossError(
+        StrCat("statement ", fields[order[next]].statement, " has no external id"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BaseTopology::ReadPredicateNames(const ReadView& view,
+                                              const std::vector<TopologyEdge>& fields) {
+  // A schema has tens of predicates: a read each.
+  for (const TopologyEdge& edge : fields) {
+    if (edge.predicate >= predicate_names_.size()) predicate_names_.resize(edge.predicate + 1);
+    if (!predicate_names_[edge.predicate].empty()) continue;
+    CG_ASSIGN_OR_RETURN(predicate_names_[edge.predicate],
+                        view.ExternalId(keys::IdKind::kPredicate, edge.predicate));
+  }
+  return absl::OkStatus();
+}
+
+std::string BaseTopology::StatementId(uint32_t edge) const {
+  if (!irregular_statement_ids_.empty()) {
+    auto irregular = irregular_statement_ids_.find(edge);
+    if (irregular != irregular_statement_ids_.end()) return irregular->second;
+  }
+  std::string id(kStatementIdPrefix.size() + 32, '\0');
+  std::copy(kStatementIdPrefix.begin(), kStatementIdPrefix.end(), id.begin());
+  const auto& packed = statement_hashes_[edge];
+  for (size_t i = 0; i < 16; ++i) {
+    id[3 + 2 * i] = kHexDigits[packed[i] >> 4];
+    id[4 + 2 * i] = kHexDigits[packed[i] & 0xF];
+  }
+  return id;
+}
+
 size_t BaseTopology::MemoryBytes() const {
   size_t vertices = dense_to_entity_.size() + 1;
   return entity_to_dense_.capacity() * sizeof(uint32_t) +
@@ -144,7 +233,9 @@ size_t BaseTopology::MemoryBytes() const {
          id_offsets_.capacity() * sizeof(uint32_t) +
          // rowstart + column + properties, for each direction
          2 * vertices * sizeof(uint32_t) + edge_count_ * (sizeof(uint32_t) + sizeof(TopologyEdge)) +
-         edge_count_ * (sizeof(uint32_t) + sizeof(InEdgeRef));
+         edge_count_ * (sizeof(uint32_t) + sizeof(InEdgeRef)) +
+         statement_hashes_.capacity() * sizeof(statement_hashes_[0]) +
+         predicate_names_.capacity() * sizeof(std::string);
 }
 
 std::optional<uint32_t> BaseTopology::FindOutEdge(uint64_t subject, uint32_t predicate,
@@ -355,6 +446,11 @@ struct TopologyManager::Shared {
   bool rebuild_requested = false;
   bool stop = false;
   size_t rebuilds = 0;
+  // The clock stored in the last snapshot Pin read it from, by the snapshot's sequence: a read
+  // workload pins the same store state again and again, and the clock's Get was a tenth of a
+  // one-hop call.
+  uint64_t clock_sequence = 0;  // 0: none
+  uint64_t clock_at_sequence = 0;
   std::condition_variable wake;
 };
 
@@ -511,10 +607,28 @@ absl::StatusOr<PinnedGraph> TopologyManager::PinStorage(std::optional<uint64_t> 
   return pinned;
 }
 
+absl::StatusOr<uint64_t> TopologyManager::PinnedClock(const ReadView& view) const {
+  const uint64_t sequence = view.snapshot()->sequence();
+  if (sequence != 0) {
+    std::lock_guard lock(shared_->mutex);
+    if (shared_->clock_sequence == sequence) return shared_->clock_at_sequence;
+  }
+  CG_ASSIGN_OR_RETURN(uint64_t clock, SnapshotClock(view));
+  if (sequence != 0) {
+    std::lock_guard lock(shared_->mutex);
+    // Sequences only grow: keep the newest state, the one the next pins will see.
+    if (sequence > shared_->clock_sequence) {
+      shared_->clock_sequence = sequence;
+      shared_->clock_at_sequence = clock;
+    }
+  }
+  return clock;
+}
+
 absl::StatusOr<PinnedGraph> TopologyManager::Pin(std::optional<uint64_t> as_of) const {
   for (int attempt = 0; attempt < options_.pin_attempts; ++attempt) {
     CG_ASSIGN_OR_RETURN(auto view, database_->NewReadView(as_of));
-    CG_ASSIGN_OR_RETURN(uint64_t clock, SnapshotClock(*view));
+    CG_ASSIGN_OR_RETURN(uint64_t clock, PinnedClock(*view));
     for (int wait = 0; wait < options_.pin_attempts; ++wait) {
       TopologyVersion version;
       {

@@ -11,6 +11,7 @@
 // its snapshot sees, whatever is written while it runs.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -18,6 +19,8 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -81,6 +84,18 @@ class BaseTopology {
     return std::string_view(id_bytes_).substr(id_offsets_[dense],
                                               id_offsets_[dense + 1] - id_offsets_[dense]);
   }
+  // The external id of the statement of base out-edge `edge` (an index into out()), held in
+  // memory for the same reason: Neighbors answers one per edge, and a dictionary read each was
+  // most of a one-hop call's work. Statement ids never change either.
+  std::string StatementId(uint32_t edge) const;
+  // The name of a predicate used by a base edge, or nullopt for any other predicate (one first
+  // used after the build).
+  std::optional<std::string_view> PredicateName(uint32_t predicate) const {
+    if (predicate >= predicate_names_.size() || predicate_names_[predicate].empty()) {
+      return std::nullopt;
+    }
+    return predicate_names_[predicate];
+  }
   // Finds the base edge with the given key; nullopt when absent.
   std::optional<uint32_t> FindOutEdge(uint64_t subject, uint32_t predicate, uint64_t object,
                                       uint64_t statement) const;
@@ -91,13 +106,22 @@ class BaseTopology {
  private:
   static constexpr uint32_t kNoVertex = 0xffffffffu;
   BaseTopology() = default;
+  // Build's steps: `fields` are the edges in out-edge order.
+  absl::Status ReadStatementIds(const ReadView& view, const std::vector<TopologyEdge>& fields);
+  absl::Status ReadPredicateNames(const ReadView& view, const std::vector<TopologyEdge>& fields);
 
   uint64_t clock_ = 0;
   size_t edge_count_ = 0;
   std::vector<uint32_t> entity_to_dense_;  // indexed by internal entity id
   std::vector<uint64_t> dense_to_entity_;
-  std::string id_bytes_;               // external ids of the vertices, concatenated
-  std::vector<uint32_t> id_offsets_;   // vertex i's id is [id_offsets_[i], id_offsets_[i + 1])
+  std::string id_bytes_;              // external ids of the vertices, concatenated
+  std::vector<uint32_t> id_offsets_;  // vertex i's id is [id_offsets_[i], id_offsets_[i + 1])
+  // Statement ids by out-edge index. Every stored statement id is "st_" + 32 hex digits
+  // (ids::StatementId), kept as the 16 bytes the digits spell; an id of any other form (none
+  // today) is kept whole in irregular_statement_ids_ and its packed slot is unused.
+  std::vector<std::array<uint8_t, 16>> statement_hashes_;
+  std::unordered_map<uint32_t, std::string> irregular_statement_ids_;  // by out-edge index
+  std::vector<std::string> predicate_names_;  // by predicate id; empty: not used in the base
   OutGraph out_;
   InGraph in_;
 };
@@ -211,6 +235,8 @@ class TopologyManager {
   struct Shared;
   TopologyManager(Database* database, TopologyOptions options);
   void OnCommit(const CommitEvent& event);
+  // The clock value stored in `view`'s snapshot (the time of the last commit it includes).
+  absl::StatusOr<uint64_t> PinnedClock(const ReadView& view) const;
   void RebuildLoop();
 
   Database* database_;

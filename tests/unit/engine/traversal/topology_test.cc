@@ -164,6 +164,52 @@ TEST_CASE("queries pinned while another thread writes see one consistent version
   CHECK(NeighborIds(*final_pin->source, "hub").size() == static_cast<size_t>(kSpokes));
 }
 
+TEST_CASE("an entity unknown or created after as_of is not found, one created since is") {
+  TempDatabase database;
+  Database& db = database.db();
+  AddEntity(db, "claimant", "person");
+  AddEntity(db, "a");
+  AddEntity(db, "b");
+  AddClaim(db, "a", "b", 1);
+  auto manager = TopologyManager::Create(&db, TopologyOptions{0, 64});
+  REQUIRE(manager.ok());
+  uint64_t before_c = ids::NowMicros();
+  AddEntity(db, "c");  // after the build and after before_c, no edge
+  auto current = (*manager)->Pin();
+  auto past = (*manager)->Pin(before_c);
+  REQUIRE(current.ok());
+  REQUIRE(past.ok());
+
+  auto neighbors = [](const PinnedGraph& pinned, const std::string& id) {
+    NeighborsRequest request;
+    request.entity_id = id;
+    return Neighbors(*pinned.source, request).status();
+  };
+  auto traverse = [](const PinnedGraph& pinned, const std::string& id) {
+    TraverseRequest request;
+    request.start_ids = {"a", id};
+    return Traverse(*pinned.source, request).status();
+  };
+  auto path = [](const PinnedGraph& pinned, const std::string& id) {
+    PathsRequest request;
+    request.from_id = "a";
+    request.to_id = id;
+    return FindPaths(*pinned.source, request).status();
+  };
+  for (const auto& query :
+       {std::function(neighbors), std::function(traverse), std::function(path)}) {
+    CHECK(query(*current, "a").ok());
+    CHECK(query(*current, "c").ok());
+    CHECK(absl::IsNotFound(query(*current, "nobody")));
+    CHECK(query(*past, "b").ok());
+    CHECK(absl::IsNotFound(query(*past, "c")));
+    CHECK(absl::IsNotFound(query(*past, "nobody")));
+  }
+  CHECK(neighbors(*current, "nobody").message() == "entity_id: entity 'nobody' not found");
+  CHECK(traverse(*past, "c").message() == "start_ids[1]: entity 'c' not found");
+  CHECK(path(*past, "c").message() == "to_id: entity 'c' not found");
+}
+
 TEST_CASE("base topology memory is accounted per edge") {
   TempDatabase database;
   Database& db = database.db();
