@@ -40,6 +40,9 @@ struct DatabaseOptions {
   // Offline loads set it: their staging store cannot serve the scorer's reads, and scoring each
   // statement once at the end costs less than after every batch.
   bool defer_scoring = false;
+  // Bytes of decoded immutable records (dictionary entries, claims) kept in memory across reads
+  // for provenance walks (engine/record_cache.h). 0: no cache.
+  size_t record_cache_bytes = 32 << 20;
 };
 
 // Who is writing: becomes recorded_by on every record the write creates.
