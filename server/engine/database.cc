@@ -1076,14 +1076,49 @@ absl::Status Database::Impl::Rescore(const std::set<uint64_t>& statements) {
 
 absl::Status Database::Impl::RescoreNow(const std::set<uint64_t>& statements) {
   if (!scorer || statements.empty()) return absl::OkStatus();
-  auto view = LatestView();
-  storage::WriteBatch batch;
-  for (uint64_t statement_id : statements) {
-    CG_ASSIGN_OR_RETURN(auto result,
-                        scorer(*view, statement_id, std::numeric_limits<size_t>::max()));
-    CG_RETURN_IF_ERROR(StageScore(*view, statement_id, result.score, false, &batch, nullptr));
-  }
-  return store->Write(batch);
+  // Statements are handed out in chunks, and each chunk's scores are written as one batch: memory
+  // stays bounded however many statements are marked (an offline load marks every one), and a
+  // failure leaves the markers of the unwritten chunks for the next SetStatementScorer.
+  constexpr size_t kChunk = 2048;
+  const std::vector<uint64_t> ids(statements.begin(), statements.end());
+  size_t threads = options.rescore_threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, (ids.size() + kChunk - 1) / kChunk);
+  // One view per thread (a ReadView is single-threaded), all taken before any score lands, so
+  // every scorer reads the same state: the caller holds write_mutex, and the scores written
+  // meanwhile are not what a scorer reads anyway.
+  std::vector<std::unique_ptr<ReadView>> views;
+  for (size_t i = 0; i < threads; ++i) views.push_back(LatestView());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::vector<absl::Status> results(threads);
+  auto work = [&](size_t worker) {
+    const ReadView& view = *views[worker];
+    while (!failed.load()) {
+      const size_t begin = next.fetch_add(kChunk);
+      if (begin >= ids.size()) return;
+      const size_t end = std::min(begin + kChunk, ids.size());
+      storage::WriteBatch batch;
+      absl::Status status;
+      for (size_t i = begin; i < end && status.ok(); ++i) {
+        auto result = scorer(view, ids[i], std::numeric_limits<size_t>::max());
+        status = result.ok() ? StageScore(view, ids[i], result->score, false, &batch, nullptr)
+                             : result.status();
+      }
+      if (status.ok()) status = store->Write(batch);
+      if (!status.ok()) {
+        results[worker] = status;
+        failed.store(true);
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (size_t i = 1; i < threads; ++i) helpers.emplace_back(work, i);
+  work(0);
+  for (auto& helper : helpers) helper.join();
+  for (const auto& result : results) CG_RETURN_IF_ERROR(result);
+  return absl::OkStatus();
 }
 
 absl::Status Database::Impl::LandScore(const ReadView& view, uint64_t statement_id,

@@ -40,6 +40,9 @@ struct DatabaseOptions {
   // Offline loads set it: their staging store cannot serve the scorer's reads, and scoring each
   // statement once at the end costs less than after every batch.
   bool defer_scoring = false;
+  // Threads SetStatementScorer scores the dirty-marked statements with (at a start after a crash,
+  // and at the end of an offline load, where it is half the load's work). 0: one per core.
+  size_t rescore_threads = 0;
   // Bytes of decoded immutable records (dictionary entries, claims) kept in memory across reads
   // for provenance walks (engine/record_cache.h). 0: no cache.
   size_t record_cache_bytes = 32 << 20;
@@ -85,8 +88,9 @@ struct StatementScore {
 };
 // Computes the fused score a statement's edges carry for traversal filters (see provenance),
 // reading at most `max_claims` claims (SIZE_MAX: all). Called on the writing thread under the
-// write lock with a small max_claims, and on the rescoring thread without the lock and without
-// a limit; it must read only through `view`.
+// write lock with a small max_claims, on the rescoring thread without the lock and without a
+// limit, and by SetStatementScorer from several threads at once (each with its own view); it
+// must read only through `view` and be safe to call concurrently.
 using StatementScorer = std::function<absl::StatusOr<StatementScore>(
     const ReadView& view, uint64_t statement, size_t max_claims)>;
 

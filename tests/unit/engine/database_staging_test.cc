@@ -1,10 +1,15 @@
 // Database staging: the resolution cache kept across writes (external id -> internal id, entity
 // types) remembers only committed facts, and cached entity types still gate the schema; batches
-// written in key order keep the last write of a key; dirty-score markers under deferred scoring.
+// written in key order keep the last write of a key; dirty-score markers under deferred scoring,
+// and their rescoring by several threads at once.
 #include <doctest/doctest.h>
+
+#include <atomic>
 
 #include "engine/database.h"
 #include "engine/key_codec.h"
+#include "engine/provenance/corroborate.h"
+#include "engine/strings.h"
 #include "test_database.h"
 
 namespace claimgraph {
@@ -128,6 +133,117 @@ TEST_CASE("deferred scoring leaves one dirty marker per touched statement") {
               .ok());
   CHECK(scored == 1);
   CHECK(count_markers() == 0);
+}
+
+size_t CountDirtyMarkers(Database& db) {
+  auto cursor = db.store().NewCursor(nullptr, storage::Family::kMeta, "dirty",
+                                     keys::PrefixSuccessor("dirty"));
+  size_t count = 0;
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) ++count;
+  REQUIRE(cursor->status().ok());
+  return count;
+}
+
+// Writes `statements` statements (a few claims each, some of them relays, from different
+// claimants) with scoring deferred, so each is left with a dirty marker; returns their ids.
+std::vector<std::string> WriteDeferred(const std::string& path, int statements) {
+  REQUIRE(statements <= 10000);
+  auto options = testing::TestOptions(path);
+  options.defer_scoring = true;
+  auto db = Database::Open(options);
+  REQUIRE(db.ok());
+  WriteContext context;
+  std::vector<v1::ImportRecord> records;
+  for (int i = 0; i < 40; ++i) {
+    *records.emplace_back().mutable_entity() =
+        MakeEntity(StrCat("person-", i), "person", StrCat("Person ", i));
+  }
+  for (int i = 0; i < 200; ++i) {
+    *records.emplace_back().mutable_entity() =
+        MakeEntity(StrCat("country-", i), "country", StrCat("Country ", i));
+  }
+  for (int i = 0; i < statements; ++i) {
+    // Distinct (subject, object) pairs: subjects 0-99, objects 100-199.
+    auto statement = MakeStatement(StrCat("country-", i % 100), "supplies",
+                                   StrCat("country-", 100 + (i / 100) % 100));
+    for (int c = 0; c <= i % 3; ++c) {
+      auto claim = MakeClaim(statement, StrCat("person-", (i + c * 13) % 40),
+                             c == 2 ? v1::STANCE_REFUTES : v1::STANCE_SUPPORTS);
+      claim.set_id(StrCat("claim-", i, "-", c));
+      if (c == 1) claim.set_relays_claim_id(StrCat("claim-", i, "-0"));
+      *records.emplace_back().mutable_claim() = claim;
+    }
+    if (records.size() >= 500) {
+      Must((*db)->ApplyRecords(records, ImportMode::kStrict, context));
+      records.clear();
+    }
+  }
+  Must((*db)->ApplyRecords(records, ImportMode::kStrict, context));
+  std::vector<std::string> ids;
+  auto view = Must((*db)->NewReadView());
+  for (int i = 0; i < statements; ++i) {
+    ids.push_back(Must(view->GetClaim(StrCat("claim-", i, "-0"))).statement_id());
+  }
+  return ids;
+}
+
+TEST_CASE("dirty statements are rescored by several threads, each score exact") {
+  testing::TempDir dir;
+  // More statements than two of the rescorer's chunks, so several threads share the work.
+  const std::vector<std::string> statements = WriteDeferred(dir.path(), 5000);
+  auto options = testing::TestOptions(dir.path());
+  options.rescore_threads = 3;
+  auto db = Must(Database::Open(options));
+  CHECK(CountDirtyMarkers(*db) == statements.size());
+  std::atomic<size_t> calls{0};
+  REQUIRE(db->SetStatementScorer([&](const ReadView& view, uint64_t statement, size_t max_claims) {
+              calls.fetch_add(1);
+              return provenance::ScoreStatement(view, statement, max_claims);
+            }).ok());
+  CHECK(calls.load() == statements.size());
+  CHECK(CountDirtyMarkers(*db) == 0);
+  auto view = Must(db->NewReadView());
+  for (const auto& id : statements) {
+    const uint64_t internal = *Must(view->Resolve(keys::IdKind::kStatement, id));
+    auto statement = Must(view->GetStatement(id));
+    const uint64_t subject = *Must(view->Resolve(keys::IdKind::kEntity, statement.subject_id()));
+    std::optional<storage::EdgeAggregate> edge;
+    REQUIRE(view->ForEachEdge(keys::kOutEdge, subject, std::nullopt,
+                              [&](const keys::EdgeKey& key, const storage::EdgeAggregate& value) {
+                                if (key.statement == internal) edge = value;
+                                return !edge.has_value();
+                              })
+                .ok());
+    REQUIRE(edge.has_value());
+    CHECK_FALSE(edge->score_pending);
+    const auto expected = Must(provenance::FusedScore(*view, internal));
+    REQUIRE(expected.has_value());
+    REQUIRE(edge->score.has_value());
+    CHECK(*edge->score == *expected);
+  }
+}
+
+TEST_CASE("a failed parallel rescore keeps the failed statement's marker for the next start") {
+  testing::TempDir dir;
+  const std::vector<std::string> statements = WriteDeferred(dir.path(), 4500);
+  auto options = testing::TestOptions(dir.path());
+  options.rescore_threads = 2;
+  {
+    auto db = Must(Database::Open(options));
+    const uint64_t poisoned =
+        *Must(Must(db->NewReadView())->Resolve(keys::IdKind::kStatement, statements[3000]));
+    auto status = db->SetStatementScorer([&](const ReadView& view, uint64_t statement,
+                                             size_t max_claims) -> absl::StatusOr<StatementScore> {
+      if (statement == poisoned) return absl::UnavailableError("scorer down");
+      return provenance::ScoreStatement(view, statement, max_claims);
+    });
+    CHECK(status.code() == absl::StatusCode::kUnavailable);
+    // At least the failed statement's chunk is unwritten.
+    CHECK(CountDirtyMarkers(*db) >= 1);
+  }
+  auto db = Must(Database::Open(options));
+  REQUIRE(provenance::InstallStatementScorer(*db).ok());
+  CHECK(CountDirtyMarkers(*db) == 0);
 }
 
 }  // namespace
