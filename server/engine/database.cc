@@ -162,6 +162,7 @@ struct Database::Impl {
   StatementScorer scorer;                // guarded by write_mutex
   ResolutionCache resolutions;           // guarded by write_mutex
   std::vector<CommitObserver> observers;  // guarded by write_mutex
+  std::unique_ptr<RecordCache> record_cache;  // immutable records for reads; may be null
 
   // Tells the observers about a committed transaction. Called under write_mutex.
   void NotifyCommitted(uint64_t time, const std::set<uint64_t>& statements,
@@ -214,7 +215,7 @@ struct Database::Impl {
     auto snapshot = store->NewSnapshot();
     return std::make_unique<ReadView>(store.get(), std::move(snapshot),
                                       std::numeric_limits<uint64_t>::max(), true, schema.get(),
-                                      &limits);
+                                      &limits, record_cache.get());
   }
 };
 
@@ -1203,6 +1204,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::OpenWithStore(
   impl->schema = options.schema;
   impl->limits = options.limits;
   impl->resolutions.set_max_bytes(options.resolution_cache_bytes);
+  if (options.record_cache_bytes > 0) {
+    impl->record_cache = std::make_unique<RecordCache>(options.record_cache_bytes);
+  }
   impl->store = std::move(opened_store);
   auto& store = *impl->store;
   CG_ASSIGN_OR_RETURN(auto version, store.Get(nullptr, Family::kMeta, keys::kFormatVersionKey));
@@ -1436,7 +1440,8 @@ absl::StatusOr<std::unique_ptr<ReadView>> Database::NewReadView(
   uint64_t clock = impl_->clock.load();
   uint64_t as_of = as_of_micros.value_or(std::numeric_limits<uint64_t>::max());
   return std::make_unique<ReadView>(impl_->store.get(), std::move(snapshot), as_of, as_of >= clock,
-                                    impl_->schema.get(), &impl_->limits);
+                                    impl_->schema.get(), &impl_->limits,
+                                    impl_->record_cache.get());
 }
 
 absl::StatusOr<DatabaseStats> Database::GetStats() const {

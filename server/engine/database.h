@@ -47,6 +47,9 @@ struct DatabaseOptions {
   // whatever a write looked up; ~110 bytes an entry, so 64 MiB holds ~600k). Full, it starts
   // over. An offline load raises it: it resolves every entity and source many times.
   size_t resolution_cache_bytes = 64u << 20;
+  // Bytes of decoded immutable records (dictionary entries, claims) kept in memory across reads
+  // for provenance walks (engine/record_cache.h). 0: no cache.
+  size_t record_cache_bytes = 32 << 20;
 };
 
 // Who is writing: becomes recorded_by on every record the write creates.

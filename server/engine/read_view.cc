@@ -39,13 +39,14 @@ int32_t EffectivePageSize(int32_t page_size, const Limits& limits) {
 
 ReadView::ReadView(storage::KeyValueStore* store, std::unique_ptr<storage::Snapshot> snapshot,
                    uint64_t as_of, bool current, const schema::SchemaRegistry* schema,
-                   const Limits* limits)
+                   const Limits* limits, RecordCache* record_cache)
     : store_(store),
       snapshot_(std::move(snapshot)),
       as_of_(as_of),
       current_(current),
       schema_(schema),
-      limits_(limits) {}
+      limits_(limits),
+      record_cache_(record_cache) {}
 
 absl::StatusOr<std::optional<uint64_t>> ReadView::Resolve(IdKind kind,
                                                           std::string_view external) const {

@@ -15,6 +15,7 @@
 #include "claimgraph/v1/model.pb.h"
 #include "engine/key_codec.h"
 #include "engine/limits.h"
+#include "engine/record_cache.h"
 #include "engine/schema/schema_registry.h"
 #include "engine/storage/edge_aggregate.h"
 #include "engine/storage/key_value_store.h"
@@ -48,8 +49,8 @@ struct Page {
 class ReadView {
  public:
   ReadView(storage::KeyValueStore* store, std::unique_ptr<storage::Snapshot> snapshot,
-           uint64_t as_of, bool current, const schema::SchemaRegistry* schema,
-           const Limits* limits);
+           uint64_t as_of, bool current, const schema::SchemaRegistry* schema, const Limits* limits,
+           RecordCache* record_cache = nullptr);
 
   // The system time the view answers for (micros since the epoch).
   uint64_t as_of() const { return as_of_; }
@@ -58,6 +59,9 @@ class ReadView {
   const schema::SchemaRegistry& schema() const { return *schema_; }
   const Limits& limits() const { return *limits_; }
   storage::KeyValueStore& store() const { return *store_; }
+  // The Database's cache of immutable records, shared with every other view; nullptr: none.
+  // Only what this view is known to hold may be looked up in it (see record_cache.h).
+  RecordCache* record_cache() const { return record_cache_; }
   const storage::Snapshot* snapshot() const { return snapshot_.get(); }
 
   // --- ids ---
@@ -137,6 +141,7 @@ class ReadView {
   bool current_;
   const schema::SchemaRegistry* schema_;
   const Limits* limits_;
+  RecordCache* record_cache_;
 };
 
 }  // namespace claimgraph

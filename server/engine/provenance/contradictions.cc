@@ -146,21 +146,21 @@ absl::Status Finder::LifecycleAndVerdicts(uint64_t statement, const v1::Corrobor
       v1::Contradiction* found = out->add_contradictions();
       found->set_kind(v1::CONTRADICTION_KIND_RETRACTED_OR_CORRECTED);
       found->set_statement_id(answer.statement_id());
-      found->add_claim_ids(claim->claim.id());
+      found->add_claim_ids(claim->claim().id());
       for (auto& event : events) *found->add_events() = std::move(event);
       found->set_detail(
-          StrCat("claim '", claim->claim.id(), "' is ", v1::ClaimStatus_Name(claim->status)));
+          StrCat("claim '", claim->claim().id(), "' is ", v1::ClaimStatus_Name(claim->status)));
     }
-    if (claim->inactive() || claim->claim.stance() != v1::STANCE_SUPPORTS) continue;
+    if (claim->inactive() || claim->claim().stance() != v1::STANCE_SUPPORTS) continue;
     CG_ASSIGN_OR_RETURN(auto assessments, view_.Assessments(keys::TargetKind::kClaim, id));
     for (const auto& assessment : assessments) {
       if (assessment.verdict() != v1::VERDICT_FALSE) continue;
       v1::Contradiction* found = out->add_contradictions();
       found->set_kind(v1::CONTRADICTION_KIND_FALSE_WHILE_SUPPORTED);
       found->set_statement_id(answer.statement_id());
-      found->add_claim_ids(claim->claim.id());
+      found->add_claim_ids(claim->claim().id());
       *found->mutable_assessment() = assessment;
-      found->set_detail(StrCat("claim '", claim->claim.id(), "' is rated FALSE and still active"));
+      found->set_detail(StrCat("claim '", claim->claim().id(), "' is rated FALSE and still active"));
     }
   }
   if (supporting.empty()) return absl::OkStatus();

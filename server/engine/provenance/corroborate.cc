@@ -35,16 +35,16 @@ size_t FindRoot(std::vector<size_t>& parent, size_t i) {
 bool Stronger(const Entry& a, const Entry& b) {
   double mass_a = a.opinion.Mass(), mass_b = b.opinion.Mass();
   if (std::abs(mass_a - mass_b) > kMassTieTolerance) return mass_a > mass_b;
-  uint64_t said_a = ids::ToMicros(a.node->claim.claimed_at());
-  uint64_t said_b = ids::ToMicros(b.node->claim.claimed_at());
+  uint64_t said_a = ids::ToMicros(a.node->claim().claimed_at());
+  uint64_t said_b = ids::ToMicros(b.node->claim().claimed_at());
   if (said_a != said_b) return said_a > said_b;
-  return a.node->claim.id() < b.node->claim.id();
+  return a.node->claim().id() < b.node->claim().id();
 }
 
 void FillContribution(const Entry& entry, const std::string& innermost_id,
                       v1::ClaimContribution* out) {
-  out->set_claim_id(entry.node->claim.id());
-  out->set_stance(entry.node->claim.stance());
+  out->set_claim_id(entry.node->claim().id());
+  out->set_stance(entry.node->claim().stance());
   out->set_status(entry.node->status);
   out->set_strength(entry.strength);
   out->set_confidence_factor(entry.chain->confidence);
@@ -97,14 +97,14 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
     // Walk the derivations behind every claim's document, so circular reporting is found
     // whatever the claim's origin is.
     if (node->source != 0) CG_RETURN_IF_ERROR(graph.Component(node->source).status());
-    const v1::Stance stance = node->claim.stance();
+    const v1::Stance stance = node->claim().stance();
     if (stance != v1::STANCE_SUPPORTS && stance != v1::STANCE_REFUTES) {
-      response.add_discussing_claim_ids(node->claim.id());
+      response.add_discussing_claim_ids(node->claim().id());
       continue;
     }
     CG_ASSIGN_OR_RETURN(const ChainInfo* chain, graph.Chain(claim));
     CG_ASSIGN_OR_RETURN(const OriginSet* origin, graph.OriginOf(chain->innermost));
-    Entry entry{node, chain, origin, StrengthOf(node->claim), {}};
+    Entry entry{node, chain, origin, StrengthOf(node->claim()), {}};
     entry.opinion =
         Discount(ClaimOpinion(stance, entry.strength), chain->confidence * chain->Reliability());
     entries.push_back(entry);
@@ -140,7 +140,7 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
     auto found = innermost_ids.find(internal);
     if (found != innermost_ids.end()) return found->second;
     CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(internal));
-    return innermost_ids[internal] = node->claim.id();
+    return innermost_ids[internal] = node->claim().id();
   };
   std::vector<Opinion> contributions;
   for (const auto& members : groups) {
@@ -153,7 +153,7 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
       keys.insert(keys.end(), entry.origin->keys.begin(), entry.origin->keys.end());
       origin->set_circular(origin->circular() || entry.origin->circular);
       CG_ASSIGN_OR_RETURN(std::string inner, innermost_id(entry.chain->innermost));
-      if (entry.node->claim.stance() == v1::STANCE_SUPPORTS) {
+      if (entry.node->claim().stance() == v1::STANCE_SUPPORTS) {
         any_for = true;
         FillContribution(entry, inner, origin->add_supporting());
       } else {
@@ -165,7 +165,7 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     for (auto& key : keys) origin->add_keys(std::move(key));
-    origin->set_strongest_claim_id(entries[strongest].node->claim.id());
+    origin->set_strongest_claim_id(entries[strongest].node->claim().id());
     SetOpinion(entries[strongest].opinion, origin->mutable_contribution());
     contributions.push_back(entries[strongest].opinion);
     response.set_origins_for(response.origins_for() + (any_for ? 1 : 0));

@@ -22,17 +22,27 @@ std::string BasisKey(std::string_view description) {
 }
 std::string AnonymousKey(std::string_view claim_id) { return StrCat("anonymous:", claim_id); }
 
-absl::StatusOr<std::unique_ptr<ClaimNode>> ProvenanceGraph::MakeClaimNode(uint64_t id,
-                                                                          std::string_view bytes,
-                                                                          bool has_events) {
-  auto node = std::make_unique<ClaimNode>();
-  node->id = id;
-  if (!node->claim.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError("corrupt claim record");
-  }
-  if (ids::ToMicros(node->claim.recorded_at()) > view_.as_of()) {
+// Record cache. Claim records and forward dictionary entries never change once written, so they
+// are shared across queries through the view's RecordCache. A cached entry may come from a newer
+// snapshot than this view's, so only what this view is known to hold is looked up: claims by
+// internal ids this view resolved or scanned (or that a visible claim relays: a relayed claim is
+// stored before its relay), and ids named by records this view read (a claim's source, basis and
+// relayed claim and a source's derivations must exist when the naming record is written;
+// entity ids named by records are looked up too, but the entity record itself is always read
+// from the view, so a newer mapping cannot make an entity visible). External ids from callers
+// (ResolveClaim) are resolved in the view. Mutable records (sources, entities, lifecycle
+// markers and events) are always read from the view.
+
+absl::StatusOr<std::unique_ptr<ClaimNode>> ProvenanceGraph::MakeClaimNode(
+    uint64_t id, std::shared_ptr<const CachedClaim> stored, bool has_events) {
+  if (ids::ToMicros(stored->claim.recorded_at()) > view_.as_of()) {
     return std::unique_ptr<ClaimNode>();
   }
+  auto node = std::make_unique<ClaimNode>();
+  node->id = id;
+  node->relayed = stored->relayed;
+  node->source = stored->source;
+  node->stored = std::move(stored);
   CG_ASSIGN_OR_RETURN(node->events, view_.ClaimEvents(id, has_events));
   // Retraction outranks deprecation, which outranks correction (as ReadView::GetClaim does).
   for (const auto& event : node->events) {
@@ -47,46 +57,106 @@ absl::StatusOr<std::unique_ptr<ClaimNode>> ProvenanceGraph::MakeClaimNode(uint64
   return node;
 }
 
+void ProvenanceGraph::PlanClaims(const std::vector<uint64_t>& ids, ClaimLoad* load,
+                                 std::vector<std::string>* keys) {
+  RecordCache* cache = view_.record_cache();
+  for (uint64_t id : ids) {
+    if (id == 0 || claims_.count(id) != 0) continue;
+    if (std::find(load->ids.begin(), load->ids.end(), id) != load->ids.end()) continue;
+    load->ids.push_back(id);
+    load->cached.push_back(cache != nullptr ? cache->FindClaim(id) : nullptr);
+    if (load->cached.back() == nullptr) keys->push_back(keys::RecordKey(keys::kClaimRecord, id));
+    keys->push_back(keys::RecordKey(keys::kClaimHasEvents, id));
+  }
+}
+
+absl::Status ProvenanceGraph::FinishClaims(
+    ClaimLoad& load, const std::vector<absl::StatusOr<std::optional<std::string>>>& values,
+    size_t* next, std::vector<ClaimNode*>* loaded) {
+  const size_t count = load.ids.size();
+  std::vector<bool> marked(count);
+  std::vector<std::shared_ptr<CachedClaim>> read(count);
+  std::vector<std::string> relayed_ids, source_ids;
+  for (size_t i = 0; i < count; ++i) {
+    if (load.cached[i] == nullptr) {
+      const auto& record = *values[(*next)++];
+      if (record) {
+        auto fresh = std::make_shared<CachedClaim>();
+        if (!fresh->claim.ParseFromArray(record->data(), static_cast<int>(record->size()))) {
+          return absl::DataLossError("corrupt claim record");
+        }
+        if (!fresh->claim.relays_claim_id().empty()) {
+          relayed_ids.push_back(fresh->claim.relays_claim_id());
+        }
+        if (!fresh->claim.source_id().empty()) source_ids.push_back(fresh->claim.source_id());
+        read[i] = std::move(fresh);
+      }
+    }
+    marked[i] = values[(*next)++]->has_value();
+  }
+  // The ids the records read name: one MultiGet per kind (fewer with the cache).
+  CG_RETURN_IF_ERROR(ResolveMany(IdKind::kClaim, relayed_ids, &claim_ids_));
+  CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, source_ids, &source_ids_));
+  RecordCache* cache = view_.record_cache();
+  for (size_t i = 0; i < count; ++i) {
+    if (read[i] != nullptr) {
+      CachedClaim& fresh = *read[i];
+      if (!fresh.claim.relays_claim_id().empty()) {
+        fresh.relayed = claim_ids_.at(fresh.claim.relays_claim_id());
+      }
+      if (!fresh.claim.source_id().empty()) fresh.source = source_ids_.at(fresh.claim.source_id());
+      load.cached[i] = read[i];
+      if (cache != nullptr) cache->AddClaim(load.ids[i], load.cached[i]);
+    }
+    std::unique_ptr<ClaimNode> node;
+    if (load.cached[i] != nullptr) {
+      CG_ASSIGN_OR_RETURN(node, MakeClaimNode(load.ids[i], load.cached[i], marked[i]));
+    }
+    if (node != nullptr && loaded != nullptr) loaded->push_back(node.get());
+    claims_[load.ids[i]] = std::move(node);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<const ClaimNode*> ProvenanceGraph::Claim(uint64_t id) {
   auto found = claims_.find(id);
   if (found != claims_.end()) return found->second.get();
-  // The record and its lifecycle marker in one call.
-  auto values = view_.store().MultiGet(
-      view_.snapshot(), storage::Family::kRecords,
-      {keys::RecordKey(keys::kClaimRecord, id), keys::RecordKey(keys::kClaimHasEvents, id)});
-  if (!values[0].ok()) return values[0].status();
-  if (!values[1].ok()) return values[1].status();
-  auto& slot = claims_[id];
-  if (!values[0]->has_value()) return static_cast<const ClaimNode*>(nullptr);
-  CG_ASSIGN_OR_RETURN(auto node, MakeClaimNode(id, **values[0], values[1]->has_value()));
-  if (node == nullptr) return static_cast<const ClaimNode*>(nullptr);
-  if (!node->claim.relays_claim_id().empty()) {
-    const std::string& relayed = node->claim.relays_claim_id();
-    auto memo = claim_ids_.find(relayed);
-    if (memo == claim_ids_.end()) {
-      CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(IdKind::kClaim, relayed));
-      memo = claim_ids_.emplace(relayed, internal.value_or(0)).first;
-    }
-    node->relayed = memo->second;
+  // The record (unless cached) and its lifecycle marker in one call.
+  ClaimLoad load;
+  std::vector<std::string> record_keys;
+  PlanClaims({id}, &load, &record_keys);
+  if (record_keys.empty()) return static_cast<const ClaimNode*>(nullptr);  // id 0
+  auto values = view_.store().MultiGet(view_.snapshot(), storage::Family::kRecords, record_keys);
+  for (const auto& value : values) {
+    if (!value.ok()) return value.status();
   }
-  if (!node->claim.source_id().empty()) {
-    CG_ASSIGN_OR_RETURN(node->source, ResolveSource(node->claim.source_id()));
-  }
-  slot = std::move(node);
-  return slot.get();
+  size_t next = 0;
+  CG_RETURN_IF_ERROR(FinishClaims(load, values, &next, nullptr));
+  return claims_.at(id).get();
 }
 
 absl::Status ProvenanceGraph::ResolveMany(IdKind kind, const std::vector<std::string>& ids,
                                           std::unordered_map<std::string, uint64_t>* memo) {
+  RecordCache* cache = view_.record_cache();
   std::vector<std::string> wanted;
   for (const auto& id : ids) {
-    if (memo->count(id) == 0) wanted.push_back(id);
+    if (memo->count(id) != 0) continue;
+    if (cache != nullptr) {
+      if (auto internal = cache->FindId(kind, id)) {
+        memo->emplace(id, *internal);
+        continue;
+      }
+    }
+    wanted.push_back(id);
   }
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   if (wanted.empty()) return absl::OkStatus();
   CG_ASSIGN_OR_RETURN(auto internal, view_.ResolveMany(kind, wanted));
-  for (size_t i = 0; i < wanted.size(); ++i) (*memo)[wanted[i]] = internal[i].value_or(0);
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    (*memo)[wanted[i]] = internal[i].value_or(0);
+    if (cache != nullptr && internal[i]) cache->AddId(kind, wanted[i], *internal[i]);
+  }
   return absl::OkStatus();
 }
 
@@ -98,48 +168,27 @@ absl::Status ProvenanceGraph::Preload(const std::vector<uint64_t>& claims) {
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   if (wanted.empty()) return absl::OkStatus();
-  // 1. The claim records and their lifecycle markers: one MultiGet.
+  // 1. The claim records (those not cached) and their lifecycle markers: one MultiGet; then the
+  // ids they name, one MultiGet per kind.
+  ClaimLoad load;
   std::vector<std::string> record_keys;
-  record_keys.reserve(2 * wanted.size());
-  for (uint64_t id : wanted) {
-    record_keys.push_back(keys::RecordKey(keys::kClaimRecord, id));
-    record_keys.push_back(keys::RecordKey(keys::kClaimHasEvents, id));
-  }
+  PlanClaims(wanted, &load, &record_keys);
   auto values = view_.store().MultiGet(view_.snapshot(), storage::Family::kRecords, record_keys);
-  std::vector<ClaimNode*> loaded;
-  std::vector<std::string> relayed_ids, source_ids;
-  for (size_t i = 0; i < wanted.size(); ++i) {
-    auto& record = values[2 * i];
-    auto& marker = values[2 * i + 1];
-    if (!record.ok()) return record.status();
-    if (!marker.ok()) return marker.status();
-    std::unique_ptr<ClaimNode> node;
-    if (record->has_value()) {
-      CG_ASSIGN_OR_RETURN(node, MakeClaimNode(wanted[i], **record, marker->has_value()));
-    }
-    if (node != nullptr) {
-      if (!node->claim.relays_claim_id().empty())
-        relayed_ids.push_back(node->claim.relays_claim_id());
-      if (!node->claim.source_id().empty()) source_ids.push_back(node->claim.source_id());
-      loaded.push_back(node.get());
-    }
-    claims_[wanted[i]] = std::move(node);
+  for (const auto& value : values) {
+    if (!value.ok()) return value.status();
   }
-  // 2. The ids they name: one MultiGet per kind.
-  CG_RETURN_IF_ERROR(ResolveMany(IdKind::kClaim, relayed_ids, &claim_ids_));
-  CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, source_ids, &source_ids_));
+  size_t next = 0;
+  std::vector<ClaimNode*> loaded;
+  CG_RETURN_IF_ERROR(FinishClaims(load, values, &next, &loaded));
   std::vector<uint64_t> sources;
   for (ClaimNode* node : loaded) {
-    if (!node->claim.relays_claim_id().empty())
-      node->relayed = claim_ids_.at(node->claim.relays_claim_id());
-    if (!node->claim.source_id().empty()) node->source = source_ids_.at(node->claim.source_id());
     if (node->source != 0 && sources_.count(node->source) == 0) sources.push_back(node->source);
   }
-  // 3. Their sources and basis documents, with everything they derive from.
+  // 2. Their sources and basis documents, with everything they derive from.
   std::vector<std::string> basis_ids;
   for (ClaimNode* node : loaded) {
-    if (!node->claim.basis().source_id().empty())
-      basis_ids.push_back(node->claim.basis().source_id());
+    if (!node->claim().basis().source_id().empty())
+      basis_ids.push_back(node->claim().basis().source_id());
   }
   CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, basis_ids, &source_ids_));
   for (const auto& id : basis_ids) sources.push_back(source_ids_.at(id));
@@ -191,15 +240,10 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
   }
   // 2. Every record in one MultiGet: claims with their markers, current sources and entities.
   std::vector<std::string> record_keys;
-  std::vector<uint64_t> new_claims, new_sources;
+  std::vector<uint64_t> new_sources;
   std::vector<std::string> new_entities;
-  for (uint64_t id : claims) {
-    if (id == 0 || claims_.count(id) != 0) continue;
-    if (std::find(new_claims.begin(), new_claims.end(), id) != new_claims.end()) continue;
-    new_claims.push_back(id);
-    record_keys.push_back(keys::RecordKey(keys::kClaimRecord, id));
-    record_keys.push_back(keys::RecordKey(keys::kClaimHasEvents, id));
-  }
+  ClaimLoad load;
+  PlanClaims(claims, &load, &record_keys);
   if (current) {
     for (uint64_t id : sources) {
       if (id == 0 || sources_.count(id) != 0) continue;
@@ -223,24 +267,8 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
     if (!value.ok()) return value.status();
   }
   size_t next = 0;
-  std::vector<ClaimNode*> loaded;
-  std::vector<std::string> relayed_ids, source_ids;
-  for (uint64_t id : new_claims) {
-    const auto& record = *values[next];
-    const bool marked = values[next + 1]->has_value();
-    next += 2;
-    std::unique_ptr<ClaimNode> node;
-    if (record) {
-      CG_ASSIGN_OR_RETURN(node, MakeClaimNode(id, *record, marked));
-    }
-    if (node != nullptr) {
-      if (!node->claim.relays_claim_id().empty())
-        relayed_ids.push_back(node->claim.relays_claim_id());
-      if (!node->claim.source_id().empty()) source_ids.push_back(node->claim.source_id());
-      loaded.push_back(node.get());
-    }
-    claims_[id] = std::move(node);
-  }
+  CG_RETURN_IF_ERROR(FinishClaims(load, values, &next, nullptr));
+  std::vector<std::string> source_ids;
   std::vector<std::optional<v1::Source>> source_records;
   for (size_t i = 0; i < new_sources.size(); ++i, ++next) {
     source_records.emplace_back();
@@ -265,14 +293,8 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
     }
     entities_[name] = std::move(entity);
   }
-  // 3. The ids the new claims and sources name.
-  CG_RETURN_IF_ERROR(ResolveMany(IdKind::kClaim, relayed_ids, &claim_ids_));
+  // 3. The ids the new sources name.
   CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, source_ids, &source_ids_));
-  for (ClaimNode* node : loaded) {
-    if (!node->claim.relays_claim_id().empty())
-      node->relayed = claim_ids_.at(node->claim.relays_claim_id());
-    if (!node->claim.source_id().empty()) node->source = source_ids_.at(node->claim.source_id());
-  }
   for (size_t i = 0; i < new_sources.size(); ++i) {
     if (!source_records[i]) {
       sources_[new_sources[i]] = nullptr;
@@ -296,9 +318,8 @@ absl::StatusOr<uint64_t> ProvenanceGraph::ResolveSource(std::string_view id) {
   std::string key(id);
   auto memo = source_ids_.find(key);
   if (memo != source_ids_.end()) return memo->second;
-  CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(IdKind::kSource, id));
-  source_ids_.emplace(std::move(key), internal.value_or(0));
-  return internal.value_or(0);
+  CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, {key}, &source_ids_));
+  return source_ids_.at(key);
 }
 
 absl::StatusOr<std::unique_ptr<SourceNode>> ProvenanceGraph::MakeSourceNode(uint64_t id,
@@ -330,8 +351,8 @@ absl::StatusOr<const v1::Entity*> ProvenanceGraph::Entity(std::string_view id) {
   auto& slot = entities_[key];
   auto memo = entity_ids_.find(key);
   if (memo == entity_ids_.end()) {
-    CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(IdKind::kEntity, id));
-    memo = entity_ids_.emplace(key, internal.value_or(0)).first;
+    CG_RETURN_IF_ERROR(ResolveMany(IdKind::kEntity, {key}, &entity_ids_));
+    memo = entity_ids_.find(key);
   }
   if (memo->second == 0) return static_cast<const v1::Entity*>(nullptr);
   CG_ASSIGN_OR_RETURN(auto entity, view_.EntityByInternalId(memo->second));
@@ -368,7 +389,7 @@ absl::StatusOr<const ChainInfo*> ProvenanceGraph::Chain(uint64_t claim) {
       CG_ASSIGN_OR_RETURN(const SourceNode* source, Source(node->source));
       if (source != nullptr) own_trust = ReliabilityTrust(source->source.reliability());
     }
-    double confidence = node->claim.has_confidence() ? node->claim.confidence() : 1.0;
+    double confidence = node->claim().has_confidence() ? node->claim().confidence() : 1.0;
     auto inner = node->relayed != 0 ? chains_.find(node->relayed) : chains_.end();
     if (inner == chains_.end()) {
       info.innermost = node->id;
@@ -483,7 +504,7 @@ absl::StatusOr<const OriginSet*> ProvenanceGraph::OriginOf(uint64_t innermost_cl
   if (auto found = origins_.find(innermost_claim); found != origins_.end()) return &found->second;
   CG_ASSIGN_OR_RETURN(const ClaimNode* node, Claim(innermost_claim));
   if (node == nullptr) return absl::DataLossError("origin of a missing claim");
-  const v1::Claim& claim = node->claim;
+  const v1::Claim& claim = node->claim();
   OriginSet origin;
   const v1::Basis& basis = claim.basis();
   if (!basis.source_id().empty()) {

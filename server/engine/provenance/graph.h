@@ -1,10 +1,11 @@
 // ProvenanceGraph: the claims, sources and entities one provenance query walks, loaded lazily from
-// one ReadView and memoized for the query's lifetime, with the derived facts every provenance
-// answer needs: a claim's relay chain (innermost claim and discount factors), the strongly
-// connected components of the source derivation graph (root documents, cycles) and the origin
-// set of an innermost claim (docs/provenance.md sections 1-3). Every walk is iterative, so a
-// relay chain or derivation chain of any length uses no call stack.
-// Not thread-safe; must not outlive its ReadView.
+// one ReadView and memoized for the query's lifetime (claim records and dictionary entries also
+// come from the view's RecordCache when it has them: see "Record cache" in graph.cc), with the
+// derived facts every provenance answer needs: a claim's relay chain (innermost claim and discount
+// factors), the strongly connected components of the source derivation graph (root documents,
+// cycles) and the origin set of an innermost claim (docs/provenance.md sections 1-3). Every walk is
+// iterative, so a relay chain or derivation chain of any length uses no call stack. Not
+// thread-safe; must not outlive its ReadView.
 #pragma once
 
 #include <cstdint>
@@ -19,16 +20,20 @@
 #include "claimgraph/v1/model.pb.h"
 #include "engine/provenance/opinion.h"
 #include "engine/read_view.h"
+#include "engine/record_cache.h"
 
 namespace claimgraph::provenance {
 
 struct ClaimNode {
   uint64_t id = 0;
-  v1::Claim claim;  // as stored: statement by id only
+  // The stored record with the internal ids it names, shared with the Database's record cache.
+  std::shared_ptr<const CachedClaim> stored;
   v1::ClaimStatus status = v1::CLAIM_STATUS_ACTIVE;
   std::vector<v1::LifecycleEvent> events;  // recorded by as_of
   uint64_t relayed = 0;                    // internal id of the relayed claim; 0: none
   uint64_t source = 0;                     // internal id of its source; 0: none
+  // The claim as stored: statement by id only.
+  const v1::Claim& claim() const { return stored->claim; }
   // Retracted or deprecated at as_of.
   bool inactive() const {
     return status == v1::CLAIM_STATUS_RETRACTED || status == v1::CLAIM_STATUS_DEPRECATED;
@@ -105,10 +110,25 @@ class ProvenanceGraph {
   const std::vector<const SourceComponent*>& cycles() const { return cycles_; }
 
  private:
+  // Claims being loaded in one MultiGet: their records when not cached, and their markers.
+  struct ClaimLoad {
+    std::vector<uint64_t> ids;
+    std::vector<std::shared_ptr<const CachedClaim>> cached;  // nullptr: the record is read
+  };
   absl::Status VisitComponents(uint64_t start);
-  // Builds the node of a claim from its stored bytes and the lifecycle marker's presence.
-  absl::StatusOr<std::unique_ptr<ClaimNode>> MakeClaimNode(uint64_t id, std::string_view bytes,
-                                                           bool has_events);
+  // Appends to `keys` what loading `ids` (those not memoized) reads: the record of each claim
+  // the cache lacks, and every lifecycle marker.
+  void PlanClaims(const std::vector<uint64_t>& ids, ClaimLoad* load,
+                  std::vector<std::string>* keys);
+  // Builds the planned claims from `values` (from `*next` on, in the planned order; their
+  // statuses already checked), resolves and caches what was read, memoizes the nodes and
+  // appends the visible ones to `loaded`.
+  absl::Status FinishClaims(ClaimLoad& load,
+                            const std::vector<absl::StatusOr<std::optional<std::string>>>& values,
+                            size_t* next, std::vector<ClaimNode*>* loaded);
+  // The node of a stored claim as of the view (nullptr when recorded later).
+  absl::StatusOr<std::unique_ptr<ClaimNode>> MakeClaimNode(
+      uint64_t id, std::shared_ptr<const CachedClaim> stored, bool has_events);
   absl::StatusOr<std::unique_ptr<SourceNode>> MakeSourceNode(uint64_t id, v1::Source record);
   // Resolves external ids of one kind with one MultiGet into `memo` (0: unknown).
   absl::Status ResolveMany(keys::IdKind kind, const std::vector<std::string>& ids,

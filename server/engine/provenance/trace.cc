@@ -101,11 +101,11 @@ class TraceBuilder {
 
   absl::StatusOr<int> ClaimNodeIndex(const ClaimNode& claim, int32_t depth) {
     bool created = false;
-    int index = NodeIndex(ClaimKey(claim.claim.id()), v1::TRACE_NODE_KIND_CLAIM, claim.claim.id(),
-                          depth, &created);
+    int index = NodeIndex(ClaimKey(claim.claim().id()), v1::TRACE_NODE_KIND_CLAIM,
+                          claim.claim().id(), depth, &created);
     if (!created) return index;
     v1::TraceNode* node = trace_->mutable_nodes(index);
-    const v1::Claim& record = claim.claim;
+    const v1::Claim& record = claim.claim();
     std::string who;
     if (record.claimant().kind_case() == v1::Agent::kEntityId) {
       CG_ASSIGN_OR_RETURN(who, EntityName(record.claimant().entity_id()));
@@ -185,9 +185,9 @@ class TraceBuilder {
         if (claim == nullptr) continue;
         if (claim->relayed != 0) claims.push_back(claim->relayed);
         if (claim->source != 0) sources.push_back(claim->source);
-        agents_of(claim->claim);
-        if (!claim->claim.basis().entity_id().empty()) {
-          entities.push_back(claim->claim.basis().entity_id());
+        agents_of(claim->claim());
+        if (!claim->claim().basis().entity_id().empty()) {
+          entities.push_back(claim->claim().basis().entity_id());
         }
       } else {
         CG_ASSIGN_OR_RETURN(const SourceNode* source, graph_.Source(work.id));
@@ -201,7 +201,7 @@ class TraceBuilder {
     entities.clear();
     for (uint64_t id : claims) {
       CG_ASSIGN_OR_RETURN(const ClaimNode* relayed, graph_.Claim(id));
-      if (relayed != nullptr) agents_of(relayed->claim);
+      if (relayed != nullptr) agents_of(relayed->claim());
     }
     if (entities.empty()) return absl::OkStatus();
     return graph_.Prefetch({}, {}, entities);
@@ -219,7 +219,7 @@ class TraceBuilder {
 
   absl::Status ExpandClaim(uint64_t id, int32_t depth) {
     CG_ASSIGN_OR_RETURN(const ClaimNode* claim, graph_.Claim(id));
-    const v1::Claim& record = claim->claim;
+    const v1::Claim& record = claim->claim();
     int self = index_.at(ClaimKey(record.id()));
     // Relays first: under a node limit the chain towards the origin is kept before annotations.
     if (claim->relayed != 0) {
@@ -338,7 +338,7 @@ absl::Status TraceBuilder::Finish(std::string_view start_key) {
   std::vector<std::pair<TimeKey, std::string>> root_claims;
   for (uint64_t id : claim_nodes_) {
     CG_ASSIGN_OR_RETURN(const ClaimNode* claim, graph_.Claim(id));
-    const v1::Claim& record = claim->claim;
+    const v1::Claim& record = claim->claim();
     std::string key = ClaimKey(record.id());
     if (claim->inactive()) {
       Flag(v1::TRACE_FLAG_KIND_INACTIVE_CLAIM, key, "",

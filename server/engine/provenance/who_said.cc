@@ -125,7 +125,7 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
     }
     CG_ASSIGN_OR_RETURN(const ChainInfo* chain, graph.Chain(claims[position]));
     CG_ASSIGN_OR_RETURN(const ClaimNode* innermost, graph.Claim(chain->innermost));
-    attribution.set_innermost_claim_id(innermost->claim.id());
+    attribution.set_innermost_claim_id(innermost->claim().id());
     uint64_t said = ids::ToMicros(claim->claimed_at());
     auto order = std::make_tuple(said != 0 ? 0 : 1, said, position);
     *attribution.mutable_claim() = *std::move(claim);

@@ -51,7 +51,7 @@ void CheckSameNodes(ProvenanceGraph& lazy, ProvenanceGraph& preloaded,
     REQUIRE(b.ok());
     REQUIRE((*a == nullptr) == (*b == nullptr));
     if (*a == nullptr) continue;
-    CHECK((*a)->claim.SerializeAsString() == (*b)->claim.SerializeAsString());
+    CHECK((*a)->claim().SerializeAsString() == (*b)->claim().SerializeAsString());
     CHECK((*a)->status == (*b)->status);
     CHECK((*a)->events.size() == (*b)->events.size());
     CHECK((*a)->relayed == (*b)->relayed);

@@ -1,0 +1,65 @@
+// RecordCache: ids and claims found after being added, nothing negative kept, and the byte bound
+// enforced by evicting the least recently used entries.
+#include "engine/record_cache.h"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+namespace claimgraph {
+namespace {
+
+std::shared_ptr<const CachedClaim> MakeCachedClaim(const std::string& id, uint64_t relayed) {
+  auto claim = std::make_shared<CachedClaim>();
+  claim->claim.set_id(id);
+  claim->relayed = relayed;
+  return claim;
+}
+
+TEST_CASE("record cache returns what was added and nothing else") {
+  RecordCache cache(1 << 20);
+  CHECK(!cache.FindId(keys::IdKind::kSource, "doc-1").has_value());
+  cache.AddId(keys::IdKind::kSource, "doc-1", 7);
+  CHECK(cache.FindId(keys::IdKind::kSource, "doc-1") == std::optional<uint64_t>(7));
+  // The same external id of another kind is another entry.
+  CHECK(!cache.FindId(keys::IdKind::kEntity, "doc-1").has_value());
+  // "Not stored" is never kept: it stops being true when the id is written.
+  cache.AddId(keys::IdKind::kEntity, "ghost", 0);
+  CHECK(!cache.FindId(keys::IdKind::kEntity, "ghost").has_value());
+
+  CHECK(cache.FindClaim(3) == nullptr);
+  cache.AddClaim(3, MakeCachedClaim("c3", 2));
+  auto found = cache.FindClaim(3);
+  REQUIRE(found != nullptr);
+  CHECK(found->claim.id() == "c3");
+  CHECK(found->relayed == 2);
+  CHECK(cache.FindClaim(4) == nullptr);
+  auto stats = cache.Stats();
+  CHECK(stats.entries == 2);
+  CHECK(stats.hits == 2);
+  CHECK(stats.bytes <= cache.capacity_bytes());
+}
+
+TEST_CASE("record cache stays within its byte bound and evicts the least recently used") {
+  RecordCache cache(4096);
+  for (uint64_t i = 1; i <= 1000; ++i) {
+    cache.AddId(keys::IdKind::kClaim, "claim-" + std::to_string(i), i);
+    // Keep the first one in use: it must survive every eviction.
+    CHECK(cache.FindId(keys::IdKind::kClaim, "claim-1") == std::optional<uint64_t>(1));
+    CHECK(cache.Stats().bytes <= 4096);
+  }
+  auto stats = cache.Stats();
+  CHECK(stats.evictions > 0);
+  CHECK(stats.entries < 1000);
+  CHECK(!cache.FindId(keys::IdKind::kClaim, "claim-2").has_value());
+  CHECK(cache.FindId(keys::IdKind::kClaim, "claim-1000") == std::optional<uint64_t>(1000));
+  // An entry larger than the whole cache is not kept.
+  RecordCache tiny(16);
+  tiny.AddClaim(1, MakeCachedClaim("c1", 0));
+  CHECK(tiny.FindClaim(1) == nullptr);
+  CHECK(tiny.Stats().bytes == 0);
+}
+
+}  // namespace
+}  // namespace claimgraph
