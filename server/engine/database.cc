@@ -211,11 +211,13 @@ struct Database::Impl {
 
   ~Impl() { StopRescoring(); }
 
-  std::unique_ptr<ReadView> LatestView() {
+  // `cached`: through the record cache. A one-pass rescore of many statements reads each claim
+  // once and would only churn it.
+  std::unique_ptr<ReadView> LatestView(bool cached = true) {
     auto snapshot = store->NewSnapshot();
     return std::make_unique<ReadView>(store.get(), std::move(snapshot),
                                       std::numeric_limits<uint64_t>::max(), true, schema.get(),
-                                      &limits, record_cache.get());
+                                      &limits, cached ? record_cache.get() : nullptr);
   }
 };
 
@@ -1088,7 +1090,7 @@ absl::Status Database::Impl::RescoreNow(const std::set<uint64_t>& statements) {
   // every scorer reads the same state: the caller holds write_mutex, and the scores written
   // meanwhile are not what a scorer reads anyway.
   std::vector<std::unique_ptr<ReadView>> views;
-  for (size_t i = 0; i < threads; ++i) views.push_back(LatestView());
+  for (size_t i = 0; i < threads; ++i) views.push_back(LatestView(/*cached=*/false));
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::vector<absl::Status> results(threads);

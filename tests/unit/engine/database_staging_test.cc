@@ -97,6 +97,15 @@ TEST_CASE("cached entity types still decide domains and ranges") {
   CHECK(testing::NamesField(results[1].error, "claim.statement.subject_id"));
 }
 
+size_t CountDirtyMarkers(Database& db) {
+  auto cursor = db.store().NewCursor(nullptr, storage::Family::kMeta, "dirty",
+                                     keys::PrefixSuccessor("dirty"));
+  size_t count = 0;
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) ++count;
+  REQUIRE(cursor->status().ok());
+  return count;
+}
+
 TEST_CASE("deferred scoring leaves one dirty marker per touched statement") {
   testing::TempDir dir;
   auto options = testing::TestOptions(dir.path());
@@ -112,14 +121,7 @@ TEST_CASE("deferred scoring leaves one dirty marker per touched statement") {
   auto statement = MakeStatement("iran", "supplies", "russia");
   Must((*deferred)->CreateClaim(MakeClaim(statement, "kirby"), "", context));
   Must((*deferred)->CreateClaim(MakeClaim(statement, "burns"), "", context));
-  auto count_markers = [&] {
-    auto cursor = (*deferred)->store().NewCursor(nullptr, storage::Family::kMeta, "dirty", "dirtz");
-    size_t count = 0;
-    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) ++count;
-    REQUIRE(cursor->status().ok());
-    return count;
-  };
-  CHECK(count_markers() == 1);
+  CHECK(CountDirtyMarkers(**deferred) == 1);
   // Installing a scorer rescores the marked statement and clears the marker.
   size_t scored = 0;
   REQUIRE((*deferred)
@@ -132,16 +134,7 @@ TEST_CASE("deferred scoring leaves one dirty marker per touched statement") {
                   })
               .ok());
   CHECK(scored == 1);
-  CHECK(count_markers() == 0);
-}
-
-size_t CountDirtyMarkers(Database& db) {
-  auto cursor = db.store().NewCursor(nullptr, storage::Family::kMeta, "dirty",
-                                     keys::PrefixSuccessor("dirty"));
-  size_t count = 0;
-  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) ++count;
-  REQUIRE(cursor->status().ok());
-  return count;
+  CHECK(CountDirtyMarkers(**deferred) == 0);
 }
 
 // Writes `statements` statements (a few claims each, some of them relays, from different
