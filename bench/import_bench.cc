@@ -96,11 +96,11 @@ int RawSst(const std::string& source, const std::string& target) {
   auto to = storage::OpenRocksDbStore(target_options);
   if (!to.ok()) return Fail(std::string(to.status().message()));
   std::vector<std::unique_ptr<PairsCursor>> cursors;
-  std::vector<std::pair<storage::Family, storage::Cursor*>> entries;
+  std::vector<storage::SortedIngest> entries;
   for (int f = 0; f < storage::kFamilyCount; ++f) {
     if (families[f].empty()) continue;
     cursors.push_back(std::make_unique<PairsCursor>(families[f]));
-    entries.emplace_back(static_cast<storage::Family>(f), cursors.back().get());
+    entries.push_back({static_cast<storage::Family>(f), cursors.back().get()});
   }
   auto ingested = (*to)->IngestSorted(entries);
   if (!ingested.ok()) return Fail(std::string(ingested.message()));

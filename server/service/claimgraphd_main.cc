@@ -149,7 +149,7 @@ int BulkLoadCommand(const std::vector<std::string>& arguments) {
   if (data_dir.empty() || file.empty()) {
     std::fprintf(stderr,
                  "usage: claimgraphd bulk-load --data-dir DIR --file FILE|- [--strict] [--batch-size N] "
-                 "[--schema FILE]   (server stopped)\n");
+                 "[--staging-mb N] [--schema FILE]   (server stopped)\n");
     return 2;
   }
   std::shared_ptr<const claimgraph::schema::SchemaRegistry> schema;
@@ -172,6 +172,9 @@ int BulkLoadCommand(const std::vector<std::string>& arguments) {
                          : claimgraph::ImportMode::kLenient;
   std::string batch = FlagValue(arguments, "batch-size");
   if (!batch.empty()) load.import.batch_size = std::stoul(batch);
+  // Memory for staged writes before a spill (twice this is held while one spill runs).
+  std::string staging_mb = FlagValue(arguments, "staging-mb");
+  if (!staging_mb.empty()) load.max_staged_bytes = std::stoull(staging_mb) << 20;
   std::ifstream in;
   std::istream* input = &std::cin;
   if (file != "-") {

@@ -14,6 +14,9 @@ absl::StatusOr<ImportSummary> OfflineLoad(const DatabaseOptions& options, std::i
   storage::RocksDbOptions storage_options = options.storage;
   storage_options.read_only = false;
   storage_options.sync_writes = false;  // nothing goes through the write-ahead log
+  // The ingested files are compacted once, after the last spill, instead of level by level
+  // while the load goes on (a fifth of a 5M-claim load's CPU went to those compactions).
+  storage_options.disable_auto_compactions = true;
   CG_ASSIGN_OR_RETURN(auto base, storage::OpenRocksDbStore(storage_options));
   auto owned_staging = std::make_unique<StagingStore>(base.get());
   StagingStore* staging = owned_staging.get();
@@ -45,15 +48,21 @@ absl::StatusOr<ImportSummary> OfflineLoad(const DatabaseOptions& options, std::i
   CG_RETURN_IF_ERROR(staging->Spill());
   ImportSummary summary = importer.summary();
   database.reset();
+  // Reopened with background compactions on, as any later opener has them.
+  base.reset();
+  storage_options.disable_auto_compactions = false;
+  CG_ASSIGN_OR_RETURN(base, storage::OpenRocksDbStore(storage_options));
+  // Compacted before scoring, so the scorer's scans read one sorted run per level instead of
+  // every ingested file, and no compaction competes with it for the cores.
+  if (load_options.compact) CG_RETURN_IF_ERROR(base->CompactAll());
   if (load_options.score) {
     // Everything is in RocksDB now, where the scorer's scans work: rescore each statement the
     // load touched once (SetStatementScorer rescores the marked ones and removes the markers).
     CG_ASSIGN_OR_RETURN(auto loaded, Database::OpenWithStore(options, std::move(base)));
     CG_RETURN_IF_ERROR(provenance::InstallStatementScorer(*loaded));
-    if (load_options.compact) CG_RETURN_IF_ERROR(loaded->Compact());
-    return summary;
+    // The scores touched only the edges and the markers: settle those, leave the rest.
+    if (load_options.compact) CG_RETURN_IF_ERROR(loaded->store().CompactRecentWrites());
   }
-  if (load_options.compact) CG_RETURN_IF_ERROR(base->CompactAll());
   return summary;
 }
 

@@ -78,17 +78,60 @@ std::unique_ptr<storage::Snapshot> StagingStore::NewSnapshot() {
   return std::make_unique<StagingSnapshot>();
 }
 
+StagingStore::StagingStore(storage::KeyValueStore* base) : base_(base) {
+  for (Family family : {Family::kDictionary, Family::kRecords}) {
+    auto cursor = base_->NewCursor(nullptr, family, "", "");
+    cursor->SeekToFirst();
+    // An unreadable base counts as holding data: the filter is only an optimisation.
+    if (!cursor->Valid() && cursor->status().ok()) {
+      written_[static_cast<size_t>(family)] = std::make_unique<WrittenKeyFilter>();
+    }
+  }
+}
+
 StagingStore::~StagingStore() { WaitForBackgroundSpill().IgnoreError(); }
+
+void StagingStore::Layer::Clear() {
+  for (auto& map : values) map.clear();
+  for (auto& map : merges) map.clear();
+}
 
 absl::StatusOr<std::optional<std::string>> StagingStore::GetLocked(Family family,
                                                                    std::string_view key) {
-  // Newest first: the maps taking writes, then those being spilled, then the base.
-  for (const auto* maps : {&staged_, &spilling_}) {
-    const auto& map = (*maps)[static_cast<size_t>(family)];
-    auto it = map.find(key);
-    if (it != map.end()) return std::optional<std::string>(it->second);
+  const size_t f = static_cast<size_t>(family);
+  // Newest first: the layer taking writes, then the one being spilled, then the base. Deltas
+  // met on the way are folded, oldest first, onto the first value found below them.
+  std::array<const std::string*, 2> deltas{};
+  size_t delta_count = 0;
+  std::optional<std::string> below;
+  bool found = false;
+  for (const Layer* layer : {&staged_, &spilling_}) {
+    auto value = layer->values[f].find(key);
+    if (value != layer->values[f].end()) {
+      below = value->second;
+      found = true;
+      break;
+    }
+    auto delta = layer->merges[f].find(key);
+    if (delta != layer->merges[f].end()) deltas[delta_count++] = &delta->second;
   }
-  return base_->Get(nullptr, family, key);
+  if (!found) {
+    if (delta_count == 0 && written_[f] != nullptr && !written_[f]->MayContain(key)) {
+      return std::optional<std::string>();
+    }
+    CG_ASSIGN_OR_RETURN(below, base_->Get(nullptr, family, key));
+  }
+  if (delta_count == 0) return below;
+  storage::EdgeAggregate aggregate;
+  if (below) {
+    auto decoded = storage::EdgeAggregate::Decode(*below);
+    if (!decoded) return absl::DataLossError("staging store: corrupt stored aggregate");
+    aggregate = *decoded;
+  }
+  for (size_t i = delta_count; i-- > 0;) {
+    aggregate.Apply(*storage::EdgeAggregate::Decode(*deltas[i]));  // checked when written
+  }
+  return std::optional<std::string>(aggregate.Encode());
 }
 
 absl::StatusOr<std::optional<std::string>> StagingStore::Get(const storage::Snapshot*,
@@ -127,28 +170,45 @@ absl::Status StagingStore::Write(const storage::WriteBatch& batch) {
     }
   }
   for (const auto& op : batch.operations()) {
-    auto& map = staged_[static_cast<size_t>(op.family)];
-    std::string value = op.value;
+    const size_t f = static_cast<size_t>(op.family);
+    Map& values = staged_.values[f];
+    Map& merges = staged_.merges[f];
+    if (written_[f] != nullptr) written_[f]->Add(op.key);
     if (op.kind == storage::WriteBatch::Kind::kMergeAggregate) {
-      // Fold the delta into the value as the store's merge operator would.
-      CG_ASSIGN_OR_RETURN(auto current, GetLocked(op.family, op.key));
-      storage::EdgeAggregate aggregate;
-      if (current) {
-        auto decoded = storage::EdgeAggregate::Decode(*current);
-        if (!decoded) return absl::DataLossError("staging store: corrupt stored aggregate");
-        aggregate = *decoded;
+      // Fold the delta into this layer's value or delta for the key, as the store's merge
+      // operator would; never read below the layer.
+      auto value = values.find(op.key);
+      Map::iterator target;
+      if (value != values.end()) {
+        target = value;
+      } else {
+        auto [delta, inserted] = merges.try_emplace(op.key);
+        if (inserted) {
+          staged_bytes_ += op.key.size() + kEntryOverheadBytes + op.value.size();
+          delta->second = op.value;
+          continue;
+        }
+        target = delta;
       }
-      aggregate.Apply(*storage::EdgeAggregate::Decode(op.value));
-      value = aggregate.Encode();
+      auto aggregate = storage::EdgeAggregate::Decode(target->second);
+      if (!aggregate) return absl::DataLossError("staging store: corrupt staged aggregate");
+      aggregate->Apply(*storage::EdgeAggregate::Decode(op.value));
+      target->second = aggregate->Encode();  // same size: the encoding is fixed-width
+      continue;
     }
-    auto [it, inserted] = map.try_emplace(op.key);
+    // A value replaces whatever this layer held for the key, delta included.
+    if (auto delta = merges.find(op.key); delta != merges.end()) {
+      staged_bytes_ -= delta->first.size() + kEntryOverheadBytes + delta->second.size();
+      merges.erase(delta);
+    }
+    auto [it, inserted] = values.try_emplace(op.key);
     if (inserted) {
       staged_bytes_ += op.key.size() + kEntryOverheadBytes;
     } else {
       staged_bytes_ -= it->second.size();
     }
-    staged_bytes_ += value.size();
-    it->second = std::move(value);
+    staged_bytes_ += op.value.size();
+    it->second = op.value;
   }
   return absl::OkStatus();
 }
@@ -175,21 +235,27 @@ size_t StagingStore::staged_bytes() const {
 
 namespace {
 
-// Ingests `maps` into `base`, each family's entries sorted, all families in one ingestion.
-absl::Status IngestMaps(storage::KeyValueStore* base,
-                        const std::array<StagingStore::Map, storage::kFamilyCount>& maps) {
+// Ingests `layer` into `base`, each map's entries sorted, all families in one ingestion.
+absl::Status IngestLayer(storage::KeyValueStore* base,
+                         const std::array<StagingStore::Map, storage::kFamilyCount>& values,
+                         const std::array<StagingStore::Map, storage::kFamilyCount>& merges) {
   std::vector<std::unique_ptr<SortedEntriesCursor>> cursors;
-  std::vector<std::pair<Family, storage::Cursor*>> entries;
-  for (size_t family = 0; family < maps.size(); ++family) {
-    if (maps[family].empty()) continue;
+  auto sorted_cursor = [&](const StagingStore::Map& map) -> storage::Cursor* {
+    if (map.empty()) return nullptr;
     std::vector<const SortedEntriesCursor::Entry*> sorted;
-    sorted.reserve(maps[family].size());
-    for (const auto& entry : maps[family]) sorted.push_back(&entry);
+    sorted.reserve(map.size());
+    for (const auto& entry : map) sorted.push_back(&entry);
     cursors.push_back(std::make_unique<SortedEntriesCursor>(std::move(sorted)));
-    entries.emplace_back(static_cast<Family>(family), cursors.back().get());
+    return cursors.back().get();
+  };
+  std::vector<storage::SortedIngest> families;
+  for (size_t family = 0; family < values.size(); ++family) {
+    storage::SortedIngest ingest{static_cast<Family>(family), sorted_cursor(values[family]),
+                                 sorted_cursor(merges[family])};
+    if (ingest.values != nullptr || ingest.merges != nullptr) families.push_back(ingest);
   }
-  if (entries.empty()) return absl::OkStatus();
-  return base->IngestSorted(entries);
+  if (families.empty()) return absl::OkStatus();
+  return base->IngestSorted(families);
 }
 
 }  // namespace
@@ -199,7 +265,7 @@ absl::Status StagingStore::WaitForBackgroundSpill() {
   spill_thread_.join();
   std::lock_guard lock(mutex_);
   // Emptied only after the join: until then the spilling thread reads these maps.
-  for (auto& map : spilling_) map.clear();
+  spilling_.Clear();
   absl::Status status = spill_status_;
   spill_status_ = absl::OkStatus();
   return status;
@@ -209,8 +275,8 @@ absl::Status StagingStore::Spill() {
   absl::Status background = WaitForBackgroundSpill();
   std::lock_guard lock(mutex_);
   CG_RETURN_IF_ERROR(background);
-  CG_RETURN_IF_ERROR(IngestMaps(base_, staged_));
-  for (auto& map : staged_) map.clear();
+  CG_RETURN_IF_ERROR(IngestLayer(base_, staged_.values, staged_.merges));
+  staged_.Clear();
   staged_bytes_ = 0;
   return absl::OkStatus();
 }
@@ -222,7 +288,7 @@ absl::Status StagingStore::SpillInBackground() {
   staged_bytes_ = 0;
   spill_thread_ = std::thread([this] {
     // spilling_ is read-only until the join; the base is thread-safe.
-    absl::Status status = IngestMaps(base_, spilling_);
+    absl::Status status = IngestLayer(base_, spilling_.values, spilling_.merges);
     std::lock_guard lock(mutex_);
     spill_status_ = std::move(status);
   });

@@ -1,5 +1,5 @@
 // StagingStore: the KeyValueStore an offline load writes through. Writes land in in-memory hash
-// maps (one per family; edge-aggregate merges folded into plain values), reads see those maps
+// maps (one per family; edge-aggregate merges folded among themselves), reads see those maps
 // over a base store, and Spill() sorts the maps and moves them into the base as sorted files
 // (KeyValueStore::IngestSorted), so memory stays bounded however large the load. Hash maps, not
 // ordered ones: a load does several point reads per key it writes and never scans, so the keys
@@ -16,6 +16,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "engine/exchange/written_key_filter.h"
 #include "engine/storage/key_value_store.h"
 
 namespace claimgraph::exchange {
@@ -33,7 +34,9 @@ class StagingStore final : public storage::KeyValueStore {
   };
   using Map = std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>>;
 
-  explicit StagingStore(storage::KeyValueStore* base) : base_(base) {}
+  // Families the base holds nothing of get a filter of the keys written to them (see
+  // written_), so lookups of keys the load never wrote skip the base.
+  explicit StagingStore(storage::KeyValueStore* base);
   // Waits for a background spill (its result is lost: call Spill() to learn it).
   ~StagingStore() override;
 
@@ -69,6 +72,17 @@ class StagingStore final : public storage::KeyValueStore {
   absl::Status SpillInBackground();
 
  private:
+  // One generation of staged writes. A key is in at most one of a family's two maps.
+  struct Layer {
+    std::array<Map, storage::kFamilyCount> values;
+    // Edge-aggregate deltas folded among themselves, for keys this layer has no value of: a
+    // merge never reads the value below it (earlier spills are in RocksDB, and at scale most
+    // edges' are), so the delta is ingested as a merge entry for RocksDB's merge operator to
+    // fold. Only a read of the key combines them with the value below.
+    std::array<Map, storage::kFamilyCount> merges;
+    void Clear();
+  };
+
   absl::StatusOr<std::optional<std::string>> GetLocked(storage::Family family,
                                                        std::string_view key);
   // Joins the background spill and returns its result (OK when none ran).
@@ -76,13 +90,17 @@ class StagingStore final : public storage::KeyValueStore {
 
   storage::KeyValueStore* base_;
   mutable std::mutex mutex_;
-  std::array<Map, storage::kFamilyCount> staged_;
+  Layer staged_;
   size_t staged_bytes_ = 0;
-  // The maps a background spill is ingesting: read-only while spill_thread_ runs (the thread
-  // reads them without the mutex), emptied under the mutex once the base holds them.
-  std::array<Map, storage::kFamilyCount> spilling_;
+  // The layer a background spill is ingesting: read-only while spill_thread_ runs (the thread
+  // reads it without the mutex), emptied under the mutex once the base holds it.
+  Layer spilling_;
   std::thread spill_thread_;
   absl::Status spill_status_;  // the background spill's result, set before the thread ends
+  // Every key written to the dictionary and record families when the base held none of that
+  // family at the start: a key not in the filter is in no layer and not in the base. These are
+  // the families a load reads to find ids and records are new.
+  std::array<std::unique_ptr<WrittenKeyFilter>, storage::kFamilyCount> written_;
 };
 
 }  // namespace claimgraph::exchange

@@ -52,8 +52,12 @@ class CountingStore final : public KeyValueStore {
     return inner_->NewCursor(snapshot, family, lower, upper);
   }
   absl::Status Write(const WriteBatch& batch) override { return inner_->Write(batch); }
+  absl::Status IngestSorted(const std::vector<SortedIngest>& families) override {
+    return inner_->IngestSorted(families);
+  }
   absl::StatusOr<StoreStats> Stats() override { return inner_->Stats(); }
   absl::Status CompactAll() override { return inner_->CompactAll(); }
+  absl::Status CompactRecentWrites() override { return inner_->CompactRecentWrites(); }
   absl::Status Flush() override { return inner_->Flush(); }
   absl::Status VerifyChecksums() override { return inner_->VerifyChecksums(); }
   absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) override {

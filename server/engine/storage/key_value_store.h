@@ -101,6 +101,17 @@ struct BackupInfo {
   uint32_t files = 0;
 };
 
+// One family's input to KeyValueStore::IngestSorted. Each cursor is read from its current
+// position while Valid(), keys strictly increasing, and the two hold disjoint keys: a `values`
+// entry replaces the stored value of its key; a `merges` entry (may be null) is an encoded
+// EdgeAggregate delta folded into the stored aggregate, as WriteBatch::MergeAggregate does, so
+// a bulk load never reads what an earlier ingestion stored to add to it.
+struct SortedIngest {
+  Family family;
+  Cursor* values = nullptr;
+  Cursor* merges = nullptr;
+};
+
 // Thread-safe: every method may be called from any thread concurrently.
 class KeyValueStore {
  public:
@@ -120,17 +131,21 @@ class KeyValueStore {
   virtual absl::Status Write(const WriteBatch& batch) = 0;
 
   // Bulk-loads sorted entries into several families at once, without the write path: all of
-  // them or none. Each cursor is read from its current position while Valid(), keys strictly
-  // increasing, plain values (merge operands already folded); each entry replaces the stored
-  // value of its key. Meant for offline loads while nothing else writes. Stores that cannot do
-  // this return Unimplemented.
-  virtual absl::Status IngestSorted(const std::vector<std::pair<Family, Cursor*>>& entries) {
-    (void)entries;
+  // them or none. Meant for offline loads while nothing else writes. Stores that cannot do this
+  // return Unimplemented.
+  virtual absl::Status IngestSorted(const std::vector<SortedIngest>& families) {
+    (void)families;
     return absl::UnimplementedError("this store cannot ingest sorted files");
   }
 
   virtual absl::StatusOr<StoreStats> Stats() = 0;
+  // Compacts every family into its last level, rewriting the files already there too, so every
+  // overwritten value and tombstone is dropped.
   virtual absl::Status CompactAll() = 0;
+  // Compacts what writes added above each family's last level into it, and leaves a family
+  // that holds nothing above its last level as it is: after writes to a few families (a bulk
+  // load's scores), much less work than CompactAll.
+  virtual absl::Status CompactRecentWrites() { return CompactAll(); }
   virtual absl::Status Flush() = 0;
   // Reads every stored block and checks its checksum: DataLoss on corruption.
   virtual absl::Status VerifyChecksums() = 0;

@@ -16,10 +16,13 @@
 
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <string>
+#include <thread>
 
 #include "engine/strings.h"
 #include "engine/storage/edge_aggregate.h"
@@ -238,7 +241,7 @@ class RocksDbStore final : public KeyValueStore {
     return FromRocks(written, "write");
   }
 
-  absl::Status IngestSorted(const std::vector<std::pair<Family, Cursor*>>& entries) override {
+  absl::Status IngestSorted(const std::vector<SortedIngest>& families) override {
     // Files of at most this size, so one large family does not become one huge file.
     constexpr uint64_t kMaxFileBytes = 256ull << 20;
     std::vector<rocksdb::IngestExternalFileArg> args;
@@ -247,14 +250,18 @@ class RocksDbStore final : public KeyValueStore {
         for (const auto& file : arg.external_files) std::remove(file.c_str());
       }
     };
-    for (const auto& [family, cursor] : entries) {
+    for (const auto& input : families) {
+      const Family family = input.family;
       rocksdb::Options options = db_->GetOptions(handle(family));
       rocksdb::IngestExternalFileArg arg;
       arg.column_family = handle(family);
       arg.options.move_files = true;
       std::unique_ptr<rocksdb::SstFileWriter> writer;
       rocksdb::Status s;
-      for (; cursor->Valid() && s.ok(); cursor->Next()) {
+      Cursor* values = input.values;
+      Cursor* merges = input.merges;
+      auto valid = [](Cursor* cursor) { return cursor != nullptr && cursor->Valid(); };
+      while (s.ok() && (valid(values) || valid(merges))) {
         if (writer == nullptr || writer->FileSize() >= kMaxFileBytes) {
           if (writer != nullptr) s = writer->Finish();
           if (!s.ok()) break;
@@ -265,13 +272,20 @@ class RocksDbStore final : public KeyValueStore {
           s = writer->Open(arg.external_files.back());
           if (!s.ok()) break;
         }
-        s = writer->Put(rocksdb::Slice(cursor->key().data(), cursor->key().size()),
-                        rocksdb::Slice(cursor->value().data(), cursor->value().size()));
+        // The two streams interleave in key order; the writer refuses keys out of order, which
+        // also catches a key present in both.
+        bool merge = !valid(values) || (valid(merges) && merges->key() < values->key());
+        Cursor* from = merge ? merges : values;
+        rocksdb::Slice key(from->key().data(), from->key().size());
+        rocksdb::Slice value(from->value().data(), from->value().size());
+        s = merge ? writer->Merge(key, value) : writer->Put(key, value);
+        from->Next();
       }
       if (s.ok() && writer != nullptr) s = writer->Finish();
       bool has_files = !arg.external_files.empty();
       if (has_files) args.push_back(std::move(arg));
-      absl::Status read = cursor->status();
+      absl::Status read = values != nullptr ? values->status() : absl::OkStatus();
+      if (read.ok() && merges != nullptr) read = merges->status();
       if (!s.ok() || !read.ok()) {
         remove_files();
         return read.ok() ? FromRocks(s, "write sorted file") : read;
@@ -307,13 +321,12 @@ class RocksDbStore final : public KeyValueStore {
   }
 
   absl::Status CompactAll() override {
-    rocksdb::CompactRangeOptions options;
-    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-    for (auto* h : handles_) {
-      auto s = db_->CompactRange(options, h, nullptr, nullptr);
-      if (!s.ok()) return FromRocks(s, "compact");
-    }
-    return absl::OkStatus();
+    return CompactFamilies(rocksdb::BottommostLevelCompaction::kForce);
+  }
+
+  absl::Status CompactRecentWrites() override {
+    // No compaction filter: the last level is rewritten only where files above it overlap.
+    return CompactFamilies(rocksdb::BottommostLevelCompaction::kIfHaveCompactionFilter);
   }
 
   absl::Status Flush() override {
@@ -346,12 +359,41 @@ class RocksDbStore final : public KeyValueStore {
     return handles_[static_cast<size_t>(family)];
   }
 
+  absl::Status CompactFamilies(rocksdb::BottommostLevelCompaction last_level) {
+    // Every family at once, with as many compaction slots as cores for the duration: the usual
+    // two background jobs leave one slot, so a full compaction (the last and longest step of a
+    // bulk load) would run on one core however many the machine has.
+    std::lock_guard lock(compact_all_mutex_);  // one at a time, so the slots are restored once
+    const int cores = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+    const int usual_jobs = db_->GetDBOptions().max_background_jobs;
+    auto raised = db_->SetDBOptions({{"max_background_jobs", std::to_string(cores + 1)}});
+    if (!raised.ok()) return FromRocks(raised, "raise compaction slots");
+    rocksdb::CompactRangeOptions options;
+    options.bottommost_level_compaction = last_level;
+    options.exclusive_manual_compaction = false;
+    options.max_subcompactions = static_cast<uint32_t>(cores);
+    std::vector<rocksdb::Status> results(handles_.size());
+    std::vector<std::thread> compactions;
+    for (size_t i = 0; i < handles_.size(); ++i) {
+      compactions.emplace_back([&, i] {
+        results[i] = db_->CompactRange(options, handles_[i], nullptr, nullptr);
+      });
+    }
+    for (auto& compaction : compactions) compaction.join();
+    auto restored = db_->SetDBOptions({{"max_background_jobs", std::to_string(usual_jobs)}});
+    for (const auto& result : results) {
+      if (!result.ok()) return FromRocks(result, "compact");
+    }
+    return FromRocks(restored, "restore compaction slots");
+  }
+
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::shared_ptr<rocksdb::Statistics> statistics_;
   std::shared_ptr<rocksdb::Cache> cache_;
   bool sync_writes_;
   std::atomic<uint64_t> ingest_counter_{0};
+  std::mutex compact_all_mutex_;
  public:
   std::string path_;
   uint64_t min_free_bytes_ = 0;
@@ -468,7 +510,9 @@ absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOpt
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (int i = 0; i < kFamilyCount; ++i) {
     auto family = static_cast<Family>(i);
-    descriptors.emplace_back(FamilyName(family), FamilyOptions(family, cache, compression));
+    rocksdb::ColumnFamilyOptions family_options = FamilyOptions(family, cache, compression);
+    family_options.disable_auto_compactions = options.disable_auto_compactions;
+    descriptors.emplace_back(FamilyName(family), std::move(family_options));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

@@ -21,6 +21,10 @@ struct RocksDbOptions {
   // Writes are refused (RESOURCE_EXHAUSTED) while the file system has less free space than this,
   // so the disk never fills under RocksDB. 0: no reserve.
   uint64_t min_free_disk_bytes = 256ull << 20;
+  // For a bulk load that compacts once at the end: no background compaction of the files it
+  // ingests meanwhile (each would otherwise be rewritten once per level on the way down), and
+  // no write stalls for the level-0 files that pile up.
+  bool disable_auto_compactions = false;
 };
 
 // Opens (creating when allowed) the database at options.path. Fails with FailedPrecondition when

@@ -8,6 +8,7 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include "engine/exchange/staging_store.h"
+#include "engine/storage/counting_store.h"
 #include "engine/provenance/corroborate.h"
 #include "exchange_test_support.h"
 
@@ -240,7 +241,7 @@ TEST_CASE("a staging store folds merges, refuses scans and deletes, and spills a
   REQUIRE(staging.Write(batch).ok());
   REQUIRE(staging.Spill().ok());
   CHECK(staging.staged_bytes() == 0);
-  REQUIRE(staging.Write(batch).ok());  // the second merge reads the spilled value
+  REQUIRE(staging.Write(batch).ok());  // the second merge stays a delta over the spilled value
   auto value = staging.Get(nullptr, storage::Family::kEdges, "edge");
   REQUIRE(value.ok());
   REQUIRE(value->has_value());
@@ -306,6 +307,138 @@ TEST_CASE("a background spill keeps every write readable and folds merges across
     REQUIRE(last.SpillInBackground().ok());
   }
   CHECK(**(*base)->Get(nullptr, storage::Family::kRecords, "last") == "written");
+}
+
+TEST_CASE("a staging store stages merges as deltas over spilled values without reading them") {
+  TempDir dir;
+  auto opened = storage::OpenRocksDbStore(TestOptions(dir.path()).storage);
+  REQUIRE(opened.ok());
+  auto counting = std::make_unique<storage::CountingStore>(*std::move(opened));
+  storage::CountingStore* reads = counting.get();
+  std::unique_ptr<storage::KeyValueStore> owned_base = std::move(counting);
+  auto* base = &owned_base;
+  // A base edge the staging store did not write, as when loading into a stopped database.
+  storage::EdgeAggregate stored;
+  stored.claims = 5;
+  stored.supporting = 5;
+  stored.best_confidence = 0.5;
+  stored.first_recorded_at = 3;
+  stored.last_recorded_at = 4;
+  stored.score = 0.25;
+  storage::WriteBatch seed;
+  seed.Put(storage::Family::kEdges, "edge", stored.Encode());
+  REQUIRE((*base)->Write(seed).ok());
+
+  StagingStore staging(base->get());
+  auto delta = [](int64_t claims, double confidence, uint64_t at, bool pending) {
+    storage::EdgeAggregate aggregate;
+    aggregate.claims = aggregate.supporting = claims;
+    aggregate.best_confidence = confidence;
+    aggregate.first_recorded_at = aggregate.last_recorded_at = at;
+    aggregate.score_pending = pending;
+    return aggregate;
+  };
+  // The reference: every delta folded in order onto the stored value.
+  storage::EdgeAggregate expected = stored;
+  auto merge = [&](const storage::EdgeAggregate& d) {
+    storage::WriteBatch batch;
+    batch.MergeAggregate(storage::Family::kEdges, "edge", d.Encode());
+    auto before = reads->counts();
+    REQUIRE(staging.Write(batch).ok());
+    CHECK(reads->Since(before).gets == 0);  // the merge did not read the value below
+    expected.Apply(d);
+    auto read = staging.Get(nullptr, storage::Family::kEdges, "edge");
+    REQUIRE(read.ok());
+    REQUIRE(read->has_value());
+    CHECK(**read == expected.Encode());
+  };
+  merge(delta(1, 0.9, 10, true));
+  merge(delta(2, 0.1, 1, false));  // folded with the first delta, still no base read
+  REQUIRE(staging.SpillInBackground().ok());
+  merge(delta(1, 0.7, 20, true));  // over the spilling layer's delta and the base
+  REQUIRE(staging.Spill().ok());
+  merge(delta(3, 0.2, 30, false));  // over two ingested merge entries
+  storage::EdgeAggregate scored;
+  scored.score = 0.75;  // a score delta replaces the score and clears pending
+  merge(scored);
+  REQUIRE(staging.Spill().ok());
+  auto result = (*base)->Get(nullptr, storage::Family::kEdges, "edge");
+  REQUIRE(result.ok());
+  REQUIRE(result->has_value());
+  CHECK(**result == expected.Encode());
+  CHECK(expected.claims == 12);
+  CHECK(expected.score == 0.75);
+  CHECK_FALSE(expected.score_pending);
+
+  // A delta on a new edge lands as a merge entry with nothing below it; a value written after a
+  // delta in the same layer replaces it.
+  storage::WriteBatch batch;
+  batch.MergeAggregate(storage::Family::kEdges, "new-edge", delta(1, 0.3, 5, false).Encode());
+  batch.MergeAggregate(storage::Family::kEdges, "replaced", delta(1, 0.3, 5, false).Encode());
+  batch.Put(storage::Family::kEdges, "replaced", stored.Encode());
+  REQUIRE(staging.Write(batch).ok());
+  REQUIRE(staging.Spill().ok());
+  CHECK(**(*base)->Get(nullptr, storage::Family::kEdges, "new-edge") ==
+        delta(1, 0.3, 5, false).Encode());
+  CHECK(**(*base)->Get(nullptr, storage::Family::kEdges, "replaced") == stored.Encode());
+  // Compaction folds the ingested merge entries with the values below them.
+  REQUIRE((*base)->CompactAll().ok());
+  CHECK(**(*base)->Get(nullptr, storage::Family::kEdges, "edge") == expected.Encode());
+}
+
+TEST_CASE("a staging store over an empty base answers for keys it never wrote without the base") {
+  TempDir dir;
+  auto opened = storage::OpenRocksDbStore(TestOptions(dir.path()).storage);
+  REQUIRE(opened.ok());
+  auto counting = std::make_unique<storage::CountingStore>(*std::move(opened));
+  storage::CountingStore* reads = counting.get();
+  std::unique_ptr<storage::KeyValueStore> owned_base = std::move(counting);
+  auto* base = &owned_base;
+  StagingStore staging(base->get());
+  // Written while the filter was on; the base is only written through the staging store.
+  for (int round = 0; round < 3; ++round) {
+    storage::WriteBatch batch;
+    for (int i = 0; i < 1000; ++i) {
+      batch.Put(storage::Family::kDictionary, StrCat("id-", round, "-", i), "x");
+      batch.Put(storage::Family::kRecords, StrCat("record-", round, "-", i), StrCat(round));
+    }
+    REQUIRE(staging.Write(batch).ok());
+    REQUIRE(staging.SpillInBackground().ok());
+  }
+  REQUIRE(staging.Spill().ok());
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 1000; ++i) {
+      auto id = staging.Get(nullptr, storage::Family::kDictionary, StrCat("id-", round, "-", i));
+      REQUIRE(id.ok());
+      CHECK(id->has_value());
+      auto record =
+          staging.Get(nullptr, storage::Family::kRecords, StrCat("record-", round, "-", i));
+      REQUIRE(record.ok());
+      REQUIRE(record->has_value());
+      CHECK(**record == StrCat(round));
+    }
+  }
+  auto before = reads->counts();
+  for (int i = 0; i < 1000; ++i) {
+    auto absent = staging.Get(nullptr, storage::Family::kDictionary, StrCat("absent-", i));
+    REQUIRE(absent.ok());
+    CHECK_FALSE(absent->has_value());
+  }
+  // Only the filter's false positives (~1%) reach the base.
+  CHECK(reads->Since(before).gets < 50);
+  // Families the filter does not cover always read the base.
+  before = reads->counts();
+  REQUIRE(staging.Get(nullptr, storage::Family::kIndexes, "absent").ok());
+  CHECK(reads->Since(before).gets == 1);
+  // A second staging store over the now non-empty base must read it: no filter.
+  StagingStore later(base->get());
+  auto earlier = later.Get(nullptr, storage::Family::kRecords, "record-1-7");
+  REQUIRE(earlier.ok());
+  REQUIRE(earlier->has_value());
+  CHECK(**earlier == "1");
+  before = reads->counts();
+  REQUIRE(later.Get(nullptr, storage::Family::kDictionary, "absent-1").ok());
+  CHECK(reads->Since(before).gets == 1);
 }
 
 }  // namespace

@@ -173,8 +173,15 @@ TEST_CASE("an entity unknown or created after as_of is not found, one created si
   AddClaim(db, "a", "b", 1);
   auto manager = TopologyManager::Create(&db, TopologyOptions{0, 64});
   REQUIRE(manager.ok());
-  uint64_t before_c = ids::NowMicros();
-  AddEntity(db, "c");  // after the build and after before_c, no edge
+  // The instant before c's creation, from the database's own clock: a reading of the system
+  // clock here could fall after the time the write takes, when the clock steps back between them.
+  v1::Entity c;
+  c.set_id("c");
+  c.set_type("country");
+  c.set_name("c");
+  auto created = db.CreateEntity(c, WriteContext());  // after the build, no edge
+  REQUIRE(created.ok());
+  uint64_t before_c = ids::ToMicros(created->record.recorded_at()) - 1;
   auto current = (*manager)->Pin();
   auto past = (*manager)->Pin(before_c);
   REQUIRE(current.ok());
