@@ -106,8 +106,16 @@ absl::StatusOr<std::optional<v1::Entity>> ReadView::EntityByInternalId(uint64_t 
 }
 
 absl::StatusOr<v1::Entity> ReadView::GetEntity(std::string_view id) const {
-  CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kEntity, id));
-  if (!internal) return NotFound("entity", id);
+  // The dictionary is append-only, so a cached mapping is the id's for good, even one cached by
+  // a newer view: whether the entity exists in this view is decided by the record read below,
+  // under this view's snapshot (it finds nothing where the dictionary read would have too).
+  std::optional<uint64_t> internal;
+  if (record_cache_ != nullptr) internal = record_cache_->FindId(IdKind::kEntity, id);
+  if (!internal) {
+    CG_ASSIGN_OR_RETURN(internal, Resolve(IdKind::kEntity, id));
+    if (!internal) return NotFound("entity", id);
+    if (record_cache_ != nullptr) record_cache_->AddId(IdKind::kEntity, id, *internal);
+  }
   CG_ASSIGN_OR_RETURN(auto entity, EntityByInternalId(*internal));
   if (!entity) return NotFound("entity", id);
   return *std::move(entity);

@@ -373,6 +373,52 @@ TEST_CASE_FIXTURE(Fixture, "admin: stats and schema, and oversized messages are 
   ExpectCode(c.entities().CreateEntity(c.NewContext().get(), huge, &ignored), grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
+// The x-request-id trailer of a finished call; empty when absent.
+std::string RequestIdTrailer(const grpc::ClientContext& context) {
+  const auto& trailers = context.GetServerTrailingMetadata();
+  auto found = trailers.find("x-request-id");
+  if (found == trailers.end()) return "";
+  return std::string(found->second.data(), found->second.size());
+}
+
+bool IsGeneratedRequestId(const std::string& id) {
+  return id.size() == 16 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+TEST_CASE_FIXTURE(Fixture, "each call answers with its request id: the caller's or a new one") {
+  // Plain contexts: the client library's NewContext adds a request id of its own.
+  auto& c = *client;
+  v1::GetEntityRequest get;
+  get.set_id("iran");
+  v1::Entity entity;
+  grpc::ClientContext given;
+  given.AddMetadata("x-request-id", "trace-me-456");
+  REQUIRE(c.entities().GetEntity(&given, get, &entity).ok());
+  CHECK(entity.name() == "Iran");
+  CHECK(RequestIdTrailer(given) == "trace-me-456");
+
+  // Errors carry it too; a missing or unprintable id is replaced by a new one per call.
+  get.set_id("nobody");
+  grpc::ClientContext first;
+  ExpectCode(c.entities().GetEntity(&first, get, &entity), grpc::StatusCode::NOT_FOUND,
+             "entity 'nobody' not found");
+  grpc::ClientContext second;
+  second.AddMetadata("x-request-id", "has space");
+  ExpectCode(c.entities().GetEntity(&second, get, &entity), grpc::StatusCode::NOT_FOUND);
+  CHECK(IsGeneratedRequestId(RequestIdTrailer(first)));
+  CHECK(IsGeneratedRequestId(RequestIdTrailer(second)));
+  CHECK(RequestIdTrailer(first) != RequestIdTrailer(second));
+
+  // The same on the traversal service's unary reads.
+  v1::NeighborsRequest neighbors;
+  neighbors.set_entity_id("iran");
+  v1::NeighborsResponse answer;
+  grpc::ClientContext traversal;
+  traversal.AddMetadata("x-request-id", "hop-1");
+  REQUIRE(c.traversal().Neighbors(&traversal, neighbors, &answer).ok());
+  CHECK(RequestIdTrailer(traversal) == "hop-1");
+}
+
 TEST_CASE("health reports every service, and each RPC is logged once with its request id") {
   ServerProcess server;
   std::string error;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <tuple>
 
 #include "absl/status/status.h"
@@ -65,6 +66,15 @@ class EdgeSource {
                                const std::function<bool(const Edge&)>& visit) const = 0;
   // The view every other read of the query goes through (claims, entities, names).
   virtual const ReadView& view() const = 0;
+  // True when the source knows, without a storage read, that the entity with internal id
+  // `internal` and external id `external` exists at the view's time; false when it does not know
+  // (the caller then reads the dictionary under the view). Lets a query trust an id mapping that
+  // did not come from its own snapshot (the record cache's) only when the entity is there.
+  virtual bool KnowsEntity(uint64_t internal, std::string_view external) const {
+    (void)internal;
+    (void)external;
+    return false;
+  }
 };
 
 // Walks the edge keys of `view`'s snapshot. Past as_of: each edge's aggregate is recomputed from

@@ -36,8 +36,29 @@ absl::StatusOr<bool> EntityExists(const ReadView& view, uint64_t internal) {
   return entity.has_value();
 }
 
+// The internal id of external entity id `id` when the entity exists at the source's time,
+// nullopt when it does not. The record cache's mapping (the dictionary is append-only, so a
+// mapping once cached is the id's for good) saves the dictionary read when the source knows the
+// entity exists at its time; a mapping cached by a newer view may name an entity this view does
+// not hold, so without that knowledge the dictionary is read under the view as before.
+absl::StatusOr<std::optional<uint64_t>> ResolveExisting(const EdgeSource& source,
+                                                        const std::string& id) {
+  const ReadView& view = source.view();
+  RecordCache* cache = view.record_cache();
+  if (cache != nullptr) {
+    auto cached = cache->FindId(IdKind::kEntity, id);
+    if (cached && source.KnowsEntity(*cached, id)) return cached;
+  }
+  CG_ASSIGN_OR_RETURN(auto internal, view.Resolve(IdKind::kEntity, id));
+  if (!internal) return std::optional<uint64_t>();
+  if (cache != nullptr) cache->AddId(IdKind::kEntity, id, *internal);
+  CG_ASSIGN_OR_RETURN(bool exists, EntityExists(view, *internal));
+  if (!exists) return std::optional<uint64_t>();
+  return internal;
+}
+
 // Resolves external entity ids that must exist at the view's time.
-absl::StatusOr<std::vector<uint64_t>> ResolveEntities(const ReadView& view,
+absl::StatusOr<std::vector<uint64_t>> ResolveEntities(const EdgeSource& source,
                                                       const std::vector<std::string>& ids,
                                                       std::string_view field) {
   std::vector<uint64_t> result;
@@ -46,26 +67,18 @@ absl::StatusOr<std::vector<uint64_t>> ResolveEntities(const ReadView& view,
     std::string path = ids.size() == 1 && field.find('[') != std::string_view::npos
                            ? std::string(field)
                            : StrCat(field, "[", i, "]");
-    CG_ASSIGN_OR_RETURN(auto internal, view.Resolve(IdKind::kEntity, ids[i]));
-    bool exists = false;
-    if (internal) {
-      CG_ASSIGN_OR_RETURN(exists, EntityExists(view, *internal));
-    }
-    if (!exists) return absl::NotFoundError(StrCat(path, ": entity '", ids[i], "' not found"));
+    CG_ASSIGN_OR_RETURN(auto internal, ResolveExisting(source, ids[i]));
+    if (!internal) return absl::NotFoundError(StrCat(path, ": entity '", ids[i], "' not found"));
     if (seen.insert(*internal).second) result.push_back(*internal);
   }
   return result;
 }
 
-absl::StatusOr<uint64_t> ResolveEntity(const ReadView& view, const std::string& id,
+absl::StatusOr<uint64_t> ResolveEntity(const EdgeSource& source, const std::string& id,
                                        std::string_view field) {
   if (id.empty()) return absl::InvalidArgumentError(StrCat(field, ": is required"));
-  CG_ASSIGN_OR_RETURN(auto internal, view.Resolve(IdKind::kEntity, id));
-  bool exists = false;
-  if (internal) {
-    CG_ASSIGN_OR_RETURN(exists, EntityExists(view, *internal));
-  }
-  if (!exists) return absl::NotFoundError(StrCat(field, ": entity '", id, "' not found"));
+  CG_ASSIGN_OR_RETURN(auto internal, ResolveExisting(source, id));
+  if (!internal) return absl::NotFoundError(StrCat(field, ": entity '", id, "' not found"));
   return *internal;
 }
 
@@ -463,10 +476,17 @@ absl::StatusOr<NeighborsResult> Neighbors(const EdgeSource& source,
   CG_RETURN_IF_ERROR(validation::CheckPageSize(request.page_size, view.limits()));
   const int32_t page_size =
       request.page_size == 0 ? view.limits().default_page_size : request.page_size;
-  CG_ASSIGN_OR_RETURN(uint64_t entity, ResolveEntity(view, request.entity_id, "entity_id"));
-  uint64_t fingerprint = paging::Fingerprint(StrCat(
-      "neighbors|", request.entity_id, "|", FilterFingerprint(request.filter), "|", view.as_of()));
-  CG_ASSIGN_OR_RETURN(std::string resume, paging::DecodePageToken(request.page_token, fingerprint));
+  CG_ASSIGN_OR_RETURN(uint64_t entity, ResolveEntity(source, request.entity_id, "entity_id"));
+  // The query's fingerprint binds page tokens to it; only needed when a token is read or written
+  // (most calls answer in one page), so it is computed then.
+  auto fingerprint = [&] {
+    return paging::Fingerprint(StrCat("neighbors|", request.entity_id, "|",
+                                      FilterFingerprint(request.filter), "|", view.as_of()));
+  };
+  std::string resume;
+  if (!request.page_token.empty()) {
+    CG_ASSIGN_OR_RETURN(resume, paging::DecodePageToken(request.page_token, fingerprint()));
+  }
   std::optional<std::pair<char, EdgePosition>> after;
   if (!resume.empty()) {
     after = DecodePosition(resume);
@@ -489,12 +509,12 @@ absl::StatusOr<NeighborsResult> Neighbors(const EdgeSource& source,
     result.edges.pop_back();
     const Edge& last = result.edges.back();
     result.next_page_token =
-        paging::EncodePageToken(fingerprint, EncodePosition(last.direction, last.Position()));
+        paging::EncodePageToken(fingerprint(), EncodePosition(last.direction, last.Position()));
   } else if (expander->stopped() && expander->last_consumed()) {
     // A short page: the scan budget, deadline or cancellation ended it; resume after the last
     // edge it looked at. The scan budget is ordinary paging, not a cut.
     result.next_page_token = paging::EncodePageToken(
-        fingerprint,
+        fingerprint(),
         EncodePosition(expander->last_consumed()->first, expander->last_consumed()->second));
   }
   result.cut.edges_scanned = false;
@@ -502,11 +522,10 @@ absl::StatusOr<NeighborsResult> Neighbors(const EdgeSource& source,
 }
 
 absl::StatusOr<TraverseResult> Traverse(const EdgeSource& source, const TraverseRequest& request) {
-  const ReadView& view = source.view();
   CG_RETURN_IF_ERROR(CheckDepth(request.max_depth, 1, "max_depth"));
   if (request.start_ids.empty())
     return absl::InvalidArgumentError("start_ids: at least one is required");
-  CG_ASSIGN_OR_RETURN(auto starts, ResolveEntities(view, request.start_ids, "start_ids"));
+  CG_ASSIGN_OR_RETURN(auto starts, ResolveEntities(source, request.start_ids, "start_ids"));
   CG_ASSIGN_OR_RETURN(auto expander, Expander::Create(&source, request.filter, request.limits));
   ExplorationGraph graph(expander.get(), 0);
   TraverseResult result;
@@ -525,15 +544,14 @@ absl::StatusOr<TraverseResult> Traverse(const EdgeSource& source, const Traverse
 }
 
 absl::StatusOr<PathsResult> FindPaths(const EdgeSource& source, const PathsRequest& request) {
-  const ReadView& view = source.view();
   CG_RETURN_IF_ERROR(CheckDepth(request.max_depth, 1, "max_depth"));
   if (request.mode != PathMode::kAllSimple &&
       (request.k < 1 || request.k > request.limits.max_results)) {
     return absl::InvalidArgumentError(
         StrCat("k: must be in [1, ", request.limits.max_results, "]"));
   }
-  CG_ASSIGN_OR_RETURN(uint64_t from, ResolveEntity(view, request.from_id, "from_id"));
-  CG_ASSIGN_OR_RETURN(uint64_t to, ResolveEntity(view, request.to_id, "to_id"));
+  CG_ASSIGN_OR_RETURN(uint64_t from, ResolveEntity(source, request.from_id, "from_id"));
+  CG_ASSIGN_OR_RETURN(uint64_t to, ResolveEntity(source, request.to_id, "to_id"));
   CG_ASSIGN_OR_RETURN(auto expander, Expander::Create(&source, request.filter, request.limits));
   PathsResult result;
   if (from == to) {
@@ -566,11 +584,10 @@ absl::StatusOr<PathsResult> FindPaths(const EdgeSource& source, const PathsReque
 }
 
 absl::StatusOr<SubgraphResult> Subgraph(const EdgeSource& source, const SubgraphRequest& request) {
-  const ReadView& view = source.view();
   CG_RETURN_IF_ERROR(CheckDepth(request.depth, 0, "depth"));
   if (request.entity_ids.empty())
     return absl::InvalidArgumentError("entity_ids: at least one is required");
-  CG_ASSIGN_OR_RETURN(auto starts, ResolveEntities(view, request.entity_ids, "entity_ids"));
+  CG_ASSIGN_OR_RETURN(auto starts, ResolveEntities(source, request.entity_ids, "entity_ids"));
   CG_ASSIGN_OR_RETURN(auto expander, Expander::Create(&source, request.filter, request.limits));
   ExplorationGraph graph(expander.get(), 0);
   SubgraphResult result;

@@ -330,6 +330,12 @@ void Overlay::CopySince(uint64_t time, const BaseTopology& new_base, Overlay* ta
 // ---------------------------------------------------------------------------------------------
 // TopologyEdgeSource
 
+bool TopologyEdgeSource::KnowsEntity(uint64_t internal, std::string_view external) const {
+  if (!view_->current()) return false;
+  auto dense = version_.base->Dense(internal);
+  return dense && version_.base->ExternalId(*dense) == external;
+}
+
 absl::Status TopologyEdgeSource::ForEach(char direction, uint64_t node,
                                          std::optional<uint32_t> predicate,
                                          std::optional<EdgePosition> after,

@@ -183,6 +183,9 @@ class TopologyEdgeSource final : public EdgeSource {
                        std::optional<EdgePosition> after,
                        const std::function<bool(const Edge&)>& visit) const override;
   const ReadView& view() const override { return *view_; }
+  // Known when the view is current and the base holds the entity as a vertex under that id: the
+  // base was built from a snapshot at or before the view's, and entities are never deleted.
+  bool KnowsEntity(uint64_t internal, std::string_view external) const override;
 
  private:
   TopologyVersion version_;

@@ -111,5 +111,38 @@ TEST_CASE("ResolveMany and SourcesByInternalIds answer as the one-at-a-time read
   }
 }
 
+TEST_CASE("GetEntity resolves a repeated id from the record cache and still answers per view") {
+  CountingDatabase c;
+  Must(c.db->CreateEntity(testing::MakeEntity("iran", "country", "Iran"), {}));
+  // A view taken before "russia" exists, and an as_of before it was created.
+  auto before_russia = Must(c.db->NewReadView());
+  auto russia = Must(c.db->CreateEntity(testing::MakeEntity("russia", "country", "Russia"), {}));
+
+  // The first read resolves the id in storage (two point reads), a repeat only reads the record.
+  auto view = Must(c.db->NewReadView());
+  auto counts = c.counting->counts();
+  CHECK(Must(view->GetEntity("russia")).name() == "Russia");
+  CHECK(c.counting->Since(counts).gets == 2);
+  counts = c.counting->counts();
+  CHECK(Must(view->GetEntity("russia")).name() == "Russia");
+  CHECK(c.counting->Since(counts).gets == 1);
+
+  // The id is cached now, but the older view and the past as_of do not hold the entity.
+  auto missing = before_russia->GetEntity("russia");
+  CHECK(missing.status().code() == absl::StatusCode::kNotFound);
+  CHECK(std::string(missing.status().message()) == "entity 'russia' not found");
+  const uint64_t created_at = ids::ToMicros(russia.record.recorded_at());
+  CHECK(Must(c.db->NewReadView(created_at - 1))->GetEntity("russia").status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK(before_russia->GetEntity("nobody").status().code() == absl::StatusCode::kNotFound);
+
+  // Only the id is cached: an update is seen by the next view, the old version as of before it.
+  v1::Entity renamed = russia.record;
+  renamed.set_name("Russian Federation");
+  Must(c.db->UpdateEntity(renamed, {"name"}, {}));
+  CHECK(Must(Must(c.db->NewReadView())->GetEntity("russia")).name() == "Russian Federation");
+  CHECK(Must(Must(c.db->NewReadView(created_at))->GetEntity("russia")).name() == "Russia");
+}
+
 }  // namespace
 }  // namespace claimgraph

@@ -217,6 +217,62 @@ TEST_CASE("an entity unknown or created after as_of is not found, one created si
   CHECK(path(*past, "c").message() == "to_id: entity 'c' not found");
 }
 
+TEST_CASE("a cached entity id is trusted only where the topology base holds the entity") {
+  TempDatabase database;
+  Database& db = database.db();
+  AddEntity(db, "claimant", "person");
+  AddEntity(db, "a");
+  AddEntity(db, "b");
+  AddClaim(db, "a", "b", 1);
+  auto manager = TopologyManager::Create(&db, TopologyOptions{0, 64});
+  REQUIRE(manager.ok());
+  auto older = (*manager)->Pin();  // before "d" exists
+  REQUIRE(older.ok());
+  AddEntity(db, "d");
+  const v1::Claim later = AddClaim(db, "d", "a", 2);  // in the overlay only
+  auto current = (*manager)->Pin();
+  REQUIRE(current.ok());
+  REQUIRE(current->from_topology);
+  auto storage = (*manager)->PinStorage();
+  REQUIRE(storage.ok());
+  auto past = (*manager)->Pin(ids::ToMicros(later.recorded_at()) - 1);
+  REQUIRE(past.ok());
+
+  auto internal = [&](const std::string& id) {
+    auto resolved = current->view->Resolve(keys::IdKind::kEntity, id);
+    REQUIRE(resolved.ok());
+    REQUIRE(resolved->has_value());
+    return **resolved;
+  };
+  CHECK(current->source->KnowsEntity(internal("a"), "a"));
+  CHECK(current->source->KnowsEntity(internal("b"), "b"));
+  CHECK_FALSE(current->source->KnowsEntity(internal("a"), "b"));  // not that entity's id
+  CHECK_FALSE(current->source->KnowsEntity(internal("d"), "d"));  // not in the base
+  CHECK_FALSE(storage->source->KnowsEntity(internal("a"), "a"));
+  CHECK_FALSE(past->view->current());
+  CHECK_FALSE(past->source->KnowsEntity(internal("a"), "a"));  // the base may be after as_of
+
+  // Answers are those of the storage walk; the repeat of a base entity is a cache hit.
+  RecordCache* cache = current->view->record_cache();
+  REQUIRE(cache != nullptr);
+  CHECK(NeighborIds(*current->source, "a") == NeighborIds(*storage->source, "a"));
+  auto hits = cache->Stats().hits;
+  CHECK(NeighborIds(*current->source, "a") == std::vector<std::string>{"b"});
+  CHECK(cache->Stats().hits > hits);
+  CHECK(NeighborIds(*current->source, "d") == std::vector<std::string>{"a"});
+
+  // "d" is cached now, but the view pinned before it was created still does not find it.
+  NeighborsRequest request;
+  request.entity_id = "d";
+  auto missing = Neighbors(*older->source, request);
+  CHECK(absl::IsNotFound(missing.status()));
+  CHECK(missing.status().message() == "entity_id: entity 'd' not found");
+  TraverseRequest traverse;
+  traverse.start_ids = {"a", "d"};
+  CHECK(Traverse(*older->source, traverse).status().message() ==
+        "start_ids[1]: entity 'd' not found");
+}
+
 TEST_CASE("base topology memory is accounted per edge") {
   TempDatabase database;
   Database& db = database.db();
