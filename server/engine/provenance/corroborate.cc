@@ -83,7 +83,11 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
 
   if (response.truncated() && options.stop_when_truncated) return response;
   // A relay passes on the same statement, so these are also every claim the chains reach.
-  CG_RETURN_IF_ERROR(graph.Preload(claim_ids));
+  if (truncated) {
+    CG_RETURN_IF_ERROR(graph.Preload(claim_ids));
+  } else {
+    CG_RETURN_IF_ERROR(graph.PreloadStatement(statement, claim_ids));
+  }
   std::vector<Entry> entries;
   for (uint64_t claim : claim_ids) {
     CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(claim));

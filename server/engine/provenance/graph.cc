@@ -46,6 +46,8 @@ constexpr char kStateStatementId = 'X';  // 8-byte internal id -> std::string, i
 // External id -> uint64_t: the internal id of a claim (ResolveClaim) or of a statement recorded
 // by then (ResolveStatement); 0 when there is none.
 constexpr char kStateClaimId = 'c';
+// 8-byte statement id -> PreloadedNodes: what PreloadStatement memoized.
+constexpr char kStatePreloaded = 'B';
 constexpr char kStateVisibleStatement = 't';
 
 namespace {
@@ -70,6 +72,11 @@ uint64_t StateOf(const ReadView& view) {
   }
   return view.snapshot() != nullptr ? view.snapshot()->sequence() : 0;
 }
+
+struct PreloadedNodes {
+  std::vector<std::pair<uint64_t, std::shared_ptr<const ClaimNode>>> claims;
+  std::vector<std::pair<uint64_t, std::shared_ptr<const SourceNode>>> sources;
+};
 
 }  // namespace
 
@@ -270,6 +277,34 @@ absl::Status ProvenanceGraph::Preload(const std::vector<uint64_t>& claims) {
   CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, basis_ids, &source_ids_));
   for (const auto& id : basis_ids) sources.push_back(source_ids_.at(id));
   return PreloadSources(std::move(sources));
+}
+
+absl::Status ProvenanceGraph::PreloadStatement(uint64_t statement,
+                                               const std::vector<uint64_t>& claims) {
+  const std::string key = IdBytes(statement);
+  if (auto preloaded = FindState<PreloadedNodes>(kStatePreloaded, key)) {
+    claims_.reserve(claims_.size() + preloaded->claims.size());
+    for (const auto& [id, node] : preloaded->claims) claims_.emplace(id, node);
+    sources_.reserve(sources_.size() + preloaded->sources.size());
+    for (const auto& [id, node] : preloaded->sources) sources_.emplace(id, node);
+    return absl::OkStatus();
+  }
+  CG_RETURN_IF_ERROR(Preload(claims));
+  if (!KeepsState(kStatePreloaded)) return absl::OkStatus();
+  // Every node memoized so far was loaded in this view's state (or found cached for it).
+  auto preloaded = std::make_shared<PreloadedNodes>();
+  size_t bytes = sizeof(PreloadedNodes);
+  for (const auto& [id, node] : claims_) {
+    preloaded->claims.emplace_back(id, node);
+    bytes += sizeof(preloaded->claims[0]) + sizeof(ClaimNode);
+  }
+  for (const auto& [id, node] : sources_) {
+    preloaded->sources.emplace_back(id, node);
+    bytes += sizeof(preloaded->sources[0]) + sizeof(SourceNode) +
+             (node != nullptr ? 2 * node->source.ByteSizeLong() : 0);
+  }
+  AddState(kStatePreloaded, key, std::move(preloaded), bytes);
+  return absl::OkStatus();
 }
 
 absl::Status ProvenanceGraph::PreloadSources(std::vector<uint64_t> frontier) {

@@ -102,6 +102,10 @@ class ProvenanceGraph {
   // several Gets each (a statement's claims, before Corroborate walks them). Claim() then finds
   // them memoized; ids already loaded are skipped.
   absl::Status Preload(const std::vector<uint64_t>& claims);
+  // Preload of every claim of `statement` (`claims`, as StatementClaims listed them). With the
+  // record cache, the claim and source nodes it memoizes are also kept together for the view's
+  // state, so the next call in that state memoizes them all with one lookup.
+  absl::Status PreloadStatement(uint64_t statement, const std::vector<uint64_t>& claims);
   // Loads sources and, transitively, the sources they derive from, a MultiGet per level.
   absl::Status PreloadSources(std::vector<uint64_t> sources);
   // Loads claims, sources and entities (by external id) that a walk is about to visit, with one
