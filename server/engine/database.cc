@@ -211,14 +211,14 @@ struct Database::Impl {
 
   ~Impl() { StopRescoring(); }
 
-  // `cached`: through the record cache. A one-pass rescore of many statements reads each claim
-  // once and would only churn it.
-  std::unique_ptr<ReadView> LatestView(bool cached = true) {
+  // Through `cache` (nullptr: none); by default the Database's record cache.
+  std::unique_ptr<ReadView> LatestView(RecordCache* cache) {
     auto snapshot = store->NewSnapshot();
     return std::make_unique<ReadView>(store.get(), std::move(snapshot),
                                       std::numeric_limits<uint64_t>::max(), true, schema.get(),
-                                      &limits, cached ? record_cache.get() : nullptr);
+                                      &limits, cache);
   }
+  std::unique_ptr<ReadView> LatestView() { return LatestView(record_cache.get()); }
 };
 
 // Stages validated records into one WriteBatch. Every Stage* call checks everything first and
@@ -1089,8 +1089,16 @@ absl::Status Database::Impl::RescoreNow(const std::set<uint64_t>& statements) {
   // One view per thread (a ReadView is single-threaded), all taken before any score lands, so
   // every scorer reads the same state: the caller holds write_mutex, and the scores written
   // meanwhile are not what a scorer reads anyway.
+  // They share a cache of this one state for the pass (the sources many statements' claims
+  // name), not the record cache: a one-pass rescore reads each claim once, and keeping claims
+  // would only churn it.
+  std::unique_ptr<RecordCache> pass_cache;
+  if (options.record_cache_bytes > 0) {
+    pass_cache = std::make_unique<RecordCache>(options.record_cache_bytes,
+                                               RecordCache::Holds::kStateOnly);
+  }
   std::vector<std::unique_ptr<ReadView>> views;
-  for (size_t i = 0; i < threads; ++i) views.push_back(LatestView(/*cached=*/false));
+  for (size_t i = 0; i < threads; ++i) views.push_back(LatestView(pass_cache.get()));
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::vector<absl::Status> results(threads);

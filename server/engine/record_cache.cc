@@ -1,4 +1,5 @@
-// RecordCache: one mutex over an LRU list and a hash index of its keys.
+// RecordCache: one mutex over two LRU sections (immutable entries, entries of one store state),
+// each a list with a hash index of its keys.
 #include "engine/record_cache.h"
 
 #include <utility>
@@ -26,73 +27,125 @@ std::string ClaimKey(uint64_t id) {
 
 }  // namespace
 
-RecordCache::RecordCache(size_t capacity_bytes) : capacity_bytes_(capacity_bytes) {}
+RecordCache::RecordCache(size_t capacity_bytes, Holds holds)
+    : capacity_bytes_(capacity_bytes), holds_(holds) {}
 
-RecordCache::Entry* RecordCache::Touch(const std::string& key) {
-  auto found = index_.find(key);
-  if (found == index_.end()) {
-    ++misses_;
-    return nullptr;
-  }
-  ++hits_;
-  lru_.splice(lru_.begin(), lru_, found->second);
+RecordCache::Entry* RecordCache::Touch(Section& section, const std::string& key) {
+  auto found = section.index.find(key);
+  if (found == section.index.end()) return nullptr;
+  section.lru.splice(section.lru.begin(), section.lru, found->second);
   return &*found->second;
 }
 
-void RecordCache::Insert(Entry entry) {
-  entry.bytes += entry.key.size() + sizeof(Entry) + kEntryOverhead;
-  if (entry.bytes > capacity_bytes_) return;
-  auto found = index_.find(entry.key);
-  if (found != index_.end()) {
-    // Another reader added it meanwhile: the same immutable value.
-    lru_.splice(lru_.begin(), lru_, found->second);
-    return;
-  }
-  bytes_ += entry.bytes;
-  lru_.push_front(std::move(entry));
-  index_.emplace(std::string_view(lru_.front().key), lru_.begin());
-  while (bytes_ > capacity_bytes_) {
-    Entry& last = lru_.back();
-    bytes_ -= last.bytes;
-    index_.erase(std::string_view(last.key));
-    lru_.pop_back();
+void RecordCache::PopLast(Section& section) {
+  Entry& last = section.lru.back();
+  section.bytes -= last.bytes;
+  section.index.erase(std::string_view(last.key));
+  section.lru.pop_back();
+}
+
+void RecordCache::EvictBeyondBound() {
+  while (immutable_.bytes + state_.bytes > capacity_bytes_) {
+    const bool state_first = state_.bytes > capacity_bytes_ / 2 || immutable_.lru.empty();
+    PopLast(state_first ? state_ : immutable_);
     ++evictions_;
   }
 }
 
+void RecordCache::Insert(Section& section, Entry entry) {
+  entry.bytes += entry.key.size() + sizeof(Entry) + kEntryOverhead;
+  if (entry.bytes > capacity_bytes_) return;
+  auto found = section.index.find(entry.key);
+  if (found != section.index.end()) {
+    // Another reader added it meanwhile: the same value (immutable, or of the same state).
+    section.lru.splice(section.lru.begin(), section.lru, found->second);
+    return;
+  }
+  section.bytes += entry.bytes;
+  section.lru.push_front(std::move(entry));
+  section.index.emplace(std::string_view(section.lru.front().key), section.lru.begin());
+  EvictBeyondBound();
+}
+
 std::optional<uint64_t> RecordCache::FindId(keys::IdKind kind, std::string_view external) {
+  if (holds_ == Holds::kStateOnly) return std::nullopt;
   std::string key = IdKey(kind, external);
   std::lock_guard lock(mutex_);
-  Entry* entry = Touch(key);
-  if (entry == nullptr) return std::nullopt;
+  Entry* entry = Touch(immutable_, key);
+  if (entry == nullptr) {
+    ++misses_;
+    return std::nullopt;
+  }
+  ++hits_;
   return entry->internal;
 }
 
 void RecordCache::AddId(keys::IdKind kind, std::string_view external, uint64_t internal) {
-  if (internal == 0) return;
+  if (internal == 0 || holds_ == Holds::kStateOnly) return;
   Entry entry;
   entry.key = IdKey(kind, external);
   entry.internal = internal;
   std::lock_guard lock(mutex_);
-  Insert(std::move(entry));
+  Insert(immutable_, std::move(entry));
 }
 
 std::shared_ptr<const CachedClaim> RecordCache::FindClaim(uint64_t id) {
+  if (holds_ == Holds::kStateOnly) return nullptr;
   std::string key = ClaimKey(id);
   std::lock_guard lock(mutex_);
-  Entry* entry = Touch(key);
-  if (entry == nullptr) return nullptr;
+  Entry* entry = Touch(immutable_, key);
+  if (entry == nullptr) {
+    ++misses_;
+    return nullptr;
+  }
+  ++hits_;
   return entry->claim;
 }
 
 void RecordCache::AddClaim(uint64_t id, std::shared_ptr<const CachedClaim> claim) {
-  if (claim == nullptr) return;
+  if (claim == nullptr || holds_ == Holds::kStateOnly) return;
   Entry entry;
   entry.key = ClaimKey(id);
   entry.bytes = sizeof(CachedClaim) + claim->claim.SpaceUsedLong() - sizeof(v1::Claim);
   entry.claim = std::move(claim);
   std::lock_guard lock(mutex_);
-  Insert(std::move(entry));
+  Insert(immutable_, std::move(entry));
+}
+
+std::shared_ptr<const void> RecordCache::FindForState(uint64_t sequence, std::string_view key) {
+  std::string wanted(key);
+  std::lock_guard lock(mutex_);
+  Entry* entry = sequence != 0 && sequence == state_sequence_ ? Touch(state_, wanted) : nullptr;
+  if (entry == nullptr) {
+    ++state_misses_;
+    return nullptr;
+  }
+  ++state_hits_;
+  return entry->value;
+}
+
+void RecordCache::AddForState(uint64_t sequence, std::string_view key,
+                              std::shared_ptr<const void> value, size_t bytes) {
+  if (sequence == 0 || value == nullptr) return;
+  Entry entry;
+  entry.key = std::string(key);
+  entry.value = std::move(value);
+  entry.bytes = bytes;
+  Section retired;
+  {
+    std::lock_guard lock(mutex_);
+    if (sequence < state_sequence_) return;
+    if (sequence > state_sequence_) {
+      // A newer state: what the older one held may have changed since. The entries are freed
+      // below, outside the lock.
+      retired.lru.swap(state_.lru);
+      retired.index.swap(state_.index);
+      state_.bytes = 0;
+      state_sequence_ = sequence;
+      ++state_changes_;
+    }
+    Insert(state_, std::move(entry));
+  }
 }
 
 RecordCacheStats RecordCache::Stats() const {
@@ -101,8 +154,11 @@ RecordCacheStats RecordCache::Stats() const {
   stats.hits = hits_;
   stats.misses = misses_;
   stats.evictions = evictions_;
-  stats.entries = index_.size();
-  stats.bytes = bytes_;
+  stats.entries = immutable_.index.size() + state_.index.size();
+  stats.bytes = immutable_.bytes + state_.bytes;
+  stats.state_hits = state_hits_;
+  stats.state_misses = state_misses_;
+  stats.state_changes = state_changes_;
   return stats;
 }
 

@@ -1,15 +1,24 @@
-// RecordCache: decoded records that never change once written, shared by every read of one
-// Database (across calls and threads) under a byte bound, so hot provenance walks stop paying a
-// RocksDB lookup and a protobuf parse for them on every call.
+// RecordCache: decoded records shared by every read of one Database (across calls and threads)
+// under one byte bound, so hot provenance walks stop paying a RocksDB lookup and a protobuf parse
+// for them on every call. Two kinds of entry:
 //
-// It holds only what is immutable for its key: forward dictionary entries (the dictionary is
-// append-only: an external id, once mapped, keeps its internal id) and claim records ('C' keys
-// are written once, never rewritten or deleted), each with the internal ids of the claim it
-// relays and of its source (dictionary facts, immutable too). Mutable records (entity and source
-// versions, lifecycle markers and events) are never cached. A cached entry may have been read
-// from a snapshot newer than a caller's view, so a caller must only look up what its own view
-// is known to hold: ids named by records it read, internal ids its view resolved or scanned
-// (see ProvenanceGraph). Negative answers ("not stored") are never cached, since they change.
+// Immutable entries hold what never changes once written: forward dictionary entries (the
+// dictionary is append-only: an external id, once mapped, keeps its internal id) and claim
+// records ('C' keys are written once, never rewritten or deleted), each with the internal ids of
+// the claim it relays and of its source (dictionary facts, immutable too). A cached entry may
+// have been read from a snapshot newer than a caller's view, so a caller must only look up what
+// its own view is known to hold: ids named by records it read, internal ids its view resolved or
+// scanned (see ProvenanceGraph). Negative answers ("not stored") are never cached, since they
+// change.
+//
+// State entries hold what a write may change (source and entity versions, a claim's lifecycle
+// state, a statement's claims) for one state of the store only: a nonzero snapshot sequence
+// (two snapshots with the same sequence hold the same data: storage/key_value_store.h) read as
+// of the latest time. The cache serves one state at a time: the first entry added for a newer
+// sequence retires every entry of the older one, and a lookup finds an entry only under the
+// exact state it was added for, so a view older than the entries, a view as of the past and a
+// view after a write never see them. Their values are type-erased: each key prefix the caller
+// uses names one value type (see ProvenanceGraph).
 // Thread-safe.
 #pragma once
 
@@ -38,13 +47,22 @@ struct CachedClaim {
 struct RecordCacheStats {
   uint64_t hits = 0, misses = 0, evictions = 0;
   size_t entries = 0, bytes = 0;
+  uint64_t state_hits = 0, state_misses = 0;
+  // Times a newer snapshot sequence replaced the state entries served.
+  uint64_t state_changes = 0;
 };
 
 class RecordCache {
  public:
+  enum class Holds {
+    kAll,
+    // State entries only: AddId and AddClaim keep nothing (a one-pass rescore of every
+    // statement reads each claim once, so keeping them would only churn the cache).
+    kStateOnly,
+  };
   // `capacity_bytes`: the most the entries may take (approximate: keys, values and bookkeeping);
   // the least recently used entries are evicted beyond it.
-  explicit RecordCache(size_t capacity_bytes);
+  explicit RecordCache(size_t capacity_bytes, Holds holds = Holds::kAll);
   RecordCache(const RecordCache&) = delete;
   RecordCache& operator=(const RecordCache&) = delete;
 
@@ -57,29 +75,53 @@ class RecordCache {
   std::shared_ptr<const CachedClaim> FindClaim(uint64_t id);
   void AddClaim(uint64_t id, std::shared_ptr<const CachedClaim> claim);
 
+  // --- state entries ---
+  // The value added under `key` for the store state `sequence` (a snapshot's nonzero sequence,
+  // read as of the latest time); nullptr when there is none for exactly that state.
+  std::shared_ptr<const void> FindForState(uint64_t sequence, std::string_view key);
+  // Adds `value` (about `bytes` bytes) for the state `sequence`. A newer sequence than the one
+  // served retires the older state's entries first; an older one is not kept. Sequence 0 (a
+  // store that cannot identify its states) is never kept.
+  void AddForState(uint64_t sequence, std::string_view key, std::shared_ptr<const void> value,
+                   size_t bytes);
+
   RecordCacheStats Stats() const;
   size_t capacity_bytes() const { return capacity_bytes_; }
 
  private:
   struct Entry {
-    std::string key;  // kind byte + external id, or 'C' + 8 bytes of claim id
+    std::string key;  // kind byte + external id, 'C' + 8 bytes of claim id, or a state key
     uint64_t internal = 0;
     std::shared_ptr<const CachedClaim> claim;
+    std::shared_ptr<const void> value;  // state entries
     size_t bytes = 0;
   };
   using List = std::list<Entry>;
 
+  // One kind of entry: an LRU list and a hash index of its keys. Guarded by mutex_.
+  struct Section {
+    List lru;                                                    // most recently used first
+    std::unordered_map<std::string_view, List::iterator> index;  // views of lru keys
+    size_t bytes = 0;
+  };
+
   // Finds `key` and marks it most recently used. Caller holds mutex_.
-  Entry* Touch(const std::string& key);
-  // Caller holds mutex_.
-  void Insert(Entry entry);
+  static Entry* Touch(Section& section, const std::string& key);
+  // Adds `entry` unless its key is there, then evicts beyond the byte bound. Caller holds mutex_.
+  void Insert(Section& section, Entry entry);
+  // Evicts the least recently used entries until both sections fit: state entries beyond half
+  // the bound first (they are retired wholesale anyway), then whichever section holds entries.
+  void EvictBeyondBound();
+  static void PopLast(Section& section);
 
   const size_t capacity_bytes_;
+  const Holds holds_;
   mutable std::mutex mutex_;
-  List lru_;  // most recently used first; guarded by mutex_
-  std::unordered_map<std::string_view, List::iterator> index_;  // views of lru_ keys
-  size_t bytes_ = 0;                                            // guarded by mutex_
-  uint64_t hits_ = 0, misses_ = 0, evictions_ = 0;              // guarded by mutex_
+  Section immutable_;            // guarded by mutex_
+  Section state_;                // entries of state_sequence_ only; guarded by mutex_
+  uint64_t state_sequence_ = 0;  // guarded by mutex_
+  uint64_t hits_ = 0, misses_ = 0, evictions_ = 0;                  // guarded by mutex_
+  uint64_t state_hits_ = 0, state_misses_ = 0, state_changes_ = 0;  // guarded by mutex_
 };
 
 }  // namespace claimgraph

@@ -71,25 +71,23 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
                                                              const CorroborateOptions& options) {
   const ReadView& view = graph.view();
   v1::CorroborateResponse response;
-  CG_ASSIGN_OR_RETURN(std::string statement_id,
-                      view.ExternalId(keys::IdKind::kStatement, statement));
+  CG_ASSIGN_OR_RETURN(std::string statement_id, graph.StatementId(statement));
   response.set_statement_id(statement_id);
   if (view.as_of() != std::numeric_limits<uint64_t>::max()) {
     *response.mutable_as_of() = ids::FromMicros(view.as_of());
   }
   std::vector<uint64_t> claim_ids;
-  CG_RETURN_IF_ERROR(view.ForEachClaimOfStatement(statement, [&](uint64_t claim) {
-    if (claim_ids.size() >= options.max_claims) {
-      response.set_truncated(true);
-      return false;
-    }
-    claim_ids.push_back(claim);
-    return true;
-  }));
+  bool truncated = false;
+  CG_RETURN_IF_ERROR(graph.StatementClaims(statement, options.max_claims, &claim_ids, &truncated));
+  if (truncated) response.set_truncated(true);
 
   if (response.truncated() && options.stop_when_truncated) return response;
   // A relay passes on the same statement, so these are also every claim the chains reach.
-  CG_RETURN_IF_ERROR(graph.Preload(claim_ids));
+  if (truncated) {
+    CG_RETURN_IF_ERROR(graph.Preload(claim_ids));
+  } else {
+    CG_RETURN_IF_ERROR(graph.PreloadStatement(statement, claim_ids));
+  }
   std::vector<Entry> entries;
   for (uint64_t claim : claim_ids) {
     CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(claim));
@@ -190,15 +188,11 @@ absl::StatusOr<v1::CorroborateResponse> Corroborate(const ReadView& view,
                                                     std::string_view statement_id,
                                                     const CorroborateOptions& options) {
   if (statement_id.empty()) return absl::InvalidArgumentError("statement_id: is required");
-  CG_ASSIGN_OR_RETURN(auto internal, view.Resolve(keys::IdKind::kStatement, statement_id));
-  std::optional<v1::Statement> statement;
-  if (internal) {
-    CG_ASSIGN_OR_RETURN(statement, view.StatementByInternalId(*internal));
-  }
-  if (!statement) {
+  ProvenanceGraph graph(view);
+  CG_ASSIGN_OR_RETURN(auto internal, graph.ResolveStatement(statement_id));
+  if (!internal) {
     return absl::NotFoundError(StrCat("statement_id: statement '", statement_id, "' not found"));
   }
-  ProvenanceGraph graph(view);
   return CorroborateStatement(graph, *internal, options);
 }
 
@@ -210,7 +204,7 @@ absl::StatusOr<std::optional<double>> FusedScore(const ReadView& view, uint64_t 
 
 absl::StatusOr<StatementScore> ScoreStatement(const ReadView& view, uint64_t statement,
                                               size_t max_claims) {
-  ProvenanceGraph graph(view);
+  ProvenanceGraph graph(view, StateEntries::kSourcesOnly);
   CorroborateOptions options;
   options.max_claims = max_claims;
   options.stop_when_truncated = true;

@@ -3,6 +3,7 @@
 #include "engine/provenance/graph.h"
 
 #include <algorithm>
+#include <limits>
 #include <unordered_set>
 
 #include "engine/ids.h"
@@ -28,17 +29,84 @@ std::string AnonymousKey(std::string_view claim_id) { return StrCat("anonymous:"
 // internal ids this view resolved or scanned (or that a visible claim relays: a relayed claim is
 // stored before its relay), and ids named by records this view read (a claim's source, basis and
 // relayed claim and a source's derivations must exist when the naming record is written;
-// entity ids named by records are looked up too, but the entity record itself is always read
-// from the view, so a newer mapping cannot make an entity visible). External ids from callers
-// (ResolveClaim) are resolved in the view. Mutable records (sources, entities, lifecycle
-// markers and events) are always read from the view.
+// entity ids named by records are looked up too, but the entity record itself is read as of the
+// view, so a newer mapping cannot make an entity visible). External ids from callers
+// (ResolveClaim) are resolved in the view.
+//
+// What a write can change (source and entity versions, a claim's lifecycle events and so its
+// node, a statement's claims) is cached as state entries: valid for one snapshot sequence only,
+// and used only by views of the latest time (as_of unset), for which the snapshot alone decides
+// every answer. A view as of the past, or a store without sequences, never uses them. Each kind
+// byte below names the type of its values:
+constexpr char kStateClaim = 'N';        // 8-byte internal id -> ClaimNode
+constexpr char kStateSource = 'S';       // 8-byte internal id -> SourceNode
+constexpr char kStateEntity = 'E';       // external id -> v1::Entity (stored ones only)
+constexpr char kStateStatement = 'P';    // 8-byte internal id -> std::vector<uint64_t>, all claims
+constexpr char kStateStatementId = 'X';  // 8-byte internal id -> std::string, its external id
+// External id -> uint64_t: the internal id of a claim (ResolveClaim) or of a statement recorded
+// by then (ResolveStatement); 0 when there is none.
+constexpr char kStateClaimId = 'c';
+// 8-byte statement id -> PreloadedNodes: what PreloadStatement memoized.
+constexpr char kStatePreloaded = 'B';
+constexpr char kStateVisibleStatement = 't';
 
-absl::StatusOr<std::unique_ptr<ClaimNode>> ProvenanceGraph::MakeClaimNode(
+namespace {
+
+std::string StateKey(char kind, std::string_view id) {
+  std::string key;
+  key.reserve(1 + id.size());
+  key.push_back(kind);
+  key.append(id);
+  return key;
+}
+
+std::string IdBytes(uint64_t id) {
+  std::string bytes;
+  keys::AppendU64(&bytes, id);
+  return bytes;
+}
+
+uint64_t StateOf(const ReadView& view) {
+  if (view.record_cache() == nullptr || view.as_of() != std::numeric_limits<uint64_t>::max()) {
+    return 0;
+  }
+  return view.snapshot() != nullptr ? view.snapshot()->sequence() : 0;
+}
+
+struct PreloadedNodes {
+  std::vector<std::pair<uint64_t, std::shared_ptr<const ClaimNode>>> claims;
+  std::vector<std::pair<uint64_t, std::shared_ptr<const SourceNode>>> sources;
+};
+
+}  // namespace
+
+ProvenanceGraph::ProvenanceGraph(const ReadView& view, StateEntries state_entries)
+    : view_(view), state_(StateOf(view)), state_entries_(state_entries) {}
+
+bool ProvenanceGraph::KeepsState(char kind) const {
+  return state_ != 0 && (state_entries_ == StateEntries::kAll || kind == kStateSource);
+}
+
+template <typename T>
+std::shared_ptr<const T> ProvenanceGraph::FindState(char kind, std::string_view id) const {
+  if (!KeepsState(kind)) return nullptr;
+  // The kind byte names the value's type, so the cast is to the type it was added as.
+  return std::static_pointer_cast<const T>(
+      view_.record_cache()->FindForState(state_, StateKey(kind, id)));
+}
+
+void ProvenanceGraph::AddState(char kind, std::string_view id, std::shared_ptr<const void> value,
+                               size_t bytes) const {
+  if (!KeepsState(kind)) return;
+  view_.record_cache()->AddForState(state_, StateKey(kind, id), std::move(value), bytes);
+}
+
+absl::StatusOr<std::shared_ptr<ClaimNode>> ProvenanceGraph::MakeClaimNode(
     uint64_t id, std::shared_ptr<const CachedClaim> stored, bool has_events) {
   if (ids::ToMicros(stored->claim.recorded_at()) > view_.as_of()) {
-    return std::unique_ptr<ClaimNode>();
+    return std::shared_ptr<ClaimNode>();
   }
-  auto node = std::make_unique<ClaimNode>();
+  auto node = std::make_shared<ClaimNode>();
   node->id = id;
   node->relayed = stored->relayed;
   node->source = stored->source;
@@ -63,6 +131,10 @@ void ProvenanceGraph::PlanClaims(const std::vector<uint64_t>& ids, ClaimLoad* lo
   for (uint64_t id : ids) {
     if (id == 0 || claims_.count(id) != 0) continue;
     if (std::find(load->ids.begin(), load->ids.end(), id) != load->ids.end()) continue;
+    if (auto node = FindState<ClaimNode>(kStateClaim, IdBytes(id))) {
+      claims_.emplace(id, std::move(node));
+      continue;
+    }
     load->ids.push_back(id);
     load->cached.push_back(cache != nullptr ? cache->FindClaim(id) : nullptr);
     if (load->cached.back() == nullptr) keys->push_back(keys::RecordKey(keys::kClaimRecord, id));
@@ -72,7 +144,7 @@ void ProvenanceGraph::PlanClaims(const std::vector<uint64_t>& ids, ClaimLoad* lo
 
 absl::Status ProvenanceGraph::FinishClaims(
     ClaimLoad& load, const std::vector<absl::StatusOr<std::optional<std::string>>>& values,
-    size_t* next, std::vector<ClaimNode*>* loaded) {
+    size_t* next) {
   const size_t count = load.ids.size();
   std::vector<bool> marked(count);
   std::vector<std::shared_ptr<CachedClaim>> read(count);
@@ -108,11 +180,14 @@ absl::Status ProvenanceGraph::FinishClaims(
       load.cached[i] = read[i];
       if (cache != nullptr) cache->AddClaim(load.ids[i], load.cached[i]);
     }
-    std::unique_ptr<ClaimNode> node;
+    std::shared_ptr<ClaimNode> node;
     if (load.cached[i] != nullptr) {
       CG_ASSIGN_OR_RETURN(node, MakeClaimNode(load.ids[i], load.cached[i], marked[i]));
     }
-    if (node != nullptr && loaded != nullptr) loaded->push_back(node.get());
+    if (node != nullptr && KeepsState(kStateClaim)) {
+      AddState(kStateClaim, IdBytes(load.ids[i]), node,
+               sizeof(ClaimNode) + node->events.size() * sizeof(v1::LifecycleEvent));
+    }
     claims_[load.ids[i]] = std::move(node);
   }
   return absl::OkStatus();
@@ -125,13 +200,16 @@ absl::StatusOr<const ClaimNode*> ProvenanceGraph::Claim(uint64_t id) {
   ClaimLoad load;
   std::vector<std::string> record_keys;
   PlanClaims({id}, &load, &record_keys);
-  if (record_keys.empty()) return static_cast<const ClaimNode*>(nullptr);  // id 0
+  if (record_keys.empty()) {  // id 0, or found in the state cache
+    found = claims_.find(id);
+    return found != claims_.end() ? found->second.get() : nullptr;
+  }
   auto values = view_.store().MultiGet(view_.snapshot(), storage::Family::kRecords, record_keys);
   for (const auto& value : values) {
     if (!value.ok()) return value.status();
   }
   size_t next = 0;
-  CG_RETURN_IF_ERROR(FinishClaims(load, values, &next, nullptr));
+  CG_RETURN_IF_ERROR(FinishClaims(load, values, &next));
   return claims_.at(id).get();
 }
 
@@ -173,26 +251,60 @@ absl::Status ProvenanceGraph::Preload(const std::vector<uint64_t>& claims) {
   ClaimLoad load;
   std::vector<std::string> record_keys;
   PlanClaims(wanted, &load, &record_keys);
-  auto values = view_.store().MultiGet(view_.snapshot(), storage::Family::kRecords, record_keys);
-  for (const auto& value : values) {
-    if (!value.ok()) return value.status();
+  if (!record_keys.empty()) {
+    auto values = view_.store().MultiGet(view_.snapshot(), storage::Family::kRecords, record_keys);
+    for (const auto& value : values) {
+      if (!value.ok()) return value.status();
+    }
+    size_t next = 0;
+    CG_RETURN_IF_ERROR(FinishClaims(load, values, &next));
   }
-  size_t next = 0;
-  std::vector<ClaimNode*> loaded;
-  CG_RETURN_IF_ERROR(FinishClaims(load, values, &next, &loaded));
+  std::vector<const ClaimNode*> loaded;
+  for (uint64_t id : wanted) {
+    auto found = claims_.find(id);
+    if (found != claims_.end() && found->second != nullptr) loaded.push_back(found->second.get());
+  }
   std::vector<uint64_t> sources;
-  for (ClaimNode* node : loaded) {
+  for (const ClaimNode* node : loaded) {
     if (node->source != 0 && sources_.count(node->source) == 0) sources.push_back(node->source);
   }
   // 2. Their sources and basis documents, with everything they derive from.
   std::vector<std::string> basis_ids;
-  for (ClaimNode* node : loaded) {
+  for (const ClaimNode* node : loaded) {
     if (!node->claim().basis().source_id().empty())
       basis_ids.push_back(node->claim().basis().source_id());
   }
   CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, basis_ids, &source_ids_));
   for (const auto& id : basis_ids) sources.push_back(source_ids_.at(id));
   return PreloadSources(std::move(sources));
+}
+
+absl::Status ProvenanceGraph::PreloadStatement(uint64_t statement,
+                                               const std::vector<uint64_t>& claims) {
+  const std::string key = IdBytes(statement);
+  if (auto preloaded = FindState<PreloadedNodes>(kStatePreloaded, key)) {
+    claims_.reserve(claims_.size() + preloaded->claims.size());
+    for (const auto& [id, node] : preloaded->claims) claims_.emplace(id, node);
+    sources_.reserve(sources_.size() + preloaded->sources.size());
+    for (const auto& [id, node] : preloaded->sources) sources_.emplace(id, node);
+    return absl::OkStatus();
+  }
+  CG_RETURN_IF_ERROR(Preload(claims));
+  if (!KeepsState(kStatePreloaded)) return absl::OkStatus();
+  // Every node memoized so far was loaded in this view's state (or found cached for it).
+  auto preloaded = std::make_shared<PreloadedNodes>();
+  size_t bytes = sizeof(PreloadedNodes);
+  for (const auto& [id, node] : claims_) {
+    preloaded->claims.emplace_back(id, node);
+    bytes += sizeof(preloaded->claims[0]) + sizeof(ClaimNode);
+  }
+  for (const auto& [id, node] : sources_) {
+    preloaded->sources.emplace_back(id, node);
+    bytes += sizeof(preloaded->sources[0]) + sizeof(SourceNode) +
+             (node != nullptr ? 2 * node->source.ByteSizeLong() : 0);
+  }
+  AddState(kStatePreloaded, key, std::move(preloaded), bytes);
+  return absl::OkStatus();
 }
 
 absl::Status ProvenanceGraph::PreloadSources(std::vector<uint64_t> frontier) {
@@ -204,7 +316,23 @@ absl::Status ProvenanceGraph::PreloadSources(std::vector<uint64_t> frontier) {
     frontier.erase(std::remove_if(frontier.begin(), frontier.end(),
                                   [&](uint64_t id) { return id == 0 || sources_.count(id) != 0; }),
                    frontier.end());
-    if (frontier.empty()) return absl::OkStatus();
+    // Those in the state cache are memoized from it; their derivations are the next level's.
+    std::vector<uint64_t> next;
+    frontier.erase(std::remove_if(frontier.begin(), frontier.end(),
+                                  [&](uint64_t id) {
+                                    const SourceNode* cached = CachedSource(id);
+                                    if (cached == nullptr) return false;
+                                    for (const auto& link : cached->earlier) {
+                                      next.push_back(link.first);
+                                    }
+                                    return true;
+                                  }),
+                   frontier.end());
+    if (frontier.empty()) {
+      if (next.empty()) return absl::OkStatus();
+      frontier = std::move(next);
+      continue;
+    }
     CG_ASSIGN_OR_RETURN(auto records, view_.SourcesByInternalIds(frontier));
     std::vector<std::string> earlier_ids;
     for (const auto& record : records) {
@@ -212,7 +340,6 @@ absl::Status ProvenanceGraph::PreloadSources(std::vector<uint64_t> frontier) {
       for (const auto& link : record->derived_from()) earlier_ids.push_back(link.source_id());
     }
     CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, earlier_ids, &source_ids_));
-    std::vector<uint64_t> next;
     for (size_t i = 0; i < frontier.size(); ++i) {
       if (!records[i]) {
         sources_[frontier[i]] = nullptr;
@@ -234,7 +361,12 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
   std::vector<std::string> entity_names;
   if (current) {
     for (const auto& id : entities) {
-      if (!id.empty() && entities_.count(id) == 0) entity_names.push_back(id);
+      if (id.empty() || entities_.count(id) != 0) continue;
+      if (auto cached = FindState<v1::Entity>(kStateEntity, id)) {
+        entities_.emplace(id, std::move(cached));
+        continue;
+      }
+      entity_names.push_back(id);
     }
     CG_RETURN_IF_ERROR(ResolveMany(IdKind::kEntity, entity_names, &entity_ids_));
   }
@@ -248,10 +380,12 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
     for (uint64_t id : sources) {
       if (id == 0 || sources_.count(id) != 0) continue;
       if (std::find(new_sources.begin(), new_sources.end(), id) != new_sources.end()) continue;
+      if (CachedSource(id) != nullptr) continue;
       new_sources.push_back(id);
       record_keys.push_back(keys::RecordKey(keys::kCurrentSource, id));
     }
     for (const auto& name : entity_names) {
+      if (entities_.count(name) != 0) continue;  // named twice
       if (entity_ids_.at(name) == 0) {
         entities_[name] = nullptr;
         continue;
@@ -267,7 +401,7 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
     if (!value.ok()) return value.status();
   }
   size_t next = 0;
-  CG_RETURN_IF_ERROR(FinishClaims(load, values, &next, nullptr));
+  CG_RETURN_IF_ERROR(FinishClaims(load, values, &next));
   std::vector<std::string> source_ids;
   std::vector<std::optional<v1::Source>> source_records;
   for (size_t i = 0; i < new_sources.size(); ++i, ++next) {
@@ -287,10 +421,11 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
       entities_[name] = nullptr;
       continue;
     }
-    auto entity = std::make_unique<v1::Entity>();
+    auto entity = std::make_shared<v1::Entity>();
     if (!entity->ParseFromArray(value->data(), static_cast<int>(value->size()))) {
       return absl::DataLossError("corrupt entity record");
     }
+    if (KeepsState(kStateEntity)) AddState(kStateEntity, name, entity, entity->SpaceUsedLong());
     entities_[name] = std::move(entity);
   }
   // 3. The ids the new sources name.
@@ -307,10 +442,31 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
 }
 
 absl::StatusOr<std::optional<uint64_t>> ProvenanceGraph::ResolveClaim(std::string_view id) {
-  CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(IdKind::kClaim, id));
+  std::optional<uint64_t> internal;
+  if (auto cached = FindState<uint64_t>(kStateClaimId, id)) {
+    if (*cached != 0) internal = *cached;
+  } else {
+    CG_ASSIGN_OR_RETURN(internal, view_.Resolve(IdKind::kClaim, id));
+    AddState(kStateClaimId, id, std::make_shared<const uint64_t>(internal.value_or(0)),
+             sizeof(uint64_t));
+  }
   if (!internal) return std::optional<uint64_t>();
   CG_ASSIGN_OR_RETURN(const ClaimNode* node, Claim(*internal));
   if (node == nullptr) return std::optional<uint64_t>();
+  return internal;
+}
+
+absl::StatusOr<std::optional<uint64_t>> ProvenanceGraph::ResolveStatement(std::string_view id) {
+  if (auto cached = FindState<uint64_t>(kStateVisibleStatement, id)) {
+    return *cached != 0 ? std::optional<uint64_t>(*cached) : std::nullopt;
+  }
+  CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(IdKind::kStatement, id));
+  if (internal) {
+    CG_ASSIGN_OR_RETURN(auto statement, view_.StatementByInternalId(*internal));
+    if (!statement) internal.reset();
+  }
+  AddState(kStateVisibleStatement, id, std::make_shared<const uint64_t>(internal.value_or(0)),
+           sizeof(uint64_t));
   return internal;
 }
 
@@ -322,32 +478,89 @@ absl::StatusOr<uint64_t> ProvenanceGraph::ResolveSource(std::string_view id) {
   return source_ids_.at(key);
 }
 
-absl::StatusOr<std::unique_ptr<SourceNode>> ProvenanceGraph::MakeSourceNode(uint64_t id,
+absl::StatusOr<std::shared_ptr<SourceNode>> ProvenanceGraph::MakeSourceNode(uint64_t id,
                                                                             v1::Source record) {
-  auto node = std::make_unique<SourceNode>();
+  auto node = std::make_shared<SourceNode>();
   node->id = id;
   node->source = std::move(record);
   for (const auto& link : node->source.derived_from()) {
     CG_ASSIGN_OR_RETURN(uint64_t earlier, ResolveSource(link.source_id()));
     if (earlier != 0) node->earlier.emplace_back(earlier, link.type());
   }
+  if (KeepsState(kStateSource)) {
+    AddState(kStateSource, IdBytes(id), node,
+             sizeof(SourceNode) + node->source.SpaceUsedLong() - sizeof(v1::Source) +
+                 node->earlier.capacity() * sizeof(node->earlier[0]));
+  }
+  return node;
+}
+
+const SourceNode* ProvenanceGraph::CachedSource(uint64_t id) {
+  auto cached = FindState<SourceNode>(kStateSource, IdBytes(id));
+  if (cached == nullptr) return nullptr;
+  const SourceNode* node = cached.get();
+  sources_[id] = std::move(cached);
   return node;
 }
 
 absl::StatusOr<const SourceNode*> ProvenanceGraph::Source(uint64_t id) {
   auto found = sources_.find(id);
   if (found != sources_.end()) return found->second.get();
-  auto& slot = sources_[id];
+  if (const SourceNode* cached = CachedSource(id)) return cached;
   CG_ASSIGN_OR_RETURN(auto record, view_.SourceByInternalId(id));
-  if (!record) return static_cast<const SourceNode*>(nullptr);
-  CG_ASSIGN_OR_RETURN(slot, MakeSourceNode(id, *std::move(record)));
-  return slot.get();
+  if (!record) {
+    sources_[id] = nullptr;
+    return static_cast<const SourceNode*>(nullptr);
+  }
+  CG_ASSIGN_OR_RETURN(auto node, MakeSourceNode(id, *std::move(record)));
+  const SourceNode* result = node.get();
+  sources_[id] = std::move(node);
+  return result;
+}
+
+absl::Status ProvenanceGraph::StatementClaims(uint64_t statement, size_t max_claims,
+                                              std::vector<uint64_t>* claims, bool* truncated) {
+  *truncated = false;
+  claims->clear();
+  const std::string key = IdBytes(statement);
+  if (auto all = FindState<std::vector<uint64_t>>(kStateStatement, key)) {
+    *truncated = all->size() > max_claims;
+    claims->assign(all->begin(), all->begin() + std::min(all->size(), max_claims));
+    return absl::OkStatus();
+  }
+  CG_RETURN_IF_ERROR(view_.ForEachClaimOfStatement(statement, [&](uint64_t claim) {
+    if (claims->size() >= max_claims) {
+      *truncated = true;
+      return false;
+    }
+    claims->push_back(claim);
+    return true;
+  }));
+  if (!*truncated && KeepsState(kStateStatement)) {
+    AddState(kStateStatement, key, std::make_shared<const std::vector<uint64_t>>(*claims),
+             sizeof(std::vector<uint64_t>) + claims->size() * sizeof(uint64_t));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ProvenanceGraph::StatementId(uint64_t statement) {
+  const std::string key = IdBytes(statement);
+  if (auto cached = FindState<std::string>(kStateStatementId, key)) return *cached;
+  CG_ASSIGN_OR_RETURN(std::string id, view_.ExternalId(IdKind::kStatement, statement));
+  AddState(kStateStatementId, key, std::make_shared<const std::string>(id),
+           sizeof(std::string) + id.capacity());
+  return id;
 }
 
 absl::StatusOr<const v1::Entity*> ProvenanceGraph::Entity(std::string_view id) {
   std::string key(id);
   auto found = entities_.find(key);
   if (found != entities_.end()) return found->second.get();
+  if (auto cached = FindState<v1::Entity>(kStateEntity, key)) {
+    const v1::Entity* entity = cached.get();
+    entities_.emplace(std::move(key), std::move(cached));
+    return entity;
+  }
   auto& slot = entities_[key];
   auto memo = entity_ids_.find(key);
   if (memo == entity_ids_.end()) {
@@ -357,7 +570,9 @@ absl::StatusOr<const v1::Entity*> ProvenanceGraph::Entity(std::string_view id) {
   if (memo->second == 0) return static_cast<const v1::Entity*>(nullptr);
   CG_ASSIGN_OR_RETURN(auto entity, view_.EntityByInternalId(memo->second));
   if (!entity) return static_cast<const v1::Entity*>(nullptr);
-  slot = std::make_unique<v1::Entity>(*std::move(entity));
+  auto stored = std::make_shared<v1::Entity>(*std::move(entity));
+  if (KeepsState(kStateEntity)) AddState(kStateEntity, key, stored, stored->SpaceUsedLong());
+  slot = std::move(stored);
   return slot.get();
 }
 

@@ -1,9 +1,11 @@
 // ProvenanceGraph: the claims, sources and entities one provenance query walks, loaded lazily from
-// one ReadView and memoized for the query's lifetime (claim records and dictionary entries also
-// come from the view's RecordCache when it has them: see "Record cache" in graph.cc), with the
-// derived facts every provenance answer needs: a claim's relay chain (innermost claim and discount
-// factors), the strongly connected components of the source derivation graph (root documents,
-// cycles) and the origin set of an innermost claim (docs/provenance.md sections 1-3). Every walk is
+// one ReadView and memoized for the query's lifetime, with the derived facts every provenance
+// answer needs: a claim's relay chain (innermost claim and discount factors), the strongly
+// connected components of the source derivation graph (root documents, cycles) and the origin
+// set of an innermost claim (docs/provenance.md sections 1-3). Records also come from the view's
+// RecordCache when it has them (see "Record cache" in graph.cc): claim records and dictionary
+// entries from any view, and the decoded claim, source and entity nodes, a statement's claims
+// and its id from a view of the latest state whose store state the cache serves. Every walk is
 // iterative, so a relay chain or derivation chain of any length uses no call stack. Not
 // thread-safe; must not outlive its ReadView.
 #pragma once
@@ -72,9 +74,17 @@ struct OriginSet {
   bool circular = false;          // it holds members of a derivation cycle
 };
 
+// Which state entries (record_cache.h) a graph reads and adds.
+enum class StateEntries {
+  kAll,
+  // Source nodes only: the statement scorer reads each statement's claims once per state, but
+  // the same documents for many statements.
+  kSourcesOnly,
+};
+
 class ProvenanceGraph {
  public:
-  explicit ProvenanceGraph(const ReadView& view) : view_(view) {}
+  explicit ProvenanceGraph(const ReadView& view, StateEntries state_entries = StateEntries::kAll);
   ProvenanceGraph(const ProvenanceGraph&) = delete;
   ProvenanceGraph& operator=(const ProvenanceGraph&) = delete;
 
@@ -82,10 +92,20 @@ class ProvenanceGraph {
 
   // The claim as of the view; nullptr when it is not stored or was recorded after as_of.
   absl::StatusOr<const ClaimNode*> Claim(uint64_t id);
+  // The claims (internal ids) of a statement recorded by as_of, in recorded order, at most
+  // `max_claims` of them; `*truncated` when it has more.
+  absl::Status StatementClaims(uint64_t statement, size_t max_claims, std::vector<uint64_t>* claims,
+                               bool* truncated);
+  // The external id of a statement.
+  absl::StatusOr<std::string> StatementId(uint64_t statement);
   // Loads many claims, their sources and the ids they name with a few MultiGets instead of
   // several Gets each (a statement's claims, before Corroborate walks them). Claim() then finds
   // them memoized; ids already loaded are skipped.
   absl::Status Preload(const std::vector<uint64_t>& claims);
+  // Preload of every claim of `statement` (`claims`, as StatementClaims listed them). With the
+  // record cache, the claim and source nodes it memoizes are also kept together for the view's
+  // state, so the next call in that state memoizes them all with one lookup.
+  absl::Status PreloadStatement(uint64_t statement, const std::vector<uint64_t>& claims);
   // Loads sources and, transitively, the sources they derive from, a MultiGet per level.
   absl::Status PreloadSources(std::vector<uint64_t> sources);
   // Loads claims, sources and entities (by external id) that a walk is about to visit, with one
@@ -96,6 +116,8 @@ class ProvenanceGraph {
                         const std::vector<std::string>& entities);
   // Internal id of a claim visible at as_of, or nullopt.
   absl::StatusOr<std::optional<uint64_t>> ResolveClaim(std::string_view id);
+  // Internal id of a statement recorded by as_of, or nullopt.
+  absl::StatusOr<std::optional<uint64_t>> ResolveStatement(std::string_view id);
   // The source as of the view; nullptr when absent then.
   absl::StatusOr<const SourceNode*> Source(uint64_t id);
   // Internal id of a source id (0 when unknown).
@@ -116,33 +138,45 @@ class ProvenanceGraph {
     std::vector<std::shared_ptr<const CachedClaim>> cached;  // nullptr: the record is read
   };
   absl::Status VisitComponents(uint64_t start);
-  // Appends to `keys` what loading `ids` (those not memoized) reads: the record of each claim
-  // the cache lacks, and every lifecycle marker.
+  // Appends to `keys` what loading `ids` (those neither memoized nor in the state cache, whose
+  // nodes are memoized here) reads: the record of each claim the cache lacks, and every
+  // lifecycle marker.
   void PlanClaims(const std::vector<uint64_t>& ids, ClaimLoad* load,
                   std::vector<std::string>* keys);
   // Builds the planned claims from `values` (from `*next` on, in the planned order; their
-  // statuses already checked), resolves and caches what was read, memoizes the nodes and
-  // appends the visible ones to `loaded`.
+  // statuses already checked), resolves and caches what was read and memoizes the nodes.
   absl::Status FinishClaims(ClaimLoad& load,
                             const std::vector<absl::StatusOr<std::optional<std::string>>>& values,
-                            size_t* next, std::vector<ClaimNode*>* loaded);
+                            size_t* next);
   // The node of a stored claim as of the view (nullptr when recorded later).
-  absl::StatusOr<std::unique_ptr<ClaimNode>> MakeClaimNode(
+  absl::StatusOr<std::shared_ptr<ClaimNode>> MakeClaimNode(
       uint64_t id, std::shared_ptr<const CachedClaim> stored, bool has_events);
-  absl::StatusOr<std::unique_ptr<SourceNode>> MakeSourceNode(uint64_t id, v1::Source record);
+  absl::StatusOr<std::shared_ptr<SourceNode>> MakeSourceNode(uint64_t id, v1::Source record);
+  // The source node in the state cache (memoizing it); nullptr when not there.
+  const SourceNode* CachedSource(uint64_t id);
+  // State entries (record_cache.h) under `kind` + `id`; see "Record cache" in graph.cc.
+  bool KeepsState(char kind) const;
+  template <typename T>
+  std::shared_ptr<const T> FindState(char kind, std::string_view id) const;
+  void AddState(char kind, std::string_view id, std::shared_ptr<const void> value,
+                size_t bytes) const;
   // Resolves external ids of one kind with one MultiGet into `memo` (0: unknown).
   absl::Status ResolveMany(keys::IdKind kind, const std::vector<std::string>& ids,
                            std::unordered_map<std::string, uint64_t>* memo);
 
   const ReadView& view_;
-  std::unordered_map<uint64_t, std::unique_ptr<ClaimNode>> claims_;  // nullptr: invisible
-  std::unordered_map<uint64_t, std::unique_ptr<SourceNode>> sources_;
+  // The store state whose entries the record cache may serve this view; 0: none (no cache, a
+  // store without sequences, or a view as of a time before the latest).
+  const uint64_t state_;
+  const StateEntries state_entries_;
+  std::unordered_map<uint64_t, std::shared_ptr<const ClaimNode>> claims_;  // nullptr: invisible
+  std::unordered_map<uint64_t, std::shared_ptr<const SourceNode>> sources_;
   // External -> internal ids met in this query (0: unknown); the same few sources and relayed
   // claims are named by many claims.
   std::unordered_map<std::string, uint64_t> source_ids_;
   std::unordered_map<std::string, uint64_t> claim_ids_;
   std::unordered_map<std::string, uint64_t> entity_ids_;
-  std::unordered_map<std::string, std::unique_ptr<v1::Entity>> entities_;
+  std::unordered_map<std::string, std::shared_ptr<const v1::Entity>> entities_;
   std::unordered_map<uint64_t, ChainInfo> chains_;
   std::vector<std::unique_ptr<SourceComponent>> components_;
   std::unordered_map<uint64_t, size_t> component_of_;

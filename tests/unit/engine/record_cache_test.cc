@@ -61,5 +61,48 @@ TEST_CASE("record cache stays within its byte bound and evicts the least recentl
   CHECK(tiny.Stats().bytes == 0);
 }
 
+TEST_CASE("record cache serves state entries only under the state they were added for") {
+  RecordCache cache(1 << 20);
+  auto value = std::make_shared<const std::string>("doc-1 as of sequence 10");
+  cache.AddForState(10, "Sdoc-1", value, 64);
+  auto found = cache.FindForState(10, "Sdoc-1");
+  REQUIRE(found != nullptr);
+  CHECK(*std::static_pointer_cast<const std::string>(found) == "doc-1 as of sequence 10");
+  CHECK(cache.FindForState(9, "Sdoc-1") == nullptr);   // an older view
+  CHECK(cache.FindForState(11, "Sdoc-1") == nullptr);  // a newer one
+  CHECK(cache.FindForState(10, "Sdoc-2") == nullptr);
+  // An older state's value is not kept, and does not replace the newer state.
+  cache.AddForState(9, "Sdoc-2", value, 64);
+  CHECK(cache.FindForState(9, "Sdoc-2") == nullptr);
+  CHECK(cache.FindForState(10, "Sdoc-1") != nullptr);
+  // Sequence 0 (a store without sequences) is never kept nor matched.
+  cache.AddForState(0, "Sdoc-3", value, 64);
+  CHECK(cache.FindForState(0, "Sdoc-3") == nullptr);
+  // Immutable entries live beside them under the same keys' bytes without colliding.
+  cache.AddId(keys::IdKind::kSource, "doc-1", 5);
+  // A newer state retires every entry of the older one; immutable entries stay.
+  cache.AddForState(12, "Sdoc-2", std::make_shared<const std::string>("doc-2"), 64);
+  CHECK(cache.FindForState(12, "Sdoc-2") != nullptr);
+  CHECK(cache.FindForState(12, "Sdoc-1") == nullptr);
+  CHECK(cache.FindForState(10, "Sdoc-1") == nullptr);
+  CHECK(cache.FindId(keys::IdKind::kSource, "doc-1") == std::optional<uint64_t>(5));
+  auto stats = cache.Stats();
+  CHECK(stats.entries == 2);
+  CHECK(stats.state_changes == 2);
+  CHECK(stats.state_hits == 3);
+}
+
+TEST_CASE("record cache keeps state entries within the byte bound") {
+  RecordCache cache(8192);
+  for (uint64_t i = 1; i <= 500; ++i) {
+    cache.AddId(keys::IdKind::kClaim, "claim-" + std::to_string(i), i);
+    cache.AddForState(1, "S" + std::to_string(i), std::make_shared<const int>(1), 32);
+    CHECK(cache.Stats().bytes <= 8192);
+  }
+  CHECK(cache.Stats().evictions > 0);
+  CHECK(cache.FindForState(1, "S500") != nullptr);
+  CHECK(cache.FindId(keys::IdKind::kClaim, "claim-500") == std::optional<uint64_t>(500));
+}
+
 }  // namespace
 }  // namespace claimgraph
