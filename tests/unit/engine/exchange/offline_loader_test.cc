@@ -309,13 +309,17 @@ TEST_CASE("a background spill keeps every write readable and folds merges across
   CHECK(**(*base)->Get(nullptr, storage::Family::kRecords, "last") == "written");
 }
 
+// A RocksDB store under `path` whose point reads are counted.
+std::unique_ptr<storage::KeyValueStore> OpenCountedBase(const std::string& path) {
+  auto opened = storage::OpenRocksDbStore(TestOptions(path).storage);
+  REQUIRE(opened.ok());
+  return std::make_unique<storage::CountingStore>(*std::move(opened));
+}
+
 TEST_CASE("a staging store stages merges as deltas over spilled values without reading them") {
   TempDir dir;
-  auto opened = storage::OpenRocksDbStore(TestOptions(dir.path()).storage);
-  REQUIRE(opened.ok());
-  auto counting = std::make_unique<storage::CountingStore>(*std::move(opened));
-  storage::CountingStore* reads = counting.get();
-  std::unique_ptr<storage::KeyValueStore> owned_base = std::move(counting);
+  std::unique_ptr<storage::KeyValueStore> owned_base = OpenCountedBase(dir.path());
+  auto* reads = static_cast<storage::CountingStore*>(owned_base.get());
   auto* base = &owned_base;
   // A base edge the staging store did not write, as when loading into a stopped database.
   storage::EdgeAggregate stored;
@@ -388,11 +392,8 @@ TEST_CASE("a staging store stages merges as deltas over spilled values without r
 
 TEST_CASE("a staging store over an empty base answers for keys it never wrote without the base") {
   TempDir dir;
-  auto opened = storage::OpenRocksDbStore(TestOptions(dir.path()).storage);
-  REQUIRE(opened.ok());
-  auto counting = std::make_unique<storage::CountingStore>(*std::move(opened));
-  storage::CountingStore* reads = counting.get();
-  std::unique_ptr<storage::KeyValueStore> owned_base = std::move(counting);
+  std::unique_ptr<storage::KeyValueStore> owned_base = OpenCountedBase(dir.path());
+  auto* reads = static_cast<storage::CountingStore*>(owned_base.get());
   auto* base = &owned_base;
   StagingStore staging(base->get());
   // Written while the filter was on; the base is only written through the staging store.
