@@ -73,20 +73,20 @@ int Import(CliContext& cli, const Arguments& arguments) {
   bool write_failed = false;
   while (std::getline(*input, line)) {
     bytes += line.size() + 1;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    request.add_json_lines(std::move(line));
+    request.add_ndjson_lines(std::move(line));
     ++lines;
-    if (request.json_lines_size() >= kLinesPerMessage) {
+    if (request.ndjson_lines_size() >= kLinesPerMessage) {
       if (!writer->Write(request)) {
         write_failed = true;
         break;
       }
-      request.clear_json_lines();
+      request.clear_ndjson_lines();
       request.clear_options();
       if (terminal || std::chrono::steady_clock::now() - last_report >= std::chrono::seconds(5)) report(false);
     }
   }
-  if (!write_failed && (request.json_lines_size() > 0 || request.has_options())) writer->Write(request);
+  request.mutable_end()->set_records_sent(static_cast<int64_t>(lines));
+  if (!write_failed) writer->Write(request);
   writer->WritesDone();
   auto status = writer->Finish();
   if (!status.ok()) return ReportError(cli, status);

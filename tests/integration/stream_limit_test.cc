@@ -45,7 +45,8 @@ TEST_CASE("import streams faster than --max-stream-records-per-second are refuse
     auto status = stream->Finish();
     REQUIRE(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
     CHECK(status.error_message().find("50 records per second") != std::string::npos);
-    CHECK(status.error_message().find("resume from 40") != std::string::npos);
+    // Parsed records are numbered by their position in the stream: the 41st is line 41.
+    CHECK(status.error_message().find("resume from line 41") != std::string::npos);
   }
   CHECK(EntityExists(*c, 0));
   CHECK(EntityExists(*c, 39));
@@ -60,6 +61,7 @@ TEST_CASE("import streams faster than --max-stream-records-per-second are refuse
     auto stream = c->exchange().Import(context.get(), &summary);
     auto message = EntityMessage(0, 80);
     message.mutable_options()->set_resume_from(40);
+    message.mutable_end()->set_records_sent(80);
     REQUIRE(stream->Write(message));
     stream->WritesDone();
     auto status = stream->Finish();
@@ -67,6 +69,7 @@ TEST_CASE("import streams faster than --max-stream-records-per-second are refuse
     CHECK(summary.records_skipped() == 40);
     CHECK(summary.entities().created() == 40);
     CHECK(summary.next_index() == 80);
+    CHECK(summary.next_line() == 81);
   }
   CHECK(EntityExists(*c, 79));
   CHECK_FALSE(EntityExists(*c, 80));
