@@ -2,6 +2,8 @@
 // restored into a second server that must answer identically.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 
 #include "server_harness.h"
@@ -174,7 +176,8 @@ TEST_CASE("online backups: create, list, verify, restore into a second server th
   verify.set_id(99);
   CHECK(c->admin().VerifyBackup(c->NewContext().get(), verify, &verified).error_code() == grpc::StatusCode::NOT_FOUND);
 
-  std::string target = MakeTempDir("claimgraph-restore") + "/db";
+  // Beside the data directory: inside the default restore root.
+  std::string target = original.data_dir() + ".restored";
   v1::RestoreBackupRequest restore;
   restore.set_id(second.id());
   restore.set_target_dir(target);
@@ -211,7 +214,64 @@ TEST_CASE("online backups: create, list, verify, restore into a second server th
   v1::GetStatsResponse stats;
   REQUIRE(GetStats(*r, &stats).ok());
   CHECK(stats.entities() == 40);
-  RemoveTree(target.substr(0, target.size() - 3));
+  CHECK(restored_server.Stop() == 0);
+  RemoveTree(target);
+}
+
+TEST_CASE("restore paths outside the restore root or malformed are refused precisely, and logged") {
+  ServerProcess server({"--metrics-listen", "127.0.0.1:0"});
+  std::string error;
+  REQUIRE_MESSAGE(server.Start(&error), error);
+  auto c = server.NewClient();
+  v1::Backup backup;
+  REQUIRE(c->admin().CreateBackup(c->NewContext().get(), v1::CreateBackupRequest(), &backup).ok());
+  const std::string root = server.data_dir().substr(0, server.data_dir().rfind('/'));
+  struct Case {
+    std::string target;
+    grpc::StatusCode code;
+  };
+  const std::vector<Case> cases = {
+      {"", grpc::StatusCode::INVALID_ARGUMENT},
+      {"relative/dir", grpc::StatusCode::INVALID_ARGUMENT},
+      {"/" + std::string(5000, 'a'), grpc::StatusCode::INVALID_ARGUMENT},
+      {root + "/../escape", grpc::StatusCode::INVALID_ARGUMENT},
+      {root + "/x/../../escape", grpc::StatusCode::INVALID_ARGUMENT},
+      {"/tmp/claimgraph-elsewhere", grpc::StatusCode::INVALID_ARGUMENT},
+      {"/proc/self/restored", grpc::StatusCode::INVALID_ARGUMENT},
+      {root, grpc::StatusCode::INVALID_ARGUMENT},
+      {root + "/missing-parent/db", grpc::StatusCode::FAILED_PRECONDITION},
+      {server.data_dir(), grpc::StatusCode::FAILED_PRECONDITION},  // not empty
+  };
+  for (const auto& test : cases) {
+    v1::RestoreBackupRequest restore;
+    restore.set_id(backup.id());
+    restore.set_target_dir(test.target);
+    v1::RestoreBackupResponse restored;
+    auto status = c->admin().RestoreBackup(c->NewContext().get(), restore, &restored);
+    CHECK_MESSAGE(status.error_code() == test.code, test.target.substr(0, 80), ": ", status.error_message());
+    CHECK(status.error_message().size() < 300);
+  }
+  // A link inside the root that leads out of it is refused too.
+  const std::string link = root + "/outside-link";
+  REQUIRE(symlink("/tmp", link.c_str()) == 0);
+  v1::RestoreBackupRequest through_link;
+  through_link.set_id(backup.id());
+  through_link.set_target_dir(link + "/db");
+  v1::RestoreBackupResponse restored;
+  CHECK(c->admin().RestoreBackup(c->NewContext().get(), through_link, &restored).error_code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
+  // One inside it succeeds, with an audit line naming the principal.
+  through_link.set_target_dir(root + "/restored/./");
+  REQUIRE(c->admin().RestoreBackup(c->NewContext().get(), through_link, &restored).ok());
+  CHECK(restored.target_dir() == root + "/restored");
+  std::string log = server.ReadLog();
+  CHECK(log.find("msg=audit action=restore principal=anonymous") != std::string::npos);
+  CHECK(log.find("msg=audit action=backup principal=anonymous") != std::string::npos);
+  // Every refusal was an ordinary logged call: nothing UNKNOWN, nothing left in flight.
+  std::string metrics = HttpGet(server.MetricsPort(), "/metrics");
+  CHECK(metrics.find("code=\"UNKNOWN\"") == std::string::npos);
+  CHECK(metrics.find("claimgraph_rpc_in_flight 0") != std::string::npos);
+  CHECK(metrics.find("method=\"AdminService/RestoreBackup\",code=\"INVALID_ARGUMENT\"} 9") != std::string::npos);
 }
 
 }  // namespace claimgraph::testing

@@ -5,6 +5,8 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,11 +25,20 @@ class ServerProcess {
   // plaintext) answers health checks. Returns false (with the server's log in `error`) when it
   // does not come up.
   bool Start(std::string* error = nullptr, bool probe_health = true);
+  // Writes an NDJSON file with `write(path)`, bulk-loads it offline into the (stopped) data
+  // directory, removes the file, then Start()s. False, with the loader's or server's output in
+  // `error`, when either fails.
+  bool LoadAndStart(const std::function<void(const std::string& path)>& write, std::string* error);
   // SIGTERM and wait: graceful shutdown. Returns the exit status.
   int Stop();
   // SIGKILL and wait: a crash.
   void Kill();
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+  // The server process's resident set size in bytes (VmRSS), 0 when it cannot be read.
+  uint64_t ResidentBytes() const;
+  // The number of threads the server process runs, 0 when it cannot be read.
+  int ThreadCount() const;
 
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -35,6 +46,8 @@ class ServerProcess {
   const std::string& log_path() const { return log_path_; }
   // What the server printed on stdout up to its port line.
   const std::string& startup_output() const { return startup_output_; }
+  // The HTTP endpoint's port, from the startup output (0 without --metrics-listen).
+  int MetricsPort() const;
   std::string ReadLog() const;
   std::unique_ptr<client::ClaimGraphClient> NewClient(int timeout_ms = 10000) const;
 
@@ -58,6 +71,10 @@ struct ProgramResult {
 ProgramResult RunProgram(const std::string& program, const std::vector<std::string>& arguments,
                          const std::string& stdin_text = "",
                          std::chrono::seconds timeout = std::chrono::seconds(60));
+
+// GET `path` from 127.0.0.1:`port` with "Connection: close": the whole response (status line,
+// headers, body), or "" when the connection fails.
+std::string HttpGet(int port, const std::string& path);
 
 // A fresh empty directory under /tmp, removed by the caller with RemoveTree.
 std::string MakeTempDir(const std::string& prefix);
