@@ -11,6 +11,7 @@
 
 #include "engine/provenance/corroborate.h"
 #include "engine/status_macros.h"
+#include "service/admin_token.h"
 #include "service/http_endpoint.h"
 #include "service/prometheus_text.h"
 #include "service/token_authenticator.h"
@@ -91,8 +92,9 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
           "--allow-unauthenticated-remote to force it"));
     }
     Log(LogLevel::kWarn, "serving a non-loopback address WITHOUT authentication (forced)", {{"listen", options.listen}});
-  } else {
-    Log(LogLevel::kInfo, "no --tokens-file: authentication is off, serving loopback only", {{"listen", options.listen}});
+  } else if (options.allow_unauthenticated) {
+    Log(LogLevel::kWarn, "--allow-unauthenticated: every local user is admin, serving loopback only",
+        {{"listen", options.listen}});
   }
   if (!options.metrics_listen.empty() && !IsLoopbackAddress(options.metrics_listen) &&
       !options.allow_remote_metrics) {
@@ -116,6 +118,19 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   database_options.schema = schema;
   database_options.limits = options.limits;
   CG_ASSIGN_OR_RETURN(server->database_, Database::Open(database_options));
+  if (options.tokens_file.empty() && !options.allow_unauthenticated &&
+      !options.allow_unauthenticated_remote) {
+    // Secure by default: an admin token in the data directory, readable by this user only.
+    bool created = false;
+    CG_ASSIGN_OR_RETURN(auto token, EnsureAdminToken(options.data_dir, &created));
+    CG_ASSIGN_OR_RETURN(server->authenticator_,
+                        TokenAuthenticator::Parse(StrCat(HashToken(token), " admin ", kAdminTokenPrincipal),
+                                                  "the generated admin token"));
+    Log(LogLevel::kInfo,
+        created ? "no --tokens-file: generated an admin token (mode 0600); the claimgraph CLI finds it there"
+                : "no --tokens-file: using the admin token in the data directory",
+        {{"token_file", StrCat(options.data_dir, "/", kAdminTokenFile)}});
+  }
   // Edge aggregates carry the fused provenance score that traversal's confidence filters use.
   CG_RETURN_IF_ERROR(provenance::InstallStatementScorer(*server->database_));
   // The in-memory topology is built after the scorer so it starts from rescored edges.

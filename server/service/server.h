@@ -51,9 +51,12 @@ struct ServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
-  // Hashed bearer tokens with roles (see token_authenticator.h). Empty: no authentication, and
-  // then only a loopback address may be bound unless allow_unauthenticated_remote is set.
+  // Hashed bearer tokens with roles (see token_authenticator.h). Empty: an admin token generated
+  // into the data directory (admin_token.h), and only a loopback address may be bound.
   std::string tokens_file;
+  // No authentication at all: every caller is admin ("anonymous"); loopback only.
+  bool allow_unauthenticated = false;
+  // No authentication on a non-loopback address.
   bool allow_unauthenticated_remote = false;
   // Where online backups go; empty: "<data_dir>.backups".
   std::string backup_dir;

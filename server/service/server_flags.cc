@@ -208,9 +208,16 @@ const std::vector<Flag>& Flags() {
        }},
       {"tokens-file", "FILE",
        "bearer tokens, one per line: 'sha256:<hex> reader|writer|admin <principal>' (see "
-       "'claimgraphd hash-token'); without it only loopback addresses are served",
+       "'claimgraphd hash-token'); without it an admin token is generated into "
+       "<data-dir>/admin.token (mode 0600) and only loopback addresses are served",
        [](ServerCommand* c, const std::string& v) {
          c->options.tokens_file = v;
+         return absl::OkStatus();
+       }},
+      {"allow-unauthenticated", nullptr,
+       "no authentication without --tokens-file: every local user is admin (loopback only)",
+       [](ServerCommand* c, const std::string&) {
+         c->options.allow_unauthenticated = true;
          return absl::OkStatus();
        }},
       {"allow-unauthenticated-remote", nullptr, "serve a non-loopback address without --tokens-file",

@@ -46,9 +46,10 @@ v1::Claim MakeClaim(const std::string& id, const std::string& claimant, int obje
 }
 
 // Writes until the server goes away; records only what was acknowledged.
-void Writer(const std::string& address, int writer, int round, Acknowledged* acknowledged) {
+void Writer(const ServerProcess* server, int writer, int round, Acknowledged* acknowledged) {
   claimgraph::client::ClientOptions options;
-  options.target = address;
+  options.target = server->address();
+  options.token = server->AdminToken();
   options.timeout = std::chrono::milliseconds(3000);
   claimgraph::client::ClaimGraphClient client(options);
   for (int i = 0;; ++i) {
@@ -170,7 +171,7 @@ int main(int argc, char** argv) {
   Acknowledged acknowledged;
   for (int round = 0; round < rounds; ++round) {
     std::vector<std::thread> writers;
-    for (int w = 0; w < 2; ++w) writers.emplace_back(Writer, server.address(), w, round, &acknowledged);
+    for (int w = 0; w < 2; ++w) writers.emplace_back(Writer, &server, w, round, &acknowledged);
     std::this_thread::sleep_for(std::chrono::milliseconds(50 + random() % 450));
     server.Kill();
     for (auto& writer : writers) writer.join();

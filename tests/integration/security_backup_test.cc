@@ -2,8 +2,10 @@
 // restored into a second server that must answer identically.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "server_harness.h"
@@ -137,6 +139,68 @@ TEST_CASE("bearer tokens: unknown tokens are unauthenticated, roles are enforced
   CHECK(log.find("writer-secret") == std::string::npos);
   CHECK(log.find("principal=importer-7") != std::string::npos);
   RemoveTree(dir);
+}
+
+TEST_CASE("secure by default: a generated admin token (mode 0600), token-less clients refused") {
+  ServerProcess server({}, /*default_security=*/true);
+  std::string error;
+  REQUIRE_MESSAGE(server.Start(&error), error);
+  const std::string token_file = server.data_dir() + "/admin.token";
+  struct stat info;
+  REQUIRE(stat(token_file.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  CHECK(server.AdminToken().size() == 64);
+  CHECK(server.ReadLog().find("generated an admin token") != std::string::npos);
+  CHECK(server.ReadLog().find(token_file) != std::string::npos);
+
+  auto call = [&](const std::string& token) {
+    client::ClientOptions options;
+    options.target = server.address();
+    options.token = token;
+    client::ClaimGraphClient c(options);
+    v1::GetEntityRequest get;
+    get.set_id("nobody");
+    v1::Entity entity;
+    return c.entities().GetEntity(c.NewContext().get(), get, &entity).error_code();
+  };
+  // No token anywhere a client looks (no CLAIMGRAPH_TOKEN, no per-user file, no data/db here).
+  CHECK(call("") == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(call("wrong") == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(call(server.AdminToken()) == grpc::StatusCode::NOT_FOUND);
+  // The CLI finds it through CLAIMGRAPH_TOKEN or the data directory; health stays open.
+  auto cli = [&](const char* variable, const std::string& value) {
+    setenv(variable, value.c_str(), 1);
+    auto result = RunProgram(CLAIMGRAPH_CLI_PATH, {"--server", server.address(), "stats"});
+    unsetenv(variable);
+    return result.exit_code;
+  };
+  CHECK(cli("CLAIMGRAPH_TOKEN", server.AdminToken()) == 0);
+  CHECK(cli("CLAIMGRAPH_DATA_DIR", server.data_dir()) == 0);
+  CHECK(cli("CLAIMGRAPH_DATA_DIR", "/nonexistent") != 0);
+  grpc::health::v1::HealthCheckRequest health;
+  grpc::health::v1::HealthCheckResponse healthy;
+  client::ClientOptions bare;
+  bare.target = server.address();
+  client::ClaimGraphClient no_token(bare);
+  CHECK(no_token.health().Check(no_token.NewContext().get(), health, &healthy).ok());
+  // The same token after a restart.
+  const std::string first = server.AdminToken();
+  CHECK(server.Stop() == 0);
+  REQUIRE_MESSAGE(server.Start(&error), error);
+  CHECK(server.AdminToken() == first);
+  CHECK(call(first) == grpc::StatusCode::NOT_FOUND);
+
+  // --allow-unauthenticated opts out: everyone is admin (loopback only).
+  ServerProcess open;  // the harness's default: --allow-unauthenticated
+  REQUIRE_MESSAGE(open.Start(&error), error);
+  CHECK(open.AdminToken().empty());
+  client::ClientOptions plain;
+  plain.target = open.address();
+  client::ClaimGraphClient c(plain);
+  v1::GetEntityRequest get;
+  get.set_id("nobody");
+  v1::Entity entity;
+  CHECK(c.entities().GetEntity(c.NewContext().get(), get, &entity).error_code() == grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_CASE("without a tokens file only loopback addresses are served, and bad security flags are refused") {

@@ -48,8 +48,9 @@ void RemoveTree(const std::string& path) {
   if (!path.empty()) std::filesystem::remove_all(path, ignored);
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> extra_flags)
+ServerProcess::ServerProcess(std::vector<std::string> extra_flags, bool default_security)
     : extra_flags_(std::move(extra_flags)) {
+  if (!default_security) extra_flags_.push_back("--allow-unauthenticated");
   work_dir_ = MakeTempDir("claimgraph-it");
   data_dir_ = work_dir_ + "/db";
   log_path_ = work_dir_ + "/server.log";
@@ -199,7 +200,15 @@ std::unique_ptr<client::ClaimGraphClient> ServerProcess::NewClient(int timeout_m
   client::ClientOptions options;
   options.target = address();
   options.timeout = std::chrono::milliseconds(timeout_ms);
+  options.token = AdminToken();
   return std::make_unique<client::ClaimGraphClient>(options);
+}
+
+std::string ServerProcess::AdminToken() const {
+  std::ifstream in(data_dir_ + "/admin.token");
+  std::string token;
+  if (in) std::getline(in, token);
+  return token;
 }
 
 ProgramResult RunProgram(const std::string& program, const std::vector<std::string>& arguments,

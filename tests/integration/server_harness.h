@@ -17,8 +17,11 @@ namespace claimgraph::testing {
 
 class ServerProcess {
  public:
-  // Creates a fresh temporary data directory; `extra_flags` are passed to claimgraphd.
-  explicit ServerProcess(std::vector<std::string> extra_flags = {});
+  // Creates a fresh temporary data directory; `extra_flags` are passed to claimgraphd. Tests
+  // run servers with --allow-unauthenticated (as before authentication became the default)
+  // unless `default_security` asks for the default: an admin token generated into the data
+  // directory, which NewClient then uses. (--tokens-file, when given, takes precedence anyway.)
+  explicit ServerProcess(std::vector<std::string> extra_flags = {}, bool default_security = false);
   ~ServerProcess();
 
   // Starts claimgraphd and waits until it prints its port and (with probe_health, over
@@ -49,7 +52,11 @@ class ServerProcess {
   // The HTTP endpoint's port, from the startup output (0 without --metrics-listen).
   int MetricsPort() const;
   std::string ReadLog() const;
+  // A client with the server's generated admin token (AdminToken), when it has one.
   std::unique_ptr<client::ClaimGraphClient> NewClient(int timeout_ms = 10000) const;
+  // The admin token the server generated into its data directory ("" when there is none, as
+  // with --tokens-file or --allow-unauthenticated).
+  std::string AdminToken() const;
 
  private:
   std::vector<std::string> extra_flags_;
