@@ -33,6 +33,7 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceClaim(grpc::CallbackServer
   return context_.runtime->RunUnary(
       context, "ProvenanceService/TraceClaim", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
+        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/TraceClaim"));
         CG_RETURN_IF_ERROR(validation::CheckId("claim_id", request->claim_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -52,6 +53,7 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceStatement(grpc::CallbackSe
   return context_.runtime->RunUnary(
       context, "ProvenanceService/TraceStatement", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
+        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/TraceStatement"));
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -72,6 +74,7 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::Corroborate(grpc::CallbackServe
   return context_.runtime->RunUnary(
       context, "ProvenanceService/Corroborate", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
+        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/Corroborate"));
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -90,6 +93,7 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::Contradictions(grpc::CallbackSe
   return context_.runtime->RunUnary(
       context, "ProvenanceService/Contradictions", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
+        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/Contradictions"));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
         switch (request->target_case()) {
@@ -120,6 +124,7 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::WhoSaid(grpc::CallbackServerCon
   return context_.runtime->RunUnary(
       context, "ProvenanceService/WhoSaid", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
+        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/WhoSaid"));
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));

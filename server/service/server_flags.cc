@@ -7,6 +7,7 @@
 #include <map>
 
 #include "engine/status_macros.h"
+#include "engine/storage/rocksdb_store.h"
 #include "engine/strings.h"
 
 namespace claimgraph::service {
@@ -63,9 +64,16 @@ const std::vector<Flag>& Flags() {
          return absl::OkStatus();
        }},
       {"min-free-disk-mb", "N",
-       "refuse writes (RESOURCE_EXHAUSTED) while the data directory has less free space; default 256",
+       "refuse writes (RESOURCE_EXHAUSTED) while the data directory has less free space, at "
+       "least 128 (a memtable switch and flush); default min(256, 5% of the volume), at least 128",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("min-free-disk-mb", v));
+         if ((mb << 20) < storage::kMinDiskReserveBytes || mb > (1u << 30)) {
+           return absl::InvalidArgumentError(StrCat(
+               "--min-free-disk-mb: at least ", storage::kMinDiskReserveBytes >> 20,
+               " (what a memtable switch and flush may need; RocksDB stops the server when a "
+               "write finds the disk full)"));
+         }
          c->options.min_free_disk_bytes = mb << 20;
          return absl::OkStatus();
        }},
@@ -82,6 +90,30 @@ const std::vector<Flag>& Flags() {
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(c->options.max_stream_records_per_second,
                              ParseUnsigned("max-stream-records-per-second", v));
+         return absl::OkStatus();
+       }},
+      {"max-concurrent-streams", "N",
+       "streaming RPCs (Import, Export, Traverse) served at once, each holding a thread; more "
+       "end at once with RESOURCE_EXHAUSTED; 0: no cap; default 128",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-concurrent-streams", v));
+         if (n > 100000) return absl::InvalidArgumentError("--max-concurrent-streams: 0..100000");
+         c->options.streams.max_concurrent = static_cast<size_t>(n);
+         return absl::OkStatus();
+       }},
+      {"stream-idle-timeout-ms", "N",
+       "a stream with no message either way for this long is cancelled (CANCELLED); 0: never; "
+       "default 60000",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("stream-idle-timeout-ms", v));
+         c->options.streams.idle_timeout = std::chrono::milliseconds(n);
+         return absl::OkStatus();
+       }},
+      {"max-stream-messages", "N",
+       "messages one stream may receive and send together before it is cancelled (CANCELLED); "
+       "0: no limit; default 0",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(c->options.streams.max_messages, ParseUnsigned("max-stream-messages", v));
          return absl::OkStatus();
        }},
       {"max-page-size", "N", "largest page a List call returns; default 1000",
@@ -120,6 +152,34 @@ const std::vector<Flag>& Flags() {
          c->options.limits.max_traversal_fanout = static_cast<int32_t>(n);
          return absl::OkStatus();
        }},
+      {"max-traversal-memory-mb", "N",
+       "working memory one traversal may hold (edges expanded, paths found), in MiB; a query "
+       "that reaches it stops with cut.memory; default 256",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("max-traversal-memory-mb", v));
+         if (mb == 0 || mb > (1u << 20)) return absl::InvalidArgumentError("--max-traversal-memory-mb: 1..1048576");
+         c->options.limits.max_traversal_memory_bytes = mb << 20;
+         return absl::OkStatus();
+       }},
+      {"max-answer-mb", "N",
+       "largest answer one traversal call builds, in MiB (at most --max-message-mb); a bigger "
+       "one is cut with cut.answer_bytes; default 8",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("max-answer-mb", v));
+         if (mb == 0 || mb > 1024) return absl::InvalidArgumentError("--max-answer-mb: 1..1024");
+         c->options.limits.max_answer_bytes = mb << 20;
+         return absl::OkStatus();
+       }},
+      {"max-heavy-queries", "N",
+       "traversals and provenance walks served at once; more are refused with "
+       "RESOURCE_EXHAUSTED; default 0 (a quarter of the machine's memory over what one may hold, "
+       "2..64)",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-heavy-queries", v));
+         if (n > 100000) return absl::InvalidArgumentError("--max-heavy-queries: 0..100000");
+         c->options.max_heavy_queries = static_cast<size_t>(n);
+         return absl::OkStatus();
+       }},
       {"shutdown-grace-ms", "N", "how long shutdown waits for in-flight calls; default 10000",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("shutdown-grace-ms", v));
@@ -148,9 +208,16 @@ const std::vector<Flag>& Flags() {
        }},
       {"tokens-file", "FILE",
        "bearer tokens, one per line: 'sha256:<hex> reader|writer|admin <principal>' (see "
-       "'claimgraphd hash-token'); without it only loopback addresses are served",
+       "'claimgraphd hash-token'); without it an admin token is generated into "
+       "<data-dir>/admin.token (mode 0600) and only loopback addresses are served",
        [](ServerCommand* c, const std::string& v) {
          c->options.tokens_file = v;
+         return absl::OkStatus();
+       }},
+      {"allow-unauthenticated", nullptr,
+       "no authentication without --tokens-file: every local user is admin (loopback only)",
+       [](ServerCommand* c, const std::string&) {
+         c->options.allow_unauthenticated = true;
          return absl::OkStatus();
        }},
       {"allow-unauthenticated-remote", nullptr, "serve a non-loopback address without --tokens-file",
@@ -164,9 +231,41 @@ const std::vector<Flag>& Flags() {
          c->options.metrics_listen = v;
          return absl::OkStatus();
        }},
+      {"allow-remote-metrics", nullptr,
+       "serve --metrics-listen on a non-loopback address (plain HTTP without authentication)",
+       [](ServerCommand* c, const std::string&) {
+         c->options.allow_remote_metrics = true;
+         return absl::OkStatus();
+       }},
+      {"http-max-connections", "N",
+       "open connections to --metrics-listen at most; at the cap the longest-idle one is closed "
+       "for a new one; default 64",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("http-max-connections", v));
+         if (n == 0 || n > 65536) return absl::InvalidArgumentError("--http-max-connections: 1..65536");
+         c->options.http_max_connections = static_cast<int>(n);
+         return absl::OkStatus();
+       }},
+      {"http-timeout-ms", "N",
+       "a --metrics-listen connection idle, or stalled mid-request or mid-response, this long is "
+       "closed; default 5000",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("http-timeout-ms", v));
+         if (n < 100 || n > 3600000) return absl::InvalidArgumentError("--http-timeout-ms: 100..3600000");
+         c->options.http_timeout = std::chrono::milliseconds(n);
+         return absl::OkStatus();
+       }},
       {"backup-dir", "DIR", "where online backups go; default <data-dir>.backups",
        [](ServerCommand* c, const std::string& v) {
          c->options.backup_dir = v;
+         return absl::OkStatus();
+       }},
+      {"restore-root", "DIR",
+       "RestoreBackup creates databases only inside this directory; default: the directory "
+       "holding --backup-dir",
+       [](ServerCommand* c, const std::string& v) {
+         if (v.empty() || v[0] != '/') return absl::InvalidArgumentError("--restore-root: an absolute path");
+         c->options.restore_root = v;
          return absl::OkStatus();
        }},
       {"load", "FILE", "NDJSON import file to load before serving (idempotent); may repeat",

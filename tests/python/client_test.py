@@ -22,7 +22,9 @@ class ServerFixture:
         self.dir = tempfile.mkdtemp(prefix="claimgraph-py-")
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         self.process = subprocess.Popen(
-            [binary, "--listen", "127.0.0.1:0", "--data-dir", os.path.join(self.dir, "db")],
+            # Without tokens: this test is about the protocol from Python, not authentication.
+            [binary, "--listen", "127.0.0.1:0", "--data-dir", os.path.join(self.dir, "db"),
+             "--allow-unauthenticated"],
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         deadline = time.time() + 30
         self.port = None

@@ -151,6 +151,8 @@ class KeyValueStore {
   virtual absl::Status VerifyChecksums() = 0;
   // An online, consistent, incremental backup into `backup_dir` (created when missing).
   virtual absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) = 0;
+  // True while writes are refused because the disk is below its free-space reserve.
+  virtual bool BelowDiskReserve() const { return false; }
 };
 
 }  // namespace claimgraph::storage
