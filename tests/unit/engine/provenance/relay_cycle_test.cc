@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/ids.h"
+#include "engine/provenance/contradictions.h"
 #include "engine/provenance/corroborate.h"
 #include "engine/provenance/trace.h"
 #include "engine/provenance/who_said.h"
@@ -191,6 +192,11 @@ TEST_CASE("a relay cycle of 50 claims closed by a later RELAYS link, as of befor
   REQUIRE(old_trace.ok());
   CHECK(old_trace->relay_cycles_size() == 0);
   CHECK(Ids(old_trace->root_claim_ids()) == std::vector<std::string>{"c49"});
+
+  // Contradictions: one origin on one side, and a relays link is no retraction or correction.
+  auto contradictions = ContradictionsOfStatement(*view, f.statement_id);
+  REQUIRE(contradictions.ok());
+  CHECK(contradictions->contradictions_size() == 0);
 
   // The claim shows the link among its lifecycle events, and its status stays active.
   auto c49 = view->GetClaim("c49");
