@@ -81,6 +81,19 @@ int EdgeOrder(v1::TraceEdgeKind kind) {
   }
 }
 
+// A relay cycle as "a -> b -> ... -> a"; a long ring shows its first members and its size.
+std::string RelayCycleText(const v1::RelayCycle& cycle) {
+  constexpr int kShown = 10;
+  std::string text;
+  for (int i = 0; i < cycle.claim_ids_size() && i < kShown; ++i) {
+    text += cycle.claim_ids(i) + " -> ";
+  }
+  if (cycle.claim_ids_size() > kShown) {
+    text += "... (" + std::to_string(cycle.claim_ids_size()) + " claims) -> ";
+  }
+  return text + (cycle.claim_ids().empty() ? std::string() : cycle.claim_ids(0));
+}
+
 void PrintTraceText(CliContext& cli, const v1::Trace& trace) {
   std::unordered_map<std::string, const v1::TraceNode*> nodes;
   for (const auto& node : trace.nodes()) nodes[node.key()] = &node;
@@ -141,6 +154,9 @@ void PrintTraceText(CliContext& cli, const v1::Trace& trace) {
   for (const auto& cycle : trace.cycles()) {
     o << "circular reporting:     " << list(cycle.source_ids()) << "\n";
   }
+  for (const auto& cycle : trace.relay_cycles()) {
+    o << "relay cycle: " << RelayCycleText(cycle) << "\n";
+  }
   if (trace.truncated()) o << "(truncated at " << trace.nodes_size() << " nodes)\n";
 }
 
@@ -163,6 +179,9 @@ void PrintTraceDot(CliContext& cli, const v1::Trace& trace) {
   std::set<std::string> in_cycle;
   for (const auto& cycle : trace.cycles()) {
     for (const auto& id : cycle.source_ids()) in_cycle.insert("source:" + id);
+  }
+  for (const auto& cycle : trace.relay_cycles()) {
+    for (const auto& id : cycle.claim_ids()) in_cycle.insert("claim:" + id);
   }
   std::ostream& o = *cli.out;
   o << "digraph trace {\n  rankdir=LR;\n  node [fontsize=10];\n";
@@ -202,6 +221,12 @@ void PrintTraceDot(CliContext& cli, const v1::Trace& trace) {
     o << "  subgraph cluster_cycle_" << index++
       << " {\n    label=\"circular reporting\";\n    color=red;\n    style=dashed;\n";
     for (const auto& id : cycle.source_ids()) o << "    " << DotQuote("source:" + id) << ";\n";
+    o << "  }\n";
+  }
+  for (const auto& cycle : trace.relay_cycles()) {
+    o << "  subgraph cluster_cycle_" << index++
+      << " {\n    label=\"circular reporting (relays)\";\n    color=red;\n    style=dashed;\n";
+    for (const auto& id : cycle.claim_ids()) o << "    " << DotQuote("claim:" + id) << ";\n";
     o << "  }\n";
   }
   o << "}\n";
@@ -303,6 +328,9 @@ int Corroborate(CliContext& cli, const Arguments& arguments) {
     for (const auto& id : cycle.source_ids()) members += (members.empty() ? "" : ", ") + id;
     o << "circular reporting: " << members << "\n";
   }
+  for (const auto& cycle : response.relay_cycles()) {
+    o << "relay cycle: " << RelayCycleText(cycle) << "\n";
+  }
   if (response.discussing_claim_ids_size() > 0) {
     o << "discussing only: " << response.discussing_claim_ids_size() << " claim(s)\n";
   }
@@ -356,10 +384,21 @@ int WhoSaid(CliContext& cli, const Arguments& arguments) {
   bool present = false;
   ApplyAsOf(arguments, request.mutable_as_of(), &present);
   if (!present) request.clear_as_of();
+  // Paged with --page-size / --page-token; --all follows the tokens to the last page (every
+  // page as of the first page's time).
+  request.set_page_size(static_cast<int32_t>(arguments.GetInt("page-size", 0)));
+  if (auto token = arguments.Get("page-token")) request.set_page_token(*token);
+  if (arguments.Has("all") && request.page_size() == 0) request.set_page_size(1000);
   v1::WhoSaidResponse response;
-  auto status =
-      cli.client->provenance().WhoSaid(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
+  do {
+    v1::WhoSaidResponse page;
+    auto status = cli.client->provenance().WhoSaid(cli.client->NewContext().get(), request, &page);
+    if (!status.ok()) return ReportError(cli, status);
+    for (auto& said : *page.mutable_attributions()) *response.add_attributions() = std::move(said);
+    response.set_truncated(page.truncated());
+    response.set_next_page_token(page.next_page_token());
+    request.set_page_token(page.next_page_token());
+  } while (arguments.Has("all") && !request.page_token().empty());
   if (cli.json) {
     PrintJson(cli, response);
     return 0;
@@ -384,6 +423,10 @@ int WhoSaid(CliContext& cli, const Arguments& arguments) {
              {"SAID", "CLAIMANT", "FOR", "ACT", "STANCE", "CERTAINTY", "WORD", "SOURCE", "DECLARED",
               "STATUS", "CLAIM"},
              rows);
+  if (!response.next_page_token().empty()) {
+    *cli.out << "next page: --page-token " << response.next_page_token() << "\n";
+  }
+  if (response.truncated()) *cli.out << "(truncated: use --page-size or --all)\n";
   return 0;
 }
 
@@ -435,11 +478,12 @@ void RegisterProvenanceCommands(CommandTable& table) {
              "contradictions about an entity or a statement",
              {},
              Contradictions});
-  table.Add({"who-said",
-             "STATEMENT_ID [--include-inactive] [--as-of TIME]",
-             "every claimant of a statement, when and where",
-             {"include-inactive"},
-             WhoSaid});
+  table.Add(
+      {"who-said",
+       "STATEMENT_ID [--include-inactive] [--page-size N] [--page-token T] [--all] [--as-of TIME]",
+       "every claimant of a statement, when and where",
+       {"include-inactive", "all"},
+       WhoSaid});
   table.Add({"claims-by",
              "ENTITY_ID [--include-inactive] [--max-claims N] [--as-of TIME]",
              "what an entity has claimed and how it was assessed since",

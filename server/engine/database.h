@@ -178,6 +178,11 @@ class Database {
   // InvalidArgument when as_of is in the future beyond clock skew.
   absl::StatusOr<std::unique_ptr<ReadView>> NewReadView(
       std::optional<uint64_t> as_of_micros = std::nullopt) const;
+  // A view as of a definite time: `as_of_micros`, or (unset or later) the time of the last
+  // committed write, taken with the snapshot under the write lock. A view as of the same time
+  // from a later snapshot answers exactly the same: how paged answers stay consistent.
+  absl::StatusOr<std::unique_ptr<ReadView>> NewPinnedReadView(
+      std::optional<uint64_t> as_of_micros = std::nullopt) const;
 
   absl::StatusOr<DatabaseStats> GetStats() const;
   const schema::SchemaRegistry& schema() const;

@@ -332,6 +332,14 @@ absl::Status ReadView::ForEachRelayOf(uint64_t claim, const IdVisitor& visit) co
     if (!value) continue;
     CG_ASSIGN_OR_RETURN(auto claim, Parse<v1::Claim>(*value, "claim"));
     if (ids::ToMicros(claim.recorded_at()) > as_of_) continue;
+    if (claim.relays_claim_id().empty()) {
+      // The link is a RELAYS event: visible from when it was recorded.
+      CG_ASSIGN_OR_RETURN(auto events, ClaimEvents(relaying));
+      bool linked = std::any_of(events.begin(), events.end(), [](const v1::LifecycleEvent& event) {
+        return event.kind() == v1::LIFECYCLE_KIND_RELAYS;
+      });
+      if (!linked) continue;
+    }
     if (!visit(relaying)) break;
   }
   return cursor->status();

@@ -134,10 +134,9 @@ absl::Status CheckSource(const claimgraph::v1::Source& source, const Limits& lim
         !claimgraph::v1::DerivationType_IsValid(link.type())) {
       return Invalid(StrCat(field, ".type"), "is required");
     }
+    // A link to the source itself is the smallest derivation cycle: stored, and flagged by
+    // the provenance answers.
     CG_RETURN_IF_ERROR(CheckId(StrCat(field, ".source_id"), link.source_id(), limits));
-    if (link.source_id() == source.id()) {
-      return Invalid(StrCat(field, ".source_id"), "a source cannot derive from itself");
-    }
   }
   return absl::OkStatus();
 }
@@ -289,6 +288,18 @@ absl::Status CheckLifecycleEvent(const claimgraph::v1::LifecycleEvent& event, co
     return Invalid("lifecycle_event.kind", "is required");
   }
   CG_RETURN_IF_ERROR(CheckTarget("lifecycle_event.target", event.target(), limits));
+  if (event.kind() == claimgraph::v1::LIFECYCLE_KIND_RELAYS) {
+    if (event.target().kind_case() != claimgraph::v1::Target::kClaimId) {
+      return Invalid("lifecycle_event.target", "a relays link targets a claim");
+    }
+    CG_RETURN_IF_ERROR(
+        CheckId("lifecycle_event.relays_claim_id", event.relays_claim_id(), limits));
+    if (event.relays_claim_id() == event.target().claim_id()) {
+      return Invalid("lifecycle_event.relays_claim_id", "a claim cannot relay itself");
+    }
+  } else if (!event.relays_claim_id().empty()) {
+    return Invalid("lifecycle_event.relays_claim_id", "only a relays link names a relayed claim");
+  }
   CG_RETURN_IF_ERROR(CheckId("lifecycle_event.actor_id", event.actor_id(), limits));
   CG_RETURN_IF_ERROR(CheckString("lifecycle_event.reason", event.reason(), limits.max_string_bytes));
   return CheckTimestamp("lifecycle_event.occurred_at", event.occurred_at());

@@ -16,6 +16,7 @@ constexpr int32_t kDefaultTraceNodes = 10'000;
 constexpr int32_t kMaxTraceNodes = 200'000;
 constexpr int32_t kDefaultClaimsBy = 1'000;
 constexpr int32_t kMaxClaimsBy = 10'000;
+constexpr int32_t kDefaultWhoSaidPage = 100;  // a paged WhoSaid given a token without page_size
 
 absl::StatusOr<size_t> Limit(const char* field, int32_t asked, int32_t fallback, int32_t most) {
   if (asked < 0 || asked > most) {
@@ -130,7 +131,22 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::WhoSaid(grpc::CallbackServerCon
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
         provenance::WhoSaidOptions options;
         options.include_inactive = request->include_inactive();
-        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
+        CG_RETURN_IF_ERROR(validation::CheckPageSize(request->page_size(), limits));
+        options.page_size = static_cast<size_t>(request->page_size());
+        options.page_token = request->page_token();
+        CG_ASSIGN_OR_RETURN(auto pinned,
+                            provenance::WhoSaidTokenAsOf(request->statement_id(),
+                                                         request->include_inactive(),
+                                                         request->page_token()));
+        if (pinned && options.page_size == 0) options.page_size = kDefaultWhoSaidPage;
+        std::unique_ptr<ReadView> view;
+        if (pinned) {
+          CG_ASSIGN_OR_RETURN(view, context_.database->NewReadView(*pinned));
+        } else if (options.page_size > 0) {
+          CG_ASSIGN_OR_RETURN(view, context_.database->NewPinnedReadView(as_of));
+        } else {
+          CG_ASSIGN_OR_RETURN(view, context_.database->NewReadView(as_of));
+        }
         CG_ASSIGN_OR_RETURN(*response,
                             provenance::WhoSaid(*view, request->statement_id(), options));
         return absl::OkStatus();
