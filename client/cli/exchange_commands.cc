@@ -1,5 +1,6 @@
 // CLI commands for bulk data: import (streamed, with progress) and export (NDJSON or N-Quads).
 #include <google/protobuf/util/json_util.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,13 +42,9 @@ int Import(CliContext& cli, const Arguments& arguments) {
   request.mutable_options()->set_resume_from(arguments.GetInt("resume-from", 0));
 
   // An import may run long: no deadline beyond the one given with --timeout, when given.
-  grpc::ClientContext context;
-  if (cli.client->options().timeout > std::chrono::milliseconds(10000)) {
-    context.set_deadline(std::chrono::system_clock::now() + cli.client->options().timeout);
-  }
-  if (!cli.client->options().token.empty()) context.AddMetadata("authorization", "Bearer " + cli.client->options().token);
+  auto context = StreamContext(cli);
   v1::ImportSummary summary;
-  auto writer = cli.client->exchange().Import(&context, &summary);
+  auto writer = cli.client->exchange().Import(context.get(), &summary);
   const bool terminal = isatty(STDERR_FILENO) != 0;
   auto started = std::chrono::steady_clock::now();
   auto last_report = started;
@@ -130,12 +127,9 @@ int Export(CliContext& cli, const Arguments& arguments) {
   else if (format == "nquads") request.set_format(v1::EXPORT_FORMAT_NQUADS);
   else if (format == "nquads-rdf12") request.set_format(v1::EXPORT_FORMAT_NQUADS_RDF12);
   else throw UsageError{"--format: ndjson, nquads or nquads-rdf12"};
-  bool present;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
-  grpc::ClientContext context;
-  if (!cli.client->options().token.empty()) context.AddMetadata("authorization", "Bearer " + cli.client->options().token);
-  auto reader = cli.client->exchange().Export(&context, request);
+  SetAsOf(arguments, &request);
+  auto context = StreamContext(cli);
+  auto reader = cli.client->exchange().Export(context.get(), request);
   v1::ExportResponse message;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
@@ -159,11 +153,25 @@ int Export(CliContext& cli, const Arguments& arguments) {
 }  // namespace
 
 void RegisterExchangeCommands(CommandTable& table) {
-  table.Add({"import", "FILE|- [--strict | --lenient] [--batch-size N] [--resume-from N]",
-             "stream NDJSON import records to the server (progress on stderr; exit 65 when records were rejected)",
-             {"strict", "lenient"}, Import});
-  table.Add({"export", "[--subgraph ID[,ID...]] [--as-of TIME] [--format ndjson|nquads|nquads-rdf12]",
-             "write everything, or a subgraph, as import records or RDF N-Quads to stdout", {}, Export});
+  table.Add(
+      {"import",
+       "stream an NDJSON file to the server: every line stored, or reported by its line (progress "
+       "on a "
+       "terminal's stderr; exit 65 when a line was not stored, 130 on Ctrl-C with the command to "
+       "resume)",
+       {{"FILE", "the NDJSON file, or - for stdin"}},
+       {{"strict", "", "stop at the first bad line (the lines before it stay stored)"},
+        {"lenient", "", "skip bad lines, report each, go on (the default)"},
+        {"batch-size", "N", "lines per atomic batch on the server (default 1000)"},
+        {"resume-from", "LINE", "start at this file line (the lines before it are not sent)"}},
+       Import});
+  table.Add({"export",
+             "write everything, or a subgraph, as import records or RDF N-Quads to stdout",
+             {},
+             {{"subgraph", "ID[,ID...]", "only these entities and what they refer to", true},
+              {"format", "ndjson|nquads|nquads-rdf12", "default ndjson (import records)"},
+              AsOfOption()},
+             Export});
 }
 
 }  // namespace claimgraph::cli

@@ -239,7 +239,6 @@ int Trace(CliContext& cli, const Arguments& arguments) {
   bool as_statement = arguments.Has("statement") || !StatementIdFrom(id).empty();
   if (arguments.Has("claim")) as_statement = false;
   int32_t max_nodes = static_cast<int32_t>(arguments.GetInt("max-nodes", 0));
-  bool present = false;
   v1::Trace trace;
   grpc::Status status;
   if (as_statement) {
@@ -247,21 +246,19 @@ int Trace(CliContext& cli, const Arguments& arguments) {
     request.set_statement_id(id);
     request.set_max_nodes(max_nodes);
     request.set_include_inactive(arguments.Has("include-inactive"));
-    ApplyAsOf(arguments, request.mutable_as_of(), &present);
-    if (!present) request.clear_as_of();
+    SetAsOf(arguments, &request);
     v1::TraceStatementResponse response;
-    status =
-        cli.client->provenance().TraceStatement(cli.client->NewContext().get(), request, &response);
+    status = Call(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::TraceStatement,
+                  request, &response);
     trace = response.trace();
   } else {
     v1::TraceClaimRequest request;
     request.set_claim_id(id);
     request.set_max_nodes(max_nodes);
-    ApplyAsOf(arguments, request.mutable_as_of(), &present);
-    if (!present) request.clear_as_of();
+    SetAsOf(arguments, &request);
     v1::TraceClaimResponse response;
-    status =
-        cli.client->provenance().TraceClaim(cli.client->NewContext().get(), request, &response);
+    status = Call(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::TraceClaim, request,
+                  &response);
     trace = response.trace();
   }
   if (!status.ok()) return ReportError(cli, status);
@@ -285,56 +282,51 @@ int Corroborate(CliContext& cli, const Arguments& arguments) {
   v1::CorroborateRequest request;
   request.set_statement_id(arguments.Positional(0, "STATEMENT_ID"));
   request.set_include_inactive(arguments.Has("include-inactive"));
-  bool present = false;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
-  v1::CorroborateResponse response;
-  auto status =
-      cli.client->provenance().Corroborate(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) {
-    PrintJson(cli, response);
-    return 0;
-  }
-  std::ostream& o = *cli.out;
-  o << "statement: " << response.statement_id() << "\n";
-  o << "independent origins: " << response.origins_for() << " for, " << response.origins_against()
-    << " against" << (response.single_origin() ? "  (single origin)" : "") << "\n\n";
-  std::vector<std::vector<std::string>> rows;
-  int index = 0;
-  for (const auto& origin : response.origins()) {
-    ++index;
-    std::string keys;
-    for (const auto& key : origin.keys()) keys += (keys.empty() ? "" : " ") + key;
-    if (origin.circular()) keys += " (circular)";
-    auto add = [&](const v1::ClaimContribution& claim) {
-      rows.push_back({std::to_string(index), claim.claim_id(),
-                      EnumName(v1::Stance_descriptor(), claim.stance()), Number(claim.strength()),
-                      Number(claim.confidence_factor()), Number(claim.reliability_factor()),
-                      Number(claim.opinion().belief()), Number(claim.opinion().disbelief()),
-                      claim.claim_id() == origin.strongest_claim_id() ? "*" : "", keys});
-      keys.clear();
-    };
-    for (const auto& claim : origin.supporting()) add(claim);
-    for (const auto& claim : origin.refuting()) add(claim);
-  }
-  PrintTable(
-      cli,
-      {"ORIGIN", "CLAIM", "STANCE", "STRENGTH", "CONF", "RELIAB", "B", "D", "USED", "ORIGIN SET"},
-      rows);
-  o << "\nfused: " << OpinionText(response.fused()) << "\n";
-  for (const auto& cycle : response.cycles()) {
-    std::string members;
-    for (const auto& id : cycle.source_ids()) members += (members.empty() ? "" : ", ") + id;
-    o << "circular reporting: " << members << "\n";
-  }
-  for (const auto& cycle : response.relay_cycles()) {
-    o << "relay cycle: " << RelayCycleText(cycle) << "\n";
-  }
-  if (response.discussing_claim_ids_size() > 0) {
-    o << "discussing only: " << response.discussing_claim_ids_size() << " claim(s)\n";
-  }
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(
+      cli, cli.client->provenance(), &v1::ProvenanceService::Stub::Corroborate, request,
+      [&](const v1::CorroborateResponse& response) {
+        std::ostream& o = *cli.out;
+        o << "statement: " << response.statement_id() << "\n";
+        o << "independent origins: " << response.origins_for() << " for, "
+          << response.origins_against() << " against"
+          << (response.single_origin() ? "  (single origin)" : "") << "\n\n";
+        std::vector<std::vector<std::string>> rows;
+        int index = 0;
+        for (const auto& origin : response.origins()) {
+          ++index;
+          std::string keys;
+          for (const auto& key : origin.keys()) keys += (keys.empty() ? "" : " ") + key;
+          if (origin.circular()) keys += " (circular)";
+          auto add = [&](const v1::ClaimContribution& claim) {
+            rows.push_back({std::to_string(index), claim.claim_id(),
+                            EnumName(v1::Stance_descriptor(), claim.stance()),
+                            Number(claim.strength()), Number(claim.confidence_factor()),
+                            Number(claim.reliability_factor()), Number(claim.opinion().belief()),
+                            Number(claim.opinion().disbelief()),
+                            claim.claim_id() == origin.strongest_claim_id() ? "*" : "", keys});
+            keys.clear();
+          };
+          for (const auto& claim : origin.supporting()) add(claim);
+          for (const auto& claim : origin.refuting()) add(claim);
+        }
+        PrintTable(cli,
+                   {"ORIGIN", "CLAIM", "STANCE", "STRENGTH", "CONF", "RELIAB", "B", "D", "USED",
+                    "ORIGIN SET"},
+                   rows);
+        o << "\nfused: " << OpinionText(response.fused()) << "\n";
+        for (const auto& cycle : response.cycles()) {
+          std::string members;
+          for (const auto& id : cycle.source_ids()) members += (members.empty() ? "" : ", ") + id;
+          o << "circular reporting: " << members << "\n";
+        }
+         for (const auto& cycle : response.relay_cycles()) {
+           o << "relay cycle: " << RelayCycleText(cycle) << "\n";
+         }
+        if (response.discussing_claim_ids_size() > 0) {
+          o << "discussing only: " << response.discussing_claim_ids_size() << " claim(s)\n";
+        }
+      });
 }
 
 int Contradictions(CliContext& cli, const Arguments& arguments) {
@@ -352,38 +344,29 @@ int Contradictions(CliContext& cli, const Arguments& arguments) {
   } else {
     throw UsageError{"--entity ID or --statement ID is required"};
   }
-  bool present = false;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
-  v1::ContradictionsResponse response;
-  auto status =
-      cli.client->provenance().Contradictions(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) {
-    PrintJson(cli, response);
-    return 0;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& found : response.contradictions()) {
-    std::string claims;
-    for (const auto& id : found.claim_ids()) claims += (claims.empty() ? "" : " ") + id;
-    rows.push_back({EnumName(v1::ContradictionKind_descriptor(), found.kind()),
-                    found.statement_id(),
-                    found.other_statement_id().empty() ? "-" : found.other_statement_id(),
-                    found.detail(), claims});
-  }
-  PrintTable(cli, {"KIND", "STATEMENT", "OTHER", "DETAIL", "CLAIMS"}, rows);
-  if (response.truncated()) *cli.out << "(truncated)\n";
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(
+      cli, cli.client->provenance(), &v1::ProvenanceService::Stub::Contradictions, request,
+      [&](const v1::ContradictionsResponse& response) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& found : response.contradictions()) {
+          std::string claims;
+          for (const auto& id : found.claim_ids()) claims += (claims.empty() ? "" : " ") + id;
+          rows.push_back({EnumName(v1::ContradictionKind_descriptor(), found.kind()),
+                          found.statement_id(),
+                          found.other_statement_id().empty() ? "-" : found.other_statement_id(),
+                          found.detail(), claims});
+        }
+        PrintTable(cli, {"KIND", "STATEMENT", "OTHER", "DETAIL", "CLAIMS"}, rows);
+        if (response.truncated()) *cli.out << "(truncated)\n";
+      });
 }
 
 int WhoSaid(CliContext& cli, const Arguments& arguments) {
   v1::WhoSaidRequest request;
   request.set_statement_id(arguments.Positional(0, "STATEMENT_ID"));
   request.set_include_inactive(arguments.Has("include-inactive"));
-  bool present = false;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
+  SetAsOf(arguments, &request);
   // Paged with --page-size / --page-token; --all follows the tokens to the last page (every
   // page as of the first page's time).
   request.set_page_size(static_cast<int32_t>(arguments.GetInt("page-size", 0)));
@@ -392,7 +375,8 @@ int WhoSaid(CliContext& cli, const Arguments& arguments) {
   v1::WhoSaidResponse response;
   do {
     v1::WhoSaidResponse page;
-    auto status = cli.client->provenance().WhoSaid(cli.client->NewContext().get(), request, &page);
+    auto status = Call(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::WhoSaid,
+                       request, &page);
     if (!status.ok()) return ReportError(cli, status);
     for (auto& said : *page.mutable_attributions()) *response.add_attributions() = std::move(said);
     response.set_truncated(page.truncated());
@@ -435,59 +419,63 @@ int ClaimsBy(CliContext& cli, const Arguments& arguments) {
   request.set_entity_id(arguments.Positional(0, "ENTITY_ID"));
   request.set_include_inactive(arguments.Has("include-inactive"));
   request.set_max_claims(static_cast<int32_t>(arguments.GetInt("max-claims", 0)));
-  bool present = false;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
-  v1::ClaimsByResponse response;
-  auto status =
-      cli.client->provenance().ClaimsBy(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) {
-    PrintJson(cli, response);
-    return 0;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& record : response.claims()) {
-    const v1::Claim& claim = record.claim();
-    rows.push_back({Day(claim.claimed_at()), claim.id(), claim.statement_id(),
-                    EnumName(v1::Stance_descriptor(), claim.stance()),
-                    EnumName(v1::TrackOutcome_descriptor(), record.outcome())});
-  }
-  PrintTable(cli, {"SAID", "CLAIM", "STATEMENT", "STANCE", "OUTCOME"}, rows);
-  *cli.out << "\nborne out " << response.borne_out() << ", contradicted " << response.contradicted()
-           << ", mixed " << response.mixed() << ", unassessed " << response.unassessed() << "\n";
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::ClaimsBy, request,
+                [&](const v1::ClaimsByResponse& response) {
+                  std::vector<std::vector<std::string>> rows;
+                  for (const auto& record : response.claims()) {
+                    const v1::Claim& claim = record.claim();
+                    rows.push_back({Day(claim.claimed_at()), claim.id(), claim.statement_id(),
+                                    EnumName(v1::Stance_descriptor(), claim.stance()),
+                                    EnumName(v1::TrackOutcome_descriptor(), record.outcome())});
+                  }
+                  PrintTable(cli, {"SAID", "CLAIM", "STATEMENT", "STANCE", "OUTCOME"}, rows);
+                  *cli.out << "\nborne out " << response.borne_out() << ", contradicted "
+                           << response.contradicted() << ", mixed " << response.mixed()
+                           << ", unassessed " << response.unassessed() << "\n";
+                });
 }
 
 }  // namespace
 
 void RegisterProvenanceCommands(CommandTable& table) {
+  const Option inactive = {"include-inactive", "",
+                           "count retracted, corrected and deprecated claims too"};
   table.Add({"trace",
-             "CLAIM_ID|STATEMENT_ID [--claim|--statement] [--format text|dot] [--max-nodes N] "
-             "[--include-inactive] [--as-of TIME]",
              "the provenance of a claim or statement: tree (roots last) or Graphviz DOT",
-             {"claim", "statement", "include-inactive"},
+             {{"ID", "a claim id, or a statement id (st_...)"}},
+             {{"claim", "", "ID is a claim"},
+              {"statement", "", "ID is a statement"},
+              {"format", "text|dot", "an indented tree (default) or Graphviz DOT"},
+              {"max-nodes", "N", "stop the walk at N nodes"},
+              inactive,
+              AsOfOption()},
              Trace});
   table.Add({"corroborate",
-             "STATEMENT_ID [--include-inactive] [--as-of TIME]",
              "independent origins for and against a statement, with the fused confidence",
-             {"include-inactive"},
+             {{"STATEMENT_ID", "the statement"}},
+             {inactive, AsOfOption()},
              Corroborate});
   table.Add({"contradictions",
-             "(--entity ID | --statement ID | ID) [--as-of TIME]",
              "contradictions about an entity or a statement",
-             {},
+             {{"ID", "an entity id, or a statement id (st_...)", false}},
+             {{"entity", "ID", "about this entity"},
+              {"statement", "ID", "about this statement"},
+              AsOfOption()},
              Contradictions});
-  table.Add(
-      {"who-said",
-       "STATEMENT_ID [--include-inactive] [--page-size N] [--page-token T] [--all] [--as-of TIME]",
-       "every claimant of a statement, when and where",
-       {"include-inactive", "all"},
-       WhoSaid});
+  table.Add({"who-said",
+             "every claimant of a statement, when and where",
+             {{"STATEMENT_ID", "the statement"}},
+             {inactive,
+              {"page-size", "N", "attributions per page"},
+              {"page-token", "TOKEN", "the page a previous call named"},
+              {"all", "", "follow the pages to the last one"},
+              AsOfOption()},
+             WhoSaid});
   table.Add({"claims-by",
-             "ENTITY_ID [--include-inactive] [--max-claims N] [--as-of TIME]",
              "what an entity has claimed and how it was assessed since",
-             {"include-inactive"},
+             {{"ENTITY_ID", "the claimant"}},
+             {inactive, {"max-claims", "N", "at most N claims"}, AsOfOption()},
              ClaimsBy});
 }
 

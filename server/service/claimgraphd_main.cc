@@ -233,6 +233,10 @@ int main(int argc, char** argv) {
     std::fputs(claimgraph::service::ServerFlagsHelp().c_str(), stdout);
     return 0;
   }
+  if (command->version) {
+    std::printf("claimgraphd %s\n", command->options.version.c_str());
+    return 0;
+  }
   claimgraph::service::SetLogLevel(command->log_level);
 
   // Signals are taken by one thread with sigwait, so handlers never run inside gRPC or RocksDB.

@@ -31,9 +31,11 @@ absl::StatusOr<uint64_t> ParseUnsigned(const std::string& flag, const std::strin
 
 const std::vector<Flag>& Flags() {
   static const std::vector<Flag> kFlags = {
-      {"listen", "HOST:PORT", "address to serve gRPC on (port 0: pick a free port and print it); default 127.0.0.1:50051",
+      {"listen", "HOST:PORT",
+       "address to serve gRPC on (port 0: pick a free port and print it); default 127.0.0.1:50051",
        [](ServerCommand* c, const std::string& v) {
-         if (v.find(':') == std::string::npos) return absl::InvalidArgumentError("--listen: expected HOST:PORT");
+         if (v.find(':') == std::string::npos)
+           return absl::InvalidArgumentError("--listen: expected HOST:PORT");
          c->options.listen = v;
          return absl::OkStatus();
        }},
@@ -51,7 +53,8 @@ const std::vector<Flag>& Flags() {
       {"block-cache-mb", "N", "RocksDB block cache size in MiB; default 256",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("block-cache-mb", v));
-         if (mb == 0 || mb > (1u << 20)) return absl::InvalidArgumentError("--block-cache-mb: 1..1048576");
+         if (mb == 0 || mb > (1u << 20))
+           return absl::InvalidArgumentError("--block-cache-mb: 1..1048576");
          c->options.block_cache_bytes = mb << 20;
          return absl::OkStatus();
        }},
@@ -59,7 +62,8 @@ const std::vector<Flag>& Flags() {
        "always: fsync the WAL before acknowledging a write (survives power loss); none: survives a "
        "process crash only; default always",
        [](ServerCommand* c, const std::string& v) {
-         if (v != "always" && v != "none") return absl::InvalidArgumentError("--wal-sync: always or none");
+         if (v != "always" && v != "none")
+           return absl::InvalidArgumentError("--wal-sync: always or none");
          c->options.sync_writes = v == "always";
          return absl::OkStatus();
        }},
@@ -141,14 +145,16 @@ const std::vector<Flag>& Flags() {
       {"max-traversal-results", "N", "most entities or paths one traversal returns; default 100000",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-traversal-results", v));
-         if (n == 0 || n > 100000000) return absl::InvalidArgumentError("--max-traversal-results: 1..100000000");
+         if (n == 0 || n > 100000000)
+           return absl::InvalidArgumentError("--max-traversal-results: 1..100000000");
          c->options.limits.max_traversal_results = static_cast<int32_t>(n);
          return absl::OkStatus();
        }},
       {"max-traversal-fanout", "N", "most edges a traversal takes from one entity; default 100000",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-traversal-fanout", v));
-         if (n == 0 || n > 100000000) return absl::InvalidArgumentError("--max-traversal-fanout: 1..100000000");
+         if (n == 0 || n > 100000000)
+           return absl::InvalidArgumentError("--max-traversal-fanout: 1..100000000");
          c->options.limits.max_traversal_fanout = static_cast<int32_t>(n);
          return absl::OkStatus();
        }},
@@ -188,7 +194,8 @@ const std::vector<Flag>& Flags() {
        }},
       {"log-level", "debug|info|warn|error", "least severe log lines written; default info",
        [](ServerCommand* c, const std::string& v) {
-         if (!ParseLogLevel(v, &c->log_level)) return absl::InvalidArgumentError("--log-level: debug, info, warn or error");
+         if (!ParseLogLevel(v, &c->log_level))
+           return absl::InvalidArgumentError("--log-level: debug, info, warn or error");
          return absl::OkStatus();
        }},
       {"tls-cert", "FILE", "PEM certificate chain: serve gRPC over TLS (with --tls-key)",
@@ -225,9 +232,11 @@ const std::vector<Flag>& Flags() {
          c->options.allow_unauthenticated_remote = true;
          return absl::OkStatus();
        }},
-      {"metrics-listen", "HOST:PORT", "serve /metrics (Prometheus), /healthz and /readyz over HTTP here",
+      {"metrics-listen", "HOST:PORT",
+       "serve /metrics (Prometheus), /healthz and /readyz over HTTP here",
        [](ServerCommand* c, const std::string& v) {
-         if (v.find(':') == std::string::npos) return absl::InvalidArgumentError("--metrics-listen: expected HOST:PORT");
+         if (v.find(':') == std::string::npos)
+           return absl::InvalidArgumentError("--metrics-listen: expected HOST:PORT");
          c->options.metrics_listen = v;
          return absl::OkStatus();
        }},
@@ -278,6 +287,11 @@ const std::vector<Flag>& Flags() {
          c->help = true;
          return absl::OkStatus();
        }},
+      {"version", nullptr, "print the version",
+       [](ServerCommand* c, const std::string&) {
+         c->version = true;
+         return absl::OkStatus();
+       }},
   };
   return kFlags;
 }
@@ -306,7 +320,7 @@ absl::Status ApplyConfigFile(const std::string& path, ServerCommand* command) {
     std::string name = trim(line.substr(0, equals));
     std::string value = equals == std::string::npos ? "" : trim(line.substr(equals + 1));
     const Flag* flag = FindFlag(name);
-    if (flag == nullptr || name == "help") {
+    if (flag == nullptr || name == "help" || name == "version") {
       return absl::InvalidArgumentError(StrCat(path, ":", number, ": unknown setting '", name, "'"));
     }
     auto status = flag->apply(command, value);
