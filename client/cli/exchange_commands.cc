@@ -39,7 +39,11 @@ int Import(CliContext& cli, const Arguments& arguments) {
   v1::ImportRequest request;
   request.mutable_options()->set_mode(arguments.Has("strict") ? v1::IMPORT_MODE_STRICT : v1::IMPORT_MODE_LENIENT);
   request.mutable_options()->set_batch_size(static_cast<int32_t>(arguments.GetInt("batch-size", 0)));
-  request.mutable_options()->set_resume_from(arguments.GetInt("resume-from", 0));
+  // --resume-from is a file line: the lines before it are not sent, and the server numbers the
+  // rest from it.
+  const int64_t resume_line = arguments.GetInt("resume-from", 1);
+  if (resume_line < 1) throw UsageError{"--resume-from: a file line, from 1"};
+  request.set_first_line(resume_line);
 
   // An import may run long: no deadline beyond the one given with --timeout, when given.
   auto context = StreamContext(cli);
@@ -53,7 +57,8 @@ int Import(CliContext& cli, const Arguments& arguments) {
     auto now = std::chrono::steady_clock::now();
     double seconds = std::chrono::duration<double>(now - started).count();
     double rate = seconds > 0 ? static_cast<double>(lines) / seconds : 0;
-    std::string text = "imported " + std::to_string(lines) + " records, " + Rate(rate) + " records/s";
+    // What was sent, not what was applied: the server's answer says that.
+    std::string text = "sent " + std::to_string(lines) + " lines, " + Rate(rate) + " lines/s";
     if (total_bytes > 0) {
       double fraction = static_cast<double>(bytes) / static_cast<double>(total_bytes);
       text += ", " + Rate(fraction * 100) + "%";
@@ -68,6 +73,9 @@ int Import(CliContext& cli, const Arguments& arguments) {
   };
   std::string line;
   bool write_failed = false;
+  for (int64_t skipped = 1; skipped < resume_line && std::getline(*input, line); ++skipped) {
+    bytes += line.size() + 1;
+  }
   while (std::getline(*input, line)) {
     bytes += line.size() + 1;
     request.add_ndjson_lines(std::move(line));
@@ -100,11 +108,13 @@ int Import(CliContext& cli, const Arguments& arguments) {
                 row("assessments", summary.assessments()), row("lifecycle_events", summary.lifecycle_events()),
                 row("unreadable", summary.unreadable())});
     for (const auto& rejection : summary.rejections()) {
-      *cli.out << "rejected record " << rejection.index() << ": " << rejection.code() << ": " << rejection.message() << "\n";
+      *cli.out << "rejected line " << rejection.line() << ": " << rejection.code() << ": "
+               << rejection.message() << "\n";
     }
     if (summary.stopped()) {
-      *cli.out << "stopped at record " << summary.stopped_at() << " (strict): everything before it is committed; "
-               << "fix it and rerun with --resume-from " << summary.stopped_at() << "\n";
+      *cli.out << "stopped at line " << summary.stopped_at_line()
+               << " (strict): every line before it is stored; fix it and rerun with --resume-from "
+               << summary.stopped_at_line() << "\n";
     }
   }
   // EX_DATAERR when records were rejected, so scripts notice.

@@ -24,6 +24,7 @@
 #include "engine/key_codec.h"
 #include "engine/status_macros.h"
 #include "engine/text.h"
+#include "engine/field_mask.h"
 #include "engine/validation.h"
 
 namespace claimgraph {
@@ -566,21 +567,8 @@ absl::StatusOr<Written<v1::Entity>> Transaction::StageEntityUpdate(
   CG_RETURN_IF_ERROR(validation::CheckId("entity.id", patch.id(), db_->limits));
   CG_ASSIGN_OR_RETURN(auto existing, RequireEntity("entity.id", patch.id()));
   v1::Entity entity = existing.second;
-  std::vector<std::string> fields = paths;
-  if (fields.empty()) fields = {"name", "aliases", "description", "attributes", "external_ids"};
-  for (const auto& path : fields) {
-    if (path == "name") entity.set_name(patch.name());
-    else if (path == "aliases") *entity.mutable_aliases() = patch.aliases();
-    else if (path == "description") entity.set_description(patch.description());
-    else if (path == "attributes") *entity.mutable_attributes() = patch.attributes();
-    else if (path == "external_ids") *entity.mutable_external_ids() = patch.external_ids();
-    else if (path == "type" && patch.type() == entity.type()) continue;
-    else if (path == "type") {
-      return absl::InvalidArgumentError("update_mask: the type of an entity cannot change");
-    } else {
-      return absl::InvalidArgumentError(StrCat("update_mask: unknown or immutable field '", path, "'"));
-    }
-  }
+  static const UpdatableFields kEntityFields{{"id", "recorded_at", "recorded_by"}, {"type"}};
+  CG_RETURN_IF_ERROR(ApplyFieldMask("entity", patch, paths, kEntityFields, &entity));
   CG_RETURN_IF_ERROR(validation::CheckEntity(entity, db_->limits));
   if (SameContent(existing.second, entity)) return Written<v1::Entity>{existing.second, WriteOutcome::kUnchanged};
   entity.set_recorded_by(context_.principal);
@@ -664,33 +652,8 @@ absl::StatusOr<Written<v1::Source>> Transaction::StageSourceUpdate(
   CG_RETURN_IF_ERROR(validation::CheckId("source.id", patch.id(), db_->limits));
   CG_ASSIGN_OR_RETURN(auto existing, RequireSource("source.id", patch.id()));
   v1::Source merged = existing.second;
-  if (paths.empty()) {
-    merged = patch;
-  } else {
-    for (const auto& path : paths) {
-      const auto* field = v1::Source::descriptor()->FindFieldByName(path);
-      if (field == nullptr || path == "id" || path == "recorded_at" || path == "recorded_by") {
-        return absl::InvalidArgumentError(StrCat("update_mask: unknown or immutable field '", path, "'"));
-      }
-      const auto* reflection = v1::Source::GetReflection();
-      reflection->ClearField(&merged, field);
-      if (field->is_repeated()) {
-        for (int i = 0; i < reflection->FieldSize(patch, field); ++i) {
-          if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
-            reflection->AddMessage(&merged, field)->CopyFrom(reflection->GetRepeatedMessage(patch, field, i));
-          }
-        }
-      } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
-        if (reflection->HasField(patch, field)) {
-          reflection->MutableMessage(&merged, field)->CopyFrom(reflection->GetMessage(patch, field));
-        }
-      } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
-        reflection->SetString(&merged, field, reflection->GetString(patch, field));
-      } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_ENUM) {
-        reflection->SetEnumValue(&merged, field, reflection->GetEnumValue(patch, field));
-      }
-    }
-  }
+  static const UpdatableFields kSourceFields{{"id", "recorded_at", "recorded_by"}, {}};
+  CG_RETURN_IF_ERROR(ApplyFieldMask("source", patch, paths, kSourceFields, &merged));
   merged.set_id(existing.second.id());
   return StageSource(merged, OnExisting::kUpdate);
 }
@@ -1471,7 +1434,15 @@ absl::StatusOr<Written<v1::Source>> Database::AddDerivation(std::string_view sou
   }
   *source->add_derived_from() = derivation;
   Transaction transaction(impl_.get(), context);
-  CG_ASSIGN_OR_RETURN(auto written, transaction.StageSource(*source, OnExisting::kUpdate));
+  auto staged = transaction.StageSource(*source, OnExisting::kUpdate);
+  if (!staged.ok()) {
+    // The new link is the source's last: name it as the request does.
+    std::string message(staged.status().message());
+    const std::string link = StrCat("source.derived_from[", source->derived_from_size() - 1, "]");
+    if (message.rfind(link, 0) == 0) message = StrCat("derivation", message.substr(link.size()));
+    return absl::Status(staged.status().code(), message);
+  }
+  auto written = *std::move(staged);
   if (written.outcome == WriteOutcome::kUnchanged) return written;
   CG_RETURN_IF_ERROR(transaction.Commit());
   // A new grade or derivation rescores the statements that depend on the source.

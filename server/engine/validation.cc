@@ -317,13 +317,26 @@ absl::Status CheckPageSize(int32_t page_size, const Limits& limits) {
 
 namespace claimgraph::validation {
 
+absl::StatusOr<std::optional<uint64_t>> ParseTime(std::string_view field, bool present,
+                                                  const google::protobuf::Timestamp& time) {
+  if (!present) return std::optional<uint64_t>();
+  CG_RETURN_IF_ERROR(CheckTimestamp(field, time));
+  if (time.seconds() < 0) return Invalid(field, "is before 1970-01-01");
+  return std::optional<uint64_t>(static_cast<uint64_t>(time.seconds()) * 1000000 +
+                                 static_cast<uint64_t>(time.nanos() / 1000));
+}
+
 absl::StatusOr<std::optional<uint64_t>> ParseAsOf(bool present,
                                                   const google::protobuf::Timestamp& as_of) {
-  if (!present) return std::optional<uint64_t>();
-  CG_RETURN_IF_ERROR(CheckTimestamp("as_of", as_of));
-  if (as_of.seconds() < 0) return absl::InvalidArgumentError("as_of: is before 1970-01-01");
-  return std::optional<uint64_t>(static_cast<uint64_t>(as_of.seconds()) * 1000000 +
-                                 static_cast<uint64_t>(as_of.nanos() / 1000));
+  return ParseTime("as_of", present, as_of);
+}
+
+std::string Quote(std::string_view input) {
+  if (input.size() <= kMaxEchoBytes) return StrCat("'", input, "'");
+  size_t end = kMaxEchoBytes;
+  // Cut on a code point boundary: never at a UTF-8 continuation byte.
+  while (end > 0 && (static_cast<unsigned char>(input[end]) & 0xC0) == 0x80) --end;
+  return StrCat("'", input.substr(0, end), "...' (", input.size(), " bytes)");
 }
 
 }  // namespace claimgraph::validation

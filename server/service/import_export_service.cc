@@ -33,6 +33,7 @@ grpc::Status ImportExportServiceImpl::Import(grpc::ServerContext* context,
     }
     CG_RETURN_IF_ERROR(stream.Finish(call.Cancelled()));
     ToProto(stream.summary(), response);
+    response->set_lines_seen(static_cast<int64_t>(stream.lines_read()));
     return absl::OkStatus();
   });
 }
@@ -48,6 +49,7 @@ grpc::Status ImportExportServiceImpl::ImportWithProgress(
     auto send = [&](const exchange::ImportSummary& summary, bool done) {
       v1::ImportProgress progress;
       ToProto(summary, progress.mutable_summary(), reported);
+      progress.mutable_summary()->set_lines_seen(static_cast<int64_t>(stream.lines_read()));
       progress.set_done(done);
       reported = summary.rejections.size();
       if (!stream_io->Write(progress)) client_gone = true;

@@ -35,6 +35,8 @@ class ImportStream {
   absl::Status Finish(bool cancelled);
 
   const exchange::ImportSummary& summary() const { return importer_->summary(); }
+  // Lines (or parsed records) read from the stream, blank lines included.
+  uint64_t lines_read() const { return lines_read_; }
 
  private:
   absl::Status Start(const v1::ImportRequest& first);

@@ -131,23 +131,44 @@ TEST_CASE("UpdateEntity replaces the masked fields only") {
 
   // The same value again is no change.
   CHECK(Must(t.db->UpdateEntity(patch, {"name"}, t.context)).outcome == WriteOutcome::kUnchanged);
-  // An empty mask replaces every mutable field.
+  // An omitted mask updates the fields the patch populates (AIP-134), a different type among
+  // them included: that is refused, not silently kept.
+  v1::Entity populated;
+  populated.set_id("john_kirby");
+  populated.set_description("NSC spokesman");
+  Must(t.db->UpdateEntity(populated, {}, t.context));
+  read = Must(t.View()->GetEntity("john_kirby"));
+  CHECK(read.name() == "John F. Kirby");
+  CHECK(read.description() == "NSC spokesman");
+  CHECK(read.aliases_size() == 1);
+  populated.set_type("organisation");
+  ExpectError(t.db->UpdateEntity(populated, {}, t.context), absl::StatusCode::kInvalidArgument,
+              "entity.type");
+  CHECK(Must(t.View()->GetEntity("john_kirby")).type() == "person");
+  // "*" replaces every mutable field.
   v1::Entity full;
   full.set_id("john_kirby");
   full.set_name("Kirby");
-  Must(t.db->UpdateEntity(full, {}, t.context));
+  Must(t.db->UpdateEntity(full, {"*"}, t.context));
   read = Must(t.View()->GetEntity("john_kirby"));
   CHECK(read.name() == "Kirby");
   CHECK(read.aliases_size() == 0);
   CHECK(read.description().empty());
   CHECK(read.type() == "person");
+  ExpectError(t.db->UpdateEntity(full, {"*", "name"}, t.context),
+              absl::StatusCode::kInvalidArgument, "update_mask.paths[0]");
 
   v1::Entity retype = full;
   retype.set_type("organisation");
   ExpectError(t.db->UpdateEntity(retype, {"type"}, t.context), absl::StatusCode::kInvalidArgument,
-              "update_mask");
+              "entity.type");
   retype.set_type("person");
   CHECK(Must(t.db->UpdateEntity(retype, {"type"}, t.context)).outcome == WriteOutcome::kUnchanged);
+  // A mask path of 10 MB is named by position and echoed short.
+  auto huge = t.db->UpdateEntity(full, {std::string(10 << 20, 'x')}, t.context);
+  REQUIRE(absl::IsInvalidArgument(huge.status()));
+  CHECK(huge.status().message().size() < 400);
+  CHECK(std::string(huge.status().message()).rfind("update_mask.paths[0]: ", 0) == 0);
   ExpectError(t.db->UpdateEntity(full, {"nickname"}, t.context), absl::StatusCode::kInvalidArgument,
               "update_mask");
   ExpectError(t.db->UpdateEntity(full, {"id"}, t.context), absl::StatusCode::kInvalidArgument,
@@ -236,6 +257,15 @@ TEST_CASE("UpdateSource replaces masked fields and keeps the derivation index ho
               absl::StatusCode::kInvalidArgument, "update_mask");
   ExpectError(t.db->UpdateSource(patch, {"no_such_field"}, t.context),
               absl::StatusCode::kInvalidArgument, "update_mask");
+  // An omitted mask updates only what the patch populates: the url too, here.
+  v1::Source populated;
+  populated.set_id("page");
+  populated.set_url("https://example.org/page");
+  Must(t.db->UpdateSource(populated, {}, t.context));
+  read = Must(t.View()->GetSource("page"));
+  CHECK(read.title() == "New title");
+  CHECK(read.url() == "https://example.org/page");
+  CHECK(read.publisher_id() == "outlet");
   patch.set_publisher_id("nobody");
   ExpectError(t.db->UpdateSource(patch, {"publisher_id"}, t.context), absl::StatusCode::kNotFound,
               "source.publisher_id");
@@ -453,14 +483,14 @@ TEST_CASE("AddDerivation adds one link as a new version, once") {
   v1::Derivation missing = quotes;
   missing.set_source_id("missing");
   ExpectError(t.db->AddDerivation("original", missing, t.context), absl::StatusCode::kNotFound,
-              "source.derived_from[1].source_id");
+              "derivation.source_id");
   v1::Derivation self = quotes;
   self.set_source_id("original");
   CHECK(Must(t.db->AddDerivation("original", self, t.context)).outcome == WriteOutcome::kUpdated);
   v1::Derivation untyped;
   untyped.set_source_id("page");
   ExpectError(t.db->AddDerivation("original", untyped, t.context),
-              absl::StatusCode::kInvalidArgument, "source.derived_from[2].type");
+              absl::StatusCode::kInvalidArgument, "derivation.type");
   CHECK(Must(t.View()->GetSource("original")).derived_from_size() == 2);
 }
 
