@@ -4,8 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -16,6 +19,19 @@ namespace {
 
 // NDJSON lines per stream message: about 100 KB for typical records.
 constexpr int kLinesPerMessage = 256;
+
+// Set by Ctrl-C during an import: the CLI stops sending and ends the stream without its end
+// marker, so that the server applies what it has and answers with the line to resume from.
+std::atomic<bool> interrupted{false};
+void OnInterrupt(int) { interrupted.store(true); }
+
+// The line a server's "resume from line L" names, or 0.
+int64_t ResumeLine(const std::string& message) {
+  const std::string marker = "resume from line ";
+  size_t at = message.rfind(marker);
+  if (at == std::string::npos) return 0;
+  return std::atoll(message.c_str() + at + marker.size());
+}
 
 std::string Rate(double value) {
   char buffer[32];
@@ -33,12 +49,16 @@ int Import(CliContext& cli, const Arguments& arguments) {
     if (!file) throw UsageError{"cannot read " + path};
     input = &file;
     struct stat info;
-    if (stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) total_bytes = static_cast<uint64_t>(info.st_size);
+    if (stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode))
+      total_bytes = static_cast<uint64_t>(info.st_size);
   }
-  if (arguments.Has("strict") && arguments.Has("lenient")) throw UsageError{"--strict and --lenient exclude each other"};
+  if (arguments.Has("strict") && arguments.Has("lenient"))
+    throw UsageError{"--strict and --lenient exclude each other"};
   v1::ImportRequest request;
-  request.mutable_options()->set_mode(arguments.Has("strict") ? v1::IMPORT_MODE_STRICT : v1::IMPORT_MODE_LENIENT);
-  request.mutable_options()->set_batch_size(static_cast<int32_t>(arguments.GetInt("batch-size", 0)));
+  request.mutable_options()->set_mode(arguments.Has("strict") ? v1::IMPORT_MODE_STRICT
+                                                              : v1::IMPORT_MODE_LENIENT);
+  request.mutable_options()->set_batch_size(
+      static_cast<int32_t>(arguments.GetInt("batch-size", 0)));
   // --resume-from is a file line: the lines before it are not sent, and the server numbers the
   // rest from it.
   const int64_t resume_line = arguments.GetInt("resume-from", 1);
@@ -76,7 +96,12 @@ int Import(CliContext& cli, const Arguments& arguments) {
   for (int64_t skipped = 1; skipped < resume_line && std::getline(*input, line); ++skipped) {
     bytes += line.size() + 1;
   }
-  while (std::getline(*input, line)) {
+  interrupted.store(false);
+  struct sigaction action = {};
+  action.sa_handler = OnInterrupt;
+  struct sigaction previous = {};
+  sigaction(SIGINT, &action, &previous);
+  while (!interrupted.load() && std::getline(*input, line)) {
     bytes += line.size() + 1;
     request.add_ndjson_lines(std::move(line));
     ++lines;
@@ -87,25 +112,40 @@ int Import(CliContext& cli, const Arguments& arguments) {
       }
       request.clear_ndjson_lines();
       request.clear_options();
-      if (terminal || std::chrono::steady_clock::now() - last_report >= std::chrono::seconds(5)) report(false);
+      if (terminal || std::chrono::steady_clock::now() - last_report >= std::chrono::seconds(5))
+        report(false);
     }
   }
-  request.mutable_end()->set_records_sent(static_cast<int64_t>(lines));
-  if (!write_failed) writer->Write(request);
+  const bool stopped_by_user = interrupted.load();
+  if (!stopped_by_user) request.mutable_end()->set_records_sent(static_cast<int64_t>(lines));
+  if (!write_failed && (!stopped_by_user || request.ndjson_lines_size() > 0))
+    writer->Write(request);
   writer->WritesDone();
   auto status = writer->Finish();
-  if (!status.ok()) return ReportError(cli, status);
+  sigaction(SIGINT, &previous, nullptr);
+  if (!status.ok()) {
+    report(true);
+    int code = ReportError(cli, status);
+    if (int64_t resume = ResumeLine(status.error_message()); resume > 0) {
+      *cli.err << (stopped_by_user ? "interrupted: " : "") << "every line before " << resume
+               << " is stored; to finish, run:\n  claimgraph import " << path << " --resume-from "
+               << resume << (arguments.Has("strict") ? " --strict" : "") << "\n";
+    }
+    return stopped_by_user ? 130 : code;
+  }
   report(true);
   if (cli.json) {
     PrintJson(cli, summary);
   } else {
     auto row = [](const char* kind, const v1::ImportKindCounts& c) {
-      return std::vector<std::string>{kind, std::to_string(c.created()), std::to_string(c.updated()),
-                                      std::to_string(c.unchanged()), std::to_string(c.rejected())};
+      return std::vector<std::string>{kind, std::to_string(c.created()),
+                                      std::to_string(c.updated()), std::to_string(c.unchanged()),
+                                      std::to_string(c.rejected())};
     };
     PrintTable(cli, {"KIND", "CREATED", "UPDATED", "UNCHANGED", "REJECTED"},
-               {row("entities", summary.entities()), row("sources", summary.sources()), row("claims", summary.claims()),
-                row("assessments", summary.assessments()), row("lifecycle_events", summary.lifecycle_events()),
+               {row("entities", summary.entities()), row("sources", summary.sources()),
+                row("claims", summary.claims()), row("assessments", summary.assessments()),
+                row("lifecycle_events", summary.lifecycle_events()),
                 row("unreadable", summary.unreadable())});
     for (const auto& rejection : summary.rejections()) {
       *cli.out << "rejected line " << rejection.line() << ": " << rejection.code() << ": "
@@ -133,10 +173,14 @@ int Export(CliContext& cli, const Arguments& arguments) {
     }
   }
   std::string format = arguments.Get("format").value_or("ndjson");
-  if (format == "ndjson") request.set_format(v1::EXPORT_FORMAT_RECORDS);
-  else if (format == "nquads") request.set_format(v1::EXPORT_FORMAT_NQUADS);
-  else if (format == "nquads-rdf12") request.set_format(v1::EXPORT_FORMAT_NQUADS_RDF12);
-  else throw UsageError{"--format: ndjson, nquads or nquads-rdf12"};
+  if (format == "ndjson")
+    request.set_format(v1::EXPORT_FORMAT_RECORDS);
+  else if (format == "nquads")
+    request.set_format(v1::EXPORT_FORMAT_NQUADS);
+  else if (format == "nquads-rdf12")
+    request.set_format(v1::EXPORT_FORMAT_NQUADS_RDF12);
+  else
+    throw UsageError{"--format: ndjson, nquads or nquads-rdf12"};
   SetAsOf(arguments, &request);
   auto context = StreamContext(cli);
   auto reader = cli.client->exchange().Export(context.get(), request);
