@@ -495,7 +495,7 @@ TEST_CASE("a second server on the same data directory is refused") {
   REQUIRE_MESSAGE(server.Start(&error), error);
   auto result = RunProgram(CLAIMGRAPHD_PATH, {"--listen", "127.0.0.1:0", "--data-dir", server.data_dir()});
   CHECK(result.exit_code == 1);
-  CHECK(result.err.find("lock") != std::string::npos);
+  CHECK(result.err.find("another claimgraphd is using " + server.data_dir()) != std::string::npos);
 }
 
 }  // namespace claimgraph::testing

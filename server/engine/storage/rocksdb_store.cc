@@ -579,7 +579,16 @@ absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOpt
   } else {
     s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
   }
-  if (!s.ok()) return FromRocks(s, StrCat("open ", options.path));
+  if (!s.ok()) {
+    absl::Status opened = FromRocks(s, StrCat("open ", options.path));
+    // RocksDB's own words ("lock ... LOCK: Resource temporarily unavailable") do not say why.
+    if (absl::IsFailedPrecondition(opened)) {
+      return absl::FailedPreconditionError(
+          StrCat("another claimgraphd is using ", options.path,
+                 " (its LOCK file is held): stop it, or give another --data-dir"));
+    }
+    return opened;
+  }
   auto store = std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw),
                                                          std::move(handles), std::move(statistics),
                                                          std::move(cache), options.sync_writes);
