@@ -1670,6 +1670,8 @@ const schema::SchemaRegistry& Database::schema() const { return *impl_->schema; 
 const Limits& Database::limits() const { return impl_->limits; }
 storage::KeyValueStore& Database::store() { return *impl_->store; }
 
+bool Database::WritesRefusedForDiskSpace() const { return impl_->store->BelowDiskReserve(); }
+
 absl::Status Database::SetStatementScorer(StatementScorer scorer) {
   std::lock_guard lock(impl_->write_mutex);
   impl_->scorer = std::move(scorer);

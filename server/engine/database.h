@@ -187,6 +187,9 @@ class Database {
   absl::StatusOr<DatabaseStats> GetStats() const;
   const schema::SchemaRegistry& schema() const;
   const Limits& limits() const;
+  // True while the data directory's free space is below its reserve: writes are refused
+  // (RESOURCE_EXHAUSTED) and reads are served. Cheap: the store keeps the flag current.
+  bool WritesRefusedForDiskSpace() const;
   storage::KeyValueStore& store();
 
   // Installs the scorer (the provenance layer's fused confidence), rescores statements whose

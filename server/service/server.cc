@@ -186,14 +186,15 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
     http.metrics = [self]() { return self->RenderMetrics(); };
     http.ready = [self]() {
       if (!self->ready_.load()) return Readiness::kNotReady;
-      return self->database_->store().BelowDiskReserve() ? Readiness::kReadOnly : Readiness::kReady;
+      return self->database_->WritesRefusedForDiskSpace() ? Readiness::kReadOnly
+                                                          : Readiness::kReady;
     };
     CG_ASSIGN_OR_RETURN(server->metrics_endpoint_, HttpEndpoint::Start(std::move(http)));
     Log(LogLevel::kInfo, "metrics endpoint", {{"listen", options.metrics_listen},
                                               {"port", StrCat(server->metrics_endpoint_->port())}});
   }
   server->ready_ = true;
-  if (server->database_->store().BelowDiskReserve()) {
+  if (server->database_->WritesRefusedForDiskSpace()) {
     Log(LogLevel::kWarn, "the disk is below its free-space reserve: serving reads, refusing writes "
         "until space is freed", {{"data_dir", options.data_dir}});
   }
