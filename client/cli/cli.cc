@@ -5,7 +5,9 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <iostream>
 
 namespace claimgraph::cli {
@@ -217,6 +219,23 @@ google::protobuf::Timestamp ParseTime(const std::string& option, const std::stri
 std::string FormatTime(const google::protobuf::Timestamp& timestamp) {
   if (timestamp.seconds() == 0 && timestamp.nanos() == 0) return "-";
   return google::protobuf::util::TimeUtil::ToString(timestamp);
+}
+
+std::string FormatBytes(int64_t bytes) {
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  if (unit == 0) {
+    std::snprintf(text, sizeof(text), "%lld B", static_cast<long long>(bytes));
+  } else {
+    std::snprintf(text, sizeof(text), "%.1f %s", value, kUnits[unit]);
+  }
+  return text;
 }
 
 int ParseEnum(const std::string& option, const std::string& text,

@@ -129,6 +129,8 @@ void PrintFields(CliContext& cli, const std::vector<std::pair<std::string, std::
 // RFC 3339 parsing (UsageError naming the option) and formatting ("-" when unset).
 google::protobuf::Timestamp ParseTime(const std::string& option, const std::string& text);
 std::string FormatTime(const google::protobuf::Timestamp& timestamp);
+// Bytes in binary units a person reads at a glance: "812 B", "14.9 MiB".
+std::string FormatBytes(int64_t bytes);
 // The enum value named `text` (case-insensitive, with or without the enum's prefix).
 int ParseEnum(const std::string& option, const std::string& text,
               const google::protobuf::EnumDescriptor* descriptor);

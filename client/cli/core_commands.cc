@@ -473,8 +473,15 @@ int Stats(CliContext& cli, const Arguments&) {
                           {"claims", std::to_string(response.claims())},
                           {"assessments", std::to_string(response.assessments())},
                           {"lifecycle_events", std::to_string(response.lifecycle_events())},
-                          {"live_data_bytes", std::to_string(response.live_data_bytes())},
-                          {"sst_bytes", std::to_string(response.sst_bytes())},
+                          {"disk", FormatBytes(response.disk_bytes())},
+                          {"sst_files", FormatBytes(response.sst_bytes())},
+                          {"wal", FormatBytes(response.wal_bytes())},
+                          {"memtables", FormatBytes(response.memtable_bytes())},
+                          {"live_data", "~" + FormatBytes(response.estimated_live_data_bytes()) +
+                                            " (estimate)"},
+                          {"pending_compaction",
+                           "~" + FormatBytes(response.estimated_pending_compaction_bytes()) +
+                               " (estimate)"},
                           {"block_cache_hit_rate", hit_rate},
                           {"uptime_seconds", std::to_string(response.uptime_seconds())},
                           {"version", response.version()}});

@@ -22,15 +22,19 @@ grpc::Status AdminServiceImpl::GetStats(grpc::ServerContext* context, const v1::
     response->set_assessments(static_cast<int64_t>(stats.assessments));
     response->set_lifecycle_events(static_cast<int64_t>(stats.lifecycle_events));
     response->set_predicates(static_cast<int64_t>(stats.predicates));
-    response->set_live_data_bytes(static_cast<int64_t>(stats.store.live_data_bytes));
+    response->set_disk_bytes(static_cast<int64_t>(stats.store.disk_bytes));
     response->set_sst_bytes(static_cast<int64_t>(stats.store.total_sst_bytes));
+    response->set_wal_bytes(static_cast<int64_t>(stats.store.wal_bytes));
     response->set_memtable_bytes(static_cast<int64_t>(stats.store.memtable_bytes));
+    response->set_estimated_live_data_bytes(
+        static_cast<int64_t>(stats.store.estimated_live_data_bytes));
     response->set_block_cache_hits(static_cast<int64_t>(stats.store.block_cache_hits));
     response->set_block_cache_misses(static_cast<int64_t>(stats.store.block_cache_misses));
     uint64_t lookups = stats.store.block_cache_hits + stats.store.block_cache_misses;
     response->set_block_cache_hit_rate(
         lookups == 0 ? 0.0 : static_cast<double>(stats.store.block_cache_hits) / lookups);
-    response->set_pending_compaction_bytes(static_cast<int64_t>(stats.store.pending_compaction_bytes));
+    response->set_estimated_pending_compaction_bytes(
+        static_cast<int64_t>(stats.store.estimated_pending_compaction_bytes));
     response->set_uptime_seconds(std::chrono::duration_cast<std::chrono::seconds>(
                                      std::chrono::steady_clock::now() - context_.started)
                                      .count());

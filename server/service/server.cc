@@ -286,11 +286,17 @@ std::string ClaimGraphServer::RenderMetrics() {
       text.Value({}, static_cast<double>(store.bytes_written));
       text.BeginFamily("claimgraph_rocksdb_pending_compaction_bytes", MetricType::kGauge,
                        "Estimated bytes compaction still has to rewrite.");
-      text.Value({}, static_cast<double>(store.pending_compaction_bytes));
+      text.Value({}, static_cast<double>(store.estimated_pending_compaction_bytes));
       text.BeginFamily("claimgraph_db_size_bytes", MetricType::kGauge, "Database size by part.");
       text.Value({{"part", "sst"}}, static_cast<double>(store.total_sst_bytes));
-      text.Value({{"part", "live_data"}}, static_cast<double>(store.live_data_bytes));
+      text.Value({{"part", "wal"}}, static_cast<double>(store.wal_bytes));
       text.Value({{"part", "memtable"}}, static_cast<double>(store.memtable_bytes));
+      text.BeginFamily("claimgraph_db_disk_bytes", MetricType::kGauge,
+                       "Every file of the data directory.");
+      text.Value({}, static_cast<double>(store.disk_bytes));
+      text.BeginFamily("claimgraph_db_estimated_live_data_bytes", MetricType::kGauge,
+                       "RocksDB's estimate of live data in SST files, plus the memtables.");
+      text.Value({}, static_cast<double>(store.estimated_live_data_bytes));
     }
   }
   return text.text();

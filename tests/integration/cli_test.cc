@@ -142,6 +142,8 @@ TEST_CASE_FIXTURE(CliFixture, "cli: entity, source, claim, statement, assess, st
   r = Run({"stats"});
   REQUIRE(r.exit_code == 0);
   CHECK(Contains(r.out, "claims:"));
+  CHECK(Contains(r.out, "(estimate)"));  // estimated sizes say so
+  CHECK((Contains(r.out, " KiB") || Contains(r.out, " MiB")));
   r = Run({"--json", "stats"});
   CHECK(Contains(r.out, "\"claims\":\"2\""));
   r = Run({"health"});

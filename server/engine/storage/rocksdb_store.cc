@@ -60,6 +60,23 @@ void WriteBatch::Clear() {
 
 namespace {
 
+// Bytes of every regular file under `path`; files that vanish while it walks (a compaction
+// deleting its inputs) are skipped, never an error.
+uint64_t DirectoryBytes(const std::string& path) {
+  namespace fs = std::filesystem;
+  uint64_t total = 0;
+  std::error_code error;
+  for (fs::recursive_directory_iterator it(path, error), end; !error && it != end;
+       it.increment(error)) {
+    std::error_code size_error;
+    if (!it->is_regular_file(size_error)) continue;
+    uint64_t size = it->file_size(size_error);
+    if (!size_error) total += size;
+  }
+  return total;
+}
+
+
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return absl::OkStatus();
   std::string message = StrCat(what, ": ", s.ToString());
@@ -304,12 +321,18 @@ class RocksDbStore final : public KeyValueStore {
       }
       return total;
     };
-    stats.live_data_bytes = property(rocksdb::DB::Properties::kEstimateLiveDataSize);
     stats.total_sst_bytes = property(rocksdb::DB::Properties::kTotalSstFilesSize);
     stats.memtable_bytes = property(rocksdb::DB::Properties::kCurSizeAllMemTables);
+    stats.estimated_live_data_bytes =
+        property(rocksdb::DB::Properties::kEstimateLiveDataSize) + stats.memtable_bytes;
     stats.estimated_keys = property(rocksdb::DB::Properties::kEstimateNumKeys);
-    stats.pending_compaction_bytes =
+    stats.estimated_pending_compaction_bytes =
         property(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
+    rocksdb::VectorLogPtr wal_files;
+    if (db_->GetSortedWalFiles(wal_files).ok()) {
+      for (const auto& file : wal_files) stats.wal_bytes += file->SizeFileBytes();
+    }
+    stats.disk_bytes = DirectoryBytes(path_);
     stats.block_cache_hits = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_HIT);
     stats.block_cache_misses = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_MISS);
     stats.bytes_written = statistics_->getTickerCount(rocksdb::BYTES_WRITTEN);
