@@ -7,18 +7,30 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <iterator>
 #include <iostream>
+#include <iterator>
 
 namespace claimgraph::cli {
 namespace {
 
 std::string CodeName(grpc::StatusCode code) {
-  static const char* kNames[] = {
-      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-      "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static const char* kNames[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
   auto index = static_cast<size_t>(code);
   return index < std::size(kNames) ? kNames[index] : "UNKNOWN";
 }
@@ -187,7 +199,8 @@ void PrintTable(CliContext& cli, const std::vector<std::string>& header,
       std::string cell = c < row.size() ? row[c] : "";
       if (cell.size() > 60) cell = cell.substr(0, 57) + "...";
       line += cell;
-      if (c + 1 < header.size()) line += std::string(widths[c] - std::min(widths[c], cell.size()) + 2, ' ');
+      if (c + 1 < header.size())
+        line += std::string(widths[c] - std::min(widths[c], cell.size()) + 2, ' ');
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     *cli.out << line << "\n";
@@ -211,7 +224,8 @@ google::protobuf::Timestamp ParseTime(const std::string& option, const std::stri
   // Accept a bare date for convenience: 2023-06-09 means midnight UTC.
   if (value.size() == 10 && value[4] == '-' && value[7] == '-') value += "T00:00:00Z";
   if (!google::protobuf::util::TimeUtil::FromString(value, &timestamp)) {
-    throw UsageError{"--" + option + ": '" + text + "' is not an RFC 3339 time (2023-06-09T12:00:00Z)"};
+    throw UsageError{"--" + option + ": '" + text +
+                     "' is not an RFC 3339 time (2023-06-09T12:00:00Z)"};
   }
   return timestamp;
 }
@@ -247,7 +261,8 @@ int ParseEnum(const std::string& option, const std::string& text,
   for (int i = 0; i < descriptor->value_count(); ++i) {
     const auto* value = descriptor->value(i);
     const std::string& name = value->name();
-    if (name.size() >= wanted.size() && name.compare(name.size() - wanted.size(), wanted.size(), wanted) == 0 &&
+    if (name.size() >= wanted.size() &&
+        name.compare(name.size() - wanted.size(), wanted.size(), wanted) == 0 &&
         (name.size() == wanted.size() || name[name.size() - wanted.size() - 1] == '_') &&
         name.find("UNSPECIFIED") == std::string::npos) {
       return value->number();

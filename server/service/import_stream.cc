@@ -122,7 +122,10 @@ absl::Status ImportStream::Add(v1::ImportRequest* request) {
   }
   for (const auto& line : request->json_lines()) CG_RETURN_IF_ERROR(AddLine(line));
   for (const auto& line : request->ndjson_lines()) CG_RETURN_IF_ERROR(AddLine(line));
-  if (request->has_end()) records_sent_ = request->end().records_sent();
+  if (request->has_end()) {
+    records_sent_ = request->end().records_sent();
+    interrupted_ = request->end().interrupted();
+  }
   return absl::OkStatus();
 }
 
@@ -154,6 +157,9 @@ absl::Status ImportStream::Finish(bool cancelled) {
         StrCat("stream: ended without a message carrying `end` (gRPC ends a stream at a message it "
                "cannot parse, such as one with invalid UTF-8 in a string field); ",
                ResumeHint()));
+  }
+  if (interrupted_ && *records_sent_ == static_cast<int64_t>(lines_read_)) {
+    return absl::CancelledError(StrCat("import stopped by the client; ", ResumeHint()));
   }
   if (*records_sent_ != static_cast<int64_t>(lines_read_)) {
     return absl::InvalidArgumentError(StrCat("end.records_sent: the client sent ", *records_sent_,

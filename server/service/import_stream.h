@@ -53,6 +53,7 @@ class ImportStream {
   uint64_t first_line_ = 1;
   uint64_t lines_read_ = 0;
   std::optional<int64_t> records_sent_;  // set by the message carrying `end`
+  bool interrupted_ = false;             // the client stopped before the end of its input
 };
 
 // The summary as protobuf (also used by claimgraphd bulk-load's output). With `rejections_from`
