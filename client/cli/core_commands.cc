@@ -186,7 +186,8 @@ int EntityUpdate(CliContext& cli, const Arguments& arguments) {
     mask->add_paths("aliases");
   }
   if (auto description = arguments.Get("description")) entity->set_description(*description), mask->add_paths("description");
-  if (mask->paths_size() == 0) throw UsageError{"nothing to update: give --name, --alias or --description"};
+  if (auto type = arguments.Get("type")) entity->set_type(*type), mask->add_paths("type");
+  if (mask->paths_size() == 0) throw UsageError{"nothing to update: give --name, --alias, --description or --type"};
   return Invoke(cli, cli.client->entities(), &v1::EntityService::Stub::UpdateEntity, request,
                 [&](const v1::Entity& response) { PrintEntity(cli, response); });
 }
@@ -534,11 +535,12 @@ void RegisterCoreCommands(CommandTable& table) {
                "the entity as protobuf JSON (- for stdin); the options above add to it"}},
              EntityCreate});
   table.Add({"entity update",
-             "change an entity's names or description",
+             "change an entity's names, description or type",
              id,
              {{"name", "N", "the new name"},
               {"alias", "A", "the aliases (replace the old ones)", true},
-              {"description", "D", "the new description"}},
+              {"description", "D", "the new description"},
+              {"type", "T", "the new type (every stored statement about it must allow it)"}},
              EntityUpdate});
   table.Add({"entity list",
              "list entities by id, type or name",

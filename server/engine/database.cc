@@ -18,6 +18,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "engine/cache_invariants.h"
 #include "engine/strings.h"
 #include "engine/estimative.h"
 #include "engine/ids.h"
@@ -36,7 +37,7 @@ using storage::Family;
 
 // How far in the future an as_of may lie (clock skew between client and server).
 constexpr uint64_t kAsOfSkewMicros = 5ull * 60 * 1000000;
-inline constexpr std::string_view kDirtyScorePrefix = "dirty";
+using keys::kDirtyScorePrefix;
 
 template <typename T>
 absl::StatusOr<T> Parse(std::string_view bytes, std::string_view what) {
@@ -116,6 +117,12 @@ struct KeyHash {
 class ResolutionCache {
  public:
   void set_max_bytes(size_t max_bytes) { max_bytes_ = max_bytes; }
+  // After a write that broke an invariant the entries rest on (engine/cache_invariants.h).
+  void Clear() {
+    ids_.clear();
+    entity_types_.clear();
+    bytes_ = 0;
+  }
   std::optional<uint64_t> Find(std::string_view dictionary_key) const {
     auto it = ids_.find(dictionary_key);
     if (it == ids_.end()) return std::nullopt;
@@ -164,12 +171,15 @@ struct Database::Impl {
   ResolutionCache resolutions;           // guarded by write_mutex
   std::vector<CommitObserver> observers;  // guarded by write_mutex
   std::unique_ptr<RecordCache> record_cache;  // immutable records for reads; may be null
+  // engine/cache_invariants.h; advanced (under write_mutex) after the commit of a write that
+  // broke an invariant, read by every new view before it takes its snapshot.
+  std::atomic<uint64_t> cache_generation{kFirstCacheGeneration};
 
   // Tells the observers about a committed transaction. Called under write_mutex.
   void NotifyCommitted(uint64_t time, const std::set<uint64_t>& statements,
                        const std::vector<keys::EdgeKey>& edges) {
     if (observers.empty()) return;
-    CommitEvent event{time, &statements, &edges};
+    CommitEvent event{time, &statements, &edges, cache_generation.load()};
     for (const auto& observer : observers) observer(event);
   }
 
@@ -214,10 +224,11 @@ struct Database::Impl {
 
   // Through `cache` (nullptr: none); by default the Database's record cache.
   std::unique_ptr<ReadView> LatestView(RecordCache* cache) {
+    uint64_t generation = cache_generation.load();  // before the snapshot: see ReadView
     auto snapshot = store->NewSnapshot();
     return std::make_unique<ReadView>(store.get(), std::move(snapshot),
                                       std::numeric_limits<uint64_t>::max(), true, schema.get(),
-                                      &limits, cache);
+                                      &limits, cache, generation);
   }
   std::unique_ptr<ReadView> LatestView() { return LatestView(record_cache.get()); }
 };
@@ -235,6 +246,9 @@ class Transaction {
   absl::StatusOr<Written<v1::Entity>> StageEntity(const v1::Entity& input, OnExisting on_existing);
   absl::StatusOr<Written<v1::Entity>> StageEntityUpdate(const v1::Entity& patch,
                                                         const std::vector<std::string>& paths);
+  // InvalidArgument `entity.type` unless every stored statement about `entity` (as subject or
+  // as object) allows `type` in its predicate's domain or range.
+  absl::Status CheckStatementsAllowType(uint64_t entity, const std::string& type);
   absl::StatusOr<Written<v1::Source>> StageSource(const v1::Source& input, OnExisting on_existing);
   absl::StatusOr<Written<v1::Source>> StageSourceUpdate(const v1::Source& patch,
                                                         const std::vector<std::string>& paths);
@@ -246,6 +260,9 @@ class Transaction {
                                                           OnExisting on_existing);
   absl::Status Commit();
   uint64_t time() const { return now_; }
+  // The batch breaks `invariant` (engine/cache_invariants.h): its commit advances the cache
+  // generation, so that no cache serves what it learnt before.
+  void BreakInvariant(Invariant) { breaks_invariant_ = true; }
 
   // Claim ids written by the batch this transaction applies: a claim may relay one of them even
   // when it comes later in the batch (relay cycles within one batch). Set before staging.
@@ -444,6 +461,7 @@ class Transaction {
   std::vector<std::pair<std::string, uint64_t>> new_resolutions_;
   std::vector<std::pair<uint64_t, std::string>> new_entity_types_;
   std::set<IdKind> allocated_kinds_;  // whose counters the batch stores
+  bool breaks_invariant_ = false;     // the commit advances the cache generation
   std::set<std::string, std::less<>> batch_claims_;
   struct LaterRelay {
     std::string claim_id, relayed_id, statement_id;
@@ -567,14 +585,53 @@ absl::StatusOr<Written<v1::Entity>> Transaction::StageEntityUpdate(
   CG_RETURN_IF_ERROR(validation::CheckId("entity.id", patch.id(), db_->limits));
   CG_ASSIGN_OR_RETURN(auto existing, RequireEntity("entity.id", patch.id()));
   v1::Entity entity = existing.second;
-  static const UpdatableFields kEntityFields{{"id", "recorded_at", "recorded_by"}, {"type"}};
+  static const UpdatableFields kEntityFields{{"id", "recorded_at", "recorded_by"}, {}};
   CG_RETURN_IF_ERROR(ApplyFieldMask("entity", patch, paths, kEntityFields, &entity));
   CG_RETURN_IF_ERROR(validation::CheckEntity(entity, db_->limits));
+  if (!db_->schema->HasEntityType(entity.type())) {
+    return absl::InvalidArgumentError(
+        StrCat("entity.type: unknown entity type ", validation::Quote(entity.type())));
+  }
   if (SameContent(existing.second, entity)) return Written<v1::Entity>{existing.second, WriteOutcome::kUnchanged};
+  const bool retyped = entity.type() != existing.second.type();
+  if (retyped) {
+    CG_RETURN_IF_ERROR(CheckStatementsAllowType(existing.first, entity.type()));
+    BreakInvariant(Invariant::kEntityTypesFixed);
+  }
   entity.set_recorded_by(context_.principal);
   *entity.mutable_recorded_at() = ids::FromMicros(now_);
-  WriteEntityVersion(existing.first, entity, false);
+  WriteEntityVersion(existing.first, entity, retyped);
   return Written<v1::Entity>{entity, WriteOutcome::kUpdated};
+}
+
+absl::Status Transaction::CheckStatementsAllowType(uint64_t entity, const std::string& type) {
+  const auto& schema = *db_->schema;
+  for (char direction : {keys::kOutEdge, keys::kInEdge}) {
+    std::string prefix = keys::EdgePrefix(direction, entity);
+    auto cursor = db_->store->NewCursor(nullptr, Family::kEdges, prefix, keys::PrefixSuccessor(prefix));
+    std::optional<uint32_t> checked;  // edges are in predicate order: one check per predicate
+    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+      auto edge = keys::EdgeKey::Decode(cursor->key());
+      if (!edge) return absl::DataLossError("undecodable edge key");
+      if (checked == edge->predicate) continue;
+      checked = edge->predicate;
+      CG_ASSIGN_OR_RETURN(
+          auto name, Get(Family::kDictionary, keys::ReverseDictionaryKey(IdKind::kPredicate, edge->predicate)));
+      const auto* predicate = name ? schema.FindPredicate(*name) : nullptr;
+      if (predicate == nullptr) return absl::DataLossError("edge of an unknown predicate");
+      const bool subject = direction == keys::kOutEdge;
+      if (subject ? !schema.DomainAllows(*predicate, type)
+                  : !schema.RangeAllows(*predicate, type, false)) {
+        return absl::InvalidArgumentError(
+            StrCat("entity.type: ", validation::Quote(type), " is outside the ",
+                   subject ? "domain" : "range", " of '", predicate->name(),
+                   "', which stored statements with the entity as ", subject ? "subject" : "object",
+                   " use"));
+      }
+    }
+    CG_RETURN_IF_ERROR(cursor->status());
+  }
+  return absl::OkStatus();
 }
 
 void Transaction::WriteSourceVersion(uint64_t id, const v1::Source& source) {
@@ -1093,6 +1150,8 @@ absl::Status Transaction::Commit() {
   for (IdKind kind : allocated_kinds_) {
     batch_.Put(Family::kMeta, keys::CounterKey(kind), EncodeU64(counters_[static_cast<uint8_t>(kind)]));
   }
+  const uint64_t generation = db_->cache_generation.load() + (breaks_invariant_ ? 1 : 0);
+  if (breaks_invariant_) batch_.Put(Family::kMeta, keys::kCacheGenerationKey, EncodeU64(generation));
   // In key order per family: RocksDB inserts a sorted run into its memtable skiplist far more
   // cheaply than random keys (each insert starts from where the previous one ended). The sort is
   // stable, so later writes of one key still come after earlier ones.
@@ -1118,6 +1177,13 @@ absl::Status Transaction::Commit() {
   }
   CG_RETURN_IF_ERROR(db_->store->Write(sorted));
   db_->counters = counters_;
+  if (breaks_invariant_) {
+    // What the caches learnt before this commit may no longer hold: start them over.
+    db_->resolutions.Clear();
+    db_->cache_generation.store(generation);
+    if (db_->record_cache) db_->record_cache->AdvanceGeneration(generation);
+    return absl::OkStatus();
+  }
   for (const auto& [key, id] : new_resolutions_) db_->resolutions.Add(key, id);
   for (const auto& [id, type] : new_entity_types_) db_->resolutions.AddEntityType(id, type);
   return absl::OkStatus();
@@ -1357,6 +1423,10 @@ absl::StatusOr<std::unique_ptr<Database>> Database::OpenWithStore(
   }
   CG_ASSIGN_OR_RETURN(auto clock, store.Get(nullptr, Family::kMeta, keys::kClockKey));
   impl->clock = clock ? keys::DecodeU64(*clock) : 0;
+  CG_ASSIGN_OR_RETURN(auto generation,
+                      store.Get(nullptr, Family::kMeta, keys::kCacheGenerationKey));
+  impl->cache_generation = generation ? keys::DecodeU64(*generation) : kFirstCacheGeneration;
+  if (impl->record_cache) impl->record_cache->AdvanceGeneration(impl->cache_generation.load());
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
 
@@ -1619,13 +1689,15 @@ absl::StatusOr<std::unique_ptr<ReadView>> Database::NewReadView(
   if (as_of_micros && *as_of_micros > ids::NowMicros() + kAsOfSkewMicros) {
     return absl::InvalidArgumentError("as_of: is in the future");
   }
+  // The cache generation before the snapshot, the clock after it: the snapshot holds nothing of
+  // a later generation, and every record in it is at or before the clock.
+  uint64_t generation = impl_->cache_generation.load();
   auto snapshot = impl_->store->NewSnapshot();
-  // Read the clock after taking the snapshot: every record in the snapshot is at or before it.
   uint64_t clock = impl_->clock.load();
   uint64_t as_of = as_of_micros.value_or(std::numeric_limits<uint64_t>::max());
   return std::make_unique<ReadView>(impl_->store.get(), std::move(snapshot), as_of, as_of >= clock,
                                     impl_->schema.get(), &impl_->limits,
-                                    impl_->record_cache.get());
+                                    impl_->record_cache.get(), generation);
 }
 
 absl::StatusOr<std::unique_ptr<ReadView>> Database::NewPinnedReadView(
@@ -1634,18 +1706,19 @@ absl::StatusOr<std::unique_ptr<ReadView>> Database::NewPinnedReadView(
     return absl::InvalidArgumentError("as_of: is in the future");
   }
   std::unique_ptr<storage::Snapshot> snapshot;
-  uint64_t clock = 0;
+  uint64_t clock = 0, generation = 0;
   {
     // No write is between taking its time and committing while the lock is held, so every
     // record recorded by `clock` is in the snapshot, and none recorded later.
     std::lock_guard lock(impl_->write_mutex);
+    generation = impl_->cache_generation.load();
     snapshot = impl_->store->NewSnapshot();
     clock = impl_->clock.load();
   }
   uint64_t as_of = std::min(as_of_micros.value_or(clock), clock);
   return std::make_unique<ReadView>(impl_->store.get(), std::move(snapshot), as_of, as_of >= clock,
                                     impl_->schema.get(), &impl_->limits,
-                                    impl_->record_cache.get());
+                                    impl_->record_cache.get(), generation);
 }
 
 absl::StatusOr<DatabaseStats> Database::GetStats() const {

@@ -105,6 +105,9 @@ struct CommitEvent {
   const std::set<uint64_t>* statements = nullptr;
   // Out-edge keys whose aggregate the write merged into (new edges and changed counts).
   const std::vector<keys::EdgeKey>* edges = nullptr;
+  // The cache generation after the write (engine/cache_invariants.h): an observer holding what
+  // it learnt under an earlier one must start over.
+  uint64_t cache_generation = 0;
 };
 // Called under the write lock after each committed write (and its inline rescore), and after each
 // background rescore lands (an event with the statement and its out-edge), in commit order.
@@ -135,8 +138,9 @@ class Database {
   absl::StatusOr<Written<v1::Entity>> CreateEntity(const v1::Entity& entity,
                                                    const WriteContext& context,
                                                    OnExisting on_existing = OnExisting::kFail);
-  // Replaces the fields named in `paths` (name, aliases, description, attributes, external_ids;
-  // empty: all of them) with those of `patch`. The type cannot change.
+  // Replaces the fields named in `paths` (name, aliases, description, attributes, external_ids,
+  // type; AIP-134, engine/field_mask.h) with those of `patch`. A new type must be allowed by
+  // every stored statement about the entity; changing it advances the cache generation.
   absl::StatusOr<Written<v1::Entity>> UpdateEntity(const v1::Entity& patch,
                                                    const std::vector<std::string>& paths,
                                                    const WriteContext& context);

@@ -10,6 +10,9 @@
 //   "format_version"                         -> u32
 //   "counter" kind:u8                         -> u64   last internal id allocated for the kind
 //   "clock"                                   -> u64   last recorded_at handed out
+//   "generation"                              -> u64   the cache generation (absent: 0;
+//                                                        engine/cache_invariants.h)
+//   "dirty" statement:u64                     -> empty  the statement's score awaits a rescore
 // dictionary:
 //   kind:u8 external-id                       -> id:u64        (kind = IdKind, lower-case letter)
 //   kind|0x80:u8 id:u64                       -> external-id   (reverse)
@@ -149,6 +152,8 @@ std::string ReverseDictionaryKey(IdKind kind, uint64_t id);
 std::string CounterKey(IdKind kind);
 inline constexpr std::string_view kFormatVersionKey = "format_version";
 inline constexpr std::string_view kClockKey = "clock";
+inline constexpr std::string_view kCacheGenerationKey = "generation";
+inline constexpr std::string_view kDirtyScorePrefix = "dirty";  // + statement:u64
 
 // Record keys.
 std::string VersionedRecordKey(char prefix, uint64_t id, uint64_t recorded_at);

@@ -39,14 +39,16 @@ int32_t EffectivePageSize(int32_t page_size, const Limits& limits) {
 
 ReadView::ReadView(storage::KeyValueStore* store, std::unique_ptr<storage::Snapshot> snapshot,
                    uint64_t as_of, bool current, const schema::SchemaRegistry* schema,
-                   const Limits* limits, RecordCache* record_cache)
+                   const Limits* limits, RecordCache* record_cache, uint64_t cache_generation)
     : store_(store),
       snapshot_(std::move(snapshot)),
       as_of_(as_of),
       current_(current),
       schema_(schema),
       limits_(limits),
-      record_cache_(record_cache) {}
+      cache_generation_(cache_generation) {
+  if (record_cache != nullptr) record_cache_.emplace(record_cache, cache_generation);
+}
 
 absl::StatusOr<std::optional<uint64_t>> ReadView::Resolve(IdKind kind,
                                                           std::string_view external) const {
@@ -110,11 +112,11 @@ absl::StatusOr<v1::Entity> ReadView::GetEntity(std::string_view id) const {
   // a newer view: whether the entity exists in this view is decided by the record read below,
   // under this view's snapshot (it finds nothing where the dictionary read would have too).
   std::optional<uint64_t> internal;
-  if (record_cache_ != nullptr) internal = record_cache_->FindId(IdKind::kEntity, id);
+  if (record_cache_) internal = record_cache_->FindId(IdKind::kEntity, id);
   if (!internal) {
     CG_ASSIGN_OR_RETURN(internal, Resolve(IdKind::kEntity, id));
     if (!internal) return NotFound("entity", id);
-    if (record_cache_ != nullptr) record_cache_->AddId(IdKind::kEntity, id, *internal);
+    if (record_cache_) record_cache_->AddId(IdKind::kEntity, id, *internal);
   }
   CG_ASSIGN_OR_RETURN(auto entity, EntityByInternalId(*internal));
   if (!entity) return NotFound("entity", id);

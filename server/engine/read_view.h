@@ -15,6 +15,7 @@
 #include "claimgraph/v1/model.pb.h"
 #include "engine/key_codec.h"
 #include "engine/limits.h"
+#include "engine/cache_invariants.h"
 #include "engine/record_cache.h"
 #include "engine/schema/schema_registry.h"
 #include "engine/storage/edge_aggregate.h"
@@ -50,7 +51,8 @@ class ReadView {
  public:
   ReadView(storage::KeyValueStore* store, std::unique_ptr<storage::Snapshot> snapshot,
            uint64_t as_of, bool current, const schema::SchemaRegistry* schema, const Limits* limits,
-           RecordCache* record_cache = nullptr);
+           RecordCache* record_cache = nullptr,
+           uint64_t cache_generation = kFirstCacheGeneration);
 
   // The system time the view answers for (micros since the epoch).
   uint64_t as_of() const { return as_of_; }
@@ -61,7 +63,12 @@ class ReadView {
   storage::KeyValueStore& store() const { return *store_; }
   // The Database's cache of immutable records, shared with every other view; nullptr: none.
   // Only what this view is known to hold may be looked up in it (see record_cache.h).
-  RecordCache* record_cache() const { return record_cache_; }
+  const RecordCacheAccess* record_cache() const {
+    return record_cache_ ? &*record_cache_ : nullptr;
+  }
+  // The cache generation (engine/cache_invariants.h) the view was created in: taken before its
+  // snapshot, so a view never holds data of a later generation than this.
+  uint64_t cache_generation() const { return cache_generation_; }
   const storage::Snapshot* snapshot() const { return snapshot_.get(); }
 
   // --- ids ---
@@ -141,7 +148,8 @@ class ReadView {
   bool current_;
   const schema::SchemaRegistry* schema_;
   const Limits* limits_;
-  RecordCache* record_cache_;
+  std::optional<RecordCacheAccess> record_cache_;
+  uint64_t cache_generation_;
 };
 
 }  // namespace claimgraph

@@ -67,11 +67,12 @@ void RecordCache::Insert(Section& section, Entry entry) {
   EvictBeyondBound();
 }
 
-std::optional<uint64_t> RecordCache::FindId(keys::IdKind kind, std::string_view external) {
+std::optional<uint64_t> RecordCache::FindId(keys::IdKind kind, std::string_view external,
+                                            uint64_t generation) {
   if (holds_ == Holds::kStateOnly) return std::nullopt;
   std::string key = IdKey(kind, external);
   std::lock_guard lock(mutex_);
-  Entry* entry = Touch(immutable_, key);
+  Entry* entry = InGeneration(generation) ? Touch(immutable_, key) : nullptr;
   if (entry == nullptr) {
     ++misses_;
     return std::nullopt;
@@ -80,20 +81,21 @@ std::optional<uint64_t> RecordCache::FindId(keys::IdKind kind, std::string_view 
   return entry->internal;
 }
 
-void RecordCache::AddId(keys::IdKind kind, std::string_view external, uint64_t internal) {
+void RecordCache::AddId(keys::IdKind kind, std::string_view external, uint64_t internal,
+                        uint64_t generation) {
   if (internal == 0 || holds_ == Holds::kStateOnly) return;
   Entry entry;
   entry.key = IdKey(kind, external);
   entry.internal = internal;
   std::lock_guard lock(mutex_);
-  Insert(immutable_, std::move(entry));
+  if (InGeneration(generation)) Insert(immutable_, std::move(entry));
 }
 
-std::shared_ptr<const CachedClaim> RecordCache::FindClaim(uint64_t id) {
+std::shared_ptr<const CachedClaim> RecordCache::FindClaim(uint64_t id, uint64_t generation) {
   if (holds_ == Holds::kStateOnly) return nullptr;
   std::string key = ClaimKey(id);
   std::lock_guard lock(mutex_);
-  Entry* entry = Touch(immutable_, key);
+  Entry* entry = InGeneration(generation) ? Touch(immutable_, key) : nullptr;
   if (entry == nullptr) {
     ++misses_;
     return nullptr;
@@ -102,14 +104,33 @@ std::shared_ptr<const CachedClaim> RecordCache::FindClaim(uint64_t id) {
   return entry->claim;
 }
 
-void RecordCache::AddClaim(uint64_t id, std::shared_ptr<const CachedClaim> claim) {
+void RecordCache::AddClaim(uint64_t id, std::shared_ptr<const CachedClaim> claim,
+                           uint64_t generation) {
   if (claim == nullptr || holds_ == Holds::kStateOnly) return;
   Entry entry;
   entry.key = ClaimKey(id);
   entry.bytes = sizeof(CachedClaim) + claim->claim.SpaceUsedLong() - sizeof(v1::Claim);
   entry.claim = std::move(claim);
   std::lock_guard lock(mutex_);
-  Insert(immutable_, std::move(entry));
+  if (InGeneration(generation)) Insert(immutable_, std::move(entry));
+}
+
+void RecordCache::AdvanceGeneration(uint64_t generation) {
+  Section retired;
+  {
+    std::lock_guard lock(mutex_);
+    if (generation <= generation_) return;
+    generation_ = generation;
+    // Freed below, outside the lock.
+    retired.lru.swap(immutable_.lru);
+    retired.index.swap(immutable_.index);
+    immutable_.bytes = 0;
+  }
+}
+
+uint64_t RecordCache::generation() const {
+  std::lock_guard lock(mutex_);
+  return generation_;
 }
 
 std::shared_ptr<const void> RecordCache::FindForState(uint64_t sequence, std::string_view key) {

@@ -19,6 +19,11 @@
 // exact state it was added for, so a view older than the entries, a view as of the past and a
 // view after a write never see them. Their values are type-erased: each key prefix the caller
 // uses names one value type (see ProvenanceGraph).
+//
+// Immutable entries are kept under a cache generation (engine/cache_invariants.h): a write that
+// breaks an invariant they rest on advances it, which drops them, and a lookup or addition made
+// under another generation than the cache's finds and keeps nothing. Views reach the cache
+// through RecordCacheAccess, which carries the generation the view was created in.
 // Thread-safe.
 #pragma once
 
@@ -66,14 +71,26 @@ class RecordCache {
   RecordCache(const RecordCache&) = delete;
   RecordCache& operator=(const RecordCache&) = delete;
 
-  // The internal id of a stored external id; nullopt when not cached.
-  std::optional<uint64_t> FindId(keys::IdKind kind, std::string_view external);
-  // Records a mapping read from storage. `internal` must be nonzero (found).
-  void AddId(keys::IdKind kind, std::string_view external, uint64_t internal);
+  // For the immutable entries' calls: under whatever generation the cache is in.
+  static constexpr uint64_t kAnyGeneration = ~uint64_t{0};
+
+  // The internal id of a stored external id; nullopt when not cached (or `generation` is not
+  // the cache's).
+  std::optional<uint64_t> FindId(keys::IdKind kind, std::string_view external,
+                                 uint64_t generation = kAnyGeneration);
+  // Records a mapping read from storage under `generation`. `internal` must be nonzero (found).
+  void AddId(keys::IdKind kind, std::string_view external, uint64_t internal,
+             uint64_t generation = kAnyGeneration);
 
   // The claim with internal id `id`; nullptr when not cached.
-  std::shared_ptr<const CachedClaim> FindClaim(uint64_t id);
-  void AddClaim(uint64_t id, std::shared_ptr<const CachedClaim> claim);
+  std::shared_ptr<const CachedClaim> FindClaim(uint64_t id, uint64_t generation = kAnyGeneration);
+  void AddClaim(uint64_t id, std::shared_ptr<const CachedClaim> claim,
+                uint64_t generation = kAnyGeneration);
+
+  // Drops the immutable entries and serves `generation` from now on (a later one than the
+  // cache's; an earlier one is ignored).
+  void AdvanceGeneration(uint64_t generation);
+  uint64_t generation() const;
 
   // --- state entries ---
   // The value added under `key` for the store state `sequence` (a snapshot's nonzero sequence,
@@ -113,6 +130,10 @@ class RecordCache {
   // the bound first (they are retired wholesale anyway), then whichever section holds entries.
   void EvictBeyondBound();
   static void PopLast(Section& section);
+  // Whether a call under `generation` may use the immutable entries. Caller holds mutex_.
+  bool InGeneration(uint64_t generation) const {
+    return generation == kAnyGeneration || generation == generation_;
+  }
 
   const size_t capacity_bytes_;
   const Holds holds_;
@@ -120,8 +141,42 @@ class RecordCache {
   Section immutable_;            // guarded by mutex_
   Section state_;                // entries of state_sequence_ only; guarded by mutex_
   uint64_t state_sequence_ = 0;  // guarded by mutex_
+  uint64_t generation_ = 0;      // of the immutable entries; guarded by mutex_
   uint64_t hits_ = 0, misses_ = 0, evictions_ = 0;                  // guarded by mutex_
   uint64_t state_hits_ = 0, state_misses_ = 0, state_changes_ = 0;  // guarded by mutex_
+};
+
+// One view's access to the shared cache: every call under the cache generation the view was
+// created in (taken before its snapshot), so that what the view reads before a write that broke
+// an invariant is neither served to nor kept for later views.
+class RecordCacheAccess {
+ public:
+  RecordCacheAccess(RecordCache* cache, uint64_t generation)
+      : cache_(cache), generation_(generation) {}
+  std::optional<uint64_t> FindId(keys::IdKind kind, std::string_view external) const {
+    return cache_->FindId(kind, external, generation_);
+  }
+  void AddId(keys::IdKind kind, std::string_view external, uint64_t internal) const {
+    cache_->AddId(kind, external, internal, generation_);
+  }
+  std::shared_ptr<const CachedClaim> FindClaim(uint64_t id) const {
+    return cache_->FindClaim(id, generation_);
+  }
+  void AddClaim(uint64_t id, std::shared_ptr<const CachedClaim> claim) const {
+    cache_->AddClaim(id, std::move(claim), generation_);
+  }
+  std::shared_ptr<const void> FindForState(uint64_t sequence, std::string_view key) const {
+    return cache_->FindForState(sequence, key);
+  }
+  void AddForState(uint64_t sequence, std::string_view key, std::shared_ptr<const void> value,
+                   size_t bytes) const {
+    cache_->AddForState(sequence, key, std::move(value), bytes);
+  }
+  RecordCache& cache() const { return *cache_; }
+
+ private:
+  RecordCache* cache_;
+  uint64_t generation_;
 };
 
 }  // namespace claimgraph

@@ -132,7 +132,7 @@ absl::StatusOr<std::shared_ptr<ClaimNode>> ProvenanceGraph::MakeClaimNode(
 
 void ProvenanceGraph::PlanClaims(const std::vector<uint64_t>& ids, ClaimLoad* load,
                                  std::vector<std::string>* keys) {
-  RecordCache* cache = view_.record_cache();
+  const RecordCacheAccess* cache = view_.record_cache();
   for (uint64_t id : ids) {
     if (id == 0 || claims_.count(id) != 0) continue;
     if (std::find(load->ids.begin(), load->ids.end(), id) != load->ids.end()) continue;
@@ -174,7 +174,7 @@ absl::Status ProvenanceGraph::FinishClaims(
   // The ids the records read name: one MultiGet per kind (fewer with the cache).
   CG_RETURN_IF_ERROR(ResolveMany(IdKind::kClaim, relayed_ids, &claim_ids_));
   CG_RETURN_IF_ERROR(ResolveMany(IdKind::kSource, source_ids, &source_ids_));
-  RecordCache* cache = view_.record_cache();
+  const RecordCacheAccess* cache = view_.record_cache();
   for (size_t i = 0; i < count; ++i) {
     if (read[i] != nullptr) {
       CachedClaim& fresh = *read[i];
@@ -220,7 +220,7 @@ absl::StatusOr<const ClaimNode*> ProvenanceGraph::Claim(uint64_t id) {
 
 absl::Status ProvenanceGraph::ResolveMany(IdKind kind, const std::vector<std::string>& ids,
                                           std::unordered_map<std::string, uint64_t>* memo) {
-  RecordCache* cache = view_.record_cache();
+  const RecordCacheAccess* cache = view_.record_cache();
   std::vector<std::string> wanted;
   for (const auto& id : ids) {
     if (memo->count(id) != 0) continue;

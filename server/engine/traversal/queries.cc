@@ -44,7 +44,7 @@ absl::StatusOr<bool> EntityExists(const ReadView& view, uint64_t internal) {
 absl::StatusOr<std::optional<uint64_t>> ResolveExisting(const EdgeSource& source,
                                                         const std::string& id) {
   const ReadView& view = source.view();
-  RecordCache* cache = view.record_cache();
+  const RecordCacheAccess* cache = view.record_cache();
   if (cache != nullptr) {
     auto cached = cache->FindId(IdKind::kEntity, id);
     if (cached && source.KnowsEntity(*cached, id)) return cached;

@@ -74,6 +74,7 @@ absl::StatusOr<std::unique_ptr<BaseTopology>> BaseTopology::Build(const ReadView
                                                                   uint64_t clock) {
   std::unique_ptr<BaseTopology> base(new BaseTopology());
   base->clock_ = clock;
+  base->cache_generation_ = view.cache_generation();
   std::vector<uint64_t> subjects, objects;
   std::vector<TopologyEdge> fields;
   uint64_t max_entity = 0;
@@ -508,6 +509,10 @@ void TopologyManager::OnCommit(const CommitEvent& event) {
     shared_->wake.notify_all();
   };
   shared_->published_time = std::max(shared_->published_time, event.time);
+  if (shared_->base != nullptr && event.cache_generation != shared_->base->cache_generation()) {
+    // The write broke an invariant the base's id copies rest on (engine/cache_invariants.h).
+    return mark_stale();
+  }
   if (shared_->stale) {
     // Nothing is recorded until a rebuild from a snapshot after this commit clears it.
     shared_->stale_time = event.time;
@@ -639,7 +644,10 @@ absl::StatusOr<PinnedGraph> TopologyManager::Pin(std::optional<uint64_t> as_of) 
       TopologyVersion version;
       {
         std::lock_guard lock(shared_->mutex);
-        if (shared_->stale || shared_->base == nullptr) return PinStorage(as_of);
+        if (shared_->stale || shared_->base == nullptr ||
+            shared_->base->cache_generation() != view->cache_generation()) {
+          return PinStorage(as_of);
+        }
         if (shared_->base->clock() > clock) break;  // rebuilt past our snapshot: new snapshot
         if (shared_->published_time >= clock) {
           version = TopologyVersion{shared_->base, shared_->overlay, clock};

@@ -64,6 +64,8 @@ class BaseTopology {
   static absl::StatusOr<std::unique_ptr<BaseTopology>> Build(const ReadView& view, uint64_t clock);
 
   uint64_t clock() const { return clock_; }
+  // The cache generation of the snapshot it was built from (engine/cache_invariants.h).
+  uint64_t cache_generation() const { return cache_generation_; }
   size_t vertex_count() const { return dense_to_entity_.size(); }
   size_t edge_count() const { return edge_count_; }
   // Bytes held by the graph structures and maps.
@@ -111,6 +113,7 @@ class BaseTopology {
   absl::Status ReadPredicateNames(const ReadView& view, const std::vector<TopologyEdge>& fields);
 
   uint64_t clock_ = 0;
+  uint64_t cache_generation_ = 0;
   size_t edge_count_ = 0;
   std::vector<uint32_t> entity_to_dense_;  // indexed by internal entity id
   std::vector<uint64_t> dense_to_entity_;

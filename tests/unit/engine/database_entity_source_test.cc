@@ -131,8 +131,7 @@ TEST_CASE("UpdateEntity replaces the masked fields only") {
 
   // The same value again is no change.
   CHECK(Must(t.db->UpdateEntity(patch, {"name"}, t.context)).outcome == WriteOutcome::kUnchanged);
-  // An omitted mask updates the fields the patch populates (AIP-134), a different type among
-  // them included: that is refused, not silently kept.
+  // An omitted mask updates the fields the patch populates (AIP-134).
   v1::Entity populated;
   populated.set_id("john_kirby");
   populated.set_description("NSC spokesman");
@@ -141,14 +140,17 @@ TEST_CASE("UpdateEntity replaces the masked fields only") {
   CHECK(read.name() == "John F. Kirby");
   CHECK(read.description() == "NSC spokesman");
   CHECK(read.aliases_size() == 1);
-  populated.set_type("organisation");
+  populated.set_type("planet");
   ExpectError(t.db->UpdateEntity(populated, {}, t.context), absl::StatusCode::kInvalidArgument,
               "entity.type");
   CHECK(Must(t.View()->GetEntity("john_kirby")).type() == "person");
-  // "*" replaces every mutable field.
+  // "*" replaces every mutable field: the type too, which is required.
   v1::Entity full;
   full.set_id("john_kirby");
   full.set_name("Kirby");
+  ExpectError(t.db->UpdateEntity(full, {"*"}, t.context), absl::StatusCode::kInvalidArgument,
+              "entity.type");
+  full.set_type("person");
   Must(t.db->UpdateEntity(full, {"*"}, t.context));
   read = Must(t.View()->GetEntity("john_kirby"));
   CHECK(read.name() == "Kirby");
@@ -159,9 +161,6 @@ TEST_CASE("UpdateEntity replaces the masked fields only") {
               absl::StatusCode::kInvalidArgument, "update_mask.paths[0]");
 
   v1::Entity retype = full;
-  retype.set_type("organisation");
-  ExpectError(t.db->UpdateEntity(retype, {"type"}, t.context), absl::StatusCode::kInvalidArgument,
-              "entity.type");
   retype.set_type("person");
   CHECK(Must(t.db->UpdateEntity(retype, {"type"}, t.context)).outcome == WriteOutcome::kUnchanged);
   // A mask path of 10 MB is named by position and echoed short.
@@ -492,6 +491,60 @@ TEST_CASE("AddDerivation adds one link as a new version, once") {
   ExpectError(t.db->AddDerivation("original", untyped, t.context),
               absl::StatusCode::kInvalidArgument, "derivation.type");
   CHECK(Must(t.View()->GetSource("original")).derived_from_size() == 2);
+}
+
+TEST_CASE("UpdateEntity changes a type that every stored statement allows, and the caches follow") {
+  testing::TestDatabase t;
+  Must(t.db->CreateEntity(MakeEntity("kirby", "person", "John Kirby"), t.context));
+  Must(t.db->CreateEntity(MakeEntity("nsc", "government_body", "NSC"), t.context));
+  Must(t.db->CreateEntity(MakeEntity("acme", "company", "Acme"), t.context));
+  Must(t.db->CreateEntity(MakeEntity("outlet", "news_organisation", "Outlet"), t.context));
+  // kirby speaks for the NSC: spokesperson_for needs a person as subject.
+  Must(t.db->CreateClaim(
+      testing::MakeClaim(testing::MakeStatement("kirby", "spokesperson_for", "nsc"), "outlet"), "",
+      t.context));
+  const uint64_t before = ids::ToMicros(t.View()->GetEntity("outlet")->recorded_at());
+
+  v1::Entity patch;
+  patch.set_id("kirby");
+  patch.set_type("company");
+  auto refused = t.db->UpdateEntity(patch, {"type"}, t.context);
+  ExpectError(refused, absl::StatusCode::kInvalidArgument, "entity.type");
+  CHECK(refused.status().message().find("domain of 'spokesperson_for'") != std::string::npos);
+  // The NSC is the object: spokesperson_for's range holds organisations and countries.
+  patch.set_id("nsc");
+  patch.set_type("place");
+  auto outside_range = t.db->UpdateEntity(patch, {"type"}, t.context);
+  ExpectError(outside_range, absl::StatusCode::kInvalidArgument, "entity.type");
+  CHECK(outside_range.status().message().find("range of 'spokesperson_for'") != std::string::npos);
+  CHECK(Must(t.View()->GetEntity("nsc")).type() == "government_body");
+
+  // Within the range: the new type applies, its earlier one stays the answer as of before.
+  patch.set_type("intelligence_agency");
+  CHECK(Must(t.db->UpdateEntity(patch, {"type"}, t.context)).outcome == WriteOutcome::kUpdated);
+  CHECK(Must(t.View()->GetEntity("nsc")).type() == "intelligence_agency");
+  CHECK(Must(t.View(before)->GetEntity("nsc")).type() == "government_body");
+
+  // The writer learnt acme's type ("company") validating this claim...
+  Must(t.db->CreateClaim(
+      testing::MakeClaim(testing::MakeStatement("acme", "member_of", "nsc"), "outlet"), "",
+      t.context));
+  patch.set_id("acme");
+  patch.set_type("person");  // member_of's domain (agents) holds persons
+  Must(t.db->UpdateEntity(patch, {"type"}, t.context));
+  // ...and validates later claims by the new one: the type change dropped what it had learnt.
+  Must(t.db->CreateClaim(
+      testing::MakeClaim(testing::MakeStatement("acme", "spokesperson_for", "nsc"), "outlet"), "",
+      t.context));
+  ExpectError(t.db->CreateClaim(
+                  testing::MakeClaim(testing::MakeStatement("acme", "part_of", "nsc"), "outlet"),
+                  "", t.context),
+              absl::StatusCode::kInvalidArgument, "claim.statement.subject_id");
+  // Each type change advanced the cache generation, durably.
+  CHECK(t.View()->cache_generation() == 2);
+  t.Reopen();
+  CHECK(t.View()->cache_generation() == 2);
+  CHECK(Must(t.View()->GetEntity("acme")).type() == "person");
 }
 
 }  // namespace claimgraph

@@ -41,6 +41,29 @@ TEST_CASE("record cache returns what was added and nothing else") {
   CHECK(stats.bytes <= cache.capacity_bytes());
 }
 
+TEST_CASE("record cache keeps immutable entries only under the generation they were added in") {
+  RecordCache cache(1 << 20);
+  CHECK(cache.generation() == 0);
+  cache.AddId(keys::IdKind::kEntity, "a", 1, 0);
+  cache.AddClaim(3, MakeCachedClaim("c3", 0), 0);
+  CHECK(cache.FindId(keys::IdKind::kEntity, "a", 0) == std::optional<uint64_t>(1));
+  cache.AdvanceGeneration(1);  // a write broke an invariant: everything learnt before goes
+  CHECK(!cache.FindId(keys::IdKind::kEntity, "a", 1).has_value());
+  CHECK(cache.FindClaim(3, 1) == nullptr);
+  CHECK(cache.Stats().entries == 0);
+  // A view of the older generation neither finds nor adds anything any more.
+  cache.AddId(keys::IdKind::kEntity, "b", 2, 0);
+  CHECK(!cache.FindId(keys::IdKind::kEntity, "b", 1).has_value());
+  CHECK(!cache.FindId(keys::IdKind::kEntity, "b", 0).has_value());
+  cache.AddId(keys::IdKind::kEntity, "b", 2, 1);
+  CHECK(cache.FindId(keys::IdKind::kEntity, "b", 1) == std::optional<uint64_t>(2));
+  CHECK(!cache.FindId(keys::IdKind::kEntity, "b", 0).has_value());
+  // Generations only move forward.
+  cache.AdvanceGeneration(0);
+  CHECK(cache.generation() == 1);
+  CHECK(cache.FindId(keys::IdKind::kEntity, "b", 1) == std::optional<uint64_t>(2));
+}
+
 TEST_CASE("record cache stays within its byte bound and evicts the least recently used") {
   RecordCache cache(4096);
   for (uint64_t i = 1; i <= 1000; ++i) {

@@ -63,8 +63,9 @@ TEST_CASE("cached provenance reads answer as uncached ones, before and after lat
   }
   const std::vector<std::string> claims = {"c0", "c3", "c4", "c5", "c9-not-stored"};
   const uint64_t middle = ids::ToMicros(f.View()->GetClaim("c3")->recorded_at());
-  RecordCache* cache = f.View()->record_cache();
-  REQUIRE(cache != nullptr);
+  auto cache_view = f.View();
+  REQUIRE(cache_view->record_cache() != nullptr);
+  RecordCache* cache = &cache_view->record_cache()->cache();  // the Database's, shared
 
   // Cold, then warm: the second run finds its claims and ids (or, the state unchanged, the
   // nodes built from them) in the cache.
@@ -132,8 +133,9 @@ TEST_CASE("state entries are served only to views of the state they were read in
              .confidence = 0.6 + 0.1 * i});
   }
   const std::vector<std::string> claims = {"c0", "c1", "c2", "c3"};
-  RecordCache* cache = f.View()->record_cache();
-  REQUIRE(cache != nullptr);
+  auto cache_view = f.View();
+  REQUIRE(cache_view->record_cache() != nullptr);
+  RecordCache* cache = &cache_view->record_cache()->cache();  // the Database's, shared
   const uint64_t before_writes = ids::ToMicros(f.View()->GetClaim("c3")->recorded_at());
 
   // Warm: the second read of the same state is answered from state entries.

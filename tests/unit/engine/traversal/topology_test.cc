@@ -257,8 +257,8 @@ TEST_CASE("a cached entity id is trusted only where the topology base holds the 
   CHECK_FALSE(past->source->KnowsEntity(internal("a"), "a"));  // the base may be after as_of
 
   // Answers are those of the storage walk; the repeat of a base entity is a cache hit.
-  RecordCache* cache = current->view->record_cache();
-  REQUIRE(cache != nullptr);
+  REQUIRE(current->view->record_cache() != nullptr);
+  RecordCache* cache = &current->view->record_cache()->cache();
   CHECK(NeighborIds(*current->source, "a") == NeighborIds(*storage->source, "a"));
   auto hits = cache->Stats().hits;
   CHECK(NeighborIds(*current->source, "a") == std::vector<std::string>{"b"});
@@ -292,6 +292,37 @@ TEST_CASE("base topology memory is accounted per edge") {
   CHECK(stats.base_bytes >= 19 * (sizeof(TopologyEdge) + 3 * sizeof(uint32_t)));
   CHECK(stats.overlay_entries == 0);
   CHECK_FALSE(stats.stale);
+}
+
+TEST_CASE("a write that breaks a cache invariant sends traversal to storage until the next build") {
+  TempDatabase database;
+  Database& db = database.db();
+  AddEntity(db, "claimant", "person");
+  AddEntity(db, "a");
+  AddEntity(db, "b");
+  AddClaim(db, "a", "b", 1);
+  auto manager = TopologyManager::Create(&db, TopologyOptions{0, 64});
+  REQUIRE(manager.ok());
+  auto before = (*manager)->Pin();
+  REQUIRE(before.ok());
+  CHECK(before->from_topology);
+
+  // An entity's type change advances the cache generation (engine/cache_invariants.h).
+  v1::Entity patch;
+  patch.set_id("a");
+  patch.set_type("government");
+  REQUIRE(db.UpdateEntity(patch, {"type"}, WriteContext()).ok());
+  auto after = (*manager)->Pin();
+  REQUIRE(after.ok());
+  CHECK_FALSE(after->from_topology);
+  CHECK((*manager)->GetStats().stale);
+  CHECK(NeighborIds(*after->source, "a") == std::vector<std::string>{"b"});
+
+  REQUIRE((*manager)->Rebuild().ok());
+  auto rebuilt = (*manager)->Pin();
+  REQUIRE(rebuilt.ok());
+  CHECK(rebuilt->from_topology);
+  CHECK(NeighborIds(*rebuilt->source, "a") == std::vector<std::string>{"b"});
 }
 
 }  // namespace claimgraph::traversal
