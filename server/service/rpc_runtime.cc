@@ -13,7 +13,6 @@
 namespace claimgraph::service {
 namespace {
 
-constexpr std::string_view kRequestIdHeader = "x-request-id";
 constexpr size_t kMaxRequestIdBytes = 128;
 
 // A client-given request id is echoed only when it is short and printable (it is logged).
@@ -37,6 +36,17 @@ std::string NewRequestId() {
     value >>= 4;
   }
   return id;
+}
+
+// The client's request id when it is usable, else a new one.
+std::string RequestIdOf(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto header = metadata.find(std::string(kRequestIdHeader));
+  if (header != metadata.end() &&
+      UsableRequestId(std::string_view(header->second.data(), header->second.size()))) {
+    return std::string(header->second.data(), header->second.size());
+  }
+  return NewRequestId();
 }
 
 const char* CodeName(grpc::StatusCode code) {
@@ -91,14 +101,7 @@ grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_v
   in_flight_.fetch_add(1);
   CallInfo call;
   call.context = context;
-  const auto& metadata = context->client_metadata();
-  auto header = metadata.find(std::string(kRequestIdHeader));
-  if (header != metadata.end() &&
-      UsableRequestId(std::string_view(header->second.data(), header->second.size()))) {
-    call.request_id.assign(header->second.data(), header->second.size());
-  } else {
-    call.request_id = NewRequestId();
-  }
+  call.request_id = RequestIdOf(*context);
   context->AddTrailingMetadata(std::string(kRequestIdHeader), call.request_id);
 
   absl::Status status;
@@ -131,6 +134,13 @@ grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_v
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count();
+  Report(context, method, call, result, micros);
+  in_flight_.fetch_sub(1);
+  return result;
+}
+
+void RpcRuntime::Report(grpc::ServerContextBase* context, std::string_view method,
+                        const CallInfo& call, const grpc::Status& result, int64_t micros) {
   Record(method, static_cast<int>(result.error_code()), static_cast<double>(micros) / 1e6);
   LogLevel level = LogLevel::kInfo;
   if (result.error_code() == grpc::StatusCode::INTERNAL ||
@@ -138,19 +148,26 @@ grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_v
       result.error_code() == grpc::StatusCode::UNKNOWN) {
     level = LogLevel::kError;
   }
-  if (LogEnabled(level)) {
-    std::vector<std::pair<std::string_view, std::string>> fields = {
-        {"rpc", std::string(method)},
-        {"code", CodeName(result.error_code())},
-        {"latency_us", StrCat(micros)},
-        {"peer", context->peer()},
-        {"request_id", call.request_id},
-        {"principal", call.principal}};
-    if (!result.ok()) fields.emplace_back("error", result.error_message());
-    Log(level, "rpc", fields);
-  }
-  in_flight_.fetch_sub(1);
-  return result;
+  if (!LogEnabled(level)) return;
+  std::vector<std::pair<std::string_view, std::string>> fields = {
+      {"rpc", std::string(method)},
+      {"code", CodeName(result.error_code())},
+      {"latency_us", StrCat(micros)},
+      {"peer", context->peer()},
+      {"request_id", call.request_id},
+      {"principal", call.principal}};
+  if (!result.ok()) fields.emplace_back("error", result.error_message());
+  Log(level, "rpc", fields);
+}
+
+std::string RpcRuntime::RecordUnhandled(grpc::ServerContextBase* context, std::string_view method,
+                                        const grpc::Status& status, double seconds) {
+  CallInfo call;
+  call.context = context;
+  call.request_id = RequestIdOf(*context);
+  call.principal = "-";  // no handler ran, so no role was checked
+  Report(context, method, call, status, static_cast<int64_t>(seconds * 1e6));
+  return call.request_id;
 }
 
 grpc::ServerUnaryReactor* RpcRuntime::RunUnary(

@@ -23,6 +23,9 @@
 
 namespace claimgraph::service {
 
+// The metadata key of a call's request id, in both directions.
+inline constexpr std::string_view kRequestIdHeader = "x-request-id";
+
 // What a caller may do. Each role includes the ones before it.
 enum class Role { kReader = 1, kWriter = 2, kAdmin = 3 };
 
@@ -66,6 +69,12 @@ class RpcRuntime {
   grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, std::string_view method,
                                      Role role, absl::FunctionRef<absl::Status(CallInfo&)> handler);
 
+  // Counts and logs, like a handled call, a call that gRPC answered before any handler ran (a
+  // request it could not parse): `status` is what the client gets, `seconds` how long it took.
+  // Returns the request id it logged, for the caller to send back.
+  std::string RecordUnhandled(grpc::ServerContextBase* context, std::string_view method,
+                              const grpc::Status& status, double seconds);
+
   uint64_t calls_in_flight() const { return in_flight_.load(); }
 
   // Per-method call counts by status code and latency histograms, for /metrics.
@@ -82,6 +91,9 @@ class RpcRuntime {
   grpc::Status RunCall(grpc::ServerContextBase* context, std::string_view method, Role role,
                        absl::FunctionRef<absl::Status(CallInfo&)> handler, bool may_stream);
   void Record(std::string_view method, int code, double seconds);
+  // Record, and the call's log line.
+  void Report(grpc::ServerContextBase* context, std::string_view method, const CallInfo& call,
+              const grpc::Status& result, int64_t micros);
 
   mutable std::mutex stats_mutex_;
   std::map<std::string, MethodStats, std::less<>> method_stats_;  // guarded by stats_mutex_

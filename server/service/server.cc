@@ -168,6 +168,8 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (auto& service : server->services_) builder.RegisterService(service.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  server->unparsed_requests_ = std::make_unique<UnparsedRequestGuard>(server->runtime_.get());
+  interceptors.push_back(server->unparsed_requests_->NewFactory());
   interceptors.push_back(server->stream_watch_->NewFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();

@@ -17,6 +17,7 @@
 #include "service/query_admission.h"
 #include "service/rpc_runtime.h"
 #include "service/stream_watch.h"
+#include "service/unparsed_request_guard.h"
 
 namespace claimgraph::service {
 
@@ -102,6 +103,7 @@ class ClaimGraphServer {
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<StreamWatch> stream_watch_;
   std::unique_ptr<RpcRuntime> runtime_;
+  std::unique_ptr<UnparsedRequestGuard> unparsed_requests_;
   std::unique_ptr<QueryAdmission> heavy_queries_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::vector<std::string> service_names_;
