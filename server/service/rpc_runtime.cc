@@ -50,11 +50,23 @@ std::string RequestIdOf(const grpc::ServerContextBase& context) {
 }
 
 const char* CodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[] = {
-      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-      "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr const char* kNames[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
   auto index = static_cast<size_t>(code);
   return index < std::size(kNames) ? kNames[index] : "UNKNOWN";
 }
@@ -63,9 +75,9 @@ const char* CodeName(grpc::StatusCode code) {
 
 const std::vector<double>& RpcRuntime::LatencyBoundsSeconds() {
   // From 50 µs (a point read) to 10 s (a deep traversal at its time limit).
-  static const std::vector<double> kBounds = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                              0.01,    0.025,  0.05,    0.1,    0.25,  0.5,    1,
-                                              2.5,     5,      10};
+  static const std::vector<double> kBounds = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                              0.005,   0.01,   0.025,   0.05,   0.1,   0.25,
+                                              0.5,     1,      2.5,     5,      10};
   return kBounds;
 }
 
@@ -95,8 +107,9 @@ bool CallInfo::Cancelled() const {
   return context->IsCancelled() || std::chrono::system_clock::now() > context->deadline();
 }
 
-grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_view method, Role role,
-                                 absl::FunctionRef<absl::Status(CallInfo&)> handler, bool may_stream) {
+grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_view method,
+                                 Role role, absl::FunctionRef<absl::Status(CallInfo&)> handler,
+                                 bool may_stream) {
   auto started = std::chrono::steady_clock::now();
   in_flight_.fetch_add(1);
   CallInfo call;
@@ -150,12 +163,9 @@ void RpcRuntime::Report(grpc::ServerContextBase* context, std::string_view metho
   }
   if (!LogEnabled(level)) return;
   std::vector<std::pair<std::string_view, std::string>> fields = {
-      {"rpc", std::string(method)},
-      {"code", CodeName(result.error_code())},
-      {"latency_us", StrCat(micros)},
-      {"peer", context->peer()},
-      {"request_id", call.request_id},
-      {"principal", call.principal}};
+      {"rpc", std::string(method)},    {"code", CodeName(result.error_code())},
+      {"latency_us", StrCat(micros)},  {"peer", context->peer()},
+      {"request_id", call.request_id}, {"principal", call.principal}};
   if (!result.ok()) fields.emplace_back("error", result.error_message());
   Log(level, "rpc", fields);
 }
@@ -170,9 +180,9 @@ std::string RpcRuntime::RecordUnhandled(grpc::ServerContextBase* context, std::s
   return call.request_id;
 }
 
-grpc::ServerUnaryReactor* RpcRuntime::RunUnary(
-    grpc::CallbackServerContext* context, std::string_view method, Role role,
-    absl::FunctionRef<absl::Status(CallInfo&)> handler) {
+grpc::ServerUnaryReactor* RpcRuntime::RunUnary(grpc::CallbackServerContext* context,
+                                               std::string_view method, Role role,
+                                               absl::FunctionRef<absl::Status(CallInfo&)> handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(RunCall(context, method, role, handler, /*may_stream=*/false));
   return reactor;

@@ -65,8 +65,8 @@ class UnparsedRequestGuard::Interceptor final : public grpc::experimental::Inter
       // A unary or server-streaming call's one request is null only when it did not parse; a
       // client stream's received message is null at its end too, so there protobuf's report is
       // what tells a broken message from the end.
-      const bool whole = info_->type() == RpcType::UNARY ||
-                         info_->type() == RpcType::SERVER_STREAMING;
+      const bool whole =
+          info_->type() == RpcType::UNARY || info_->type() == RpcType::SERVER_STREAMING;
       if (whole ? methods->GetRecvMessage() == nullptr : !field.empty()) {
         failed_ = true;
         field_ = std::move(field);
@@ -79,21 +79,23 @@ class UnparsedRequestGuard::Interceptor final : public grpc::experimental::Inter
  private:
   void Rewrite(grpc::experimental::InterceptorBatchMethods* methods) {
     const std::string_view method = MethodName(info_->method());
-    const std::string what =
-        field_.empty() ? std::string("a string field that is not valid UTF-8, or bytes that are "
-                                     "not the request message")
-                       : StrCat("string field ", field_, " is not valid UTF-8");
-    const bool whole = info_->type() == RpcType::UNARY ||
-                       info_->type() == RpcType::SERVER_STREAMING;
+    const std::string what = field_.empty()
+                                 ? std::string(
+                                       "a string field that is not valid UTF-8, or bytes that are "
+                                       "not the request message")
+                                 : StrCat("string field ", field_, " is not valid UTF-8");
+    const bool whole =
+        info_->type() == RpcType::UNARY || info_->type() == RpcType::SERVER_STREAMING;
     if (!whole) {
       // The handler ran, was counted and logged, and its status says where the stream stopped:
       // only say why it stopped there.
       grpc::Status sent = methods->GetSendStatus();
       if (sent.ok()) return;
-      methods->ModifySendStatus(
-          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                       StrCat(sent.error_message(), " (a message of the stream could not be "
-                              "parsed: ", what, ")")));
+      methods->ModifySendStatus(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                             StrCat(sent.error_message(),
+                                                    " (a message of the stream could not be "
+                                                    "parsed: ",
+                                                    what, ")")));
       return;
     }
     grpc::Status status(grpc::StatusCode::INVALID_ARGUMENT,

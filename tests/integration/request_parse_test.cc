@@ -46,7 +46,9 @@ std::string Field(int number, const std::string& bytes) {
 
 }  // namespace
 
-TEST_CASE("a request with invalid UTF-8 in a string field: INVALID_ARGUMENT naming it, counted, logged, nothing changed") {
+TEST_CASE(
+    "a request with invalid UTF-8 in a string field: INVALID_ARGUMENT naming it, counted, logged, "
+    "nothing changed") {
   ServerProcess server({"--metrics-listen", "127.0.0.1:0"});
   std::string error;
   REQUIRE_MESSAGE(server.Start(&error), error);
@@ -56,23 +58,24 @@ TEST_CASE("a request with invalid UTF-8 in a string field: INVALID_ARGUMENT nami
   const std::string entity = Field(1, "x") + Field(2, "person") + Field(3, "\xff\xfe");
   auto created = CallRaw(*c, "/claimgraph.v1.EntityService/CreateEntity", Field(1, entity));
   CHECK(created.status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
-  CHECK_MESSAGE(created.status.error_message().find("claimgraph.v1.Entity.name is not valid UTF-8") !=
-                    std::string::npos,
+  CHECK_MESSAGE(created.status.error_message().find(
+                    "claimgraph.v1.Entity.name is not valid UTF-8") != std::string::npos,
                 created.status.error_message());
   CHECK(!created.request_id.empty());
 
   // GetEntityRequest{id: "\xff"}: a callback handler (gRPC's own answer there is UNIMPLEMENTED).
   auto got = CallRaw(*c, "/claimgraph.v1.EntityService/GetEntity", Field(1, "\xff"));
   CHECK(got.status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
-  CHECK_MESSAGE(got.status.error_message().find("claimgraph.v1.GetEntityRequest.id is not valid UTF-8") !=
-                    std::string::npos,
+  CHECK_MESSAGE(got.status.error_message().find(
+                    "claimgraph.v1.GetEntityRequest.id is not valid UTF-8") != std::string::npos,
                 got.status.error_message());
 
   // Bytes that are no message at all (a truncated field): the method is named instead.
   auto garbage = CallRaw(*c, "/claimgraph.v1.EntityService/GetEntity", std::string("\x0a\x05x", 3));
   CHECK(garbage.status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
-  CHECK_MESSAGE(garbage.status.error_message().find("(EntityService/GetEntity)") != std::string::npos,
-                garbage.status.error_message());
+  CHECK_MESSAGE(
+      garbage.status.error_message().find("(EntityService/GetEntity)") != std::string::npos,
+      garbage.status.error_message());
 
   // The same request with valid bytes is served normally: the guard touches only broken ones.
   auto valid = CallRaw(*c, "/claimgraph.v1.EntityService/GetEntity", Field(1, "x"));
@@ -86,10 +89,10 @@ TEST_CASE("a request with invalid UTF-8 in a string field: INVALID_ARGUMENT nami
         grpc::StatusCode::NOT_FOUND);
 
   std::string metrics = HttpGet(server.MetricsPort(), "/metrics");
-  CHECK(metrics.find("claimgraph_rpc_calls_total{method=\"EntityService/CreateEntity\",code=\"INVALID_ARGUMENT\"} 1") !=
-        std::string::npos);
-  CHECK(metrics.find("claimgraph_rpc_calls_total{method=\"EntityService/GetEntity\",code=\"INVALID_ARGUMENT\"} 2") !=
-        std::string::npos);
+  CHECK(metrics.find("claimgraph_rpc_calls_total{method=\"EntityService/"
+                     "CreateEntity\",code=\"INVALID_ARGUMENT\"} 1") != std::string::npos);
+  CHECK(metrics.find("claimgraph_rpc_calls_total{method=\"EntityService/"
+                     "GetEntity\",code=\"INVALID_ARGUMENT\"} 2") != std::string::npos);
   CHECK(metrics.find("code=\"INTERNAL\"") == std::string::npos);
   CHECK(metrics.find("code=\"UNIMPLEMENTED\"") == std::string::npos);
 
@@ -100,7 +103,8 @@ TEST_CASE("a request with invalid UTF-8 in a string field: INVALID_ARGUMENT nami
   CHECK(server.Stop() == 0);
 }
 
-TEST_CASE("an Import stream with a message that cannot be parsed names the field and the resume line") {
+TEST_CASE(
+    "an Import stream with a message that cannot be parsed names the field and the resume line") {
   ServerProcess server;
   std::string error;
   REQUIRE_MESSAGE(server.Start(&error), error);
@@ -121,9 +125,10 @@ TEST_CASE("an Import stream with a message that cannot be parsed names the field
   CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
   CHECK_MESSAGE(status.error_message().find("resume from line 2") != std::string::npos,
                 status.error_message());
-  CHECK_MESSAGE(status.error_message().find("claimgraph.v1.ImportRequest.json_lines is not valid UTF-8") !=
-                    std::string::npos,
-                status.error_message());
+  CHECK_MESSAGE(
+      status.error_message().find("claimgraph.v1.ImportRequest.json_lines is not valid UTF-8") !=
+          std::string::npos,
+      status.error_message());
   CHECK(server.Stop() == 0);
 }
 
