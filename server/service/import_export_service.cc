@@ -71,6 +71,9 @@ grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const
   return context_.runtime->Run(context, "ImportExportService/Export", Role::kReader,
                                [&](CallInfo& call) -> absl::Status {
     const auto& limits = context_.database->limits();
+    // An export walks the whole database or a subgraph and holds its snapshot while the client
+    // reads: a heavy query like a traversal.
+    CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ImportExportService/Export"));
     for (int i = 0; i < request->subgraph_entity_ids_size(); ++i) {
       CG_RETURN_IF_ERROR(validation::CheckId(StrCat("subgraph_entity_ids[", i, "]"), request->subgraph_entity_ids(i), limits));
     }
