@@ -110,12 +110,16 @@ absl::Status ImportStream::Add(v1::ImportRequest* request) {
       first + static_cast<uint64_t>(request->records_size() + request->json_lines_size() +
                                     request->ndjson_lines_size());
   const uint64_t applied_from = std::max<uint64_t>(first, resume_from_);
-  if (auto limited = rate_limiter_.Take(end > applied_from ? end - applied_from : 0);
-      !limited.ok()) {
-    // What arrived before the message that broke the limit is applied, so that the client can
-    // resume exactly where the refused message began.
-    CG_RETURN_IF_ERROR(importer_->Finish(first_line_ + lines_read_));
-    return absl::ResourceExhaustedError(StrCat(std::string(limited.message()), "; ", ResumeHint()));
+  const uint64_t counted = end > applied_from ? end - applied_from : 0;
+  const uint64_t max_records = context_.max_stream_records;
+  if (max_records != 0 && records_counted_ + counted > max_records) {
+    return StopBefore(StrCat("stream: more than ", max_records,
+                             " records or lines in one stream (the server's --max-stream-records); "
+                             "continue in a new stream"));
+  }
+  records_counted_ += counted;
+  if (auto limited = rate_limiter_.Take(counted); !limited.ok()) {
+    return StopBefore(limited.message());
   }
   for (auto& record : *request->mutable_records()) {
     CG_RETURN_IF_ERROR(importer_->Add(std::move(record), first_line_ + lines_read_++));
@@ -132,6 +136,13 @@ absl::Status ImportStream::AddLine(std::string_view text) {
   auto record = exchange::ParseRecordLine(text, line);
   if (!record.ok()) return importer_->AddUnreadable(record.status(), line);
   return importer_->Add(*std::move(record), line);
+}
+
+absl::Status ImportStream::StopBefore(std::string_view why) {
+  // What arrived before the refused message is applied, so that the client can resume exactly
+  // where that message began.
+  CG_RETURN_IF_ERROR(importer_->Finish(first_line_ + lines_read_));
+  return absl::ResourceExhaustedError(StrCat(why, "; ", ResumeHint()));
 }
 
 std::string ImportStream::ResumeHint() const {

@@ -146,7 +146,8 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   ServiceContext context{server->database_.get(), server->runtime_.get(),
                          std::chrono::steady_clock::now(), options.version,
                          server->options_.backup_dir, options.max_stream_records_per_second,
-                         server->heavy_queries_.get(), server->options_.restore_root};
+                         server->heavy_queries_.get(), server->options_.restore_root,
+                         options.max_stream_records};
   // register services here: one line per service, with its full name for health checks.
   auto add = [&](std::unique_ptr<grpc::Service> service, std::string name) {
     server->services_.push_back(std::move(service));

@@ -37,6 +37,11 @@ struct ServerOptions {
   // Records one Import stream may send per second (a one-second burst allowed); a faster stream
   // ends with RESOURCE_EXHAUSTED. 0: unlimited.
   uint64_t max_stream_records_per_second = 0;
+  // Records (or lines) one Import stream may carry; the message that would pass it ends the
+  // stream with RESOURCE_EXHAUSTED after what came before it is applied. It bounds how long one
+  // stream holds its thread and stream slot; a larger file is imported in several streams
+  // (resumable by line) or loaded offline (bulk-load). 0: unlimited.
+  uint64_t max_stream_records = 10'000'000;
   // Heavy queries (traversals, provenance walks) served at once; more are refused with
   // RESOURCE_EXHAUSTED. 0: sized from the machine's memory (QueryAdmission).
   size_t max_heavy_queries = 0;
