@@ -119,7 +119,7 @@ absl::Status ImportStream::Add(v1::ImportRequest* request) {
   }
   records_counted_ += counted;
   if (auto limited = rate_limiter_.Take(counted); !limited.ok()) {
-    return StopBefore(limited.message());
+    return StopBefore(std::string(limited.message()));
   }
   for (auto& record : *request->mutable_records()) {
     CG_RETURN_IF_ERROR(importer_->Add(std::move(record), first_line_ + lines_read_++));
