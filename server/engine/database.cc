@@ -1540,8 +1540,11 @@ std::vector<RecordResult> StageImportRecords(
   for (size_t index = 0; index < records.size(); ++index) {
     const auto& record = records[index];
     RecordResult result;
-    if (auto found = rejected.find(index); found != rejected.end()) {
-      result.error = found->second;
+    // An enum number the schema does not declare, anywhere in the record, rejects it first.
+    absl::Status early = validation::CheckEnums(record);
+    if (auto found = rejected.find(index); found != rejected.end()) early = found->second;
+    if (!early.ok()) {
+      result.error = std::move(early);
       results.push_back(std::move(result));
       if (mode == ImportMode::kStrict) break;
       continue;

@@ -4,6 +4,7 @@
 #include "engine/exchange/ndjson.h"
 #include "engine/status_macros.h"
 #include "engine/strings.h"
+#include "engine/validation.h"
 
 namespace claimgraph::service {
 namespace {
@@ -66,9 +67,8 @@ ImportStream::ImportStream(const ServiceContext& context, const CallInfo& call)
 absl::Status ImportStream::Start(const v1::ImportRequest& first) {
   exchange::ImportOptions options;
   const auto& given = first.options();
-  if (!v1::ImportMode_IsValid(given.mode())) {
-    return absl::InvalidArgumentError(StrCat("options.mode: unknown value ", given.mode()));
-  }
+  // The records' own enums are checked with each record (a rejected record, not a broken stream).
+  CG_RETURN_IF_ERROR(validation::CheckEnums(given, "options"));
   options.mode =
       given.mode() == v1::IMPORT_MODE_STRICT ? ImportMode::kStrict : ImportMode::kLenient;
   if (given.batch_size() < 0)

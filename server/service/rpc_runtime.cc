@@ -7,6 +7,7 @@
 #include <random>
 
 #include "engine/strings.h"
+#include "engine/validation.h"
 #include "service/log.h"
 #include "service/status_mapping.h"
 
@@ -108,7 +109,8 @@ bool CallInfo::Cancelled() const {
 }
 
 grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_view method,
-                                 Role role, absl::FunctionRef<absl::Status(CallInfo&)> handler,
+                                 Role role, const google::protobuf::Message* request,
+                                 absl::FunctionRef<absl::Status(CallInfo&)> handler,
                                  bool may_stream) {
   auto started = std::chrono::steady_clock::now();
   in_flight_.fetch_add(1);
@@ -123,6 +125,8 @@ grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_v
   } else {
     call.principal = "anonymous";
   }
+  // Before anything else looks at the request, so no handler can forget it.
+  if (status.ok() && request != nullptr) status = validation::CheckEnums(*request);
   bool stream_admitted = false;
   if (status.ok() && may_stream && streams_ != nullptr) {
     status = streams_->Admit(context, &stream_admitted);
@@ -182,9 +186,10 @@ std::string RpcRuntime::RecordUnhandled(grpc::ServerContextBase* context, std::s
 
 grpc::ServerUnaryReactor* RpcRuntime::RunUnary(grpc::CallbackServerContext* context,
                                                std::string_view method, Role role,
+                                               const google::protobuf::Message* request,
                                                absl::FunctionRef<absl::Status(CallInfo&)> handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(RunCall(context, method, role, handler, /*may_stream=*/false));
+  reactor->Finish(RunCall(context, method, role, request, handler, /*may_stream=*/false));
   return reactor;
 }
 

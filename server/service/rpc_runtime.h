@@ -4,6 +4,7 @@
 // secrets). Thread-safe.
 #pragma once
 
+#include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
@@ -58,16 +59,21 @@ class RpcRuntime {
   // Runs `handler` for the RPC `method` ("EntityService/GetEntity") requiring `role`.
   // The handler is called before Run returns (a FunctionRef: no copy, no allocation per call).
   // A streaming RPC also takes one of the StreamWatch's slots for the length of the handler.
+  // `request` is checked before the handler runs (validation::CheckEnums: an enum value its
+  // enum does not declare is INVALID_ARGUMENT naming the field); it is null only for a client
+  // stream, whose handler checks each message it reads.
   grpc::Status Run(grpc::ServerContextBase* context, std::string_view method, Role role,
+                   const google::protobuf::Message* request,
                    absl::FunctionRef<absl::Status(CallInfo&)> handler) {
-    return RunCall(context, method, role, handler, /*may_stream=*/true);
+    return RunCall(context, method, role, request, handler, /*may_stream=*/true);
   }
   // The same for a unary RPC served on gRPC's callback API: the handler runs on the thread that
   // received the request, without the synchronous API's hand-off to a worker thread (about half
   // of a point read's server CPU). Only for handlers that never wait long: a callback thread
   // held by one call delays every other callback call.
   grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, std::string_view method,
-                                     Role role, absl::FunctionRef<absl::Status(CallInfo&)> handler);
+                                     Role role, const google::protobuf::Message* request,
+                                     absl::FunctionRef<absl::Status(CallInfo&)> handler);
 
   // Counts and logs, like a handled call, a call that gRPC answered before any handler ran (a
   // request it could not parse): `status` is what the client gets, `seconds` how long it took.
@@ -89,6 +95,7 @@ class RpcRuntime {
 
  private:
   grpc::Status RunCall(grpc::ServerContextBase* context, std::string_view method, Role role,
+                       const google::protobuf::Message* request,
                        absl::FunctionRef<absl::Status(CallInfo&)> handler, bool may_stream);
   void Record(std::string_view method, int code, double seconds);
   // Record, and the call's log line.
