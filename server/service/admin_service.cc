@@ -10,7 +10,7 @@
 
 namespace claimgraph::service {
 
-grpc::Status AdminServiceImpl::GetStats(grpc::ServerContext* context, const v1::GetStatsRequest*,
+grpc::Status AdminServiceImpl::GetStats(grpc::ServerContext* context, const v1::GetStatsRequest* request,
                                         v1::GetStatsResponse* response) {
   return context_.runtime->Run(context, "AdminService/GetStats", Role::kAdmin, request,
                                [&](CallInfo&) -> absl::Status {
@@ -39,7 +39,7 @@ grpc::Status AdminServiceImpl::GetStats(grpc::ServerContext* context, const v1::
   });
 }
 
-grpc::Status AdminServiceImpl::GetSchema(grpc::ServerContext* context, const v1::GetSchemaRequest*,
+grpc::Status AdminServiceImpl::GetSchema(grpc::ServerContext* context, const v1::GetSchemaRequest* request,
                                          v1::Schema* response) {
   return context_.runtime->Run(context, "AdminService/GetSchema", Role::kReader, request,
                                [&](CallInfo&) -> absl::Status {
@@ -78,7 +78,7 @@ absl::Status ListInto(const std::string& backup_dir, v1::ListBackupsResponse* re
 
 }  // namespace
 
-grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest*,
+grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest* request,
                                             v1::Backup* response) {
   return context_.runtime->Run(context, "AdminService/CreateBackup", Role::kAdmin, request,
                                [&](CallInfo& call) -> absl::Status {
@@ -90,7 +90,7 @@ grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const 
   });
 }
 
-grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context, const v1::ListBackupsRequest*,
+grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context, const v1::ListBackupsRequest* request,
                                            v1::ListBackupsResponse* response) {
   return context_.runtime->Run(context, "AdminService/ListBackups", Role::kAdmin, request,
                                [&](CallInfo&) -> absl::Status {

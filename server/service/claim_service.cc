@@ -171,7 +171,7 @@ grpc::ServerUnaryReactor* ClaimServiceImpl::ListAssessments(grpc::CallbackServer
     }
     CG_RETURN_IF_ERROR(validation::CheckId("target", id, context_.database->limits()));
     CG_ASSIGN_OR_RETURN(auto internal, view->Resolve(kind, id));
-    if (!internal) return absl::NotFoundError(StrCat("target: '", id, "' not found"));
+    if (!internal) return absl::NotFoundError(StrCat("target: ", validation::Quote(id), " not found"));
     CG_ASSIGN_OR_RETURN(auto assessments, view->Assessments(target_kind, *internal));
     for (auto& assessment : assessments) *response->add_assessments() = std::move(assessment);
     return absl::OkStatus();
