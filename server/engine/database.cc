@@ -346,12 +346,12 @@ class Transaction {
   // and never removed, so a resolved id has a record), or NotFound naming `field`.
   absl::StatusOr<uint64_t> RequireEntityId(std::string_view field, std::string_view id) {
     CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kEntity, id));
-    if (!internal) return absl::NotFoundError(StrCat(field, ": entity '", id, "' not found"));
+    if (!internal) return absl::NotFoundError(StrCat(field, ": entity ", validation::Quote(id), " not found"));
     return *internal;
   }
   absl::StatusOr<uint64_t> RequireSourceId(std::string_view field, std::string_view id) {
     CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kSource, id));
-    if (!internal) return absl::NotFoundError(StrCat(field, ": source '", id, "' not found"));
+    if (!internal) return absl::NotFoundError(StrCat(field, ": source ", validation::Quote(id), " not found"));
     return *internal;
   }
   template <typename T>
@@ -370,7 +370,7 @@ class Transaction {
                           Record<v1::Entity>(keys::RecordKey(keys::kCurrentEntity, *internal), "entity"));
       if (entity) return std::make_pair(*internal, *std::move(entity));
     }
-    return absl::NotFoundError(StrCat(field, ": entity '", id, "' not found"));
+    return absl::NotFoundError(StrCat(field, ": entity ", validation::Quote(id), " not found"));
   }
   absl::StatusOr<std::pair<uint64_t, v1::Source>> RequireSource(std::string_view field,
                                                                 std::string_view id) {
@@ -380,7 +380,7 @@ class Transaction {
                           Record<v1::Source>(keys::RecordKey(keys::kCurrentSource, *internal), "source"));
       if (source) return std::make_pair(*internal, *std::move(source));
     }
-    return absl::NotFoundError(StrCat(field, ": source '", id, "' not found"));
+    return absl::NotFoundError(StrCat(field, ": source ", validation::Quote(id), " not found"));
   }
   absl::StatusOr<std::pair<uint64_t, v1::Claim>> RequireClaim(std::string_view field,
                                                               std::string_view id) {
@@ -389,7 +389,7 @@ class Transaction {
       CG_ASSIGN_OR_RETURN(auto claim, Record<v1::Claim>(keys::RecordKey(keys::kClaimRecord, *internal), "claim"));
       if (claim) return std::make_pair(*internal, *std::move(claim));
     }
-    return absl::NotFoundError(StrCat(field, ": claim '", id, "' not found"));
+    return absl::NotFoundError(StrCat(field, ": claim ", validation::Quote(id), " not found"));
   }
   // The stored assessment or event with internal id `id` among the records of `target`
   // (committed or pending), or nullopt when that id was recorded against another target.
@@ -427,8 +427,8 @@ class Transaction {
                                  const v1::Claim& relayed, std::string_view statement_id) {
     if (relayed.statement_id() == statement_id) return absl::OkStatus();
     return absl::InvalidArgumentError(
-        StrCat(field, ": claim '", relayed_id,
-               "' is about a different statement; a relay passes on the same statement"));
+        StrCat(field, ": claim ", validation::Quote(relayed_id),
+               " is about a different statement; a relay passes on the same statement"));
   }
   // The statement's score must be recomputed: after this commit, or (deferred scoring) by the
   // next SetStatementScorer. The marker in the batch survives a crash before the rescore.
@@ -483,15 +483,15 @@ absl::Status Transaction::CheckStatementAgainstSchema(const v1::Statement& state
   const auto* predicate = schema.FindPredicate(statement.predicate());
   if (predicate == nullptr) {
     return absl::InvalidArgumentError(
-        StrCat(field, ".predicate: unknown predicate '", statement.predicate(), "'"));
+        StrCat(field, ".predicate: unknown predicate ", validation::Quote(statement.predicate()));
   }
   CG_ASSIGN_OR_RETURN(uint64_t subject,
                       RequireEntityId(StrCat(field, ".subject_id"), statement.subject_id()));
   CG_ASSIGN_OR_RETURN(std::string subject_type, EntityType(subject));
   if (!schema.DomainAllows(*predicate, subject_type)) {
     return absl::InvalidArgumentError(StrCat(
-        field, ".subject_id: entity '", statement.subject_id(), "' of type '", subject_type,
-        "' is outside the domain of '", predicate->name(), "'"));
+        field, ".subject_id: entity ", validation::Quote(statement.subject_id()), " of type ", validation::Quote(subject_type),
+        " is outside the domain of ", validation::Quote(predicate->name()), ""));
   }
   const auto& object = statement.object();
   std::string_view literal_kind;
@@ -502,8 +502,8 @@ absl::Status Transaction::CheckStatementAgainstSchema(const v1::Statement& state
       CG_ASSIGN_OR_RETURN(std::string object_type, EntityType(entity));
       if (!schema.RangeAllows(*predicate, object_type, false)) {
         return absl::InvalidArgumentError(StrCat(
-            field, ".object.entity_id: entity '", object.entity_id(), "' of type '",
-            object_type, "' is outside the range of '", predicate->name(), "'"));
+            field, ".object.entity_id: entity ", validation::Quote(object.entity_id()), " of type '",
+            object_type, "' is outside the range of ", validation::Quote(predicate->name()), ""));
       }
       break;
     }
@@ -517,7 +517,7 @@ absl::Status Transaction::CheckStatementAgainstSchema(const v1::Statement& state
   }
   if (!literal_kind.empty() && !schema.RangeAllows(*predicate, literal_kind, true)) {
     return absl::InvalidArgumentError(StrCat(field, ".object: a ", literal_kind,
-                                                   " is outside the range of '", predicate->name(), "'"));
+                                                   " is outside the range of ", validation::Quote(predicate->name()));
   }
   for (int i = 0; i < statement.qualifiers_size(); ++i) {
     const auto& value = statement.qualifiers(i).value();
@@ -550,7 +550,7 @@ absl::StatusOr<Written<v1::Entity>> Transaction::StageEntity(const v1::Entity& i
                                                              OnExisting on_existing) {
   CG_RETURN_IF_ERROR(validation::CheckEntity(input, db_->limits));
   if (!db_->schema->HasEntityType(input.type())) {
-    return absl::InvalidArgumentError(StrCat("entity.type: unknown entity type '", input.type(), "'"));
+    return absl::InvalidArgumentError(StrCat("entity.type: unknown entity type ", validation::Quote(input.type()));
   }
   v1::Entity entity = input;
   entity.set_recorded_by(context_.principal);
@@ -560,16 +560,17 @@ absl::StatusOr<Written<v1::Entity>> Transaction::StageEntity(const v1::Entity& i
     CG_ASSIGN_OR_RETURN(auto existing, Record<v1::Entity>(keys::RecordKey(keys::kCurrentEntity, *internal), "entity"));
     if (!existing) return absl::DataLossError("entity without a record");
     if (on_existing == OnExisting::kFail) {
-      return absl::AlreadyExistsError(StrCat("entity.id: entity '", entity.id(), "' already exists"));
+      return absl::AlreadyExistsError(StrCat("entity.id: entity ", validation::Quote(entity.id()), " already exists"));
     }
     if (SameContent(*existing, entity)) return Written<v1::Entity>{*existing, WriteOutcome::kUnchanged};
     if (on_existing == OnExisting::kKeepIfIdentical) {
-      return absl::AlreadyExistsError(StrCat("entity.id: entity '", entity.id(),
-                                                   "' already exists with different content"));
+      return absl::AlreadyExistsError(StrCat("entity.id: entity ", validation::Quote(entity.id()),
+                                                   " already exists with different content"));
     }
     if (existing->type() != entity.type()) {
-      return absl::FailedPreconditionError(StrCat("entity.type: cannot change the type of '", entity.id(),
-                                                        "' from '", existing->type(), "' to '", entity.type(), "'"));
+      return absl::FailedPreconditionError(StrCat("entity.type: cannot change the type of ", validation::Quote(entity.id()),
+                                                        " from ", validation::Quote(existing->type()), " to ",
+                                                        validation::Quote(entity.type())));
     }
     WriteEntityVersion(*internal, entity, false);
     return Written<v1::Entity>{entity, WriteOutcome::kUpdated};
@@ -670,12 +671,12 @@ absl::StatusOr<Written<v1::Source>> Transaction::StageSource(const v1::Source& i
     CG_ASSIGN_OR_RETURN(auto existing, Record<v1::Source>(keys::RecordKey(keys::kCurrentSource, *internal), "source"));
     if (!existing) return absl::DataLossError("source without a record");
     if (on_existing == OnExisting::kFail) {
-      return absl::AlreadyExistsError(StrCat("source.id: source '", source.id(), "' already exists"));
+      return absl::AlreadyExistsError(StrCat("source.id: source ", validation::Quote(source.id()), " already exists"));
     }
     if (SameContent(*existing, source)) return Written<v1::Source>{*existing, WriteOutcome::kUnchanged};
     if (on_existing == OnExisting::kKeepIfIdentical) {
-      return absl::AlreadyExistsError(StrCat("source.id: source '", source.id(),
-                                                   "' already exists with different content"));
+      return absl::AlreadyExistsError(StrCat("source.id: source ", validation::Quote(source.id()),
+                                                   " already exists with different content"));
     }
     id = *internal;
     outcome = WriteOutcome::kUpdated;
@@ -815,7 +816,7 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
     std::string derived = ids::StatementId(statement);
     if (!claim.statement_id().empty() && claim.statement_id() != derived) {
       return absl::InvalidArgumentError(StrCat(
-          "claim.statement_id: does not match the inline statement, whose id is '", derived, "'"));
+          "claim.statement_id: does not match the inline statement, whose id is ", validation::Quote(derived));
     }
     statement.set_id(derived);
     // Checked as given (not canonical), so a qualifier index in an error is the client's index.
@@ -824,7 +825,7 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
   } else {
     CG_ASSIGN_OR_RETURN(statement_internal, Resolve(IdKind::kStatement, claim.statement_id()));
     if (!statement_internal) {
-      return absl::NotFoundError(StrCat("claim.statement_id: statement '", claim.statement_id(), "' not found"));
+      return absl::NotFoundError(StrCat("claim.statement_id: statement ", validation::Quote(claim.statement_id()), " not found"));
     }
   }
   if (statement_internal) {
@@ -862,12 +863,12 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
       auto at = text::CodePointSubstr(document, claim.quote().start(), claim.quote().end());
       if (!at) {
         return absl::InvalidArgumentError(StrCat("claim.quote.end: offset ", claim.quote().end(),
-                                                       " is past the end of source '", claim.source_id(), "'"));
+                                                       " is past the end of source ", validation::Quote(claim.source_id()));
       }
       if (*at != claim.quote().text()) {
         return absl::InvalidArgumentError(StrCat(
             "claim.quote: the text at [", claim.quote().start(), ", ", claim.quote().end(),
-            ") of source '", claim.source_id(), "' is '", std::string(at->substr(0, 80)), "', not the quote"));
+            ") of source ", validation::Quote(claim.source_id()), " is '", std::string(at->substr(0, 80)), "', not the quote"));
       }
     }
   }
@@ -897,7 +898,7 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
     if (on_existing != OnExisting::kFail && SameContent(*existing, claim)) {
       return Written<v1::Claim>{*std::move(existing), WriteOutcome::kUnchanged};
     }
-    return absl::AlreadyExistsError(StrCat("claim.id: claim '", claim.id(), "' already exists",
+    return absl::AlreadyExistsError(StrCat("claim.id: claim ", validation::Quote(claim.id()), " already exists",
                                                  on_existing == OnExisting::kFail ? "" : " with different content"));
   }
   if (relayed && *relayed == 0) return absl::InternalError("bad relay");
@@ -967,7 +968,7 @@ absl::StatusOr<std::pair<uint64_t, keys::TargetKind>> Transaction::RequireTarget
     case v1::Target::kStatementId: {
       CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kStatement, target.statement_id()));
       if (!internal) {
-        return absl::NotFoundError(StrCat(field, ".statement_id: statement '", target.statement_id(), "' not found"));
+        return absl::NotFoundError(StrCat(field, ".statement_id: statement ", validation::Quote(target.statement_id()), " not found"));
       }
       return std::make_pair(*internal, keys::TargetKind::kStatement);
     }
@@ -993,8 +994,8 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
     }
     if (input.actor_id() != claim->claimant().entity_id() && input.actor_id() != claim->on_behalf_of_id()) {
       return absl::FailedPreconditionError(StrCat(
-          "lifecycle_event.actor_id: '", input.actor_id(),
-          "' is neither the claimant nor whom it spoke for; only they can retract the claim"));
+          "lifecycle_event.actor_id: ", validation::Quote(input.actor_id()),
+          " is neither the claimant nor whom it spoke for; only they can retract the claim"));
     }
   } else if (input.kind() == v1::LIFECYCLE_KIND_CORRECTION) {
     std::string source_id = claim ? claim->source_id()
@@ -1017,7 +1018,7 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
   CG_ASSIGN_OR_RETURN(auto existing_id, Resolve(IdKind::kEvent, event.id()));
   if (existing_id) {
     if (on_existing == OnExisting::kFail) {
-      return absl::AlreadyExistsError(StrCat("lifecycle_event.id: '", event.id(), "' already exists"));
+      return absl::AlreadyExistsError(StrCat("lifecycle_event.id: ", validation::Quote(event.id()), " already exists"));
     }
     // A retry of the same event is answered with the stored one; other content under the same
     // id is a conflict, not a success.
@@ -1028,7 +1029,7 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
       return Written<v1::LifecycleEvent>{*std::move(existing), WriteOutcome::kUnchanged};
     }
     return absl::AlreadyExistsError(
-        StrCat("lifecycle_event.id: '", event.id(), "' already exists with different content"));
+        StrCat("lifecycle_event.id: ", validation::Quote(event.id()), " already exists with different content"));
   }
   // A relays link: the claim was stored relaying nothing and gains its relay now.
   std::optional<uint64_t> relay_link;
@@ -1036,8 +1037,8 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
     CG_ASSIGN_OR_RETURN(auto linked, Get(Family::kRecords, keys::RecordKey(keys::kClaimRelayLink, target.first)));
     if (!claim->relays_claim_id().empty() || linked) {
       return absl::FailedPreconditionError(StrCat(
-          "lifecycle_event.target.claim_id: claim '", input.target().claim_id(),
-          "' already relays a claim; a claim passes on one claim"));
+          "lifecycle_event.target.claim_id: claim ", validation::Quote(input.target().claim_id()),
+          " already relays a claim; a claim passes on one claim"));
     }
     CG_ASSIGN_OR_RETURN(auto relayed, RequireClaim("lifecycle_event.relays_claim_id", event.relays_claim_id()));
     CG_RETURN_IF_ERROR(CheckRelay("lifecycle_event.relays_claim_id", event.relays_claim_id(),
@@ -1054,7 +1055,7 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
     if (marker && marker->size() == 9) inactive_flags = static_cast<uint8_t>((*marker)[8]);
     if (inactive_flags & this_flag) {
       return absl::FailedPreconditionError(StrCat(
-          "lifecycle_event.target.claim_id: claim '", input.target().claim_id(), "' is already ",
+          "lifecycle_event.target.claim_id: claim ", validation::Quote(input.target().claim_id()), " is already ",
           this_flag == 1 ? "retracted" : "deprecated"));
     }
   }
@@ -1108,7 +1109,7 @@ absl::StatusOr<Written<v1::Assessment>> Transaction::StageAssessment(const v1::A
   CG_ASSIGN_OR_RETURN(auto existing_id, Resolve(IdKind::kAssessment, assessment.id()));
   if (existing_id) {
     if (on_existing == OnExisting::kFail) {
-      return absl::AlreadyExistsError(StrCat("assessment.id: '", assessment.id(), "' already exists"));
+      return absl::AlreadyExistsError(StrCat("assessment.id: ", validation::Quote(assessment.id()), " already exists"));
     }
     CG_ASSIGN_OR_RETURN(auto existing, TargetRecord<v1::Assessment>(
                                            keys::kAssessmentRecord, target.second, target.first,
@@ -1117,7 +1118,7 @@ absl::StatusOr<Written<v1::Assessment>> Transaction::StageAssessment(const v1::A
       return Written<v1::Assessment>{*std::move(existing), WriteOutcome::kUnchanged};
     }
     return absl::AlreadyExistsError(
-        StrCat("assessment.id: '", assessment.id(), "' already exists with different content"));
+        StrCat("assessment.id: ", validation::Quote(assessment.id()), " already exists with different content"));
   }
   uint64_t internal = Allocate(IdKind::kAssessment, assessment.id());
   Put(Family::kRecords,
@@ -1610,8 +1611,11 @@ std::vector<RecordResult> StageImportRecords(
   for (size_t index = 0; index < records.size(); ++index) {
     const auto& record = records[index];
     RecordResult result;
-    if (auto found = rejected.find(index); found != rejected.end()) {
-      result.error = found->second;
+    // An enum number the schema does not declare, anywhere in the record, rejects it first.
+    absl::Status early = validation::CheckEnums(record);
+    if (auto found = rejected.find(index); found != rejected.end()) early = found->second;
+    if (!early.ok()) {
+      result.error = std::move(early);
       results.push_back(std::move(result));
       if (mode == ImportMode::kStrict) break;
       continue;

@@ -1,7 +1,10 @@
 // Field-level validation of input messages.
 #include "engine/validation.h"
 
+#include <google/protobuf/text_format.h>
+
 #include <cmath>
+#include <vector>
 
 #include "engine/strings.h"
 #include "engine/status_macros.h"
@@ -39,7 +42,81 @@ absl::Status CheckTarget(std::string_view field, const claimgraph::v1::Target& t
   return Invalid(field, "one of statement_id, claim_id, source_id is required");
 }
 
+std::string FieldPath(std::string_view prefix, std::string_view name) {
+  return prefix.empty() ? std::string(name) : StrCat(prefix, ".", name);
+}
+
+// The path of element `index` of a repeated field, or of a map entry by its key.
+std::string ElementPath(const google::protobuf::Message& element,
+                        const google::protobuf::FieldDescriptor& field, std::string_view path,
+                        int index) {
+  if (!field.is_map()) return StrCat(path, "[", index, "]");
+  const auto* key = field.message_type()->map_key();
+  const auto* reflection = element.GetReflection();
+  if (key->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+    return StrCat(path, "[", Quote(reflection->GetString(element, key)), "]");
+  }
+  std::string text;
+  google::protobuf::TextFormat::PrintFieldValueToString(element, key, -1, &text);
+  return StrCat(path, "[", text, "]");
+}
+
+absl::Status UnknownEnum(std::string_view path, int value) {
+  return Invalid(path, StrCat("unknown value ", value));
+}
+
 }  // namespace
+
+absl::Status CheckEnums(const google::protobuf::Message& message, std::string_view prefix) {
+  using google::protobuf::FieldDescriptor;
+  const auto* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);  // set fields only, oneof members included
+  for (const FieldDescriptor* field : fields) {
+    const std::string path = FieldPath(prefix, field->name());
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+      const auto* type = field->enum_type();
+      if (!field->is_repeated()) {
+        int value = reflection->GetEnumValue(message, field);
+        if (type->FindValueByNumber(value) == nullptr) return UnknownEnum(path, value);
+        continue;
+      }
+      for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+        int value = reflection->GetRepeatedEnumValue(message, field, i);
+        if (type->FindValueByNumber(value) == nullptr) {
+          return UnknownEnum(StrCat(path, "[", i, "]"), value);
+        }
+      }
+      continue;
+    }
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (!field->is_repeated()) {
+      CG_RETURN_IF_ERROR(CheckEnums(reflection->GetMessage(message, field), path));
+      continue;
+    }
+    for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+      const auto& element = reflection->GetRepeatedMessage(message, field, i);
+      // A map entry is {key, value}: its value is checked under the path of its key (the key of
+      // a map is never an enum or a message).
+      std::string element_path = ElementPath(element, *field, path, i);
+      if (!field->is_map()) {
+        CG_RETURN_IF_ERROR(CheckEnums(element, element_path));
+        continue;
+      }
+      const auto* value = field->message_type()->map_value();
+      const auto* entry = element.GetReflection();
+      if (value->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+        int number = entry->GetEnumValue(element, value);
+        if (value->enum_type()->FindValueByNumber(number) == nullptr) {
+          return UnknownEnum(element_path, number);
+        }
+      } else if (value->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        CG_RETURN_IF_ERROR(CheckEnums(entry->GetMessage(element, value), element_path));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::Status CheckId(std::string_view field, std::string_view id, const Limits& limits) {
   if (id.empty()) return Invalid(field, "is required");

@@ -34,6 +34,13 @@ absl::Status CheckLifecycleEvent(const claimgraph::v1::LifecycleEvent& event,
                                  const Limits& limits);
 absl::Status CheckPageSize(int32_t page_size, const Limits& limits);
 
+// Every enum value set anywhere in `message` (nested messages, repeated fields, oneofs, map
+// values) is one its enum declares: protobuf 3 keeps unknown numbers in open enums, so 99 would
+// otherwise reach the engine as if it meant something. InvalidArgument naming the first unknown
+// one by its path from `message`, after `prefix` ("claim.stance", "claims[3].stance",
+// "entity.attributes[\"k\"]...": unknown value 99).
+absl::Status CheckEnums(const google::protobuf::Message& message, std::string_view prefix = "");
+
 }  // namespace claimgraph::validation
 
 namespace claimgraph::validation {

@@ -10,9 +10,9 @@
 
 namespace claimgraph::service {
 
-grpc::Status AdminServiceImpl::GetStats(grpc::ServerContext* context, const v1::GetStatsRequest*,
+grpc::Status AdminServiceImpl::GetStats(grpc::ServerContext* context, const v1::GetStatsRequest* request,
                                         v1::GetStatsResponse* response) {
-  return context_.runtime->Run(context, "AdminService/GetStats", Role::kAdmin,
+  return context_.runtime->Run(context, "AdminService/GetStats", Role::kAdmin, request,
                                [&](CallInfo&) -> absl::Status {
     CG_ASSIGN_OR_RETURN(auto stats, context_.database->GetStats());
     response->set_entities(static_cast<int64_t>(stats.entities));
@@ -43,9 +43,9 @@ grpc::Status AdminServiceImpl::GetStats(grpc::ServerContext* context, const v1::
   });
 }
 
-grpc::Status AdminServiceImpl::GetSchema(grpc::ServerContext* context, const v1::GetSchemaRequest*,
+grpc::Status AdminServiceImpl::GetSchema(grpc::ServerContext* context, const v1::GetSchemaRequest* request,
                                          v1::Schema* response) {
-  return context_.runtime->Run(context, "AdminService/GetSchema", Role::kReader,
+  return context_.runtime->Run(context, "AdminService/GetSchema", Role::kReader, request,
                                [&](CallInfo&) -> absl::Status {
     *response = context_.database->schema().schema();
     return absl::OkStatus();
@@ -82,9 +82,9 @@ absl::Status ListInto(const std::string& backup_dir, v1::ListBackupsResponse* re
 
 }  // namespace
 
-grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest*,
+grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest* request,
                                             v1::Backup* response) {
-  return context_.runtime->Run(context, "AdminService/CreateBackup", Role::kAdmin,
+  return context_.runtime->Run(context, "AdminService/CreateBackup", Role::kAdmin, request,
                                [&](CallInfo& call) -> absl::Status {
     std::lock_guard lock(backup_mutex_);
     Audit(call, "backup", {{"backup_dir", context_.backup_dir}});
@@ -94,9 +94,9 @@ grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const 
   });
 }
 
-grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context, const v1::ListBackupsRequest*,
+grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context, const v1::ListBackupsRequest* request,
                                            v1::ListBackupsResponse* response) {
-  return context_.runtime->Run(context, "AdminService/ListBackups", Role::kAdmin,
+  return context_.runtime->Run(context, "AdminService/ListBackups", Role::kAdmin, request,
                                [&](CallInfo&) -> absl::Status {
     std::lock_guard lock(backup_mutex_);
     return ListInto(context_.backup_dir, response);
@@ -105,7 +105,7 @@ grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context, const v
 
 grpc::Status AdminServiceImpl::VerifyBackup(grpc::ServerContext* context, const v1::VerifyBackupRequest* request,
                                             v1::VerifyBackupResponse* response) {
-  return context_.runtime->Run(context, "AdminService/VerifyBackup", Role::kAdmin,
+  return context_.runtime->Run(context, "AdminService/VerifyBackup", Role::kAdmin, request,
                                [&](CallInfo&) -> absl::Status {
     std::lock_guard lock(backup_mutex_);
     if (request->id() == 0) return absl::InvalidArgumentError("id: is required");
@@ -120,7 +120,7 @@ grpc::Status AdminServiceImpl::VerifyBackup(grpc::ServerContext* context, const 
 
 grpc::Status AdminServiceImpl::RestoreBackup(grpc::ServerContext* context, const v1::RestoreBackupRequest* request,
                                              v1::RestoreBackupResponse* response) {
-  return context_.runtime->Run(context, "AdminService/RestoreBackup", Role::kAdmin,
+  return context_.runtime->Run(context, "AdminService/RestoreBackup", Role::kAdmin, request,
                                [&](CallInfo& call) -> absl::Status {
     std::lock_guard lock(backup_mutex_);
     if (request->id() == 0) return absl::InvalidArgumentError("id: is required");
@@ -134,7 +134,7 @@ grpc::Status AdminServiceImpl::RestoreBackup(grpc::ServerContext* context, const
 
 grpc::Status AdminServiceImpl::PurgeBackups(grpc::ServerContext* context, const v1::PurgeBackupsRequest* request,
                                             v1::ListBackupsResponse* response) {
-  return context_.runtime->Run(context, "AdminService/PurgeBackups", Role::kAdmin,
+  return context_.runtime->Run(context, "AdminService/PurgeBackups", Role::kAdmin, request,
                                [&](CallInfo& call) -> absl::Status {
     std::lock_guard lock(backup_mutex_);
     if (request->keep() == 0) return absl::InvalidArgumentError("keep: at least 1");

@@ -15,7 +15,7 @@ constexpr size_t kStatementClaimsInline = 1000;
 grpc::Status ClaimServiceImpl::CreateClaim(grpc::ServerContext* context,
                                            const v1::CreateClaimRequest* request,
                                            v1::Claim* response) {
-  return context_.runtime->Run(context, "ClaimService/CreateClaim", Role::kWriter,
+  return context_.runtime->Run(context, "ClaimService/CreateClaim", Role::kWriter, request,
                                [&](CallInfo& call) -> absl::Status {
     CG_ASSIGN_OR_RETURN(auto written, context_.database->CreateClaim(
                                           request->claim(), request->request_id(), WriterOf(call)));
@@ -27,7 +27,7 @@ grpc::Status ClaimServiceImpl::CreateClaim(grpc::ServerContext* context,
 grpc::Status ClaimServiceImpl::BatchCreateClaims(grpc::ServerContext* context,
                                                  const v1::BatchCreateClaimsRequest* request,
                                                  v1::BatchCreateClaimsResponse* response) {
-  return context_.runtime->Run(context, "ClaimService/BatchCreateClaims", Role::kWriter,
+  return context_.runtime->Run(context, "ClaimService/BatchCreateClaims", Role::kWriter, request,
                                [&](CallInfo& call) -> absl::Status {
     if (request->claims_size() == 0) return absl::InvalidArgumentError("claims: at least one is required");
     std::vector<v1::Claim> claims(request->claims().begin(), request->claims().end());
@@ -39,7 +39,7 @@ grpc::Status ClaimServiceImpl::BatchCreateClaims(grpc::ServerContext* context,
 
 grpc::ServerUnaryReactor* ClaimServiceImpl::GetClaim(grpc::CallbackServerContext* context,
                                         const v1::GetClaimRequest* request, v1::Claim* response) {
-  return context_.runtime->RunUnary(context, "ClaimService/GetClaim", Role::kReader,
+  return context_.runtime->RunUnary(context, "ClaimService/GetClaim", Role::kReader, request,
                                [&](CallInfo&) -> absl::Status {
     CG_RETURN_IF_ERROR(validation::CheckId("id", request->id(), context_.database->limits()));
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -52,9 +52,8 @@ grpc::ServerUnaryReactor* ClaimServiceImpl::GetClaim(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* ClaimServiceImpl::ListClaims(grpc::CallbackServerContext* context,
                                           const v1::ListClaimsRequest* request,
                                           v1::ListClaimsResponse* response) {
-  return context_.runtime->RunUnary(context, "ClaimService/ListClaims", Role::kReader,
+  return context_.runtime->RunUnary(context, "ClaimService/ListClaims", Role::kReader, request,
                                [&](CallInfo&) -> absl::Status {
-    if (!v1::Stance_IsValid(request->stance())) return absl::InvalidArgumentError("stance: unknown value");
     CG_ASSIGN_OR_RETURN(auto after, validation::ParseTime("recorded_after", request->has_recorded_after(), request->recorded_after()));
     CG_ASSIGN_OR_RETURN(auto before, validation::ParseTime("recorded_before", request->has_recorded_before(), request->recorded_before()));
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -80,7 +79,7 @@ grpc::ServerUnaryReactor* ClaimServiceImpl::ListClaims(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* ClaimServiceImpl::GetStatement(grpc::CallbackServerContext* context,
                                             const v1::GetStatementRequest* request,
                                             v1::GetStatementResponse* response) {
-  return context_.runtime->RunUnary(context, "ClaimService/GetStatement", Role::kReader,
+  return context_.runtime->RunUnary(context, "ClaimService/GetStatement", Role::kReader, request,
                                [&](CallInfo& call) -> absl::Status {
     CG_RETURN_IF_ERROR(validation::CheckId("id", request->id(), context_.database->limits()));
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -123,7 +122,7 @@ grpc::ServerUnaryReactor* ClaimServiceImpl::GetStatement(grpc::CallbackServerCon
 grpc::Status ClaimServiceImpl::RecordLifecycleEvent(grpc::ServerContext* context,
                                                     const v1::RecordLifecycleEventRequest* request,
                                                     v1::LifecycleEvent* response) {
-  return context_.runtime->Run(context, "ClaimService/RecordLifecycleEvent", Role::kWriter,
+  return context_.runtime->Run(context, "ClaimService/RecordLifecycleEvent", Role::kWriter, request,
                                [&](CallInfo& call) -> absl::Status {
     CG_ASSIGN_OR_RETURN(auto written,
                         context_.database->RecordLifecycleEvent(request->event(), WriterOf(call)));
@@ -135,7 +134,7 @@ grpc::Status ClaimServiceImpl::RecordLifecycleEvent(grpc::ServerContext* context
 grpc::Status ClaimServiceImpl::CreateAssessment(grpc::ServerContext* context,
                                                 const v1::CreateAssessmentRequest* request,
                                                 v1::Assessment* response) {
-  return context_.runtime->Run(context, "ClaimService/CreateAssessment", Role::kWriter,
+  return context_.runtime->Run(context, "ClaimService/CreateAssessment", Role::kWriter, request,
                                [&](CallInfo& call) -> absl::Status {
     CG_ASSIGN_OR_RETURN(auto written,
                         context_.database->RecordAssessment(request->assessment(), WriterOf(call)));
@@ -147,7 +146,7 @@ grpc::Status ClaimServiceImpl::CreateAssessment(grpc::ServerContext* context,
 grpc::ServerUnaryReactor* ClaimServiceImpl::ListAssessments(grpc::CallbackServerContext* context,
                                                const v1::ListAssessmentsRequest* request,
                                                v1::ListAssessmentsResponse* response) {
-  return context_.runtime->RunUnary(context, "ClaimService/ListAssessments", Role::kReader,
+  return context_.runtime->RunUnary(context, "ClaimService/ListAssessments", Role::kReader, request,
                                [&](CallInfo&) -> absl::Status {
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
@@ -172,7 +171,7 @@ grpc::ServerUnaryReactor* ClaimServiceImpl::ListAssessments(grpc::CallbackServer
     }
     CG_RETURN_IF_ERROR(validation::CheckId("target", id, context_.database->limits()));
     CG_ASSIGN_OR_RETURN(auto internal, view->Resolve(kind, id));
-    if (!internal) return absl::NotFoundError(StrCat("target: '", id, "' not found"));
+    if (!internal) return absl::NotFoundError(StrCat("target: ", validation::Quote(id), " not found"));
     CG_ASSIGN_OR_RETURN(auto assessments, view->Assessments(target_kind, *internal));
     for (auto& assessment : assessments) *response->add_assessments() = std::move(assessment);
     return absl::OkStatus();

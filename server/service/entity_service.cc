@@ -13,7 +13,7 @@ constexpr int32_t kDefaultSearchLimit = 20;
 grpc::Status EntityServiceImpl::CreateEntity(grpc::ServerContext* context,
                                              const v1::CreateEntityRequest* request,
                                              v1::Entity* response) {
-  return context_.runtime->Run(context, "EntityService/CreateEntity", Role::kWriter,
+  return context_.runtime->Run(context, "EntityService/CreateEntity", Role::kWriter, request,
                                [&](CallInfo& call) -> absl::Status {
     CG_ASSIGN_OR_RETURN(auto written, context_.database->CreateEntity(request->entity(), WriterOf(call)));
     *response = std::move(written.record);
@@ -24,7 +24,7 @@ grpc::Status EntityServiceImpl::CreateEntity(grpc::ServerContext* context,
 grpc::ServerUnaryReactor* EntityServiceImpl::GetEntity(grpc::CallbackServerContext* context,
                                           const v1::GetEntityRequest* request,
                                           v1::Entity* response) {
-  return context_.runtime->RunUnary(context, "EntityService/GetEntity", Role::kReader,
+  return context_.runtime->RunUnary(context, "EntityService/GetEntity", Role::kReader, request,
                                [&](CallInfo&) -> absl::Status {
     CG_RETURN_IF_ERROR(validation::CheckId("id", request->id(), context_.database->limits()));
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -38,6 +38,7 @@ grpc::ServerUnaryReactor* EntityServiceImpl::BatchGetEntities(grpc::CallbackServ
                                                  const v1::BatchGetEntitiesRequest* request,
                                                  v1::BatchGetEntitiesResponse* response) {
   return context_.runtime->RunUnary(context, "EntityService/BatchGetEntities", Role::kReader,
+                                    request,
                                [&](CallInfo&) -> absl::Status {
     const auto& limits = context_.database->limits();
     if (request->ids_size() > limits.max_page_size) {
@@ -63,7 +64,7 @@ grpc::ServerUnaryReactor* EntityServiceImpl::BatchGetEntities(grpc::CallbackServ
 grpc::ServerUnaryReactor* EntityServiceImpl::ListEntities(grpc::CallbackServerContext* context,
                                              const v1::ListEntitiesRequest* request,
                                              v1::ListEntitiesResponse* response) {
-  return context_.runtime->RunUnary(context, "EntityService/ListEntities", Role::kReader,
+  return context_.runtime->RunUnary(context, "EntityService/ListEntities", Role::kReader, request,
                                [&](CallInfo&) -> absl::Status {
     CG_RETURN_IF_ERROR(validation::CheckString("name_prefix", request->name_prefix(), 1024));
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -79,7 +80,7 @@ grpc::ServerUnaryReactor* EntityServiceImpl::ListEntities(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* EntityServiceImpl::SearchEntities(grpc::CallbackServerContext* context,
                                                const v1::SearchEntitiesRequest* request,
                                                v1::SearchEntitiesResponse* response) {
-  return context_.runtime->RunUnary(context, "EntityService/SearchEntities", Role::kReader,
+  return context_.runtime->RunUnary(context, "EntityService/SearchEntities", Role::kReader, request,
                                [&](CallInfo&) -> absl::Status {
     const auto& limits = context_.database->limits();
     if (request->query().empty()) return absl::InvalidArgumentError("query: is required");
@@ -100,7 +101,7 @@ grpc::ServerUnaryReactor* EntityServiceImpl::SearchEntities(grpc::CallbackServer
 grpc::Status EntityServiceImpl::UpdateEntity(grpc::ServerContext* context,
                                              const v1::UpdateEntityRequest* request,
                                              v1::Entity* response) {
-  return context_.runtime->Run(context, "EntityService/UpdateEntity", Role::kWriter,
+  return context_.runtime->Run(context, "EntityService/UpdateEntity", Role::kWriter, request,
                                [&](CallInfo& call) -> absl::Status {
     std::vector<std::string> paths(request->update_mask().paths().begin(),
                                    request->update_mask().paths().end());

@@ -22,7 +22,7 @@ constexpr size_t kNQuadsChunkBytes = 256 << 10;
 grpc::Status ImportExportServiceImpl::Import(grpc::ServerContext* context,
                                              grpc::ServerReader<v1::ImportRequest>* reader,
                                              v1::ImportSummary* response) {
-  return context_.runtime->Run(context, "ImportExportService/Import", Role::kWriter,
+  return context_.runtime->Run(context, "ImportExportService/Import", Role::kWriter, nullptr,
                                [&](CallInfo& call) -> absl::Status {
     ImportStream stream(context_, call);
     v1::ImportRequest request;
@@ -42,6 +42,7 @@ grpc::Status ImportExportServiceImpl::ImportWithProgress(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportWithProgressRequest>* stream_io) {
   return context_.runtime->Run(context, "ImportExportService/ImportWithProgress", Role::kWriter,
+                               nullptr,
                                [&](CallInfo& call) -> absl::Status {
     ImportStream stream(context_, call);
     size_t reported = 0;  // rejections already sent
@@ -68,13 +69,15 @@ grpc::Status ImportExportServiceImpl::ImportWithProgress(
 
 grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const v1::ExportRequest* request,
                                              grpc::ServerWriter<v1::ExportResponse>* writer) {
-  return context_.runtime->Run(context, "ImportExportService/Export", Role::kReader,
+  return context_.runtime->Run(context, "ImportExportService/Export", Role::kReader, request,
                                [&](CallInfo& call) -> absl::Status {
     const auto& limits = context_.database->limits();
+    // An export walks the whole database or a subgraph and holds its snapshot while the client
+    // reads: a heavy query like a traversal.
+    CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ImportExportService/Export"));
     for (int i = 0; i < request->subgraph_entity_ids_size(); ++i) {
       CG_RETURN_IF_ERROR(validation::CheckId(StrCat("subgraph_entity_ids[", i, "]"), request->subgraph_entity_ids(i), limits));
     }
-    if (!v1::ExportFormat_IsValid(request->format())) return absl::InvalidArgumentError("format: unknown value");
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
     exchange::ExportOptions options;

@@ -4,6 +4,7 @@
 #include "engine/exchange/ndjson.h"
 #include "engine/status_macros.h"
 #include "engine/strings.h"
+#include "engine/validation.h"
 
 namespace claimgraph::service {
 namespace {
@@ -66,9 +67,8 @@ ImportStream::ImportStream(const ServiceContext& context, const CallInfo& call)
 absl::Status ImportStream::Start(const v1::ImportRequest& first) {
   exchange::ImportOptions options;
   const auto& given = first.options();
-  if (!v1::ImportMode_IsValid(given.mode())) {
-    return absl::InvalidArgumentError(StrCat("options.mode: unknown value ", given.mode()));
-  }
+  // The records' own enums are checked with each record (a rejected record, not a broken stream).
+  CG_RETURN_IF_ERROR(validation::CheckEnums(given, "options"));
   options.mode =
       given.mode() == v1::IMPORT_MODE_STRICT ? ImportMode::kStrict : ImportMode::kLenient;
   if (given.batch_size() < 0)
@@ -110,12 +110,16 @@ absl::Status ImportStream::Add(v1::ImportRequest* request) {
       first + static_cast<uint64_t>(request->records_size() + request->json_lines_size() +
                                     request->ndjson_lines_size());
   const uint64_t applied_from = std::max<uint64_t>(first, resume_from_);
-  if (auto limited = rate_limiter_.Take(end > applied_from ? end - applied_from : 0);
-      !limited.ok()) {
-    // What arrived before the message that broke the limit is applied, so that the client can
-    // resume exactly where the refused message began.
-    CG_RETURN_IF_ERROR(importer_->Finish(first_line_ + lines_read_));
-    return absl::ResourceExhaustedError(StrCat(std::string(limited.message()), "; ", ResumeHint()));
+  const uint64_t counted = end > applied_from ? end - applied_from : 0;
+  const uint64_t max_records = context_.max_stream_records;
+  if (max_records != 0 && records_counted_ + counted > max_records) {
+    return StopBefore(StrCat("stream: more than ", max_records,
+                             " records or lines in one stream (the server's --max-stream-records); "
+                             "continue in a new stream"));
+  }
+  records_counted_ += counted;
+  if (auto limited = rate_limiter_.Take(counted); !limited.ok()) {
+    return StopBefore(std::string(limited.message()));
   }
   for (auto& record : *request->mutable_records()) {
     CG_RETURN_IF_ERROR(importer_->Add(std::move(record), first_line_ + lines_read_++));
@@ -135,6 +139,13 @@ absl::Status ImportStream::AddLine(std::string_view text) {
   auto record = exchange::ParseRecordLine(text, line);
   if (!record.ok()) return importer_->AddUnreadable(record.status(), line);
   return importer_->Add(*std::move(record), line);
+}
+
+absl::Status ImportStream::StopBefore(std::string_view why) {
+  // What arrived before the refused message is applied, so that the client can resume exactly
+  // where that message began.
+  CG_RETURN_IF_ERROR(importer_->Finish(first_line_ + lines_read_));
+  return absl::ResourceExhaustedError(StrCat(why, "; ", ResumeHint()));
 }
 
 std::string ImportStream::ResumeHint() const {

@@ -43,6 +43,9 @@ class ImportStream {
   absl::Status AddLine(std::string_view text);
   // "lines before L are applied (R of them rejected): resume from line L", after a cut stream.
   std::string ResumeHint() const;
+  // Applies what arrived before the current message and refuses the stream there:
+  // RESOURCE_EXHAUSTED with `why` and the resume hint.
+  absl::Status StopBefore(std::string_view why);
 
   const ServiceContext& context_;
   const CallInfo& call_;
@@ -52,6 +55,8 @@ class ImportStream {
   uint64_t resume_from_ = 0;
   uint64_t first_line_ = 1;
   uint64_t lines_read_ = 0;
+  // Records and lines counted against --max-stream-records (those skipped by resume_from are not).
+  uint64_t records_counted_ = 0;
   std::optional<int64_t> records_sent_;  // set by the message carrying `end`
   bool interrupted_ = false;             // the client stopped before the end of its input
 };

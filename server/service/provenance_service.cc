@@ -32,7 +32,8 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceClaim(grpc::CallbackServer
                                                const v1::TraceClaimRequest* request,
                                                v1::TraceClaimResponse* response) {
   return context_.runtime->RunUnary(
-      context, "ProvenanceService/TraceClaim", Role::kReader, [&](CallInfo&) -> absl::Status {
+      context, "ProvenanceService/TraceClaim", Role::kReader, request,
+      [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
         CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/TraceClaim"));
         CG_RETURN_IF_ERROR(validation::CheckId("claim_id", request->claim_id(), limits));
@@ -52,7 +53,8 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceStatement(grpc::CallbackSe
                                                    const v1::TraceStatementRequest* request,
                                                    v1::TraceStatementResponse* response) {
   return context_.runtime->RunUnary(
-      context, "ProvenanceService/TraceStatement", Role::kReader, [&](CallInfo&) -> absl::Status {
+      context, "ProvenanceService/TraceStatement", Role::kReader, request,
+      [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
         CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/TraceStatement"));
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
@@ -73,7 +75,8 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::Corroborate(grpc::CallbackServe
                                                 const v1::CorroborateRequest* request,
                                                 v1::CorroborateResponse* response) {
   return context_.runtime->RunUnary(
-      context, "ProvenanceService/Corroborate", Role::kReader, [&](CallInfo&) -> absl::Status {
+      context, "ProvenanceService/Corroborate", Role::kReader, request,
+      [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
         CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/Corroborate"));
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
@@ -92,7 +95,8 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::Contradictions(grpc::CallbackSe
                                                    const v1::ContradictionsRequest* request,
                                                    v1::ContradictionsResponse* response) {
   return context_.runtime->RunUnary(
-      context, "ProvenanceService/Contradictions", Role::kReader, [&](CallInfo&) -> absl::Status {
+      context, "ProvenanceService/Contradictions", Role::kReader, request,
+      [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
         CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/Contradictions"));
         CG_ASSIGN_OR_RETURN(auto as_of,
@@ -123,7 +127,7 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::WhoSaid(grpc::CallbackServerCon
                                             const v1::WhoSaidRequest* request,
                                             v1::WhoSaidResponse* response) {
   return context_.runtime->RunUnary(
-      context, "ProvenanceService/WhoSaid", Role::kReader, [&](CallInfo&) -> absl::Status {
+      context, "ProvenanceService/WhoSaid", Role::kReader, request, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
         CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/WhoSaid"));
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
@@ -157,7 +161,8 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::ClaimsBy(grpc::CallbackServerCo
                                              const v1::ClaimsByRequest* request,
                                              v1::ClaimsByResponse* response) {
   return context_.runtime->RunUnary(
-      context, "ProvenanceService/ClaimsBy", Role::kReader, [&](CallInfo&) -> absl::Status {
+      context, "ProvenanceService/ClaimsBy", Role::kReader, request,
+      [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
         CG_RETURN_IF_ERROR(validation::CheckId("entity_id", request->entity_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "engine/strings.h"
+#include "engine/validation.h"
 
 namespace claimgraph::service {
 namespace {
@@ -67,7 +68,7 @@ absl::StatusOr<std::string> CheckRestoreTarget(const std::string& restore_root,
   const fs::path parent = target.parent_path();
   if (!fs::is_directory(parent, error)) {
     return absl::FailedPreconditionError(
-        StrCat("target_dir: its parent ", parent.string(), " is not an existing directory"));
+        StrCat("target_dir: its parent ", validation::Quote(parent.string()), " is not an existing directory"));
   }
   // Symbolic links must not lead out of the root.
   const fs::path real_parent = fs::canonical(parent, error);
@@ -83,7 +84,7 @@ absl::StatusOr<std::string> CheckRestoreTarget(const std::string& restore_root,
     }
     if (!fs::is_empty(real_target, error) || error) {
       return absl::FailedPreconditionError(
-          StrCat("restore target ", target.string(), " is not empty"));
+          StrCat("restore target ", validation::Quote(target.string()), " is not empty"));
     }
   }
   return real_target.string();

@@ -7,13 +7,13 @@
 #include <random>
 
 #include "engine/strings.h"
+#include "engine/validation.h"
 #include "service/log.h"
 #include "service/status_mapping.h"
 
 namespace claimgraph::service {
 namespace {
 
-constexpr std::string_view kRequestIdHeader = "x-request-id";
 constexpr size_t kMaxRequestIdBytes = 128;
 
 // A client-given request id is echoed only when it is short and printable (it is logged).
@@ -39,12 +39,35 @@ std::string NewRequestId() {
   return id;
 }
 
+// The client's request id when it is usable, else a new one.
+std::string RequestIdOf(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto header = metadata.find(std::string(kRequestIdHeader));
+  if (header != metadata.end() &&
+      UsableRequestId(std::string_view(header->second.data(), header->second.size()))) {
+    return std::string(header->second.data(), header->second.size());
+  }
+  return NewRequestId();
+}
+
 const char* CodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[] = {
-      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-      "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr const char* kNames[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
   auto index = static_cast<size_t>(code);
   return index < std::size(kNames) ? kNames[index] : "UNKNOWN";
 }
@@ -53,9 +76,9 @@ const char* CodeName(grpc::StatusCode code) {
 
 const std::vector<double>& RpcRuntime::LatencyBoundsSeconds() {
   // From 50 µs (a point read) to 10 s (a deep traversal at its time limit).
-  static const std::vector<double> kBounds = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                              0.01,    0.025,  0.05,    0.1,    0.25,  0.5,    1,
-                                              2.5,     5,      10};
+  static const std::vector<double> kBounds = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                              0.005,   0.01,   0.025,   0.05,   0.1,   0.25,
+                                              0.5,     1,      2.5,     5,      10};
   return kBounds;
 }
 
@@ -85,20 +108,15 @@ bool CallInfo::Cancelled() const {
   return context->IsCancelled() || std::chrono::system_clock::now() > context->deadline();
 }
 
-grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_view method, Role role,
-                                 absl::FunctionRef<absl::Status(CallInfo&)> handler, bool may_stream) {
+grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_view method,
+                                 Role role, const google::protobuf::Message* request,
+                                 absl::FunctionRef<absl::Status(CallInfo&)> handler,
+                                 bool may_stream) {
   auto started = std::chrono::steady_clock::now();
   in_flight_.fetch_add(1);
   CallInfo call;
   call.context = context;
-  const auto& metadata = context->client_metadata();
-  auto header = metadata.find(std::string(kRequestIdHeader));
-  if (header != metadata.end() &&
-      UsableRequestId(std::string_view(header->second.data(), header->second.size()))) {
-    call.request_id.assign(header->second.data(), header->second.size());
-  } else {
-    call.request_id = NewRequestId();
-  }
+  call.request_id = RequestIdOf(*context);
   context->AddTrailingMetadata(std::string(kRequestIdHeader), call.request_id);
 
   absl::Status status;
@@ -107,6 +125,8 @@ grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_v
   } else {
     call.principal = "anonymous";
   }
+  // Before anything else looks at the request, so no handler can forget it.
+  if (status.ok() && request != nullptr) status = validation::CheckEnums(*request);
   bool stream_admitted = false;
   if (status.ok() && may_stream && streams_ != nullptr) {
     status = streams_->Admit(context, &stream_admitted);
@@ -131,6 +151,13 @@ grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_v
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count();
+  Report(context, method, call, result, micros);
+  in_flight_.fetch_sub(1);
+  return result;
+}
+
+void RpcRuntime::Report(grpc::ServerContextBase* context, std::string_view method,
+                        const CallInfo& call, const grpc::Status& result, int64_t micros) {
   Record(method, static_cast<int>(result.error_code()), static_cast<double>(micros) / 1e6);
   LogLevel level = LogLevel::kInfo;
   if (result.error_code() == grpc::StatusCode::INTERNAL ||
@@ -138,26 +165,31 @@ grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_v
       result.error_code() == grpc::StatusCode::UNKNOWN) {
     level = LogLevel::kError;
   }
-  if (LogEnabled(level)) {
-    std::vector<std::pair<std::string_view, std::string>> fields = {
-        {"rpc", std::string(method)},
-        {"code", CodeName(result.error_code())},
-        {"latency_us", StrCat(micros)},
-        {"peer", context->peer()},
-        {"request_id", call.request_id},
-        {"principal", call.principal}};
-    if (!result.ok()) fields.emplace_back("error", result.error_message());
-    Log(level, "rpc", fields);
-  }
-  in_flight_.fetch_sub(1);
-  return result;
+  if (!LogEnabled(level)) return;
+  std::vector<std::pair<std::string_view, std::string>> fields = {
+      {"rpc", std::string(method)},    {"code", CodeName(result.error_code())},
+      {"latency_us", StrCat(micros)},  {"peer", context->peer()},
+      {"request_id", call.request_id}, {"principal", call.principal}};
+  if (!result.ok()) fields.emplace_back("error", result.error_message());
+  Log(level, "rpc", fields);
 }
 
-grpc::ServerUnaryReactor* RpcRuntime::RunUnary(
-    grpc::CallbackServerContext* context, std::string_view method, Role role,
-    absl::FunctionRef<absl::Status(CallInfo&)> handler) {
+std::string RpcRuntime::RecordUnhandled(grpc::ServerContextBase* context, std::string_view method,
+                                        const grpc::Status& status, double seconds) {
+  CallInfo call;
+  call.context = context;
+  call.request_id = RequestIdOf(*context);
+  call.principal = "-";  // no handler ran, so no role was checked
+  Report(context, method, call, status, static_cast<int64_t>(seconds * 1e6));
+  return call.request_id;
+}
+
+grpc::ServerUnaryReactor* RpcRuntime::RunUnary(grpc::CallbackServerContext* context,
+                                               std::string_view method, Role role,
+                                               const google::protobuf::Message* request,
+                                               absl::FunctionRef<absl::Status(CallInfo&)> handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(RunCall(context, method, role, handler, /*may_stream=*/false));
+  reactor->Finish(RunCall(context, method, role, request, handler, /*may_stream=*/false));
   return reactor;
 }
 

@@ -4,6 +4,7 @@
 // secrets). Thread-safe.
 #pragma once
 
+#include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
@@ -22,6 +23,9 @@
 #include "service/stream_watch.h"
 
 namespace claimgraph::service {
+
+// The metadata key of a call's request id, in both directions.
+inline constexpr std::string_view kRequestIdHeader = "x-request-id";
 
 // What a caller may do. Each role includes the ones before it.
 enum class Role { kReader = 1, kWriter = 2, kAdmin = 3 };
@@ -55,16 +59,27 @@ class RpcRuntime {
   // Runs `handler` for the RPC `method` ("EntityService/GetEntity") requiring `role`.
   // The handler is called before Run returns (a FunctionRef: no copy, no allocation per call).
   // A streaming RPC also takes one of the StreamWatch's slots for the length of the handler.
+  // `request` is checked before the handler runs (validation::CheckEnums: an enum value its
+  // enum does not declare is INVALID_ARGUMENT naming the field); it is null only for a client
+  // stream, whose handler checks each message it reads.
   grpc::Status Run(grpc::ServerContextBase* context, std::string_view method, Role role,
+                   const google::protobuf::Message* request,
                    absl::FunctionRef<absl::Status(CallInfo&)> handler) {
-    return RunCall(context, method, role, handler, /*may_stream=*/true);
+    return RunCall(context, method, role, request, handler, /*may_stream=*/true);
   }
   // The same for a unary RPC served on gRPC's callback API: the handler runs on the thread that
   // received the request, without the synchronous API's hand-off to a worker thread (about half
   // of a point read's server CPU). Only for handlers that never wait long: a callback thread
   // held by one call delays every other callback call.
   grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, std::string_view method,
-                                     Role role, absl::FunctionRef<absl::Status(CallInfo&)> handler);
+                                     Role role, const google::protobuf::Message* request,
+                                     absl::FunctionRef<absl::Status(CallInfo&)> handler);
+
+  // Counts and logs, like a handled call, a call that gRPC answered before any handler ran (a
+  // request it could not parse): `status` is what the client gets, `seconds` how long it took.
+  // Returns the request id it logged, for the caller to send back.
+  std::string RecordUnhandled(grpc::ServerContextBase* context, std::string_view method,
+                              const grpc::Status& status, double seconds);
 
   uint64_t calls_in_flight() const { return in_flight_.load(); }
 
@@ -80,8 +95,12 @@ class RpcRuntime {
 
  private:
   grpc::Status RunCall(grpc::ServerContextBase* context, std::string_view method, Role role,
+                       const google::protobuf::Message* request,
                        absl::FunctionRef<absl::Status(CallInfo&)> handler, bool may_stream);
   void Record(std::string_view method, int code, double seconds);
+  // Record, and the call's log line.
+  void Report(grpc::ServerContextBase* context, std::string_view method, const CallInfo& call,
+              const grpc::Status& result, int64_t micros);
 
   mutable std::mutex stats_mutex_;
   std::map<std::string, MethodStats, std::less<>> method_stats_;  // guarded by stats_mutex_

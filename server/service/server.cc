@@ -146,7 +146,8 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   ServiceContext context{server->database_.get(), server->runtime_.get(),
                          std::chrono::steady_clock::now(), options.version,
                          server->options_.backup_dir, options.max_stream_records_per_second,
-                         server->heavy_queries_.get(), server->options_.restore_root};
+                         server->heavy_queries_.get(), server->options_.restore_root,
+                         options.max_stream_records};
   // register services here: one line per service, with its full name for health checks.
   auto add = [&](std::unique_ptr<grpc::Service> service, std::string name) {
     server->services_.push_back(std::move(service));
@@ -168,6 +169,8 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (auto& service : server->services_) builder.RegisterService(service.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  server->unparsed_requests_ = std::make_unique<UnparsedRequestGuard>(server->runtime_.get());
+  interceptors.push_back(server->unparsed_requests_->NewFactory());
   interceptors.push_back(server->stream_watch_->NewFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();

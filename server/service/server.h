@@ -17,6 +17,7 @@
 #include "service/query_admission.h"
 #include "service/rpc_runtime.h"
 #include "service/stream_watch.h"
+#include "service/unparsed_request_guard.h"
 
 namespace claimgraph::service {
 
@@ -36,6 +37,11 @@ struct ServerOptions {
   // Records one Import stream may send per second (a one-second burst allowed); a faster stream
   // ends with RESOURCE_EXHAUSTED. 0: unlimited.
   uint64_t max_stream_records_per_second = 0;
+  // Records (or lines) one Import stream may carry; the message that would pass it ends the
+  // stream with RESOURCE_EXHAUSTED after what came before it is applied. It bounds how long one
+  // stream holds its thread and stream slot; a larger file is imported in several streams
+  // (resumable by line) or loaded offline (bulk-load). 0: unlimited.
+  uint64_t max_stream_records = 10'000'000;
   // Heavy queries (traversals, provenance walks) served at once; more are refused with
   // RESOURCE_EXHAUSTED. 0: sized from the machine's memory (QueryAdmission).
   size_t max_heavy_queries = 0;
@@ -102,6 +108,7 @@ class ClaimGraphServer {
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<StreamWatch> stream_watch_;
   std::unique_ptr<RpcRuntime> runtime_;
+  std::unique_ptr<UnparsedRequestGuard> unparsed_requests_;
   std::unique_ptr<QueryAdmission> heavy_queries_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::vector<std::string> service_names_;

@@ -96,6 +96,14 @@ const std::vector<Flag>& Flags() {
                              ParseUnsigned("max-stream-records-per-second", v));
          return absl::OkStatus();
        }},
+      {"max-stream-records", "N",
+       "records or lines one Import stream may carry; the message that would pass it ends the "
+       "stream with RESOURCE_EXHAUSTED and the line to resume from; 0: unlimited; default "
+       "10000000",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(c->options.max_stream_records, ParseUnsigned("max-stream-records", v));
+         return absl::OkStatus();
+       }},
       {"max-concurrent-streams", "N",
        "streaming RPCs (Import, Export, Traverse) served at once, each holding a thread; more "
        "end at once with RESOURCE_EXHAUSTED; 0: no cap; default 128",

@@ -22,6 +22,8 @@ struct ServiceContext {
   QueryAdmission* heavy_queries = nullptr;
   // RestoreBackup writes only inside this directory (see restore_target.h).
   std::string restore_root;
+  // See ServerOptions::max_stream_records.
+  uint64_t max_stream_records = 0;
 };
 
 // WriteContext for a call: recorded_by is the authenticated principal, never a client field.

@@ -9,7 +9,7 @@ namespace claimgraph::service {
 grpc::Status SourceServiceImpl::CreateSource(grpc::ServerContext* context,
                                              const v1::CreateSourceRequest* request,
                                              v1::Source* response) {
-  return context_.runtime->Run(context, "SourceService/CreateSource", Role::kWriter,
+  return context_.runtime->Run(context, "SourceService/CreateSource", Role::kWriter, request,
                                [&](CallInfo& call) -> absl::Status {
     CG_ASSIGN_OR_RETURN(auto written, context_.database->CreateSource(request->source(), WriterOf(call)));
     *response = std::move(written.record);
@@ -20,7 +20,7 @@ grpc::Status SourceServiceImpl::CreateSource(grpc::ServerContext* context,
 grpc::ServerUnaryReactor* SourceServiceImpl::GetSource(grpc::CallbackServerContext* context,
                                           const v1::GetSourceRequest* request,
                                           v1::Source* response) {
-  return context_.runtime->RunUnary(context, "SourceService/GetSource", Role::kReader,
+  return context_.runtime->RunUnary(context, "SourceService/GetSource", Role::kReader, request,
                                [&](CallInfo&) -> absl::Status {
     CG_RETURN_IF_ERROR(validation::CheckId("id", request->id(), context_.database->limits()));
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -33,7 +33,7 @@ grpc::ServerUnaryReactor* SourceServiceImpl::GetSource(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* SourceServiceImpl::ListSources(grpc::CallbackServerContext* context,
                                             const v1::ListSourcesRequest* request,
                                             v1::ListSourcesResponse* response) {
-  return context_.runtime->RunUnary(context, "SourceService/ListSources", Role::kReader,
+  return context_.runtime->RunUnary(context, "SourceService/ListSources", Role::kReader, request,
                                [&](CallInfo&) -> absl::Status {
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
@@ -48,7 +48,7 @@ grpc::ServerUnaryReactor* SourceServiceImpl::ListSources(grpc::CallbackServerCon
 grpc::Status SourceServiceImpl::UpdateSource(grpc::ServerContext* context,
                                              const v1::UpdateSourceRequest* request,
                                              v1::Source* response) {
-  return context_.runtime->Run(context, "SourceService/UpdateSource", Role::kWriter,
+  return context_.runtime->Run(context, "SourceService/UpdateSource", Role::kWriter, request,
                                [&](CallInfo& call) -> absl::Status {
     std::vector<std::string> paths(request->update_mask().paths().begin(),
                                    request->update_mask().paths().end());
@@ -62,7 +62,7 @@ grpc::Status SourceServiceImpl::UpdateSource(grpc::ServerContext* context,
 grpc::Status SourceServiceImpl::AddDerivation(grpc::ServerContext* context,
                                               const v1::AddDerivationRequest* request,
                                               v1::Source* response) {
-  return context_.runtime->Run(context, "SourceService/AddDerivation", Role::kWriter,
+  return context_.runtime->Run(context, "SourceService/AddDerivation", Role::kWriter, request,
                                [&](CallInfo& call) -> absl::Status {
     CG_ASSIGN_OR_RETURN(auto written, context_.database->AddDerivation(
                                           request->source_id(), request->derivation(), WriterOf(call)));

@@ -133,12 +133,11 @@ absl::StatusOr<traversal::PinnedGraph> Pin(traversal::TopologyManager* topology,
 
 grpc::ServerUnaryReactor* TraversalServiceImpl::Neighbors(grpc::CallbackServerContext* context, const v1::NeighborsRequest* request,
                                              v1::NeighborsResponse* response) {
-  return context_.runtime->RunUnary(context, "TraversalService/Neighbors", Role::kReader,
+  return context_.runtime->RunUnary(context, "TraversalService/Neighbors", Role::kReader, request,
                                [&](CallInfo& call) -> absl::Status {
     const auto& limits = context_.database->limits();
     CG_RETURN_IF_ERROR(validation::CheckId("entity_id", request->entity_id(), limits));
     CG_RETURN_IF_ERROR(validation::CheckPageSize(request->page_size(), limits));
-    if (!v1::TraversalView_IsValid(request->view())) return absl::InvalidArgumentError("view: unknown value");
     const bool with_names = request->view() != v1::TRAVERSAL_VIEW_IDS;
     traversal::NeighborsRequest query;
     query.entity_id = request->entity_id();
@@ -160,7 +159,7 @@ grpc::ServerUnaryReactor* TraversalServiceImpl::Neighbors(grpc::CallbackServerCo
 
 grpc::Status TraversalServiceImpl::Traverse(grpc::ServerContext* context, const v1::TraverseRequest* request,
                                             grpc::ServerWriter<v1::TraverseResponse>* writer) {
-  return context_.runtime->Run(context, "TraversalService/Traverse", Role::kReader,
+  return context_.runtime->Run(context, "TraversalService/Traverse", Role::kReader, request,
                                [&](CallInfo& call) -> absl::Status {
     const auto& limits = context_.database->limits();
     CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("TraversalService/Traverse"));
@@ -174,7 +173,6 @@ grpc::Status TraversalServiceImpl::Traverse(grpc::ServerContext* context, const 
     query.max_depth = static_cast<uint32_t>(request->max_depth());
     CG_ASSIGN_OR_RETURN(query.filter, ToFilter(request->filter()));
     CG_ASSIGN_OR_RETURN(query.limits, ToLimits(request->limits(), limits, call));
-    if (!v1::TraversalView_IsValid(request->view())) return absl::InvalidArgumentError("view: unknown value");
     const bool ids_only = request->view() == v1::TRAVERSAL_VIEW_IDS;
     CG_ASSIGN_OR_RETURN(auto pinned, Pin(topology_, request->has_as_of(), request->as_of()));
     traversal::Describer describer(pinned.view.get(), pinned.base.get());
@@ -210,7 +208,7 @@ grpc::Status TraversalServiceImpl::Traverse(grpc::ServerContext* context, const 
 
 grpc::Status TraversalServiceImpl::FindPaths(grpc::ServerContext* context, const v1::FindPathsRequest* request,
                                              v1::FindPathsResponse* response) {
-  return context_.runtime->Run(context, "TraversalService/FindPaths", Role::kReader,
+  return context_.runtime->Run(context, "TraversalService/FindPaths", Role::kReader, request,
                                [&](CallInfo& call) -> absl::Status {
     const auto& limits = context_.database->limits();
     CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("TraversalService/FindPaths"));
@@ -281,7 +279,7 @@ grpc::Status TraversalServiceImpl::FindPaths(grpc::ServerContext* context, const
 
 grpc::Status TraversalServiceImpl::Subgraph(grpc::ServerContext* context, const v1::SubgraphRequest* request,
                                             v1::SubgraphResponse* response) {
-  return context_.runtime->Run(context, "TraversalService/Subgraph", Role::kReader,
+  return context_.runtime->Run(context, "TraversalService/Subgraph", Role::kReader, request,
                                [&](CallInfo& call) -> absl::Status {
     const auto& limits = context_.database->limits();
     CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("TraversalService/Subgraph"));

@@ -1,10 +1,12 @@
 // The worst-case query of each traversal RPC on generated graphs whose answers explode (a ladder
 // with 4^11 simple paths between its ends, a star of 6,000 leaves), on a server with a 1 MiB
 // answer limit: each answers within the limit with the cut that says so, and the server's
-// resident memory stays bounded.
+// resident memory stays bounded. An export takes a heavy-query slot for as long as it streams.
 #include <doctest/doctest.h>
+#include <grpcpp/create_channel.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <thread>
 #include <vector>
@@ -168,6 +170,79 @@ TEST_CASE("worst-case traversals answer within the answer limit, say so, and kee
   MESSAGE("server resident memory: " << (resident >> 20) << " MiB");
   CHECK(resident > 0);
   CHECK(resident < kResidentLimit);
+}
+
+TEST_CASE("an export holds a heavy-query slot until its client has read it: others are refused meanwhile") {
+  // About 2 MB of export, far beyond what a 64 KiB flow-control window lets the server send to a
+  // client that does not read, so the export stays in its handler, holding the one slot.
+  ServerProcess server({"--max-heavy-queries", "1"});
+  std::string error;
+  REQUIRE_MESSAGE(server.LoadAndStart(
+                      [](const std::string& path) {
+                        std::ofstream out(path);
+                        const std::string description(400, 'd');
+                        for (int i = 0; i < 5000; ++i) {
+                          out << R"({"entity": {"id": "e-)" << i
+                              << R"(", "type": "person", "name": "Person )" << i
+                              << R"(", "description": ")" << description << "\"}}\n";
+                        }
+                      },
+                      &error),
+                  error);
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  arguments.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 64 << 10);
+  auto slow_channel =
+      grpc::CreateCustomChannel(server.address(), grpc::InsecureChannelCredentials(), arguments);
+  auto slow = v1::ImportExportService::NewStub(slow_channel);
+  grpc::ClientContext held_context;
+  held_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  v1::ExportRequest everything;
+  auto held = slow->Export(&held_context, everything);  // never read until the end of the test
+
+  auto c = server.NewClient(10000);
+  v1::FindPathsRequest paths;
+  paths.set_from_id("e-0");
+  paths.set_to_id("e-1");
+  auto find_paths = [&] {
+    v1::FindPathsResponse ignored;
+    return c->traversal().FindPaths(c->NewContext().get(), paths, &ignored);
+  };
+  // The export reaches its handler at some point after the call: until then FindPaths runs.
+  grpc::Status refused;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    refused = find_paths();
+    if (refused.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(refused.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+  CHECK(refused.error_message().find("--max-heavy-queries") != std::string::npos);
+
+  // A second export, of a subgraph, is refused as well.
+  v1::ExportRequest subgraph;
+  subgraph.add_subgraph_entity_ids("e-1");
+  auto second_context = c->NewContext();
+  auto second = c->exchange().Export(second_context.get(), subgraph);
+  v1::ExportResponse message;
+  while (second->Read(&message)) {
+  }
+  grpc::Status second_status = second->Finish();
+  CHECK(second_status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+  CHECK(second_status.error_message().find("ImportExportService/Export") != std::string::npos);
+
+  // Cancelling the held export gives its slot back.
+  held_context.TryCancel();
+  held->Finish();
+  grpc::Status after;
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    after = find_paths();
+    if (after.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK_MESSAGE(after.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED, after.error_message());
+  CHECK(server.Stop() == 0);
 }
 
 }  // namespace claimgraph::testing

@@ -1,6 +1,7 @@
 // The per-stream rate limit (--max-stream-records-per-second): a stream that sends faster ends
 // with RESOURCE_EXHAUSTED, what arrived before the refused message is applied, and a resumed
-// stream (whose skipped records do not count) finishes the job.
+// stream (whose skipped records do not count) finishes the job. The per-stream record limit
+// (--max-stream-records) ends a stream the same way at the message that would pass it.
 #include <doctest/doctest.h>
 
 #include "server_harness.h"
@@ -183,6 +184,81 @@ TEST_CASE("ImportWithProgress acknowledges batches and ends with the summary") {
   CHECK(rejections == 1);        // each rejection is sent once
   CHECK(last_line == 32);
   CHECK(progress.summary().entities().created() == 30);
+}
+
+TEST_CASE(
+    "an import stream past --max-stream-records is refused at that message, resumable by line") {
+  ServerProcess server({"--max-stream-records", "100"});
+  std::string error;
+  REQUIRE_MESSAGE(server.Start(&error), error);
+  auto c = server.NewClient(30000);
+  auto exists = [&](int i) {
+    v1::GetEntityRequest request;
+    request.set_id("cut-" + std::to_string(i));
+    v1::Entity entity;
+    return c->entities().GetEntity(c->NewContext().get(), request, &entity).ok();
+  };
+  {
+    // Lines 1..60 fit; the message of lines 61..120 would pass 100: none of it is applied.
+    auto context = c->NewContext();
+    v1::ImportSummary summary;
+    auto stream = c->exchange().Import(context.get(), &summary);
+    REQUIRE(stream->Write(LinesMessage(0, 60)));
+    auto second = LinesMessage(60, 120);
+    second.mutable_end()->set_records_sent(120);
+    stream->Write(second);  // may fail once the server has ended the call
+    stream->WritesDone();
+    auto status = stream->Finish();
+    REQUIRE(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+    CHECK_MESSAGE(status.error_message().find("more than 100 records or lines in one stream") !=
+                      std::string::npos,
+                  status.error_message());
+    CHECK(status.error_message().find("--max-stream-records") != std::string::npos);
+    CHECK(status.error_message().find("resume from line 61") != std::string::npos);
+  }
+  CHECK(exists(0));
+  CHECK(exists(59));
+  CHECK_FALSE(exists(60));
+  CHECK_FALSE(exists(119));
+  {
+    // The rest in a new stream, from the line named.
+    auto context = c->NewContext();
+    v1::ImportSummary summary;
+    auto stream = c->exchange().Import(context.get(), &summary);
+    auto message = LinesMessage(60, 120);
+    message.set_first_line(61);
+    message.mutable_end()->set_records_sent(60);
+    REQUIRE(stream->Write(message));
+    stream->WritesDone();
+    auto status = stream->Finish();
+    REQUIRE_MESSAGE(status.ok(), status.error_message());
+    CHECK(summary.entities().created() == 60);
+    CHECK(summary.next_line() == 121);
+  }
+  CHECK(exists(119));
+  {
+    // ImportWithProgress is limited alike: one message of 150 lines is refused whole.
+    auto context = c->NewContext();
+    auto stream = c->exchange().ImportWithProgress(context.get());
+    v1::ImportWithProgressRequest request;
+    *request.mutable_request() = LinesMessage(200, 350);
+    request.mutable_request()->mutable_end()->set_records_sent(150);
+    stream->Write(request);
+    stream->WritesDone();
+    v1::ImportProgress progress;
+    while (stream->Read(&progress)) {
+    }
+    auto status = stream->Finish();
+    CHECK(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+    CHECK(status.error_message().find("resume from line 1") != std::string::npos);
+  }
+  CHECK_FALSE(exists(200));
+}
+
+TEST_CASE("--max-stream-records takes a whole number") {
+  auto result = RunProgram(CLAIMGRAPHD_PATH, {"--max-stream-records", "many"});
+  CHECK(result.exit_code != 0);
+  CHECK(result.err.find("--max-stream-records") != std::string::npos);
 }
 
 }  // namespace claimgraph::testing

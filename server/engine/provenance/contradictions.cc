@@ -13,6 +13,7 @@
 #include "engine/provenance/graph.h"
 #include "engine/status_macros.h"
 #include "engine/strings.h"
+#include "engine/validation.h"
 
 namespace claimgraph::provenance {
 namespace {
@@ -192,7 +193,7 @@ absl::StatusOr<v1::ContradictionsResponse> ContradictionsOfStatement(
     CG_ASSIGN_OR_RETURN(statement, view.StatementByInternalId(*internal));
   }
   if (!statement) {
-    return absl::NotFoundError(StrCat("statement_id: statement '", statement_id, "' not found"));
+    return absl::NotFoundError(StrCat("statement_id: statement ", validation::Quote(statement_id), " not found"));
   }
   v1::ContradictionsResponse response;
   Finder finder(view);
@@ -208,7 +209,7 @@ absl::StatusOr<v1::ContradictionsResponse> ContradictionsOfEntity(
   if (internal) {
     CG_ASSIGN_OR_RETURN(entity, view.EntityByInternalId(*internal));
   }
-  if (!entity) return absl::NotFoundError(StrCat("entity_id: entity '", entity_id, "' not found"));
+  if (!entity) return absl::NotFoundError(StrCat("entity_id: entity ", validation::Quote(entity_id), " not found"));
   v1::ContradictionsResponse response;
   std::vector<uint64_t> statements;
   std::set<uint64_t> seen;

@@ -11,6 +11,7 @@
 #include "engine/ids.h"
 #include "engine/status_macros.h"
 #include "engine/strings.h"
+#include "engine/validation.h"
 
 namespace claimgraph::provenance {
 namespace {
@@ -214,7 +215,7 @@ absl::StatusOr<v1::CorroborateResponse> Corroborate(const ReadView& view,
   ProvenanceGraph graph(view);
   CG_ASSIGN_OR_RETURN(auto internal, graph.ResolveStatement(statement_id));
   if (!internal) {
-    return absl::NotFoundError(StrCat("statement_id: statement '", statement_id, "' not found"));
+    return absl::NotFoundError(StrCat("statement_id: statement ", validation::Quote(statement_id), " not found"));
   }
   return CorroborateStatement(graph, *internal, options);
 }

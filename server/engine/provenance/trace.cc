@@ -15,6 +15,7 @@
 #include "engine/status_macros.h"
 #include "engine/strings.h"
 #include "engine/text.h"
+#include "engine/validation.h"
 
 namespace claimgraph::provenance {
 namespace {
@@ -486,7 +487,7 @@ absl::StatusOr<v1::Trace> TraceClaim(const ReadView& view, std::string_view clai
   CG_RETURN_IF_ERROR(CheckMaxNodes(options));
   ProvenanceGraph graph(view);
   CG_ASSIGN_OR_RETURN(auto internal, graph.ResolveClaim(claim_id));
-  if (!internal) return absl::NotFoundError(StrCat("claim_id: claim '", claim_id, "' not found"));
+  if (!internal) return absl::NotFoundError(StrCat("claim_id: claim ", validation::Quote(claim_id), " not found"));
   v1::Trace trace;
   TraceBuilder builder(graph, options, &trace);
   CG_RETURN_IF_ERROR(builder.AddStart(*internal));
@@ -505,7 +506,7 @@ absl::StatusOr<v1::Trace> TraceStatement(const ReadView& view, std::string_view 
     CG_ASSIGN_OR_RETURN(statement, view.StatementByInternalId(*internal));
   }
   if (!statement) {
-    return absl::NotFoundError(StrCat("statement_id: statement '", statement_id, "' not found"));
+    return absl::NotFoundError(StrCat("statement_id: statement ", validation::Quote(statement_id), " not found"));
   }
   ProvenanceGraph graph(view);
   v1::Trace trace;

@@ -11,6 +11,7 @@
 #include "engine/provenance/graph.h"
 #include "engine/status_macros.h"
 #include "engine/strings.h"
+#include "engine/validation.h"
 
 namespace claimgraph::provenance {
 namespace {
@@ -215,7 +216,7 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
     CG_ASSIGN_OR_RETURN(statement, view.StatementByInternalId(*internal));
   }
   if (!statement) {
-    return absl::NotFoundError(StrCat("statement_id: statement '", statement_id, "' not found"));
+    return absl::NotFoundError(StrCat("statement_id: statement ", validation::Quote(statement_id), " not found"));
   }
   v1::WhoSaidResponse response;
   ProvenanceGraph graph(view);
@@ -263,7 +264,7 @@ absl::StatusOr<v1::ClaimsByResponse> ClaimsBy(const ReadView& view, std::string_
   if (internal) {
     CG_ASSIGN_OR_RETURN(entity, view.EntityByInternalId(*internal));
   }
-  if (!entity) return absl::NotFoundError(StrCat("entity_id: entity '", entity_id, "' not found"));
+  if (!entity) return absl::NotFoundError(StrCat("entity_id: entity ", validation::Quote(entity_id), " not found"));
   // As claimant and as the principal spoken for, merged in recorded order.
   std::vector<std::pair<uint64_t, uint64_t>> postings;
   CG_RETURN_IF_ERROR(ScanClaimPostings(view, keys::kClaimsByClaimant, *internal, &postings));

@@ -68,7 +68,7 @@ absl::StatusOr<std::vector<uint64_t>> ResolveEntities(const EdgeSource& source,
                            ? std::string(field)
                            : StrCat(field, "[", i, "]");
     CG_ASSIGN_OR_RETURN(auto internal, ResolveExisting(source, ids[i]));
-    if (!internal) return absl::NotFoundError(StrCat(path, ": entity '", ids[i], "' not found"));
+    if (!internal) return absl::NotFoundError(StrCat(path, ": entity ", validation::Quote(ids[i]), " not found"));
     if (seen.insert(*internal).second) result.push_back(*internal);
   }
   return result;
@@ -78,7 +78,7 @@ absl::StatusOr<uint64_t> ResolveEntity(const EdgeSource& source, const std::stri
                                        std::string_view field) {
   if (id.empty()) return absl::InvalidArgumentError(StrCat(field, ": is required"));
   CG_ASSIGN_OR_RETURN(auto internal, ResolveExisting(source, id));
-  if (!internal) return absl::NotFoundError(StrCat(field, ": entity '", id, "' not found"));
+  if (!internal) return absl::NotFoundError(StrCat(field, ": entity ", validation::Quote(id), " not found"));
   return *internal;
 }
 

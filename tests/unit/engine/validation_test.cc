@@ -3,12 +3,18 @@
 #include "engine/validation.h"
 
 #include <doctest/doctest.h>
+#include <google/protobuf/descriptor.pb.h>
+#include <google/protobuf/dynamic_message.h>
+#include <google/protobuf/text_format.h>
 
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <string>
 
+#include "claimgraph/v1/claim_service.pb.h"
+#include "claimgraph/v1/import_export_service.pb.h"
 #include "engine/strings.h"
 
 namespace claimgraph::validation {
@@ -430,6 +436,104 @@ TEST_CASE("page sizes") {
   auto too_big = CheckPageSize(kLimits.max_page_size + 1, kLimits);
   CHECK(too_big.code() == absl::StatusCode::kResourceExhausted);
   CHECK(std::string(too_big.message()).rfind("page_size: ", 0) == 0);
+}
+
+}  // namespace claimgraph::validation
+
+namespace claimgraph::validation {
+namespace {
+
+// A proto3 message with the shapes the project's requests do not have yet (a repeated enum, maps
+// of enums and of messages), built at run time so the walker is tested on each shape.
+struct ShapesMessage {
+  google::protobuf::DescriptorPool pool;
+  google::protobuf::DynamicMessageFactory factory{&pool};
+  std::unique_ptr<google::protobuf::Message> message;
+
+  ShapesMessage() {
+    google::protobuf::FileDescriptorProto file;
+    REQUIRE(google::protobuf::TextFormat::ParseFromString(R"pb(
+      name: "shapes.proto" package: "shapes" syntax: "proto3"
+      enum_type { name: "Colour" value { name: "COLOUR_UNSPECIFIED" number: 0 }
+                  value { name: "COLOUR_RED" number: 1 } }
+      message_type { name: "Inner" field { name: "colour" number: 1 label: LABEL_OPTIONAL
+                                           type: TYPE_ENUM type_name: ".shapes.Colour" } }
+      message_type {
+        name: "Shapes"
+        field { name: "colours" number: 1 label: LABEL_REPEATED type: TYPE_ENUM
+                type_name: ".shapes.Colour" }
+        field { name: "by_name" number: 2 label: LABEL_REPEATED type: TYPE_MESSAGE
+                type_name: ".shapes.Shapes.ByNameEntry" }
+        field { name: "inner_by_id" number: 3 label: LABEL_REPEATED type: TYPE_MESSAGE
+                type_name: ".shapes.Shapes.InnerByIdEntry" }
+        nested_type { name: "ByNameEntry" options { map_entry: true }
+                      field { name: "key" number: 1 label: LABEL_OPTIONAL type: TYPE_STRING }
+                      field { name: "value" number: 2 label: LABEL_OPTIONAL type: TYPE_ENUM
+                              type_name: ".shapes.Colour" } }
+        nested_type { name: "InnerByIdEntry" options { map_entry: true }
+                      field { name: "key" number: 1 label: LABEL_OPTIONAL type: TYPE_INT64 }
+                      field { name: "value" number: 2 label: LABEL_OPTIONAL type: TYPE_MESSAGE
+                              type_name: ".shapes.Inner" } }
+      })pb",
+                                                          &file));
+    REQUIRE(pool.BuildFile(file) != nullptr);
+    message.reset(factory.GetPrototype(pool.FindMessageTypeByName("shapes.Shapes"))->New());
+  }
+  void Parse(const std::string& text) {
+    REQUIRE(google::protobuf::TextFormat::ParseFromString(text, message.get()));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("CheckEnums names the first unknown enum value by its path") {
+  v1::CreateClaimRequest create;
+  create.mutable_claim()->set_stance(v1::STANCE_SUPPORTS);
+  create.mutable_claim()->set_act(v1::CLAIM_ACT_SAYS);
+  CHECK(CheckEnums(create).ok());
+  CHECK(CheckEnums(v1::CreateClaimRequest()).ok());  // unset enums are 0, always declared
+
+  create.mutable_claim()->set_stance(static_cast<v1::Stance>(99));
+  ExpectField(CheckEnums(create), "claim.stance");
+  CHECK(std::string(CheckEnums(create).message()) == "claim.stance: unknown value 99");
+
+  v1::BatchCreateClaimsRequest batch;
+  for (int i = 0; i < 5; ++i) batch.add_claims()->set_stance(v1::STANCE_REFUTES);
+  CHECK(CheckEnums(batch).ok());
+  batch.mutable_claims(3)->set_certainty(static_cast<v1::Certainty>(-7));
+  ExpectField(CheckEnums(batch), "claims[3].certainty");
+
+  // A oneof member, and a repeated message inside it.
+  v1::ImportRecord record;
+  record.mutable_source()->set_id("s");
+  record.mutable_source()->add_derived_from()->set_type(v1::DERIVATION_TYPE_QUOTES);
+  CHECK(CheckEnums(record).ok());
+  record.mutable_source()->add_derived_from()->set_type(static_cast<v1::DerivationType>(42));
+  ExpectField(CheckEnums(record), "source.derived_from[1].type");
+
+  // With a prefix, as for the options of an import stream.
+  v1::ImportOptions options;
+  options.set_mode(static_cast<v1::ImportMode>(99));
+  ExpectField(CheckEnums(options, "options"), "options.mode");
+}
+
+TEST_CASE("CheckEnums walks repeated enums and map values") {
+  ShapesMessage shapes;
+  shapes.Parse(R"pb(colours: [ COLOUR_RED, COLOUR_UNSPECIFIED ]
+                    by_name { key: "a" value: COLOUR_RED }
+                    inner_by_id { key: 7 value { colour: COLOUR_RED } })pb");
+  CHECK(CheckEnums(*shapes.message).ok());
+
+  shapes.Parse("colours: [ 1, 5 ]");
+  ExpectField(CheckEnums(*shapes.message), "colours[1]");
+
+  shapes.message->Clear();
+  shapes.Parse(R"pb(by_name { key: "b" value: 9 })pb");
+  ExpectField(CheckEnums(*shapes.message), "by_name['b']");
+
+  shapes.message->Clear();
+  shapes.Parse("inner_by_id { key: 7 value { colour: 3 } }");
+  ExpectField(CheckEnums(*shapes.message), "inner_by_id[7].colour");
 }
 
 }  // namespace claimgraph::validation
