@@ -106,9 +106,12 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::Corroborate(grpc::CallbackServe
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
         provenance::CorroborateOptions options;
         options.include_inactive = request->include_inactive();
-        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
+        CG_ASSIGN_OR_RETURN(auto paged, OpenPagedView(*context_.database, as_of,
+                                                      request->page_size(), request->page_token()));
+        options.page_size = paged.page_size;
+        options.page_token = request->page_token();
         CG_ASSIGN_OR_RETURN(*response,
-                            provenance::Corroborate(*view, request->statement_id(), options));
+                            provenance::Corroborate(*paged.view, request->statement_id(), options));
         return absl::OkStatus();
       });
 }
