@@ -152,7 +152,6 @@ TEST_CASE("micros convert to timestamps and back") {
   CHECK(now > 1700000000ull * 1000000);  // after November 2023
 }
 
-}  // namespace claimgraph::ids
 
 TEST_CASE("a symmetric predicate's two orientations are one statement, smaller entity id first") {
   v1::Statement forward, backward;
@@ -184,3 +183,5 @@ TEST_CASE("a symmetric predicate's two orientations are one statement, smaller e
   literal.mutable_object()->set_string_value("aa");
   CHECK(CanonicalStatement(literal, true).subject_id() == "zz");
 }
+
+}  // namespace claimgraph::ids
