@@ -457,7 +457,9 @@ absl::Status Generator::EmitClaim(uint64_t index) {
   } else {
     v1::Statement statement = NewStatement();
     statement_index = statements_.size();
-    statements_.push_back(ids::StatementId(statement));
+    const v1::Predicate* predicate = schema_.FindPredicate(statement.predicate());
+    statements_.push_back(
+        ids::StatementId(statement, predicate != nullptr && predicate->symmetric()));
     last_claim_.push_back(0);
     *claim->mutable_statement() = std::move(statement);
     // The id too (the importer checks it matches the statement), so a reader of the file can tie

@@ -150,6 +150,29 @@ grpc::Status Call(CliContext& cli, Stub& stub,
   return (stub.*method)(cli.client->NewContext().get(), request, response);
 }
 
+// A paged provenance answer: --page-size / --page-token ask for one page; --all follows the
+// tokens to the last page (every page answered as of the first page's time), 1000 a page unless
+// --page-size says otherwise. `merge(page, &all)` adds a page's entries to the answer; the
+// answer's next_page_token is the last page's.
+template <typename Stub, typename Request, typename Response, typename Merge>
+grpc::Status CallPages(CliContext& cli, const Arguments& arguments, Stub& stub,
+                       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                    Response*),
+                       Request request, Response* all, Merge merge) {
+  const bool every = arguments.Has("all");
+  request.set_page_size(static_cast<int32_t>(arguments.GetInt("page-size", every ? 1000 : 0)));
+  if (auto token = arguments.Get("page-token")) request.set_page_token(*token);
+  do {
+    Response page;
+    auto status = Call(cli, stub, method, request, &page);
+    if (!status.ok()) return status;
+    merge(page, all);
+    all->set_next_page_token(page.next_page_token());
+    request.set_page_token(page.next_page_token());
+  } while (every && !request.page_token().empty());
+  return grpc::Status::OK;
+}
+
 // Calls, then prints the answer: as JSON under --json, else with `print` (which may return an
 // exit status). Returns the exit status: the gRPC code on error.
 template <typename Stub, typename Request, typename Response, typename Print>

@@ -367,22 +367,16 @@ int WhoSaid(CliContext& cli, const Arguments& arguments) {
   request.set_statement_id(arguments.Positional(0, "STATEMENT_ID"));
   request.set_include_inactive(arguments.Has("include-inactive"));
   SetAsOf(arguments, &request);
-  // Paged with --page-size / --page-token; --all follows the tokens to the last page (every
-  // page as of the first page's time).
-  request.set_page_size(static_cast<int32_t>(arguments.GetInt("page-size", 0)));
-  if (auto token = arguments.Get("page-token")) request.set_page_token(*token);
-  if (arguments.Has("all") && request.page_size() == 0) request.set_page_size(1000);
   v1::WhoSaidResponse response;
-  do {
-    v1::WhoSaidResponse page;
-    auto status = Call(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::WhoSaid,
-                       request, &page);
-    if (!status.ok()) return ReportError(cli, status);
-    for (auto& said : *page.mutable_attributions()) *response.add_attributions() = std::move(said);
-    response.set_truncated(page.truncated());
-    response.set_next_page_token(page.next_page_token());
-    request.set_page_token(page.next_page_token());
-  } while (arguments.Has("all") && !request.page_token().empty());
+  auto status = CallPages(cli, arguments, cli.client->provenance(),
+                          &v1::ProvenanceService::Stub::WhoSaid, request, &response,
+                          [](const v1::WhoSaidResponse& page, v1::WhoSaidResponse* all) {
+                            for (const auto& said : page.attributions()) {
+                              *all->add_attributions() = said;
+                            }
+                            all->set_truncated(page.truncated());
+                          });
+  if (!status.ok()) return ReportError(cli, status);
   if (cli.json) {
     PrintJson(cli, response);
     return 0;
@@ -420,20 +414,38 @@ int ClaimsBy(CliContext& cli, const Arguments& arguments) {
   request.set_include_inactive(arguments.Has("include-inactive"));
   request.set_max_claims(static_cast<int32_t>(arguments.GetInt("max-claims", 0)));
   SetAsOf(arguments, &request);
-  return Invoke(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::ClaimsBy, request,
-                [&](const v1::ClaimsByResponse& response) {
-                  std::vector<std::vector<std::string>> rows;
-                  for (const auto& record : response.claims()) {
-                    const v1::Claim& claim = record.claim();
-                    rows.push_back({Day(claim.claimed_at()), claim.id(), claim.statement_id(),
-                                    EnumName(v1::Stance_descriptor(), claim.stance()),
-                                    EnumName(v1::TrackOutcome_descriptor(), record.outcome())});
-                  }
-                  PrintTable(cli, {"SAID", "CLAIM", "STATEMENT", "STANCE", "OUTCOME"}, rows);
-                  *cli.out << "\nborne out " << response.borne_out() << ", contradicted "
-                           << response.contradicted() << ", mixed " << response.mixed()
-                           << ", unassessed " << response.unassessed() << "\n";
-                });
+  v1::ClaimsByResponse response;
+  // Paged, the totals of each page count its claims: their sums are the answer's.
+  auto status = CallPages(cli, arguments, cli.client->provenance(),
+                          &v1::ProvenanceService::Stub::ClaimsBy, request, &response,
+                          [](const v1::ClaimsByResponse& page, v1::ClaimsByResponse* all) {
+                            for (const auto& record : page.claims()) *all->add_claims() = record;
+                            all->set_borne_out(all->borne_out() + page.borne_out());
+                            all->set_contradicted(all->contradicted() + page.contradicted());
+                            all->set_mixed(all->mixed() + page.mixed());
+                            all->set_unassessed(all->unassessed() + page.unassessed());
+                            all->set_truncated(page.truncated());
+                          });
+  if (!status.ok()) return ReportError(cli, status);
+  if (cli.json) {
+    PrintJson(cli, response);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& record : response.claims()) {
+    const v1::Claim& claim = record.claim();
+    rows.push_back({Day(claim.claimed_at()), claim.id(), claim.statement_id(),
+                    EnumName(v1::Stance_descriptor(), claim.stance()),
+                    EnumName(v1::TrackOutcome_descriptor(), record.outcome())});
+  }
+  PrintTable(cli, {"SAID", "CLAIM", "STATEMENT", "STANCE", "OUTCOME"}, rows);
+  *cli.out << "\nborne out " << response.borne_out() << ", contradicted " << response.contradicted()
+           << ", mixed " << response.mixed() << ", unassessed " << response.unassessed() << "\n";
+  if (!response.next_page_token().empty()) {
+    *cli.out << "next page: --page-token " << response.next_page_token() << "\n";
+  }
+  if (response.truncated()) *cli.out << "(truncated: use --page-size or --all)\n";
+  return 0;
 }
 
 }  // namespace
@@ -475,7 +487,12 @@ void RegisterProvenanceCommands(CommandTable& table) {
   table.Add({"claims-by",
              "what an entity has claimed and how it was assessed since",
              {{"ENTITY_ID", "the claimant"}},
-             {inactive, {"max-claims", "N", "at most N claims"}, AsOfOption()},
+             {inactive,
+              {"max-claims", "N", "unpaged: at most N claims"},
+              {"page-size", "N", "claims per page (the totals then count the pages shown)"},
+              {"page-token", "TOKEN", "the page a previous call named"},
+              {"all", "", "follow the pages to the last one"},
+              AsOfOption()},
              ClaimsBy});
 }
 

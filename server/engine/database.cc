@@ -812,9 +812,14 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
   v1::Statement statement;
   std::optional<uint64_t> statement_internal;
   if (claim.has_statement()) {
-    statement = ids::CanonicalStatement(claim.statement());
-    std::string derived = ids::StatementId(statement);
-    if (!claim.statement_id().empty() && claim.statement_id() != derived) {
+    const v1::Predicate* predicate = db_->schema->FindPredicate(claim.statement().predicate());
+    const bool symmetric = predicate != nullptr && predicate->symmetric();
+    statement = ids::CanonicalStatement(claim.statement(), symmetric);
+    std::string derived = ids::StatementId(statement, symmetric);
+    // For a symmetric predicate the id of the orientation as given (what a database written
+    // before symmetric statements were canonical derived, e.g. in an old export) is an alias.
+    if (!claim.statement_id().empty() && claim.statement_id() != derived &&
+        !(symmetric && claim.statement_id() == ids::StatementId(claim.statement(), false))) {
       return absl::InvalidArgumentError(StrCat(
           "claim.statement_id: does not match the inline statement, whose id is ", validation::Quote(derived));
     }

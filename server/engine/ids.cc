@@ -39,10 +39,17 @@ std::string HashHex(const std::string& bytes) {
   return out;
 }
 
-claimgraph::v1::Statement CanonicalStatement(const claimgraph::v1::Statement& statement) {
+claimgraph::v1::Statement CanonicalStatement(const claimgraph::v1::Statement& statement,
+                                             bool symmetric) {
   claimgraph::v1::Statement canonical = statement;
   canonical.clear_id();
   canonical.clear_recorded_at();
+  if (symmetric && canonical.object().kind_case() == claimgraph::v1::Value::kEntityId &&
+      canonical.object().entity_id() < canonical.subject_id()) {
+    std::string object = canonical.object().entity_id();
+    canonical.mutable_object()->set_entity_id(canonical.subject_id());
+    canonical.set_subject_id(std::move(object));
+  }
   std::vector<std::pair<std::string, Qualifier>> qualifiers;
   for (const auto& q : canonical.qualifiers()) qualifiers.emplace_back(Deterministic(q), q);
   std::sort(qualifiers.begin(), qualifiers.end(),
@@ -55,8 +62,8 @@ claimgraph::v1::Statement CanonicalStatement(const claimgraph::v1::Statement& st
   return canonical;
 }
 
-std::string StatementId(const claimgraph::v1::Statement& statement) {
-  return "st_" + HashHex(Deterministic(CanonicalStatement(statement)));
+std::string StatementId(const claimgraph::v1::Statement& statement, bool symmetric) {
+  return "st_" + HashHex(Deterministic(CanonicalStatement(statement, symmetric)));
 }
 
 std::string DerivedClaimId(const claimgraph::v1::Claim& normalized_claim) {

@@ -3,6 +3,7 @@
 
 #include "absl/strings/escaping.h"
 #include "engine/key_codec.h"
+#include "engine/status_macros.h"
 
 namespace claimgraph::paging {
 namespace {
@@ -35,6 +36,35 @@ absl::StatusOr<std::string> DecodePageToken(std::string_view token, uint64_t que
     return absl::InvalidArgumentError("page_token: belongs to a different query");
   }
   return raw.substr(9);
+}
+
+std::string EncodePinnedPageToken(uint64_t query_fingerprint, uint64_t as_of,
+                                  std::string_view position) {
+  std::string resume;
+  keys::AppendU64(&resume, as_of);
+  resume.append(position);
+  return EncodePageToken(query_fingerprint, resume);
+}
+
+absl::StatusOr<std::optional<uint64_t>> PinnedPageTokenAsOf(std::string_view token) {
+  if (token.empty()) return std::optional<uint64_t>();
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(std::string(token), &raw) || raw.size() < 9 + 8 ||
+      raw[0] != kTokenVersion) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+  return std::optional<uint64_t>(keys::DecodeU64(std::string_view(raw).substr(9)));
+}
+
+absl::StatusOr<std::string> DecodePinnedPageToken(std::string_view token,
+                                                  uint64_t query_fingerprint, uint64_t as_of) {
+  CG_ASSIGN_OR_RETURN(std::string resume, DecodePageToken(token, query_fingerprint));
+  if (resume.empty()) return resume;
+  if (resume.size() < 8) return absl::InvalidArgumentError("page_token: malformed");
+  if (keys::DecodeU64(resume) != as_of) {
+    return absl::InvalidArgumentError("page_token: belongs to another as_of");
+  }
+  return resume.substr(8);
 }
 
 }  // namespace claimgraph::paging

@@ -5,6 +5,7 @@
 #include "engine/provenance/corroborate.h"
 #include "engine/provenance/trace.h"
 #include "engine/provenance/who_said.h"
+#include "engine/paging.h"
 #include "engine/status_macros.h"
 #include "engine/validation.h"
 
@@ -16,7 +17,7 @@ constexpr int32_t kDefaultTraceNodes = 10'000;
 constexpr int32_t kMaxTraceNodes = 200'000;
 constexpr int32_t kDefaultClaimsBy = 1'000;
 constexpr int32_t kMaxClaimsBy = 10'000;
-constexpr int32_t kDefaultWhoSaidPage = 100;  // a paged WhoSaid given a token without page_size
+constexpr int32_t kDefaultPage = 100;  // a paged answer given a token without page_size
 
 absl::StatusOr<size_t> Limit(const char* field, int32_t asked, int32_t fallback, int32_t most) {
   if (asked < 0 || asked > most) {
@@ -24,6 +25,30 @@ absl::StatusOr<size_t> Limit(const char* field, int32_t asked, int32_t fallback,
                                       std::to_string(most) + "]");
   }
   return static_cast<size_t>(asked == 0 ? fallback : asked);
+}
+
+// The view of a pageable answer, and its page size: unpaged (page_size 0, no token), the first
+// page (pinned to the request's as_of or its snapshot's time) or a later page (as of the time the
+// token pins). The engine checks that the token belongs to the query.
+struct PagedView {
+  std::unique_ptr<ReadView> view;
+  size_t page_size = 0;
+};
+absl::StatusOr<PagedView> OpenPagedView(const Database& database, std::optional<uint64_t> as_of,
+                                        int32_t page_size, const std::string& page_token) {
+  CG_RETURN_IF_ERROR(validation::CheckPageSize(page_size, database.limits()));
+  PagedView paged;
+  paged.page_size = static_cast<size_t>(page_size);
+  CG_ASSIGN_OR_RETURN(auto pinned, paging::PinnedPageTokenAsOf(page_token));
+  if (pinned) {
+    if (paged.page_size == 0) paged.page_size = kDefaultPage;
+    CG_ASSIGN_OR_RETURN(paged.view, database.NewReadView(*pinned));
+  } else if (paged.page_size > 0) {
+    CG_ASSIGN_OR_RETURN(paged.view, database.NewPinnedReadView(as_of));
+  } else {
+    CG_ASSIGN_OR_RETURN(paged.view, database.NewReadView(as_of));
+  }
+  return paged;
 }
 
 }  // namespace
@@ -84,9 +109,12 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::Corroborate(grpc::CallbackServe
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
         provenance::CorroborateOptions options;
         options.include_inactive = request->include_inactive();
-        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
+        CG_ASSIGN_OR_RETURN(auto paged, OpenPagedView(*context_.database, as_of,
+                                                      request->page_size(), request->page_token()));
+        options.page_size = paged.page_size;
+        options.page_token = request->page_token();
         CG_ASSIGN_OR_RETURN(*response,
-                            provenance::Corroborate(*view, request->statement_id(), options));
+                            provenance::Corroborate(*paged.view, request->statement_id(), options));
         return absl::OkStatus();
       });
 }
@@ -135,24 +163,12 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::WhoSaid(grpc::CallbackServerCon
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
         provenance::WhoSaidOptions options;
         options.include_inactive = request->include_inactive();
-        CG_RETURN_IF_ERROR(validation::CheckPageSize(request->page_size(), limits));
-        options.page_size = static_cast<size_t>(request->page_size());
+        CG_ASSIGN_OR_RETURN(auto paged, OpenPagedView(*context_.database, as_of,
+                                                      request->page_size(), request->page_token()));
+        options.page_size = paged.page_size;
         options.page_token = request->page_token();
-        CG_ASSIGN_OR_RETURN(auto pinned,
-                            provenance::WhoSaidTokenAsOf(request->statement_id(),
-                                                         request->include_inactive(),
-                                                         request->page_token()));
-        if (pinned && options.page_size == 0) options.page_size = kDefaultWhoSaidPage;
-        std::unique_ptr<ReadView> view;
-        if (pinned) {
-          CG_ASSIGN_OR_RETURN(view, context_.database->NewReadView(*pinned));
-        } else if (options.page_size > 0) {
-          CG_ASSIGN_OR_RETURN(view, context_.database->NewPinnedReadView(as_of));
-        } else {
-          CG_ASSIGN_OR_RETURN(view, context_.database->NewReadView(as_of));
-        }
         CG_ASSIGN_OR_RETURN(*response,
-                            provenance::WhoSaid(*view, request->statement_id(), options));
+                            provenance::WhoSaid(*paged.view, request->statement_id(), options));
         return absl::OkStatus();
       });
 }
@@ -171,8 +187,12 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::ClaimsBy(grpc::CallbackServerCo
         options.include_inactive = request->include_inactive();
         CG_ASSIGN_OR_RETURN(options.max_claims, Limit("max_claims", request->max_claims(),
                                                       kDefaultClaimsBy, kMaxClaimsBy));
-        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
-        CG_ASSIGN_OR_RETURN(*response, provenance::ClaimsBy(*view, request->entity_id(), options));
+        CG_ASSIGN_OR_RETURN(auto paged, OpenPagedView(*context_.database, as_of,
+                                                      request->page_size(), request->page_token()));
+        options.page_size = paged.page_size;
+        options.page_token = request->page_token();
+        CG_ASSIGN_OR_RETURN(*response,
+                            provenance::ClaimsBy(*paged.view, request->entity_id(), options));
         return absl::OkStatus();
       });
 }

@@ -450,5 +450,59 @@ TEST_CASE_FIXTURE(ProvenanceFixture, "provenance rpc: who-said pages as of the f
   CHECK_FALSE(Contains(printed.out, "next page"));
 }
 
+TEST_CASE_FIXTURE(ProvenanceFixture, "provenance rpc: claims-by pages as of the first page") {
+  auto& p = client->provenance();
+  // kirby's claims: as claimant of "kirby" and three more; nsc's: "kirby" (as principal) and two.
+  for (int i = 0; i < 3; ++i) {
+    Claim("kirby-" + std::to_string(i), "kirby", i < 2 ? "nsc" : "", "", "",
+          v1::STANCE_SUPPORTS, "");
+  }
+  v1::ClaimsByRequest request;
+  request.set_entity_id("kirby");
+  request.set_page_size(3);
+  std::vector<std::string> ids;
+  int pages = 0;
+  for (; pages < 10; ++pages) {
+    v1::ClaimsByResponse response;
+    auto status = p.ClaimsBy(client->NewContext().get(), request, &response);
+    REQUIRE_MESSAGE(status.ok(), status.error_message());
+    CHECK(response.claims_size() <= 3);
+    CHECK(response.unassessed() == response.claims_size());
+    for (const auto& record : response.claims()) ids.push_back(record.claim().id());
+    if (response.next_page_token().empty()) break;
+    if (pages == 0) Claim("between-pages", "kirby", "", "", "", v1::STANCE_SUPPORTS, "");
+    request.set_page_token(response.next_page_token());
+  }
+  CHECK(pages == 1);
+  CHECK(ids == std::vector<std::string>{"kirby", "kirby-0", "kirby-1", "kirby-2"});
+  // The token is bound to the entity and include_inactive.
+  v1::ClaimsByResponse response;
+  request.set_entity_id("nsc");
+  ExpectCode(p.ClaimsBy(client->NewContext().get(), request, &response),
+             grpc::StatusCode::INVALID_ARGUMENT, "page_token");
+  request.set_entity_id("kirby");
+  request.set_include_inactive(true);
+  ExpectCode(p.ClaimsBy(client->NewContext().get(), request, &response),
+             grpc::StatusCode::INVALID_ARGUMENT, "page_token");
+  request.set_page_token("garbage!");
+  ExpectCode(p.ClaimsBy(client->NewContext().get(), request, &response),
+             grpc::StatusCode::INVALID_ARGUMENT, "page_token");
+  request.clear_page_token();
+  request.set_page_size(1'000'000);
+  ExpectCode(p.ClaimsBy(client->NewContext().get(), request, &response),
+             grpc::StatusCode::RESOURCE_EXHAUSTED, "page_size");
+
+  auto printed = Cli({"claims-by", "nsc", "--page-size", "2"});
+  REQUIRE_MESSAGE(printed.exit_code == 0, printed.err);
+  CHECK(Contains(printed.out, "kirby-0"));
+  CHECK_FALSE(Contains(printed.out, "kirby-1"));
+  CHECK(Contains(printed.out, "next page: --page-token "));
+  printed = Cli({"claims-by", "kirby", "--all", "--page-size", "2"});
+  REQUIRE_MESSAGE(printed.exit_code == 0, printed.err);
+  CHECK(Contains(printed.out, "between-pages"));
+  CHECK(Contains(printed.out, "unassessed 5"));
+  CHECK_FALSE(Contains(printed.out, "next page"));
+}
+
 }  // namespace
 }  // namespace claimgraph::testing

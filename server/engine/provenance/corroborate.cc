@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "engine/ids.h"
+#include "engine/paging.h"
 #include "engine/status_macros.h"
 #include "engine/strings.h"
 #include "engine/validation.h"
@@ -62,6 +63,42 @@ void FillContribution(const Entry& entry, const std::string& innermost_id,
     out->add_origin_keys(key);
     if (key_claims.at(key) > 1) out->add_joined_by_keys(key);
   }
+}
+
+uint64_t CorroborateFingerprint(std::string_view statement_id, bool include_inactive) {
+  return paging::Fingerprint(StrCat("Corroborate", std::string_view("\0", 1), statement_id,
+                                    include_inactive ? "+inactive" : ""));
+}
+
+// The page of `whole` holding its claims [first, first + size) in answer order (each origin's
+// supporting then refuting claims, origin by origin, then the discussing claims), with every
+// summary field and the origins those claims belong to.
+v1::CorroborateResponse Slice(v1::CorroborateResponse whole, size_t first, size_t size) {
+  v1::CorroborateResponse page = whole;
+  page.clear_origins();
+  page.clear_discussing_claim_ids();
+  size_t position = 0;
+  auto take = [&](const auto& from, auto* to) {
+    for (const auto& item : from) {
+      if (position >= first && position < first + size) *to->Add() = item;
+      ++position;
+    }
+  };
+  for (const auto& origin : whole.origins()) {
+    const size_t claims = origin.supporting_size() + origin.refuting_size();
+    if (position + claims <= first || position >= first + size) {
+      position += claims;
+      continue;
+    }
+    v1::Origin* out = page.add_origins();
+    *out = origin;
+    out->clear_supporting();
+    out->clear_refuting();
+    take(origin.supporting(), out->mutable_supporting());
+    take(origin.refuting(), out->mutable_refuting());
+  }
+  take(whole.discussing_claim_ids(), page.mutable_discussing_claim_ids());
+  return page;
 }
 
 }  // namespace
@@ -151,6 +188,7 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
   std::vector<Opinion> contributions;
   for (const auto& members : groups) {
     v1::Origin* origin = response.add_origins();
+    origin->set_index(response.origins_size() - 1);
     std::vector<std::string> keys;
     size_t strongest = members.front();
     bool any_for = false, any_against = false;
@@ -181,6 +219,7 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
     response.set_origins_for(response.origins_for() + (any_for ? 1 : 0));
     response.set_origins_against(response.origins_against() + (any_against ? 1 : 0));
   }
+  response.set_origin_count(response.origins_size());
   response.set_single_origin(response.origins_for() == 1);
   SetOpinion(CumulativeFusion(contributions), response.mutable_fused());
   for (const SourceComponent* cycle : graph.cycles()) {
@@ -212,12 +251,34 @@ absl::StatusOr<v1::CorroborateResponse> Corroborate(const ReadView& view,
                                                     std::string_view statement_id,
                                                     const CorroborateOptions& options) {
   if (statement_id.empty()) return absl::InvalidArgumentError("statement_id: is required");
+  const uint64_t fingerprint = CorroborateFingerprint(statement_id, options.include_inactive);
+  size_t first = 0;
+  if (!options.page_token.empty()) {
+    CG_ASSIGN_OR_RETURN(std::string position, paging::DecodePinnedPageToken(
+                                                  options.page_token, fingerprint, view.as_of()));
+    if (position.size() != 8) return absl::InvalidArgumentError("page_token: malformed");
+    first = keys::DecodeU64(position);
+  }
   ProvenanceGraph graph(view);
   CG_ASSIGN_OR_RETURN(auto internal, graph.ResolveStatement(statement_id));
   if (!internal) {
     return absl::NotFoundError(StrCat("statement_id: statement ", validation::Quote(statement_id), " not found"));
   }
-  return CorroborateStatement(graph, *internal, options);
+  CG_ASSIGN_OR_RETURN(auto whole, CorroborateStatement(graph, *internal, options));
+  if (options.page_size == 0) return whole;
+  if (view.as_of() == std::numeric_limits<uint64_t>::max()) {
+    return absl::InternalError("a paged Corroborate needs a view as of a pinned time");
+  }
+  const size_t claims = static_cast<size_t>(whole.supporting_claims() + whole.refuting_claims() +
+                                            whole.discussing_claim_ids_size());
+  const size_t next = first + options.page_size;
+  v1::CorroborateResponse page = Slice(std::move(whole), first, options.page_size);
+  if (next < claims) {
+    std::string position;
+    keys::AppendU64(&position, next);
+    page.set_next_page_token(paging::EncodePinnedPageToken(fingerprint, view.as_of(), position));
+  }
+  return page;
 }
 
 absl::StatusOr<std::optional<double>> FusedScore(const ReadView& view, uint64_t statement) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -23,6 +24,11 @@ struct CorroborateOptions {
   // Beyond max_claims, answer with `truncated` alone, without examining any claim (the
   // statement scorer's size check).
   bool stop_when_truncated = false;
+  // Paged: at most this many claims per page (see CorroborateRequest), with `next_page_token`
+  // when more follow. Each page computes the whole answer and returns its slice. The view must
+  // be as of a pinned time, as for WhoSaid (who_said.h).
+  size_t page_size = 0;
+  std::string page_token;
 };
 
 // NotFound when the statement is unknown at the view's time; InvalidArgument for an empty id.

@@ -16,23 +16,45 @@
 namespace claimgraph::provenance {
 namespace {
 
-// Claims (internal ids) of an index posting list recorded by as_of, in recorded order.
+// A claim posting: (recorded_at, claim internal id), the order of an index posting list.
+using Posting = std::pair<uint64_t, uint64_t>;
+
+// Postings of an index posting list recorded by as_of, in recorded order, after `after`
+// (nullopt: from the start), at most `limit` of them.
 absl::Status ScanClaimPostings(const ReadView& view, char index, uint64_t owner,
-                               std::vector<std::pair<uint64_t, uint64_t>>* out) {
+                               std::vector<Posting>* out,
+                               const std::optional<Posting>& after = std::nullopt,
+                               size_t limit = std::numeric_limits<size_t>::max()) {
   std::string prefix = keys::PostingPrefix(index, owner);
   std::string lower = prefix, upper = prefix;
-  keys::AppendU64(&lower, 0);
+  keys::AppendU64(&lower, after ? after->first : 0);
+  if (after) keys::AppendU64(&lower, after->second);
   uint64_t end =
       view.as_of() == std::numeric_limits<uint64_t>::max() ? view.as_of() : view.as_of() + 1;
   keys::AppendU64(&upper, end);
   auto cursor = view.store().NewCursor(view.snapshot(), storage::Family::kIndexes, lower, upper);
-  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+  size_t found = 0;
+  for (cursor->SeekToFirst(); cursor->Valid() && found < limit; cursor->Next()) {
     std::string_view key = cursor->key();
-    uint64_t recorded = keys::DecodeU64(key.substr(key.size() - 16, 8));
-    uint64_t claim = keys::DecodeU64(key.substr(key.size() - 8));
-    out->emplace_back(recorded, claim);
+    Posting posting{keys::DecodeU64(key.substr(key.size() - 16, 8)),
+                    keys::DecodeU64(key.substr(key.size() - 8))};
+    if (after && posting <= *after) continue;
+    out->push_back(posting);
+    ++found;
   }
   return cursor->status();
+}
+
+// The claim of a posting as of the view, or nullopt when it is missing or inactive and not asked
+// for.
+absl::StatusOr<std::optional<v1::Claim>> ListedClaim(const ReadView& view, uint64_t claim_id,
+                                                     bool include_inactive) {
+  CG_ASSIGN_OR_RETURN(auto claim, view.ClaimByInternalId(claim_id));
+  if (!claim) return claim;
+  bool inactive = claim->status() == v1::CLAIM_STATUS_RETRACTED ||
+                  claim->status() == v1::CLAIM_STATUS_DEPRECATED;
+  if (inactive && !include_inactive) return std::optional<v1::Claim>();
+  return claim;
 }
 
 // Latest first by assessed_at, then recorded_at.
@@ -124,8 +146,8 @@ uint64_t WhoSaidFingerprint(std::string_view statement_id, bool include_inactive
                                     include_inactive ? "+inactive" : ""));
 }
 
-// A WhoSaid token's resume key: as_of:u64, then the last returned claim's utterance key.
-constexpr size_t kWhoSaidResumeBytes = 8 + 1 + 3 * 8;
+// A WhoSaid page position: the last returned claim's utterance key.
+constexpr size_t kWhoSaidPositionBytes = 1 + 3 * 8;
 
 // One page in utterance order after `after` (nullopt: from the start). The whole statement is
 // scanned (time linear in its claims), but only the page is kept: a bounded heap of page_size + 1
@@ -168,29 +190,14 @@ absl::Status WhoSaidPage(const ReadView& view, ProvenanceGraph& graph, uint64_t 
                         Attribute(graph, std::get<3>(key), *std::move(claim)));
   }
   if (more) {
-    std::string resume;
-    keys::AppendU64(&resume, view.as_of());
-    resume += EncodeKey(heap.back());
-    response->set_next_page_token(paging::EncodePageToken(
-        WhoSaidFingerprint(statement_id, options.include_inactive), resume));
+    response->set_next_page_token(
+        paging::EncodePinnedPageToken(WhoSaidFingerprint(statement_id, options.include_inactive),
+                                      view.as_of(), EncodeKey(heap.back())));
   }
   return absl::OkStatus();
 }
 
 }  // namespace
-
-absl::StatusOr<std::optional<uint64_t>> WhoSaidTokenAsOf(std::string_view statement_id,
-                                                         bool include_inactive,
-                                                         std::string_view page_token) {
-  CG_ASSIGN_OR_RETURN(
-      std::string resume,
-      paging::DecodePageToken(page_token, WhoSaidFingerprint(statement_id, include_inactive)));
-  if (resume.empty()) return std::optional<uint64_t>();
-  if (resume.size() != kWhoSaidResumeBytes) {
-    return absl::InvalidArgumentError("page_token: malformed");
-  }
-  return std::optional<uint64_t>(keys::DecodeU64(resume));
-}
 
 absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_view statement_id,
                                             const WhoSaidOptions& options) {
@@ -198,15 +205,14 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
   std::optional<UtteranceKey> after;
   if (!options.page_token.empty()) {
     CG_ASSIGN_OR_RETURN(
-        auto pinned, WhoSaidTokenAsOf(statement_id, options.include_inactive, options.page_token));
-    if (!pinned || *pinned != view.as_of()) {
-      return absl::InvalidArgumentError("page_token: belongs to another as_of");
+        std::string position,
+        paging::DecodePinnedPageToken(
+            options.page_token, WhoSaidFingerprint(statement_id, options.include_inactive),
+            view.as_of()));
+    if (position.size() != kWhoSaidPositionBytes) {
+      return absl::InvalidArgumentError("page_token: malformed");
     }
-    CG_ASSIGN_OR_RETURN(
-        std::string resume,
-        paging::DecodePageToken(options.page_token,
-                                WhoSaidFingerprint(statement_id, options.include_inactive)));
-    std::string_view key = std::string_view(resume).substr(8);
+    std::string_view key = position;
     after = UtteranceKey{static_cast<uint8_t>(key[0]), keys::DecodeU64(key.substr(1)),
                          keys::DecodeU64(key.substr(9)), keys::DecodeU64(key.substr(17))};
   }
@@ -236,11 +242,9 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
   // (claimed_at or "unset, last", recorded position) -> attribution
   std::vector<std::pair<std::tuple<int, uint64_t, size_t>, v1::Attribution>> found;
   for (size_t position = 0; position < claims.size(); ++position) {
-    CG_ASSIGN_OR_RETURN(auto claim, view.ClaimByInternalId(claims[position]));
+    CG_ASSIGN_OR_RETURN(auto claim,
+                        ListedClaim(view, claims[position], options.include_inactive));
     if (!claim) continue;
-    bool inactive = claim->status() == v1::CLAIM_STATUS_RETRACTED ||
-                    claim->status() == v1::CLAIM_STATUS_DEPRECATED;
-    if (inactive && !options.include_inactive) continue;
     if (found.size() >= options.max_claims) {
       response.set_truncated(true);
       break;
@@ -256,68 +260,147 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
   return response;
 }
 
+namespace {
+
+// Adds a claim's track record to a ClaimsBy answer. `statement_assessments` memoizes the
+// assessments of each statement across the claims of one answer.
+absl::Status AddTrackRecord(const ReadView& view, uint64_t claim_id, v1::Claim claim,
+                            std::map<uint64_t, std::vector<v1::Assessment>>& statement_assessments,
+                            v1::ClaimsByResponse* response) {
+  CG_ASSIGN_OR_RETURN(auto of_claim, view.Assessments(keys::TargetKind::kClaim, claim_id));
+  CG_ASSIGN_OR_RETURN(auto statement, view.Resolve(keys::IdKind::kStatement, claim.statement_id()));
+  static const std::vector<v1::Assessment> kNone;
+  const std::vector<v1::Assessment>* of_statement = &kNone;
+  if (statement) {
+    auto found = statement_assessments.find(*statement);
+    if (found == statement_assessments.end()) {
+      CG_ASSIGN_OR_RETURN(auto loaded, view.Assessments(keys::TargetKind::kStatement, *statement));
+      found = statement_assessments.emplace(*statement, std::move(loaded)).first;
+    }
+    of_statement = &found->second;
+  }
+  v1::ClaimTrackRecord* record = response->add_claims();
+  record->set_outcome(OutcomeOf(claim, of_claim, *of_statement));
+  for (const auto& assessment : of_claim) *record->add_claim_assessments() = assessment;
+  for (const auto& assessment : *of_statement) *record->add_statement_assessments() = assessment;
+  *record->mutable_claim() = std::move(claim);
+  switch (record->outcome()) {
+    case v1::TRACK_OUTCOME_BORNE_OUT:
+      response->set_borne_out(response->borne_out() + 1);
+      break;
+    case v1::TRACK_OUTCOME_CONTRADICTED:
+      response->set_contradicted(response->contradicted() + 1);
+      break;
+    case v1::TRACK_OUTCOME_MIXED:
+      response->set_mixed(response->mixed() + 1);
+      break;
+    default:
+      response->set_unassessed(response->unassessed() + 1);
+      break;
+  }
+  return absl::OkStatus();
+}
+
+uint64_t ClaimsByFingerprint(std::string_view entity_id, bool include_inactive) {
+  return paging::Fingerprint(StrCat("ClaimsBy", std::string_view("\0", 1), entity_id,
+                                    include_inactive ? "+inactive" : ""));
+}
+
+// One page of ClaimsBy in recorded order after `after`. The claimant and principal posting lists
+// are read in windows of page_size + 1 postings each and merged, so memory stays bounded by the
+// page however many claims the entity made.
+absl::Status ClaimsByPage(const ReadView& view, uint64_t entity, std::string_view entity_id,
+                          const ClaimsByOptions& options, std::optional<Posting> after,
+                          v1::ClaimsByResponse* response) {
+  std::map<uint64_t, std::vector<v1::Assessment>> statement_assessments;
+  const size_t window = options.page_size + 1;
+  std::optional<Posting> last_returned;
+  while (true) {
+    std::vector<Posting> as_claimant, as_principal;
+    CG_RETURN_IF_ERROR(
+        ScanClaimPostings(view, keys::kClaimsByClaimant, entity, &as_claimant, after, window));
+    CG_RETURN_IF_ERROR(
+        ScanClaimPostings(view, keys::kClaimsByPrincipal, entity, &as_principal, after, window));
+    // A full window may hide postings beyond its last one: the merge is exact only up to the
+    // smallest last posting of the full windows.
+    std::optional<Posting> exact_to;
+    for (const auto* list : {&as_claimant, &as_principal}) {
+      if (list->size() == window && (!exact_to || list->back() < *exact_to)) {
+        exact_to = list->back();
+      }
+    }
+    std::vector<Posting> merged = std::move(as_claimant);
+    merged.insert(merged.end(), as_principal.begin(), as_principal.end());
+    std::sort(merged.begin(), merged.end());
+    merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+    if (exact_to) {
+      merged.erase(std::upper_bound(merged.begin(), merged.end(), *exact_to), merged.end());
+    }
+    for (const Posting& posting : merged) {
+      after = posting;
+      CG_ASSIGN_OR_RETURN(auto claim, ListedClaim(view, posting.second, options.include_inactive));
+      if (!claim) continue;
+      if (static_cast<size_t>(response->claims_size()) == options.page_size) {
+        std::string position;
+        keys::AppendU64(&position, last_returned->first);
+        keys::AppendU64(&position, last_returned->second);
+        response->set_next_page_token(paging::EncodePinnedPageToken(
+            ClaimsByFingerprint(entity_id, options.include_inactive), view.as_of(), position));
+        return absl::OkStatus();
+      }
+      CG_RETURN_IF_ERROR(AddTrackRecord(view, posting.second, *std::move(claim),
+                                        statement_assessments, response));
+      last_returned = posting;
+    }
+    if (!exact_to) return absl::OkStatus();
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<v1::ClaimsByResponse> ClaimsBy(const ReadView& view, std::string_view entity_id,
                                               const ClaimsByOptions& options) {
   if (entity_id.empty()) return absl::InvalidArgumentError("entity_id: is required");
+  std::optional<Posting> after;
+  if (!options.page_token.empty()) {
+    CG_ASSIGN_OR_RETURN(
+        std::string position,
+        paging::DecodePinnedPageToken(options.page_token,
+                                      ClaimsByFingerprint(entity_id, options.include_inactive),
+                                      view.as_of()));
+    if (position.size() != 16) return absl::InvalidArgumentError("page_token: malformed");
+    after = Posting{keys::DecodeU64(position), keys::DecodeU64(std::string_view(position).substr(8))};
+  }
   CG_ASSIGN_OR_RETURN(auto internal, view.Resolve(keys::IdKind::kEntity, entity_id));
   std::optional<v1::Entity> entity;
   if (internal) {
     CG_ASSIGN_OR_RETURN(entity, view.EntityByInternalId(*internal));
   }
   if (!entity) return absl::NotFoundError(StrCat("entity_id: entity ", validation::Quote(entity_id), " not found"));
+  v1::ClaimsByResponse response;
+  if (options.page_size > 0) {
+    if (view.as_of() == std::numeric_limits<uint64_t>::max()) {
+      return absl::InternalError("a paged ClaimsBy needs a view as of a pinned time");
+    }
+    CG_RETURN_IF_ERROR(ClaimsByPage(view, *internal, entity_id, options, after, &response));
+    return response;
+  }
   // As claimant and as the principal spoken for, merged in recorded order.
-  std::vector<std::pair<uint64_t, uint64_t>> postings;
+  std::vector<Posting> postings;
   CG_RETURN_IF_ERROR(ScanClaimPostings(view, keys::kClaimsByClaimant, *internal, &postings));
   CG_RETURN_IF_ERROR(ScanClaimPostings(view, keys::kClaimsByPrincipal, *internal, &postings));
   std::sort(postings.begin(), postings.end());
   postings.erase(std::unique(postings.begin(), postings.end()), postings.end());
-
-  v1::ClaimsByResponse response;
   std::map<uint64_t, std::vector<v1::Assessment>> statement_assessments;
   for (const auto& [recorded, claim_id] : postings) {
-    CG_ASSIGN_OR_RETURN(auto claim, view.ClaimByInternalId(claim_id));
+    CG_ASSIGN_OR_RETURN(auto claim, ListedClaim(view, claim_id, options.include_inactive));
     if (!claim) continue;
-    bool inactive = claim->status() == v1::CLAIM_STATUS_RETRACTED ||
-                    claim->status() == v1::CLAIM_STATUS_DEPRECATED;
-    if (inactive && !options.include_inactive) continue;
     if (static_cast<size_t>(response.claims_size()) >= options.max_claims) {
       response.set_truncated(true);
       break;
     }
-    CG_ASSIGN_OR_RETURN(auto of_claim, view.Assessments(keys::TargetKind::kClaim, claim_id));
-    CG_ASSIGN_OR_RETURN(auto statement,
-                        view.Resolve(keys::IdKind::kStatement, claim->statement_id()));
-    std::vector<v1::Assessment>* of_statement = nullptr;
-    if (statement) {
-      auto found = statement_assessments.find(*statement);
-      if (found == statement_assessments.end()) {
-        CG_ASSIGN_OR_RETURN(auto loaded,
-                            view.Assessments(keys::TargetKind::kStatement, *statement));
-        found = statement_assessments.emplace(*statement, std::move(loaded)).first;
-      }
-      of_statement = &found->second;
-    }
-    static const std::vector<v1::Assessment> kNone;
-    const auto& statement_list = of_statement != nullptr ? *of_statement : kNone;
-    v1::ClaimTrackRecord* record = response.add_claims();
-    record->set_outcome(OutcomeOf(*claim, of_claim, statement_list));
-    for (const auto& assessment : of_claim) *record->add_claim_assessments() = assessment;
-    for (const auto& assessment : statement_list) *record->add_statement_assessments() = assessment;
-    *record->mutable_claim() = *std::move(claim);
-    switch (record->outcome()) {
-      case v1::TRACK_OUTCOME_BORNE_OUT:
-        response.set_borne_out(response.borne_out() + 1);
-        break;
-      case v1::TRACK_OUTCOME_CONTRADICTED:
-        response.set_contradicted(response.contradicted() + 1);
-        break;
-      case v1::TRACK_OUTCOME_MIXED:
-        response.set_mixed(response.mixed() + 1);
-        break;
-      default:
-        response.set_unassessed(response.unassessed() + 1);
-        break;
-    }
+    CG_RETURN_IF_ERROR(
+        AddTrackRecord(view, claim_id, *std::move(claim), statement_assessments, &response));
   }
   return response;
 }

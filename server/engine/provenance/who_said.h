@@ -27,17 +27,21 @@ struct WhoSaidOptions {
 
 struct ClaimsByOptions {
   bool include_inactive = false;
+  // Unpaged (page_size 0): at most this many claims; beyond: `truncated`.
   size_t max_claims = 1'000;
+  // Paged: at most this many claims per page, in recorded order over every claim of the entity,
+  // with `next_page_token` when more follow; the totals count the page's claims. The view must
+  // be as of a pinned time, as for WhoSaid.
+  size_t page_size = 0;
+  std::string page_token;
 };
 
 // InvalidArgument for an empty id; NotFound when unknown at the view's time.
 absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_view statement_id,
                                             const WhoSaidOptions& options = {});
-// The as_of a WhoSaid page token pins (nullopt for an empty token); InvalidArgument
-// ("page_token: ...") for a malformed token or one of another query.
-absl::StatusOr<std::optional<uint64_t>> WhoSaidTokenAsOf(std::string_view statement_id,
-                                                         bool include_inactive,
-                                                         std::string_view page_token);
+// A paged answer's first page opens its view with Database::NewPinnedReadView, the next ones
+// as of paging::PinnedPageTokenAsOf(page_token). InvalidArgument ("page_token: ...") for a token
+// that is malformed, of another query (statement, entity, include_inactive) or of another time.
 absl::StatusOr<v1::ClaimsByResponse> ClaimsBy(const ReadView& view, std::string_view entity_id,
                                               const ClaimsByOptions& options = {});
 

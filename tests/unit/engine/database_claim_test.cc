@@ -68,7 +68,7 @@ TEST_CASE("a claim with an inline statement stores both and fills the output fie
   CHECK(written.outcome == WriteOutcome::kCreated);
   const auto& stored = written.record;
   CHECK(stored.id().rfind("cl_", 0) == 0);
-  CHECK(stored.statement_id() == ids::StatementId(claim.statement()));
+  CHECK(stored.statement_id() == ids::StatementId(claim.statement(), false));
   CHECK(stored.statement().id() == stored.statement_id());
   CHECK(stored.recorded_by() == "importer");
   CHECK(stored.has_recorded_at());
@@ -423,7 +423,7 @@ TEST_CASE("CreateClaims is all or nothing and names the bad index") {
   auto view = w.t.View();
   CHECK(testing::AllClaims(*view, ClaimQuery{}).empty());
   CHECK(absl::IsNotFound(
-      view->GetStatement(ids::StatementId(MakeStatement("iran", "supplies", "russia"))).status()));
+      view->GetStatement(ids::StatementId(MakeStatement("iran", "supplies", "russia"), false)).status()));
   CHECK(Edges(*view, keys::kOutEdge, "iran").empty());
   auto after = Must(w.t.db->GetStats());
   CHECK(after.claims == before.claims);
@@ -466,6 +466,69 @@ TEST_CASE("CreateClaims refuses batches over the limit") {
   v1::Claim claim = MakeClaim(MakeStatement("iran", "supplies", "russia"), "john_kirby");
   ExpectError(t.db->CreateClaims({claim, claim, claim}, t.context),
               absl::StatusCode::kResourceExhausted, "claims");
+}
+
+}  // namespace claimgraph
+
+namespace claimgraph {
+
+TEST_CASE("a symmetric predicate's two orientations are one statement, in every write path") {
+  World w;
+  const v1::Statement forward = MakeStatement("iran", "cooperates_with", "russia");
+  const v1::Statement backward = MakeStatement("russia", "cooperates_with", "iran");
+  const std::string canonical = ids::StatementId(forward, true);
+  const std::string as_given = ids::StatementId(backward, false);  // the id before canonical form
+  REQUIRE(canonical != as_given);
+
+  auto first = Must(w.t.db->CreateClaim(MakeClaim(backward, "john_kirby"), "", w.t.context));
+  CHECK(first.record.statement_id() == canonical);
+  CHECK(first.record.statement().subject_id() == "iran");
+  CHECK(first.record.statement().object().entity_id() == "russia");
+  auto second = Must(w.t.db->CreateClaim(MakeClaim(forward, "william_burns"), "", w.t.context));
+  CHECK(second.record.statement_id() == canonical);
+  // A batch and an import land there too.
+  v1::Claim batched = MakeClaim(backward, "nsc");
+  auto batch = Must(w.t.db->CreateClaims({batched}, w.t.context));
+  CHECK(batch.front().record.statement_id() == canonical);
+  v1::ImportRecord record;
+  *record.mutable_claim() = MakeClaim(backward, "white_house");
+  auto imported = Must(w.t.db->ApplyRecords({record}, ImportMode::kStrict, w.t.context));
+  REQUIRE(imported.size() == 1);
+  CHECK(imported[0].error.ok());
+
+  // The id of the orientation as given, sent with the inline statement, is an alias (old exports
+  // carry it); any other id is refused naming the canonical one.
+  v1::Claim aliased = MakeClaim(backward, "cia");
+  aliased.set_statement_id(as_given);
+  CHECK(Must(w.t.db->CreateClaim(aliased, "", w.t.context)).record.statement_id() == canonical);
+  v1::Claim wrong = MakeClaim(backward, "outlet");
+  wrong.set_statement_id(ids::StatementId(MakeStatement("iran", "supplies", "russia"), false));
+  auto refused = w.t.db->CreateClaim(wrong, "", w.t.context);
+  ExpectError(refused, absl::StatusCode::kInvalidArgument, "claim.statement_id");
+  CHECK(std::string(refused.status().message()).find(canonical) != std::string::npos);
+  // By id alone only the stored (canonical) statement is found.
+  v1::Claim by_id = MakeClaim(backward, "outlet");
+  by_id.clear_statement();
+  by_id.set_statement_id(as_given);
+  ExpectError(w.t.db->CreateClaim(by_id, "", w.t.context), absl::StatusCode::kNotFound,
+              "claim.statement_id");
+  by_id.set_statement_id(canonical);
+  CHECK(Must(w.t.db->CreateClaim(by_id, "", w.t.context)).record.statement_id() == canonical);
+
+  auto view = Must(w.t.db->NewReadView());
+  auto statement = Must(view->GetStatement(canonical));
+  CHECK(statement.subject_id() == "iran");
+  CHECK_FALSE(view->GetStatement(as_given).ok());
+  // One edge, iran -> russia: out of iran, into russia, with all six claims.
+  auto out = Edges(*view, keys::kOutEdge, "iran");
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].aggregate.claims == 6);
+  CHECK(Edges(*view, keys::kInEdge, "russia").size() == 1);
+  CHECK(Edges(*view, keys::kOutEdge, "russia").empty());
+  // An ordered predicate keeps both orientations apart.
+  auto supplies = Must(w.t.db->CreateClaim(
+      MakeClaim(MakeStatement("russia", "supplies", "iran"), "john_kirby"), "", w.t.context));
+  CHECK(supplies.record.statement().subject_id() == "russia");
 }
 
 }  // namespace claimgraph

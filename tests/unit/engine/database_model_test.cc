@@ -186,6 +186,12 @@ class Runner {
       row.object = RandomEntity();
       statement->set_predicate(row.predicate);
       statement->mutable_object()->set_entity_id(row.object);
+      // A symmetric predicate's statement is stored with the smaller entity id first, whichever
+      // orientation the claim gives (both are sent).
+      if ((row.predicate == "cooperates_with" || row.predicate == "rivals") &&
+          row.object < row.subject) {
+        std::swap(row.subject, row.object);
+      }
       row.statement_key = StrCat(row.subject, "|", row.predicate, "|", row.object);
     }
     if (random_() % 4 == 0) {

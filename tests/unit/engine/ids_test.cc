@@ -26,7 +26,7 @@ void AddQualifier(v1::Statement* statement, const std::string& key, const std::s
 }  // namespace
 
 TEST_CASE("statement ids have the documented form") {
-  std::string id = StatementId(Supplies());
+  std::string id = StatementId(Supplies(), false);
   CHECK(id.size() == 3 + 32);
   CHECK(id.rfind("st_", 0) == 0);
   CHECK(id.find_first_not_of("0123456789abcdef", 3) == std::string::npos);
@@ -43,43 +43,43 @@ TEST_CASE("the same statement with qualifiers in another order gets the same id"
   AddQualifier(&b, "item", "materials");
   AddQualifier(&b, "purpose", "drone plant");
   AddQualifier(&b, "via", "caspian sea");
-  CHECK(StatementId(a) == StatementId(b));
+  CHECK(StatementId(a, false) == StatementId(b, false));
   // A repeated qualifier is the same statement too (canonical form de-duplicates).
   AddQualifier(&b, "via", "caspian sea");
-  CHECK(StatementId(a) == StatementId(b));
+  CHECK(StatementId(a, false) == StatementId(b, false));
   // Output fields do not count.
   b.set_id("st_whatever");
   b.mutable_recorded_at()->set_seconds(12345);
-  CHECK(StatementId(a) == StatementId(b));
-  CHECK(CanonicalStatement(b).qualifiers_size() == 3);
-  CHECK_FALSE(CanonicalStatement(b).has_recorded_at());
+  CHECK(StatementId(a, false) == StatementId(b, false));
+  CHECK(CanonicalStatement(b, false).qualifiers_size() == 3);
+  CHECK_FALSE(CanonicalStatement(b, false).has_recorded_at());
 }
 
 TEST_CASE("different statement content gets a different id") {
   std::set<std::string> ids;
   v1::Statement base = Supplies();
-  ids.insert(StatementId(base));
+  ids.insert(StatementId(base, false));
   v1::Statement other_subject = base;
   other_subject.set_subject_id("russia");
-  ids.insert(StatementId(other_subject));
+  ids.insert(StatementId(other_subject, false));
   v1::Statement other_predicate = base;
   other_predicate.set_predicate("sanctions");
-  ids.insert(StatementId(other_predicate));
+  ids.insert(StatementId(other_predicate, false));
   v1::Statement other_object = base;
   other_object.mutable_object()->set_entity_id("ukraine");
-  ids.insert(StatementId(other_object));
+  ids.insert(StatementId(other_object, false));
   v1::Statement literal_object = base;
   literal_object.mutable_object()->set_string_value("russia");
-  ids.insert(StatementId(literal_object));
+  ids.insert(StatementId(literal_object, false));
   v1::Statement qualified = base;
   AddQualifier(&qualified, "purpose", "drone plant");
-  ids.insert(StatementId(qualified));
+  ids.insert(StatementId(qualified, false));
   v1::Statement qualified_other = base;
   AddQualifier(&qualified_other, "purpose", "missiles");
-  ids.insert(StatementId(qualified_other));
+  ids.insert(StatementId(qualified_other, false));
   v1::Statement valid = base;
   valid.mutable_valid_from()->set_seconds(1685577600);
-  ids.insert(StatementId(valid));
+  ids.insert(StatementId(valid, false));
   CHECK(ids.size() == 8);
 }
 
@@ -150,6 +150,38 @@ TEST_CASE("micros convert to timestamps and back") {
   CHECK(ToMicros(google::protobuf::Timestamp()) == 0);
   uint64_t now = NowMicros();
   CHECK(now > 1700000000ull * 1000000);  // after November 2023
+}
+
+
+TEST_CASE("a symmetric predicate's two orientations are one statement, smaller entity id first") {
+  v1::Statement forward, backward;
+  forward.set_subject_id("iran");
+  forward.set_predicate("cooperates_with");
+  forward.mutable_object()->set_entity_id("russia");
+  backward.set_subject_id("russia");
+  backward.set_predicate("cooperates_with");
+  backward.mutable_object()->set_entity_id("iran");
+  AddQualifier(&backward, "domain", "military");
+  AddQualifier(&forward, "domain", "military");
+  CHECK(StatementId(forward, true) == StatementId(backward, true));
+  CHECK(CanonicalStatement(backward, true).subject_id() == "iran");
+  CHECK(CanonicalStatement(backward, true).object().entity_id() == "russia");
+  // Canonical already: the id is the one an ordered predicate gives, so statements stored in
+  // this orientation before symmetric predicates were canonical keep their ids.
+  CHECK(StatementId(forward, true) == StatementId(forward, false));
+  CHECK(StatementId(CanonicalStatement(backward, true), true) == StatementId(backward, true));
+  // Not symmetric: two statements.
+  CHECK(StatementId(forward, false) != StatementId(backward, false));
+  // Byte order: "Z" (0x5a) sorts before "a".
+  v1::Statement upper = forward;
+  upper.set_subject_id("a");
+  upper.mutable_object()->set_entity_id("Z");
+  CHECK(CanonicalStatement(upper, true).subject_id() == "Z");
+  // A literal object is never moved into the subject.
+  v1::Statement literal = forward;
+  literal.set_subject_id("zz");
+  literal.mutable_object()->set_string_value("aa");
+  CHECK(CanonicalStatement(literal, true).subject_id() == "zz");
 }
 
 }  // namespace claimgraph::ids

@@ -5,7 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <random>
 
+#include "engine/paging.h"
 #include "unit/engine/provenance/provenance_fixture.h"
 
 namespace claimgraph::provenance {
@@ -561,6 +563,107 @@ TEST_CASE("a source's new grade or derivation rescores the statements that depen
   const double two = 2 * 0.76 / 0.24;
   CHECK(std::abs(EdgeScore(f) - (two + 0.5) / (1 + two)) < kTolerance);
   REQUIRE(f.db->SettleScores().ok());
+}
+
+}  // namespace
+}  // namespace claimgraph::provenance
+
+namespace claimgraph::provenance {
+namespace {
+
+TEST_CASE("paged Corroborate: the pages are the unpaged answer, whatever is written between") {
+  std::mt19937 random(7);
+  for (size_t page_size : {1, 3, 10}) {
+    testing::Fixture f;
+    f.IranSuppliesRussia();
+    const std::vector<std::string> people = {"a", "b", "c", "d", "e", "f"};
+    for (const auto& person : people) f.Entity(person, "person");
+    f.Entity("outlet", "news_organisation");
+    f.Source("s1", "outlet", v1::RELIABILITY_B);
+    f.Source("s2", "outlet", v1::RELIABILITY_D);
+    const v1::Stance stances[] = {v1::STANCE_SUPPORTS, v1::STANCE_REFUTES, v1::STANCE_DISCUSSES};
+    std::vector<std::string> written;
+    for (int i = 0; i < 40; ++i) {
+      std::string relays = !written.empty() && random() % 3 == 0
+                               ? written[random() % written.size()]
+                               : std::string();
+      f.Claim({.id = "c" + std::to_string(i),
+               .claimant = people[random() % people.size()],
+               .on_behalf_of = random() % 4 == 0 ? people[random() % people.size()] : "",
+               .stance = stances[random() % 3],
+               .source = random() % 2 == 0 ? "s1" : (random() % 2 == 0 ? "s2" : ""),
+               .relays = relays});
+      written.push_back("c" + std::to_string(i));
+    }
+    auto pinned_view = f.db->NewPinnedReadView();
+    REQUIRE(pinned_view.ok());
+    const uint64_t pinned = (*pinned_view)->as_of();
+    std::unique_ptr<ReadView> view = std::move(*pinned_view);
+    CorroborateOptions options;
+    options.page_size = page_size;
+    v1::CorroborateResponse all;
+    int pages = 0;
+    for (;; ++pages) {
+      REQUIRE(pages < 100);
+      auto page = Corroborate(*view, f.statement_id, options);
+      REQUIRE_MESSAGE(page.ok(), page.status().ToString());
+      size_t claims = page->discussing_claim_ids_size();
+      for (const auto& origin : page->origins()) {
+        claims += origin.supporting_size() + origin.refuting_size();
+      }
+      CHECK(claims <= page_size);
+      if (pages == 0) {
+        all = *page;
+        all.clear_next_page_token();
+      } else {
+        // Every page carries the same summary.
+        CHECK(page->fused().SerializeAsString() == all.fused().SerializeAsString());
+        CHECK(page->origin_count() == all.origin_count());
+        for (const auto& origin : page->origins()) {
+          REQUIRE(origin.index() <= all.origins_size());
+          if (origin.index() == all.origins_size()) {
+            *all.add_origins() = origin;
+            continue;
+          }
+          v1::Origin* into = all.mutable_origins(origin.index());
+          for (const auto& c : origin.supporting()) *into->add_supporting() = c;
+          for (const auto& c : origin.refuting()) *into->add_refuting() = c;
+        }
+        for (const auto& id : page->discussing_claim_ids()) all.add_discussing_claim_ids(id);
+      }
+      if (page->next_page_token().empty()) break;
+      CHECK(claims == page_size);
+      // Writes between pages: a claim joining an origin, and a retraction.
+      f.Claim({.id = "between" + std::to_string(pages), .claimant = "a"});
+      if (pages == 0) {
+        v1::LifecycleEvent retraction;
+        retraction.set_kind(v1::LIFECYCLE_KIND_DEPRECATION);
+        retraction.mutable_target()->set_claim_id("c39");
+        retraction.set_actor_id("a");
+        auto recorded = f.db->RecordLifecycleEvent(retraction, f.context);
+        CHECK_MESSAGE(recorded.ok(), recorded.status().ToString());
+      }
+      options.page_token = page->next_page_token();
+      auto as_of = paging::PinnedPageTokenAsOf(options.page_token);
+      REQUIRE(as_of.ok());
+      REQUIRE(as_of->has_value());
+      auto next = f.db->NewReadView(**as_of);
+      REQUIRE(next.ok());
+      view = std::move(*next);
+    }
+    CHECK(pages >= 3);
+    auto whole = Corroborate(*f.View(pinned), f.statement_id);
+    REQUIRE(whole.ok());
+    CHECK(whole->origin_count() == whole->origins_size());
+    CHECK(all.SerializeAsString() == whole->SerializeAsString());
+    // Bound to its query and its time.
+    options.include_inactive = true;
+    CHECK(Corroborate(*view, f.statement_id, options).status().code() ==
+          absl::StatusCode::kInvalidArgument);
+    options.include_inactive = false;
+    CHECK(Corroborate(*f.View(), f.statement_id, options).status().code() ==
+          absl::StatusCode::kInvalidArgument);
+  }
 }
 
 }  // namespace

@@ -4,9 +4,11 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
 #include <set>
 #include <string>
 
+#include "engine/paging.h"
 #include "unit/engine/provenance/provenance_fixture.h"
 
 namespace claimgraph::provenance {
@@ -137,7 +139,7 @@ TEST_CASE("a paged WhoSaid over 100,000 claims stays one answer while writes con
       REQUIRE(f.db->RecordLifecycleEvent(retraction, f.context).ok());
     }
     options.page_token = answer->next_page_token();
-    auto as_of = WhoSaidTokenAsOf(f.statement_id, false, options.page_token);
+    auto as_of = paging::PinnedPageTokenAsOf(options.page_token);
     REQUIRE(as_of.ok());
     CHECK(**as_of == pinned);
     auto next = f.db->NewReadView(*as_of);
@@ -165,8 +167,176 @@ TEST_CASE("a paged WhoSaid over 100,000 claims stays one answer while writes con
   }
   CHECK(ids.size() == kClaims);
   // A token is bound to its query.
-  auto other = WhoSaidTokenAsOf(f.statement_id, /*include_inactive=*/true, options.page_token);
-  CHECK(other.status().code() == absl::StatusCode::kInvalidArgument);
+  options.include_inactive = true;
+  CHECK(WhoSaid(*view, f.statement_id, options).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace claimgraph::provenance
+
+namespace claimgraph::provenance {
+namespace {
+
+// Concatenates the pages of a paged ClaimsBy, writing between pages with `between` (given the
+// page number). Fails the test on an error.
+template <typename Between>
+v1::ClaimsByResponse AllPages(testing::Fixture& f, const std::string& entity, bool include_inactive,
+                              size_t page_size, uint64_t* pinned, Between between) {
+  ClaimsByOptions options;
+  options.include_inactive = include_inactive;
+  options.page_size = page_size;
+  auto first = f.db->NewPinnedReadView();
+  REQUIRE(first.ok());
+  *pinned = (*first)->as_of();
+  std::unique_ptr<ReadView> view = std::move(*first);
+  v1::ClaimsByResponse all;
+  for (int page = 0;; ++page) {
+    auto answer = ClaimsBy(*view, entity, options);
+    REQUIRE_MESSAGE(answer.ok(), answer.status().ToString());
+    REQUIRE(static_cast<size_t>(answer->claims_size()) <= page_size);
+    CHECK_FALSE(answer->truncated());
+    for (const auto& record : answer->claims()) *all.add_claims() = record;
+    all.set_borne_out(all.borne_out() + answer->borne_out());
+    all.set_contradicted(all.contradicted() + answer->contradicted());
+    all.set_mixed(all.mixed() + answer->mixed());
+    all.set_unassessed(all.unassessed() + answer->unassessed());
+    if (answer->next_page_token().empty()) break;
+    // Every page but the last is full.
+    CHECK(static_cast<size_t>(answer->claims_size()) == page_size);
+    between(page);
+    options.page_token = answer->next_page_token();
+    auto as_of = paging::PinnedPageTokenAsOf(options.page_token);
+    REQUIRE(as_of.ok());
+    REQUIRE(as_of->has_value());
+    CHECK(**as_of == *pinned);
+    auto next = f.db->NewReadView(*as_of);
+    REQUIRE(next.ok());
+    view = std::move(*next);
+  }
+  return all;
+}
+
+TEST_CASE("paged ClaimsBy: the pages are the unpaged answer, whatever is written between them") {
+  std::mt19937 random(20261207);
+  for (int round = 0; round < 4; ++round) {
+    testing::Fixture f;
+    f.IranSuppliesRussia();
+    f.Entity("org", "government_body");
+    f.Entity("checker", "fact_checker");
+    const std::vector<std::string> people = {"org", "p1", "p2", "p3"};
+    for (size_t i = 1; i < people.size(); ++i) f.Entity(people[i], "person");
+    // Claims of two statements; the reference is every claim whose claimant or principal is
+    // `org`, in the order written.
+    std::vector<std::string> reference;
+    std::vector<std::pair<std::string, std::string>> claimants;  // claim id, claimant
+    const int claims = 150 + static_cast<int>(random() % 100);
+    for (int i = 0; i < claims; ++i) {
+      if (i == claims / 2) {
+        f.statement.set_subject_id("russia");
+        f.statement.mutable_object()->set_entity_id("iran");
+        f.statement_id.clear();
+      }
+      std::string claimant = people[random() % people.size()];
+      std::string principal = random() % 3 == 0 ? people[random() % people.size()] : "";
+      if (principal == claimant) principal.clear();
+      std::string id = "c" + std::to_string(i);
+      f.Claim({.id = id,
+               .claimant = claimant,
+               .on_behalf_of = principal,
+               .stance = random() % 4 == 0 ? v1::STANCE_REFUTES : v1::STANCE_SUPPORTS,
+               .claimed_day = static_cast<int64_t>(1 + random() % 50)});
+      if (claimant == "org" || principal == "org") reference.push_back(id);
+      claimants.emplace_back(id, claimant);
+      if (random() % 8 == 0) {
+        v1::LifecycleEvent retraction;
+        retraction.set_kind(v1::LIFECYCLE_KIND_RETRACTION);
+        retraction.mutable_target()->set_claim_id(id);
+        retraction.set_actor_id(claimant);
+        REQUIRE(f.db->RecordLifecycleEvent(retraction, f.context).ok());
+      }
+      if (random() % 6 == 0) {
+        v1::Assessment verdict;
+        verdict.set_assessor_id("checker");
+        verdict.mutable_target()->set_claim_id(id);
+        verdict.set_verdict(random() % 2 == 0 ? v1::VERDICT_TRUE : v1::VERDICT_FALSE);
+        REQUIRE(f.db->RecordAssessment(verdict, f.context).ok());
+      }
+    }
+    const bool include_inactive = round % 2 == 1;
+    ClaimsByOptions unpaged_options;
+    unpaged_options.include_inactive = include_inactive;
+    unpaged_options.max_claims = 100'000;
+    auto unpaged = ClaimsBy(*f.View(), "org", unpaged_options);
+    REQUIRE(unpaged.ok());
+    // The unpaged answer against the reference.
+    std::vector<std::string> listed;
+    for (const auto& record : unpaged->claims()) listed.push_back(record.claim().id());
+    if (include_inactive) CHECK(listed == reference);
+    CHECK(listed.size() <= reference.size());
+
+    const size_t page_size = std::vector<size_t>{1, 2, 7, 40}[round % 4];
+    int written = 0;
+    uint64_t pinned = 0;
+    auto paged = AllPages(f, "org", include_inactive, page_size, &pinned, [&](int page) {
+      // A new claim by org, and a retraction of one listed on a later page.
+      f.Claim({.id = "new" + std::to_string(page), .claimant = "org"});
+      ++written;
+      if (page == 0 && listed.size() > page_size) {
+        v1::LifecycleEvent retraction;
+        retraction.set_kind(v1::LIFECYCLE_KIND_RETRACTION);
+        retraction.mutable_target()->set_claim_id(listed.back());
+        for (const auto& [id, claimant] : claimants) {
+          if (id == listed.back()) retraction.set_actor_id(claimant);
+        }
+        auto recorded = f.db->RecordLifecycleEvent(retraction, f.context);
+        CHECK((recorded.ok() || recorded.status().code() == absl::StatusCode::kFailedPrecondition));
+      }
+    });
+    CHECK(written > 0);
+    // The unpaged answer as of the pinned time is the concatenation, totals included.
+    unpaged = ClaimsBy(*f.View(pinned), "org", unpaged_options);
+    REQUIRE(unpaged.ok());
+    CHECK(paged.SerializeAsString() == unpaged->SerializeAsString());
+    CHECK(paged.claims_size() == static_cast<int>(listed.size()));
+  }
+}
+
+TEST_CASE("a ClaimsBy page token is bound to its entity, include_inactive and time") {
+  testing::Fixture f;
+  f.IranSuppliesRussia();
+  f.Entity("org", "government_body");
+  for (int i = 0; i < 3; ++i) f.Claim({.id = "c" + std::to_string(i), .claimant = "org"});
+  auto pinned = f.db->NewPinnedReadView();
+  REQUIRE(pinned.ok());
+  ClaimsByOptions options;
+  options.page_size = 1;
+  auto first = ClaimsBy(**pinned, "org", options);
+  REQUIRE(first.ok());
+  REQUIRE(first->claims_size() == 1);
+  REQUIRE_FALSE(first->next_page_token().empty());
+  options.page_token = first->next_page_token();
+  CHECK(ClaimsBy(**pinned, "org", options).ok());
+  auto code = [&](const ReadView& view, const std::string& entity, const ClaimsByOptions& o) {
+    return ClaimsBy(view, entity, o).status().code();
+  };
+  CHECK(code(**pinned, "iran", options) == absl::StatusCode::kInvalidArgument);
+  ClaimsByOptions inactive = options;
+  inactive.include_inactive = true;
+  CHECK(code(**pinned, "org", inactive) == absl::StatusCode::kInvalidArgument);
+  CHECK(code(*f.View((*pinned)->as_of() - 1), "org", options) ==
+        absl::StatusCode::kInvalidArgument);
+  ClaimsByOptions garbage = options;
+  garbage.page_token = "not-a-token";
+  CHECK(code(**pinned, "org", garbage) == absl::StatusCode::kInvalidArgument);
+  // A WhoSaid token is not a ClaimsBy token.
+  WhoSaidOptions who;
+  who.page_size = 1;
+  auto said = WhoSaid(**pinned, f.statement_id, who);
+  REQUIRE(said.ok());
+  ClaimsByOptions foreign = options;
+  foreign.page_token = said->next_page_token();
+  CHECK(code(**pinned, "org", foreign) == absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
