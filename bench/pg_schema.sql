@@ -4,24 +4,39 @@
 -- heap) and ANALYZE. Internal ids are bigint, external ids unique text: PostgreSQL's fastest
 -- layout for joins.
 CREATE TABLE entities (id bigint PRIMARY KEY, ext_id text NOT NULL, type text, name text,
-                       description text);
-CREATE TABLE sources (id bigint PRIMARY KEY, ext_id text NOT NULL, publisher_id bigint, url text);
+                       description text, aliases jsonb, external_ids jsonb, attributes jsonb);
+-- The version of each source current at the end of the load (answers read the latest).
+CREATE TABLE sources (id bigint PRIMARY KEY, ext_id text NOT NULL, publisher_id bigint, url text,
+                      title text, kind text, declared_published_at timestamptz,
+                      first_seen_at timestamptz, retrieved_at timestamptz, content_hash text,
+                      reliability smallint NOT NULL, language text);
+-- derived_from links in their order on the source; type: claimgraph's DerivationType.
+CREATE TABLE source_derivations (source_id bigint NOT NULL, ordinal int NOT NULL,
+                                 derived_from_id bigint NOT NULL, type smallint NOT NULL,
+                                 PRIMARY KEY (source_id, ordinal));
 CREATE TABLE statements (id bigint PRIMARY KEY, subject_id bigint, predicate text,
                          object_id bigint, object_literal text);
+-- claimant_id NULL: an unnamed claimant (some_value, its description in anonymous_claimant).
+-- certainty: claimgraph's Certainty; probability_low/high: the estimative word's ICD 203 band.
+-- basis_source_ext keeps the basis as named (an origin key even when no such source exists).
 CREATE TABLE claims (id bigint PRIMARY KEY, ext_id text NOT NULL, statement_id bigint NOT NULL,
-                     claimant_id bigint, on_behalf_of_id bigint, source_id bigint,
-                     confidence double precision, stance smallint, relays_claim_id bigint,
-                     claimed_at timestamptz);
--- kind: 1 retraction, 2 correction, 3 deprecation (claimgraph's LifecycleKind); a retraction
--- or deprecation of a claim makes it inactive.
+                     claimant_id bigint, anonymous_claimant text, on_behalf_of_id bigint,
+                     source_id bigint, confidence double precision, stance smallint,
+                     certainty smallint, estimative_word text, probability_low double precision,
+                     probability_high double precision, act text, cue text,
+                     relays_claim_id bigint, claimed_at timestamptz, basis_source_ext text,
+                     basis_source_id bigint, basis_entity_ext text, basis_description text,
+                     quote_text text, quote_start int, quote_end int);
+-- kind: 1 retraction, 2 correction, 3 deprecation, 4 relays link (claimgraph's LifecycleKind); a
+-- retraction or deprecation of a claim makes it inactive, a relays link makes the target claim
+-- relay relays_claim_id.
 CREATE TABLE lifecycle_events (id bigint PRIMARY KEY, ext_id text NOT NULL, kind smallint NOT NULL,
-                               target_claim_id bigint, target_source_id bigint);
--- The statement's fused provenance score where claimgraph's scorer stored one on its edge
--- (PostgreSQL has no provenance scorer: the value is copied, see docs/benchmarks.md).
-CREATE TABLE edge_scores (statement_id bigint PRIMARY KEY, score double precision NOT NULL);
-
+                               target_claim_id bigint, target_source_id bigint,
+                               relays_claim_id bigint, actor_id bigint, occurred_at timestamptz,
+                               reason text);
 COPY entities FROM '@DIR@/entities.tsv';
 COPY sources FROM '@DIR@/sources.tsv';
+COPY source_derivations FROM '@DIR@/source_derivations.tsv';
 COPY statements FROM '@DIR@/statements.tsv';
 COPY claims FROM '@DIR@/claims.tsv';
 COPY lifecycle_events FROM '@DIR@/lifecycle_events.tsv';
@@ -60,6 +75,7 @@ CREATE INDEX claims_relays ON claims (relays_claim_id);
 CREATE INDEX claims_claimant ON claims (claimant_id);
 CREATE INDEX claims_source ON claims (source_id);
 CREATE INDEX lifecycle_events_claim ON lifecycle_events (target_claim_id);
+CREATE INDEX source_derivations_earlier ON source_derivations (derived_from_id);
 CREATE INDEX statements_subject ON statements (subject_id);
 CREATE INDEX statements_object ON statements (object_id);
 -- The walkable edges both ways (partial indexes: every graph query filters on supporting > 0).

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """report.py: turns one benchmark run (bench/run.sh) into docs/benchmarks.{json,md} and the plot.
 
-Reads --results (results.jsonl: one line per system/workload/concurrency; meta.env; counts.json;
-soak.jsonl when the soak ran) and writes into --out-dir:
+Reads --results (results.jsonl: one line per system/workload/concurrency[/phase]; answers.jsonl:
+the whole trace and corroboration answers, canonical (bench/answers.h), compared element by
+element; meta.env; counts.json; soak.jsonl when the soak ran) and writes into --out-dir:
   benchmarks.json          every figure, the ratios, the targets and whether each was met;
   benchmarks.md            the generated tables between the "generated" markers (text outside
                            them, the analysis, is kept as it is);
   benchmarks-latency.png   latency percentiles by hop count, every system (gnuplot).
---check (make test): fails when a stage produced no figure; never looks at a time.
+--check (make test): fails when a stage produced no figure or any answer differs; never looks at
+a time.
 """
 import argparse
 import json
@@ -21,15 +23,20 @@ SYSTEMS = ["claimgraph", "postgresql", "rocksdb", "memory"]
 SYSTEM_NAMES = {"claimgraph": "claimgraph (gRPC)", "postgresql": "PostgreSQL 15 (libpq)",
                 "rocksdb": "RocksDB prefix-scan (in process)",
                 "memory": "in-memory CSR (in process)", "grpc-noop": "no-op gRPC call"}
+# (workload, phase, title): the provenance workloads run in passes, the first after a restart.
 LATENCY_WORKLOADS = [
-    ("get_entity", "point read (GetEntity)"),
-    ("hop1", "1-hop neighbours, confidence >= 0.5"),
-    ("hop2", "2-hop distinct neighbours"),
-    ("hop3", "3-hop distinct neighbours"),
-    ("path", "shortest path <= 4 hops"),
-    ("trace", "provenance trace, 5-claim relay chain"),
-    ("corroborate", "independent origins, 100-claim statement"),
+    ("get_entity", "", "point read (GetEntity)"),
+    ("hop1", "", "1-hop neighbours, confidence >= 0.5"),
+    ("hop2", "", "2-hop distinct neighbours"),
+    ("hop3", "", "3-hop distinct neighbours"),
+    ("path", "", "shortest path <= 4 hops"),
+    ("trace", "cold", "provenance trace (whole DAG), first pass after a restart"),
+    ("trace", "warm", "provenance trace (whole DAG), later passes"),
+    ("corroborate", "cold", "corroboration (origins, fused opinion), first pass after a restart"),
+    ("corroborate", "warm", "corroboration (origins, fused opinion), later passes"),
 ]
+BY_VALUE = ("trace", "corroborate")
+TOLERANCE = 1e-9
 
 
 def load(results_dir):
@@ -50,6 +57,15 @@ def load(results_dir):
     if os.path.exists(edge_check_path):
         with open(edge_check_path) as f:
             counts["edge_check"] = json.load(f)
+    answers = {}  # (system, workload) -> {index: answer}
+    answers_path = os.path.join(results_dir, "answers.jsonl")
+    if os.path.exists(answers_path):
+        with open(answers_path) as f:
+            for line in f:
+                if line.strip():
+                    a = json.loads(line)
+                    answers.setdefault((a["system"], a["workload"]), {})[a["index"]] = a["answer"]
+    counts["answers"] = answers
     soak = []
     soak_path = os.path.join(results_dir, "soak.jsonl")
     if os.path.exists(soak_path):
@@ -68,12 +84,58 @@ def number(meta, key):
         return None
 
 
-def find(rows, system, workload, concurrency=1):
+def find(rows, system, workload, concurrency=1, phase=""):
     for row in rows:
         if row.get("system") == system and row.get("workload") == workload and \
-                row.get("concurrency", 1) == concurrency and not row.get("unsupported"):
+                row.get("concurrency", 1) == concurrency and row.get("phase", "") == phase and \
+                not row.get("unsupported"):
             return row
     return None
+
+
+def differences(a, b, path=""):
+    """Where two canonical answers differ: ids exactly, numbers to TOLERANCE."""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and \
+            not isinstance(a, bool) and not isinstance(b, bool):
+        return [] if abs(a - b) <= TOLERANCE else ["%s: %r != %r" % (path, a, b)]
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for key in sorted(set(a) | set(b)):
+            if key not in a or key not in b:
+                out.append("%s.%s: only in %s" % (path, key, "the first" if key in a else "the second"))
+            else:
+                out += differences(a[key], b[key], path + "." + key)
+        return out
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return ["%s: %d elements != %d (%s)" % (path, len(a), len(b), json.dumps(
+                [x for x in a if x not in b][:3] + ["|"] + [x for x in b if x not in a][:3]))]
+        out = []
+        for i, (x, y) in enumerate(zip(a, b)):
+            out += differences(x, y, "%s[%d]" % (path, i))
+        return out
+    return [] if a == b else ["%s: %r != %r" % (path, a, b)]
+
+
+def by_value(answers, workload, targets):
+    """claimgraph's and PostgreSQL's whole answers for every target, element by element."""
+    cg = answers.get(("claimgraph", workload))
+    pg = answers.get(("postgresql", workload))
+    if cg is None or pg is None:
+        return None
+    first, equal = [], 0
+    for index in range(targets):
+        if index not in cg or index not in pg:
+            found = ["target %d: no answer from %s" % (index, "claimgraph" if index not in cg
+                                                       else "PostgreSQL")]
+        else:
+            found = differences(cg[index], pg[index])
+        if found:
+            if len(first) < 5:
+                first.append("target %d: %s" % (index, "; ".join(found[:3])))
+        else:
+            equal += 1
+    return {"equal": equal, "compared": targets, "by_value": True, "first_differences": first}
 
 
 def ratio(a, b):
@@ -115,6 +177,7 @@ def agreement(a, b):
 
 
 def build(rows, meta, counts, soak):
+    answers = counts.pop("answers", {})
     claims = counts.get("claims", 0)
     records = number(meta, "records") or 0
     noop = {c: find(rows, "grpc-noop", "noop", c) for c in (1, 8, 32)}
@@ -136,10 +199,11 @@ def build(rows, meta, counts, soak):
             "postgresql_server_cpu_us_per_call": cpu(pg),
             "claimgraph_vs_noop_by_cpu": ratio(cpu(noop[c]), cpu(cg))})
 
-    for workload, title in LATENCY_WORKLOADS:
-        entry = {"workload": workload, "title": title, "concurrency": 1}
+    provenance_targets = int(number(meta, "provenance_targets") or 0)
+    for workload, phase, title in LATENCY_WORKLOADS:
+        entry = {"workload": workload, "phase": phase, "title": title, "concurrency": 1}
         for system in SYSTEMS:
-            row = find(rows, system, workload, 1)
+            row = find(rows, system, workload, 1, phase)
             unsupported = any(r.get("system") == system and r.get("workload") == workload and
                               r.get("unsupported") for r in rows)
             entry[system] = None if row is None else {
@@ -148,10 +212,15 @@ def build(rows, meta, counts, soak):
                                         "server_cpu_us_per_call")}
             if unsupported:
                 entry[system] = {"unsupported": True}
-        cg, pg = find(rows, "claimgraph", workload), find(rows, "postgresql", workload)
+        cg = find(rows, "claimgraph", workload, 1, phase)
+        pg = find(rows, "postgresql", workload, 1, phase)
         entry["postgresql_p50_over_claimgraph_p50"] = ratio(pg and pg["p50_us"], cg and cg["p50_us"])
         entry["postgresql_p99_over_claimgraph_p99"] = ratio(pg and pg["p99_us"], cg and cg["p99_us"])
-        entry["answers_claimgraph_vs_postgresql"] = agreement(cg, pg)
+        if workload in BY_VALUE:
+            entry["answers_claimgraph_vs_postgresql"] = \
+                by_value(answers, workload, provenance_targets)
+        else:
+            entry["answers_claimgraph_vs_postgresql"] = agreement(cg, pg)
         entry["answers_rocksdb_vs_postgresql"] = agreement(find(rows, "rocksdb", workload), pg)
         entry["answers_memory_vs_postgresql"] = agreement(find(rows, "memory", workload), pg)
         figures["workloads"].append(entry)
@@ -526,14 +595,19 @@ def main():
     png = plot(report, args.out_dir)
     if args.check:
         problems = []
-        for system, workload in (("grpc-noop", "noop"), ("claimgraph", "get_entity"),
+        for system, workload, *phase in (("grpc-noop", "noop"), ("claimgraph", "get_entity"),
                                  ("claimgraph", "hop1"), ("claimgraph", "hop2"),
                                  ("claimgraph", "hop3"), ("claimgraph", "path"),
                                  ("postgresql", "hop1"), ("postgresql", "path"),
                                  ("postgresql", "get_entity"), ("rocksdb", "get_entity"),
                                  ("postgresql", "hop3"), ("rocksdb", "hop3"), ("memory", "hop3"),
-                                 ("postgresql", "trace"), ("postgresql", "corroborate")):
-            row = find(rows, system, workload)
+                                 ("postgresql", "trace", "cold"), ("postgresql", "trace", "warm"),
+                                 ("postgresql", "corroborate", "cold"),
+                                 ("claimgraph", "trace", "warm"),
+                                 ("claimgraph", "corroborate", "warm"),
+                                 ("postgresql", "corroborate", "warm")):
+            phase = phase[0] if phase else ""
+            row = find(rows, system, workload, 1, phase)
             if row is None or row["calls"] == 0:
                 problems.append("%s %s: no calls measured" % (system, workload))
             elif row["errors"]:
@@ -559,8 +633,11 @@ def main():
                         "answers_memory_vs_postgresql"):
                 agree = w[key]
                 if agree and agree["compared"] and agree["equal"] != agree["compared"]:
-                    problems.append("%s %s: %d of %d answers differ" % (
-                        w["workload"], key, agree["compared"] - agree["equal"], agree["compared"]))
+                    problems.append("%s %s: %d of %d answers differ%s" % (
+                        w["workload"], key, agree["compared"] - agree["equal"], agree["compared"],
+                        "".join("\n    " + d for d in agree.get("first_differences", []))))
+            if w["workload"] in BY_VALUE and not w["answers_claimgraph_vs_postgresql"]:
+                problems.append("%s: answers not compared by value" % w["workload"])
         if problems:
             print("report: pipeline check failed:\n  " + "\n  ".join(problems), file=sys.stderr)
             sys.exit(1)
