@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdlib>
+#include <deque>
 #include <map>
 #include <numeric>
 #include <set>
@@ -182,7 +183,7 @@ class Graph {
     if (!component_of_.count(source)) Visit(source);
     return &components_[component_of_.at(source)];
   }
-  const std::vector<Component>& components() const { return components_; }
+  const std::deque<Component>& components() const { return components_; }
 
  private:
   PGresult* Exec(const char* statement, const std::string& value, std::string* error) {
@@ -272,7 +273,7 @@ class Graph {
   std::vector<int64_t> order_;
   std::unordered_map<int64_t, SourceRow> sources_;
   std::unordered_map<int64_t, size_t> component_of_;
-  std::vector<Component> components_;
+  std::deque<Component> components_;  // stable addresses: answers keep pointers
 };
 
 // The relay cycles among `claims` (each relays at most one): members in relay order from the

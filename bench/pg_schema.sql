@@ -34,6 +34,10 @@ CREATE TABLE lifecycle_events (id bigint PRIMARY KEY, ext_id text NOT NULL, kind
                                target_claim_id bigint, target_source_id bigint,
                                relays_claim_id bigint, actor_id bigint, occurred_at timestamptz,
                                reason text);
+-- The statement's fused provenance score where claimgraph's scorer stored one on its edge
+-- (PostgreSQL has no provenance scorer: the value is copied, see docs/benchmarks.md).
+CREATE TABLE edge_scores (statement_id bigint PRIMARY KEY, score double precision NOT NULL);
+
 COPY entities FROM '@DIR@/entities.tsv';
 COPY sources FROM '@DIR@/sources.tsv';
 COPY source_derivations FROM '@DIR@/source_derivations.tsv';
