@@ -273,13 +273,18 @@ int Main(int argc, char** argv) {
   Options options;
   CLI::App app{"pg_bench: the benchmark's workloads against PostgreSQL over libpq", "pg_bench"};
   app.add_option("--conninfo", options.conninfo, "libpq connection string (loopback)")->required();
-  app.add_option("--workload", options.workload,
-                 "get_entity, hop1, hop2, hop3, path, trace or corroborate")
-      ->required();
+  bool score_statements = false, freeze = false;
+  auto* score = app.add_flag("--score-statements", score_statements,
+                             "instead of a workload: compute every statement's fused score into "
+                             "edge_scores (part of the load: what claimgraph's scorer stores)");
+  app.add_flag("--freeze", freeze, "with --score-statements: COPY FREEZE")->needs(score);
+  auto* workload = app.add_option("--workload", options.workload,
+                                  "get_entity, hop1, hop2, hop3, path, trace or corroborate");
   app.add_option("--concurrency", options.concurrency, "connections, one run per value (1,8,32)")
       ->delimiter(',')
       ->capture_default_str();
-  app.add_option("--targets", options.targets_path, "FILE of targets, one per line")->required();
+  auto* targets_option =
+      app.add_option("--targets", options.targets_path, "FILE of targets, one per line");
   app.add_option("--duration-s", options.duration_s, "seconds measured per run")
       ->capture_default_str();
   app.add_option("--warmup-s", options.warmup_s, "seconds before measuring")->capture_default_str();
@@ -298,6 +303,29 @@ int Main(int argc, char** argv) {
   app.add_option("--postmaster-pid", options.postmaster_pid,
                  "PostgreSQL's postmaster, for the CPU of it and its backends");
   if (auto status = ParseCommandLine(app, argc, argv)) return *status;
+  if (score_statements) {
+    PGconn* reader = PQconnectdb(options.conninfo.c_str());
+    PGconn* writer = PQconnectdb(options.conninfo.c_str());
+    std::string error;
+    int64_t statements = 0;
+    auto begin = Clock::now();
+    bool ok = PQstatus(reader) == CONNECTION_OK && PQstatus(writer) == CONNECTION_OK &&
+              ScoreStatements(reader, writer, freeze, &statements, &error);
+    if (!ok) {
+      std::fprintf(stderr, "pg_bench: scoring: %s%s%s\n", PQerrorMessage(reader),
+                   PQerrorMessage(writer), error.c_str());
+    } else {
+      std::fprintf(stderr, "pg_bench: scored %lld statements in %.1f s\n",
+                   static_cast<long long>(statements), MicrosSince(begin) / 1e6);
+    }
+    PQfinish(reader);
+    PQfinish(writer);
+    return ok ? 0 : 1;
+  }
+  if (workload->count() == 0 || targets_option->count() == 0) {
+    std::fprintf(stderr, "pg_bench: --workload and --targets are required\n%s", app.help().c_str());
+    return kUsageError;
+  }
   auto query = Queries().find(options.workload);
   if (query == Queries().end()) {
     std::fprintf(stderr, "pg_bench: unknown workload '%s'\n", options.workload.c_str());

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <deque>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <set>
 #include <unordered_map>
@@ -17,16 +18,26 @@
 namespace claimgraph::bench {
 namespace {
 
-// The claim columns both claim queries select (from claims c), in ClaimRow's order.
-constexpr const char* kClaimColumns =
-    "SELECT c.id, c.ext_id, cl.ext_id, c.claimant_id IS NULL, ob.ext_id, c.source_id,"
-    " c.confidence, c.stance, c.certainty, c.probability_low, c.probability_high,"
-    " coalesce(c.relays_claim_id, (SELECT l.relays_claim_id FROM lifecycle_events l"
-    "   WHERE l.target_claim_id = c.id AND l.kind = 4 LIMIT 1)),"
-    " (extract(epoch FROM c.claimed_at) * 1000000)::bigint, c.basis_source_ext,"
-    " c.basis_source_id, c.basis_entity_ext, c.basis_description,"
-    " EXISTS (SELECT 1 FROM lifecycle_events l WHERE l.target_claim_id = c.id"
-    "   AND l.kind IN (1, 3)) ";
+// The claim columns the claim queries select (from claims c), in ClaimRow's order; `relays`
+// and `inactive` are the expressions giving the relay (stored, or by a RELAYS link) and whether
+// a retraction or deprecation targets the claim.
+std::string ClaimColumns(const std::string& relays, const std::string& inactive) {
+  return "SELECT c.id, c.ext_id, cl.ext_id, c.claimant_id IS NULL, ob.ext_id, c.source_id,"
+         " c.confidence, c.stance, c.certainty, c.probability_low, c.probability_high," +
+         relays + ", (extract(epoch FROM c.claimed_at) * 1000000)::bigint, c.basis_source_ext," +
+         " c.basis_source_id, c.basis_entity_ext, c.basis_description, " + inactive + " ";
+}
+// Per claim, for the queries that read a few claims.
+constexpr const char* kRelays =
+    "coalesce(c.relays_claim_id, (SELECT l.relays_claim_id FROM lifecycle_events l"
+    " WHERE l.target_claim_id = c.id AND l.kind = 4 LIMIT 1))";
+constexpr const char* kInactive =
+    "EXISTS (SELECT 1 FROM lifecycle_events l WHERE l.target_claim_id = c.id"
+    " AND l.kind IN (1, 3))";
+constexpr const char* kSourceColumns =
+    "SELECT s.id, s.ext_id, p.ext_id,"
+    " (extract(epoch FROM s.declared_published_at) * 1000000)::bigint,"
+    " (extract(epoch FROM s.first_seen_at) * 1000000)::bigint, s.reliability, ";
 constexpr const char* kClaimJoins =
     " LEFT JOIN entities cl ON cl.id = c.claimant_id"
     " LEFT JOIN entities ob ON ob.id = c.on_behalf_of_id ";
@@ -90,36 +101,70 @@ double Real(PGresult* result, int row, int column, double otherwise) {
   return PQgetisnull(result, row, column) ? otherwise : std::atof(PQgetvalue(result, row, column));
 }
 
+ClaimRow ParseClaim(PGresult* result, int row) {
+  ClaimRow claim;
+  claim.id = Integer(result, row, 0);
+  claim.ext = Text(result, row, 1);
+  claim.claimant = Text(result, row, 2);
+  claim.anonymous = Text(result, row, 3) == "t";
+  claim.on_behalf = Text(result, row, 4);
+  claim.source = Integer(result, row, 5);
+  claim.confidence = Real(result, row, 6, 1.0);
+  claim.stance = static_cast<int>(Integer(result, row, 7));
+  claim.certainty = static_cast<int>(Integer(result, row, 8));
+  claim.probability_low = Real(result, row, 9, 0);
+  claim.probability_high = Real(result, row, 10, 0);
+  claim.relays = Integer(result, row, 11);
+  claim.claimed_at = Integer(result, row, 12);
+  claim.basis_source_ext = Text(result, row, 13);
+  claim.basis_source = Integer(result, row, 14);
+  claim.basis_entity = Text(result, row, 15);
+  claim.basis_description = Text(result, row, 16);
+  claim.inactive = Text(result, row, 17) == "t";
+  return claim;
+}
+
+SourceRow ParseSource(PGresult* result, int row) {
+  SourceRow source;
+  source.id = Integer(result, row, 0);
+  source.ext = Text(result, row, 1);
+  source.publisher = Text(result, row, 2);
+  source.declared = Integer(result, row, 3);
+  source.first_seen = Integer(result, row, 4);
+  source.reliability = static_cast<int>(Integer(result, row, 5));
+  std::string links = Text(result, row, 6);
+  size_t start = 0;
+  while (start < links.size()) {
+    size_t comma = links.find(',', start);
+    if (comma == std::string::npos) comma = links.size();
+    std::string link = links.substr(start, comma - start);
+    size_t colon = link.find(':');
+    source.earlier.emplace_back(std::atoll(link.c_str()), std::atoi(link.c_str() + colon + 1));
+    start = comma + 1;
+  }
+  return source;
+}
+
 // One answer's rows and what is derived from them (the per-call memo claimgraph keeps per
 // snapshot, none kept across calls).
 class Graph {
  public:
   explicit Graph(PGconn* connection) : connection_(connection) {}
+  // Over every source, loaded once (the scorer's pass over all statements).
+  explicit Graph(const std::unordered_map<int64_t, SourceRow>* all_sources)
+      : connection_(nullptr), all_sources_(all_sources) {}
+
+  void AddClaim(ClaimRow claim) {
+    order_.push_back(claim.id);  // callers add in id order
+    claims_[claim.id] = std::move(claim);
+  }
 
   bool Claims(const char* statement, int64_t parameter, std::string* error) {
     std::string value = std::to_string(parameter);
     PGresult* result = Exec(statement, value, error);
     if (result == nullptr) return false;
     for (int row = 0; row < PQntuples(result); ++row) {
-      ClaimRow claim;
-      claim.id = Integer(result, row, 0);
-      claim.ext = Text(result, row, 1);
-      claim.claimant = Text(result, row, 2);
-      claim.anonymous = Text(result, row, 3) == "t";
-      claim.on_behalf = Text(result, row, 4);
-      claim.source = Integer(result, row, 5);
-      claim.confidence = Real(result, row, 6, 1.0);
-      claim.stance = static_cast<int>(Integer(result, row, 7));
-      claim.certainty = static_cast<int>(Integer(result, row, 8));
-      claim.probability_low = Real(result, row, 9, 0);
-      claim.probability_high = Real(result, row, 10, 0);
-      claim.relays = Integer(result, row, 11);
-      claim.claimed_at = Integer(result, row, 12);
-      claim.basis_source_ext = Text(result, row, 13);
-      claim.basis_source = Integer(result, row, 14);
-      claim.basis_entity = Text(result, row, 15);
-      claim.basis_description = Text(result, row, 16);
-      claim.inactive = Text(result, row, 17) == "t";
+      ClaimRow claim = ParseClaim(result, row);
       order_.push_back(claim.id);
       claims_[claim.id] = std::move(claim);
     }
@@ -142,23 +187,7 @@ class Graph {
     PGresult* result = Exec("sources", ids, error);
     if (result == nullptr) return false;
     for (int row = 0; row < PQntuples(result); ++row) {
-      SourceRow source;
-      source.id = Integer(result, row, 0);
-      source.ext = Text(result, row, 1);
-      source.publisher = Text(result, row, 2);
-      source.declared = Integer(result, row, 3);
-      source.first_seen = Integer(result, row, 4);
-      source.reliability = static_cast<int>(Integer(result, row, 5));
-      std::string links = Text(result, row, 6);
-      size_t start = 0;
-      while (start < links.size()) {
-        size_t comma = links.find(',', start);
-        if (comma == std::string::npos) comma = links.size();
-        std::string link = links.substr(start, comma - start);
-        size_t colon = link.find(':');
-        source.earlier.emplace_back(std::atoll(link.c_str()), std::atoi(link.c_str() + colon + 1));
-        start = comma + 1;
-      }
+      SourceRow source = ParseSource(result, row);
       sources_[source.id] = std::move(source);
     }
     PQclear(result);
@@ -170,8 +199,9 @@ class Graph {
     return found == claims_.end() ? nullptr : &found->second;
   }
   const SourceRow* Source(int64_t id) const {
-    auto found = sources_.find(id);
-    return found == sources_.end() ? nullptr : &found->second;
+    const auto& sources = all_sources_ != nullptr ? *all_sources_ : sources_;
+    auto found = sources.find(id);
+    return found == sources.end() ? nullptr : &found->second;
   }
   const std::vector<int64_t>& claims_in_order() const { return order_; }
   const std::unordered_map<int64_t, SourceRow>& sources() const { return sources_; }
@@ -272,6 +302,7 @@ class Graph {
   std::unordered_map<int64_t, ClaimRow> claims_;
   std::vector<int64_t> order_;
   std::unordered_map<int64_t, SourceRow> sources_;
+  const std::unordered_map<int64_t, SourceRow>* all_sources_ = nullptr;
   std::unordered_map<int64_t, size_t> component_of_;
   std::deque<Component> components_;  // stable addresses: answers keep pointers
 };
@@ -304,7 +335,7 @@ std::vector<std::vector<int64_t>> RelayCycles(const Graph& graph,
 }  // namespace
 
 bool PrepareProvenance(PGconn* connection, std::string* error) {
-  const std::string claim_columns = kClaimColumns;
+  const std::string claim_columns = ClaimColumns(kRelays, kInactive);
   const std::pair<const char*, std::string> statements[] = {
       {"resolve_claim", "SELECT id, statement_id FROM claims WHERE ext_id = $1"},
       // The relay chain of a claim (UNION: a relay cycle is walked once).
@@ -320,13 +351,12 @@ bool PrepareProvenance(PGconn* connection, std::string* error) {
       {"sources",
        "WITH RECURSIVE closure(id) AS (SELECT unnest($1::bigint[]) UNION"
        " SELECT d.derived_from_id FROM closure c JOIN source_derivations d ON d.source_id = c.id)"
-       " SELECT s.id, s.ext_id, p.ext_id,"
-       " (extract(epoch FROM s.declared_published_at) * 1000000)::bigint,"
-       " (extract(epoch FROM s.first_seen_at) * 1000000)::bigint, s.reliability,"
-       " (SELECT string_agg(d.derived_from_id || ':' || d.type, ',' ORDER BY d.ordinal)"
-       "  FROM source_derivations d WHERE d.source_id = s.id)"
-       " FROM closure c JOIN sources s ON s.id = c.id"
-       " LEFT JOIN entities p ON p.id = s.publisher_id"},
+       " " +
+           std::string(kSourceColumns) +
+           "(SELECT string_agg(d.derived_from_id || ':' || d.type, ',' ORDER BY d.ordinal)"
+           "  FROM source_derivations d WHERE d.source_id = s.id)"
+           " FROM closure c JOIN sources s ON s.id = c.id"
+           " LEFT JOIN entities p ON p.id = s.publisher_id"},
   };
   for (const auto& [name, sql] : statements) {
     PGresult* prepared = PQprepare(connection, name, sql.c_str(), 0, nullptr);
@@ -649,10 +679,9 @@ size_t FindRoot(std::vector<size_t>& parent, size_t i) {
 
 }  // namespace
 
-bool Corroborate(PGconn* connection, int64_t statement, CorroborationAnswer* answer,
-                 std::string* error) {
-  Graph graph(connection);
-  if (!graph.Claims("statement_claims", statement, error) || !graph.Sources(error)) return false;
+namespace {
+
+void CorroborateGraph(Graph& graph, CorroborationAnswer* answer) {
   Chains chains(graph);
   std::unordered_map<int64_t, OriginSet> origins_of;  // by innermost claim (or ring)
   struct Entry {
@@ -756,6 +785,118 @@ bool Corroborate(PGconn* connection, int64_t statement, CorroborationAnswer* ans
     for (int64_t member : component.members) members.push_back(graph.Source(member)->ext);
     answer->cycles.push_back(std::move(members));
   }
+}
+
+bool Exec(PGconn* connection, const std::string& sql, ExecStatusType expected, std::string* error) {
+  PGresult* result = PQexec(connection, sql.c_str());
+  bool ok = PQresultStatus(result) == expected;
+  if (!ok) *error = sql.substr(0, 40) + ": " + PQresultErrorMessage(result);
+  PQclear(result);
+  return ok;
+}
+
+}  // namespace
+
+bool ScoreStatements(PGconn* reader, PGconn* writer, bool freeze, int64_t* statements,
+                     std::string* error) {
+  // Every source, once.
+  std::unordered_map<int64_t, SourceRow> sources;
+  PGresult* result =
+      PQexec(reader, (std::string(kSourceColumns) +
+                      "d.links FROM sources s LEFT JOIN entities p ON p.id = s.publisher_id"
+                      " LEFT JOIN (SELECT source_id, string_agg(derived_from_id || ':' || type, ','"
+                      " ORDER BY ordinal) AS links FROM source_derivations GROUP BY source_id) d"
+                      " ON d.source_id = s.id")
+                         .c_str());
+  if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+    *error = PQresultErrorMessage(result);
+    PQclear(result);
+    return false;
+  }
+  for (int row = 0; row < PQntuples(result); ++row) {
+    SourceRow source = ParseSource(result, row);
+    sources.emplace(source.id, std::move(source));
+  }
+  PQclear(result);
+  // The claims in statement order (a relay stays within its statement), the lifecycle events
+  // joined once rather than looked up per claim.
+  const std::string cursor =
+      "DECLARE claims_in_order NO SCROLL CURSOR FOR " +
+      ClaimColumns("coalesce(c.relays_claim_id, l.relays)", "coalesce(l.inactive, false)") +
+      ", c.statement_id FROM claims c" + kClaimJoins +
+      "LEFT JOIN (SELECT target_claim_id, bool_or(kind IN (1, 3)) AS inactive,"
+      " max(relays_claim_id) FILTER (WHERE kind = 4) AS relays FROM lifecycle_events"
+      " WHERE target_claim_id IS NOT NULL GROUP BY target_claim_id) l"
+      " ON l.target_claim_id = c.id ORDER BY c.statement_id, c.id";
+  if (!Exec(reader, "BEGIN", PGRES_COMMAND_OK, error) ||
+      !Exec(reader, cursor, PGRES_COMMAND_OK, error) ||
+      !Exec(writer, "BEGIN", PGRES_COMMAND_OK, error) ||
+      // Emptied in this transaction, so COPY FREEZE may write the rows frozen.
+      !Exec(writer, "TRUNCATE edge_scores", PGRES_COMMAND_OK, error) ||
+      !Exec(writer, std::string("COPY edge_scores FROM STDIN") + (freeze ? " WITH (FREEZE)" : ""),
+            PGRES_COPY_IN, error)) {
+    return false;
+  }
+  std::string buffer;
+  auto flush = [&]() {
+    bool ok = PQputCopyData(writer, buffer.data(), static_cast<int>(buffer.size())) == 1;
+    buffer.clear();
+    if (!ok) *error = PQerrorMessage(writer);
+    return ok;
+  };
+  std::unique_ptr<Graph> graph;
+  int64_t current = 0;
+  *statements = 0;
+  auto score = [&]() {
+    if (graph == nullptr) return true;
+    CorroborationAnswer answer;
+    CorroborateGraph(*graph, &answer);
+    // As the scorer stores it: the fused P, 0 when no active claim supports or refutes.
+    double value = answer.origins.empty() ? 0.0 : answer.probability;
+    char line[64];
+    std::snprintf(line, sizeof(line), "%lld\t%.17g\n", static_cast<long long>(current), value);
+    buffer += line;
+    ++*statements;
+    return buffer.size() < (1 << 20) || flush();
+  };
+  while (true) {
+    result = PQexec(reader, "FETCH 20000 FROM claims_in_order");
+    if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+      *error = PQresultErrorMessage(result);
+      PQclear(result);
+      return false;
+    }
+    int rows = PQntuples(result);
+    for (int row = 0; row < rows; ++row) {
+      int64_t statement = Integer(result, row, 18);
+      if (graph == nullptr || statement != current) {
+        if (!score()) return false;
+        graph = std::make_unique<Graph>(&sources);
+        current = statement;
+      }
+      graph->AddClaim(ParseClaim(result, row));
+    }
+    PQclear(result);
+    if (rows == 0) break;
+  }
+  if (!score() || (!buffer.empty() && !flush())) return false;
+  if (PQputCopyEnd(writer, nullptr) != 1) {
+    *error = PQerrorMessage(writer);
+    return false;
+  }
+  result = PQgetResult(writer);
+  bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+  if (!ok) *error = PQresultErrorMessage(result);
+  PQclear(result);
+  return ok && Exec(writer, "COMMIT", PGRES_COMMAND_OK, error) &&
+         Exec(reader, "COMMIT", PGRES_COMMAND_OK, error);
+}
+
+bool Corroborate(PGconn* connection, int64_t statement, CorroborationAnswer* answer,
+                 std::string* error) {
+  Graph graph(connection);
+  if (!graph.Claims("statement_claims", statement, error) || !graph.Sources(error)) return false;
+  CorroborateGraph(graph, answer);
   return true;
 }
 

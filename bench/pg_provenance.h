@@ -24,4 +24,12 @@ bool TraceClaim(PGconn* connection, int64_t claim, TraceAnswer* answer, std::str
 bool Corroborate(PGconn* connection, int64_t statement, CorroborationAnswer* answer,
                  std::string* error);
 
+// What claimgraph's statement scorer stores on each edge (docs/provenance.md 3.5), for every
+// statement with a claim: its fused P (0 when no active claim supports or refutes it), computed
+// as Corroborate computes it, over every claim (read from `reader` in statement order) and every
+// source (read once), and written into edge_scores from `writer` (emptied first; with `freeze`,
+// COPY FREEZE). `statements`: how many were scored.
+bool ScoreStatements(PGconn* reader, PGconn* writer, bool freeze, int64_t* statements,
+                     std::string* error);
+
 }  // namespace claimgraph::bench

@@ -21,12 +21,11 @@ content. A claim is inactive once a retraction or deprecation targets it (docs/p
 Traversal starts and path ends are drawn among entities with a walkable out-edge: an entity
 object and at least one active supporting claim (traversal's default filter).
 
-  prepare_data.py --edge-scores DUMP --out-dir DIR   (after claimgraph has loaded the data)
-reads `storage_bench edges` output and writes pg/edge_scores.tsv: the fused provenance score
-claimgraph's scorer stored on each edge (PostgreSQL has no scorer; where claimgraph has none,
-as after the offline loader, both fall back to the best supporting claim's confidence). It
-also checks claimgraph's per-edge counts (active claims, supporting, refuting, best supporting
-confidence) against this file's independent model and reports every difference.
+  prepare_data.py --edge-check DUMP --pg-scores FILE --out-dir DIR  (after both loads)
+checks claimgraph's per-edge figures (`storage_bench edges` output: active claims, supporting,
+refuting, best supporting confidence) against this file's independent model, and the fused
+score claimgraph's scorer stored on each edge against the one PostgreSQL computed itself
+(`pg_bench --score-statements`, FILE: its edge_scores table), to 1e-9; writes edge_check.json.
 """
 import argparse
 import json
@@ -102,7 +101,7 @@ class Converter:
         self.pg = os.path.join(out_dir, "pg")
         os.makedirs(self.pg, exist_ok=True)
         self.files = {name: open(os.path.join(self.pg, name + ".tsv"), "w", buffering=1 << 20)
-                      for name in ("entities", "claims", "lifecycle_events")}
+                      for name in ("entities", "claims", "lifecycle_events", "assessments")}
         self.entities = {}       # external id -> internal id
         self.entity_types = []   # by internal id - 1
         self.sources = {}
@@ -264,6 +263,17 @@ class Converter:
             self.claim_cases["relay_cycle"].append(claim)
         self.counts["lifecycle_events"] += 1
 
+    def assessment(self, record):
+        target = record.get("target", {})
+        self.counts["assessments"] = self.counts.get("assessments", 0) + 1
+        self.files["assessments"].write("\t".join(tsv(v) for v in (
+            self.counts["assessments"], record.get("id"),
+            self.entities.get(record.get("assessor_id")), self.claims.get(target.get("claim_id")),
+            self.statements.get(target.get("statement_id")),
+            self.sources.get(target.get("source_id")), record.get("verdict_text"),
+            record.get("verdict"), record.get("media_category"), record.get("explanation"),
+            record.get("assessed_at"))) + "\n")
+
     def add(self, record):
         if "entity" in record:
             self.entity(record["entity"])
@@ -273,6 +283,8 @@ class Converter:
             self.claim(record["claim"])
         elif "lifecycle_event" in record:
             self.lifecycle_event(record["lifecycle_event"])
+        elif "assessment" in record:
+            self.assessment(record["assessment"])
         else:
             self.counts["other_records"] += 1
 
@@ -406,8 +418,8 @@ def draw_targets(rng, claim_cases, claim_count, wanted, fixed, key_of, target_of
     return chosen, cases
 
 
-def edge_scores(dump_path, out_dir):
-    """pg/edge_scores.tsv from claimgraph's edge aggregates, and the check of its counts."""
+def edge_check(dump_path, pg_scores_path, out_dir):
+    """claimgraph's edge aggregates against the model, its scores against PostgreSQL's."""
     pg = os.path.join(out_dir, "pg")
     claim_statement, stance, confidence = {}, [], []
     internal_of = {}
@@ -435,9 +447,15 @@ def edge_scores(dump_path, out_dir):
         entry[2] += active and s == 2
         if s == 1:
             entry[3] = max(entry[3], confidence[claim - 1])
+    pg_scores = {}
+    with open(pg_scores_path) as f:
+        for line in f:
+            statement, score = line.split()
+            pg_scores[int(statement)] = float(score)
     edges = scored = 0
     differences = []
-    with open(dump_path) as f, open(os.path.join(pg, "edge_scores.tsv"), "w") as out:
+    score_differences = []
+    with open(dump_path) as f:
         for line in f:
             claim_id, has_score, score, claims, supporting, refuting, best = \
                 line.rstrip("\n").split("\t")
@@ -452,14 +470,20 @@ def edge_scores(dump_path, out_dir):
                                    "refuting, best) %s, PostgreSQL's model %s" % (
                                        claim_id, theirs, model.get(statement)))
             if has_score == "1":
-                out.write("%d\t%s\n" % (statement, score))
                 scored += 1
+                theirs = pg_scores.get(statement)
+                if theirs is None or abs(theirs - float(score)) > 1e-9:
+                    score_differences.append("statement of claim %s: claimgraph's score %s, "
+                                             "PostgreSQL's %s" % (claim_id, score, theirs))
+    differences += score_differences
     summary = {"edges": edges, "scored": scored, "differences": len(differences),
+               "score_differences": len(score_differences),
                "first_differences": differences[:5]}
     with open(os.path.join(out_dir, "edge_check.json"), "w") as f:
         json.dump(summary, f, indent=1)
     print("prepare_data: edge aggregates: %d edges, %d with a fused score, %d differ from "
-          "PostgreSQL's model%s" % (edges, scored, len(differences),
+          "PostgreSQL's (of them %d scores)%s" % (edges, scored, len(differences),
+                                                 len(score_differences),
                                     "".join("\n  " + d for d in differences[:5])),
           file=sys.stderr)
 
@@ -467,7 +491,8 @@ def edge_scores(dump_path, out_dir):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--input")
-    parser.add_argument("--edge-scores", help="storage_bench edges output (second step)")
+    parser.add_argument("--edge-check", help="storage_bench edges output (after both loads)")
+    parser.add_argument("--pg-scores", help="PostgreSQL's edge_scores table (with --edge-check)")
     parser.add_argument("--out-dir", required=True)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--starts", type=int, default=200)
@@ -476,8 +501,10 @@ def main():
     parser.add_argument("--trace-targets", type=int, default=1000)
     parser.add_argument("--corroborate-targets", type=int, default=1000)
     args = parser.parse_args()
-    if args.edge_scores:
-        edge_scores(args.edge_scores, args.out_dir)
+    if args.edge_check:
+        if not args.pg_scores:
+            parser.error("--edge-check needs --pg-scores")
+        edge_check(args.edge_check, args.pg_scores, args.out_dir)
         return
     if not args.input:
         parser.error("--input is required")
