@@ -108,6 +108,111 @@ struct Options {
   std::string out;
 };
 
+// The streaming baseline: claims.tsv rows (the file's first `max_rows`) inserted by `writers`
+// connections, each taking the statements whose id is its number modulo `writers` (a relay
+// stays within its statement), in multi-row INSERT transactions of `batch` rows into the loaded
+// claims table with all its indexes, synchronous_commit on. Rows get ids and external ids offset
+// by `id_offset`, so every run adds new claims. Per-transaction latencies; seconds: wall time.
+WorkloadResult InsertClaims(const std::string& conninfo, const std::string& path, int writers,
+                            size_t max_rows, size_t batch, int64_t id_offset, bool* fatal) {
+  constexpr int kColumns = 24;
+  std::vector<std::vector<std::vector<std::string>>> parts(writers);
+  std::vector<std::vector<std::vector<bool>>> nulls(writers);
+  FILE* file = std::fopen(path.c_str(), "r");
+  WorkloadResult result;
+  result.system = "postgresql";
+  result.workload = "stream_writers";
+  result.concurrency = writers;
+  if (file == nullptr) {
+    result.first_error = "cannot read " + path;
+    *fatal = true;
+    return result;
+  }
+  std::vector<char> buffer(1 << 20);
+  size_t rows = 0;
+  while (rows < max_rows && std::fgets(buffer.data(), static_cast<int>(buffer.size()), file)) {
+    std::vector<std::string> fields;
+    std::vector<bool> null;
+    std::string field;
+    // COPY text format: fields split on tabs, \N is NULL, backslash escapes undone.
+    for (const char* c = buffer.data(); *c != 0 && *c != '\n'; ++c) {
+      if (*c == '\t') {
+        null.push_back(field == "\\N");
+        fields.push_back(std::move(field));
+        field.clear();
+      } else if (*c == '\\' && c[1] != 0 && c[1] != 'N') {
+        ++c;
+        field.push_back(*c == 't' ? '\t' : *c == 'n' ? '\n' : *c == 'r' ? '\r' : *c);
+      } else {
+        field.push_back(*c);
+      }
+    }
+    null.push_back(field == "\\N");
+    fields.push_back(std::move(field));
+    if (fields.size() != kColumns) continue;
+    for (int column : {0, 15}) {  // id, relays_claim_id
+      if (!null[column])
+        fields[column] = std::to_string(std::atoll(fields[column].c_str()) + id_offset);
+    }
+    fields[1] += "@" + std::to_string(id_offset);
+    int part = static_cast<int>(std::atoll(fields[2].c_str()) % writers);
+    parts[part].push_back(std::move(fields));
+    nulls[part].push_back(std::move(null));
+    ++rows;
+  }
+  std::fclose(file);
+  std::mutex mutex;
+  auto worker = [&](int part) {
+    PGconn* connection = PQconnectdb(conninfo.c_str());
+    std::vector<double> latencies;
+    std::string error;
+    if (PQstatus(connection) == CONNECTION_OK) {
+      PQclear(PQexec(connection, "SET synchronous_commit = on"));
+      const auto& mine = parts[part];
+      for (size_t start = 0; start < mine.size() && error.empty(); start += batch) {
+        size_t end = std::min(mine.size(), start + batch);
+        std::string sql = "INSERT INTO claims VALUES ";
+        std::vector<const char*> values;
+        for (size_t row = start; row < end; ++row) {
+          sql += row == start ? "(" : ",(";
+          for (int column = 0; column < kColumns; ++column) {
+            values.push_back(nulls[part][row][column] ? nullptr : mine[row][column].c_str());
+            sql += (column == 0 ? "$" : ",$") + std::to_string(values.size());
+          }
+          sql += ")";
+        }
+        auto begin = Clock::now();
+        PQclear(PQexec(connection, "BEGIN"));
+        PGresult* inserted = PQexecParams(connection, sql.c_str(), static_cast<int>(values.size()),
+                                          nullptr, values.data(), nullptr, nullptr, 0);
+        if (PQresultStatus(inserted) != PGRES_COMMAND_OK) error = PQresultErrorMessage(inserted);
+        PQclear(inserted);
+        PGresult* committed = PQexec(connection, error.empty() ? "COMMIT" : "ROLLBACK");
+        if (error.empty() && PQresultStatus(committed) != PGRES_COMMAND_OK) {
+          error = PQresultErrorMessage(committed);
+        }
+        PQclear(committed);
+        latencies.push_back(MicrosSince(begin));
+      }
+    } else {
+      error = PQerrorMessage(connection);
+    }
+    PQfinish(connection);
+    std::lock_guard lock(mutex);
+    result.latencies_us.insert(result.latencies_us.end(), latencies.begin(), latencies.end());
+    if (!error.empty()) {
+      if (result.errors++ == 0) result.first_error = error;
+    }
+  };
+  auto begin = Clock::now();
+  std::vector<std::thread> threads;
+  for (int part = 0; part < writers; ++part) threads.emplace_back(worker, part);
+  for (auto& thread : threads) thread.join();
+  result.seconds = MicrosSince(begin) / 1e6;
+  result.answers[0] = static_cast<int64_t>(rows);  // the claims inserted
+  return result;
+}
+
 bool IsProvenance(const Query& query) {
   return query.answer == Query::Answer::kTrace || query.answer == Query::Answer::kCorroborate;
 }
@@ -278,6 +383,22 @@ int Main(int argc, char** argv) {
                              "instead of a workload: compute every statement's fused score into "
                              "edge_scores (part of the load: what claimgraph's scorer stores)");
   app.add_flag("--freeze", freeze, "with --score-statements: COPY FREEZE")->needs(score);
+  std::string insert_claims;
+  int writers = 1;
+  size_t max_rows = 50000;
+  int64_t id_offset = 1000000000000;
+  auto* insert = app.add_option("--insert-claims", insert_claims,
+                                "instead of a workload: the streaming baseline, inserting this "
+                                "claims.tsv's rows in 1,000-row transactions");
+  app.add_option("--writers", writers, "with --insert-claims: concurrent connections")
+      ->needs(insert)
+      ->capture_default_str();
+  app.add_option("--max-rows", max_rows, "with --insert-claims: rows inserted")
+      ->needs(insert)
+      ->capture_default_str();
+  app.add_option("--id-offset", id_offset, "with --insert-claims: added to the rows' ids")
+      ->needs(insert)
+      ->capture_default_str();
   auto* workload = app.add_option("--workload", options.workload,
                                   "get_entity, hop1, hop2, hop3, path, trace or corroborate");
   app.add_option("--concurrency", options.concurrency, "connections, one run per value (1,8,32)")
@@ -321,6 +442,17 @@ int Main(int argc, char** argv) {
     PQfinish(reader);
     PQfinish(writer);
     return ok ? 0 : 1;
+  }
+  if (!insert_claims.empty()) {
+    bool fatal = false;
+    WorkloadResult result =
+        InsertClaims(options.conninfo, insert_claims, writers, max_rows, 1000, id_offset, &fatal);
+    if (fatal || result.errors > 0) {
+      std::fprintf(stderr, "pg_bench: %s\n", result.first_error.c_str());
+      return 1;
+    }
+    result.Write(options.out);
+    return 0;
   }
   if (workload->count() == 0 || targets_option->count() == 0) {
     std::fprintf(stderr, "pg_bench: --workload and --targets are required\n%s", app.help().c_str());

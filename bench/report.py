@@ -283,6 +283,21 @@ def build(rows, meta, counts, soak):
         "postgresql_tuned_seconds": pg_tuned,
         "postgresql_tuned_claims_per_s": claims / pg_tuned if pg_tuned else None,
     }
+    writer_claims = number(meta, "stream_writer_claims") or 0
+    figures["writers"] = []
+    for n in (1, 4, 16):
+        cg_s = number(meta, "cg_writers_%d_seconds" % n)
+        pg = find(rows, "postgresql", "stream_writers", n)
+        cg_rate = writer_claims / cg_s if cg_s else None
+        pg_rate = writer_claims / pg["seconds"] if pg and pg["seconds"] else None
+        figures["writers"].append({
+            "writers": n, "claims": writer_claims, "claimgraph_seconds": cg_s,
+            "claimgraph_claims_per_s": cg_rate,
+            "claimgraph_failed_streams": number(meta, "cg_writers_%d_failed_streams" % n),
+            "postgresql_seconds": pg and pg["seconds"], "postgresql_claims_per_s": pg_rate,
+            "postgresql_transaction_p50_us": pg and pg["p50_us"],
+            "postgresql_transaction_p99_us": pg and pg["p99_us"],
+            "claimgraph_vs_postgresql": ratio(cg_rate, pg_rate)})
     rewrite = next((r for r in rows if r.get("workload") == "write_batch"), None)
     if rewrite:
         figures["import"]["rocksdb_write_batch_pairs"] = rewrite["pairs"]
@@ -492,6 +507,23 @@ def markdown(report):
     if st.get("csr_bytes_per_edge"):
         lines.append("| in-memory CSR of every out-edge (bench only): bytes per edge, build time "
                      "| %.1f B, %.1f s | | |" % (st["csr_bytes_per_edge"], st["csr_build_seconds"]))
+    if report.get("writers"):
+        lines += ["", "### Streaming writers: the file's first %s claims after the entities and "
+                  "sources" % fmt(int(report["writers"][0]["claims"])), "",
+                  "claimgraph: `claimgraph import` streams (Import RPC, 1,000 lines per batch, WAL "
+                  "synced, provenance scorer on); PostgreSQL: INSERT transactions of 1,000 rows "
+                  "into the loaded claims table, every index in place, synchronous_commit on. "
+                  "Each writer takes a share of the statements.", "",
+                  "| writers | claimgraph claims/s | PostgreSQL claims/s | claimgraph / PostgreSQL "
+                  "| PostgreSQL transaction p50 / p99 |", "|---|---|---|---|---|"]
+        for w in report["writers"]:
+            lines.append("| %d | %s%s | %s | %s | %s / %s |" % (
+                w["writers"], fmt(w["claimgraph_claims_per_s"]),
+                " (%d streams failed)" % w["claimgraph_failed_streams"]
+                if w["claimgraph_failed_streams"] else "",
+                fmt(w["postgresql_claims_per_s"]), fmt(w["claimgraph_vs_postgresql"], 2),
+                fmt_us(w["postgresql_transaction_p50_us"]),
+                fmt_us(w["postgresql_transaction_p99_us"])))
     lines += ["", "### Targets of issue 7", "", "| target | measured | goal | met |",
               "|---|---|---|---|"]
     for t in report["targets"]:
@@ -655,6 +687,10 @@ def main():
         elif check["differences"]:
             problems.append("%d edge aggregates differ from the benchmark's model: %s" % (
                 check["differences"], "; ".join(check["first_differences"])))
+        for w in report["writers"]:
+            if w["claimgraph_seconds"] is None or w["claimgraph_failed_streams"] or \
+                    w["postgresql_seconds"] is None:
+                problems.append("streaming writers at %d: not measured or failed" % w["writers"])
         if png is None or not os.path.getsize(png):
             problems.append("no plot")
         for w in report["workloads"]:

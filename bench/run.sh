@@ -66,7 +66,7 @@ bounded() {
   return $status
 }
 
-for tool in claimgraphd load_generator pg_bench storage_bench; do
+for tool in claimgraphd claimgraph load_generator pg_bench storage_bench; do
   [ -x "$BIN/$tool" ] || { echo "bench: $BIN/$tool is missing: build with 'ninja -C $BUILD bench_tools'" >&2; exit 1; }
 done
 # PostgreSQL 15 and gnuplot come from Debian; install-deps.sh installs what is missing.
@@ -441,6 +441,59 @@ pg_passes() {  # pg_passes WORKLOAD TARGETS: as cg_passes, after a restart of Po
 }
 pg_passes trace "$TARGETS/trace.txt"
 pg_passes corroborate "$TARGETS/corroborate.txt"
+
+# --- Streaming writers, both systems in the same minutes: the file's first WRITER_CLAIMS claims
+# after every entity and source, by 1, 4 and 16 concurrent writers, each taking a share of the
+# statements (a relay stays within its statement). claimgraph: `claimgraph import` streams
+# (Import RPC, 1,000 lines per batch, WAL synced) into a fresh server that loaded the entities
+# and sources untimed. PostgreSQL: INSERT transactions of 1,000 rows into the loaded claims
+# table, indexes in place, synchronous_commit on (pg_bench --insert-claims).
+WRITER_CLAIMS=${BENCH_WRITER_CLAIMS:-20000}
+[ "$SCALE" = tiny ] && WRITER_CLAIMS=${BENCH_WRITER_CLAIMS:-2000}
+meta stream_writer_claims "$WRITER_CLAIMS"
+if [ "${BENCH_SKIP_STREAMING:-0}" != 1 ]; then
+  grep -E '^\{"(entity|source)":' "$DATA" > "$WORK/writers-base.ndjson"
+  for writers in 1 4 16; do
+    /usr/bin/python3 - "$DATA" "$WORK/writers-part" "$writers" "$WRITER_CLAIMS" <<'PY'
+import json, sys, zlib
+data, prefix, writers, wanted = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+parts = [open("%s-%d.ndjson" % (prefix, i), "w") for i in range(writers)]
+taken = 0
+with open(data) as f:
+    for line in f:
+        if taken >= wanted:
+            break
+        if line.startswith('{"claim":'):
+            claim = json.loads(line)["claim"]
+            key = claim.get("statement_id") or json.dumps(claim.get("statement"), sort_keys=True)
+            parts[zlib.crc32(key.encode()) % writers].write(line)
+            taken += 1
+PY
+    START_TIMEOUT=$PHASE_TIMEOUT start_server "writers-$writers" --data-dir "$WORK/cgdb-writers" \
+      --load "$WORK/writers-base.ndjson" ||
+      { echo "bench: claimgraphd did not load the entities and sources" >&2; exit 1; }
+    log "streaming writers: claimgraph, $writers writers, $WRITER_CLAIMS claims"
+    t0=$(now_ms)
+    pids=()
+    for part in $(seq 0 $((writers - 1))); do
+      timeout "$PHASE_TIMEOUT" "$BIN/claimgraph" --server "127.0.0.1:$PORT" import --batch-size 1000 \
+        "$WORK/writers-part-$part.ndjson" > "$WORK/writers-$part.out" 2>&1 &
+      pids+=($!)
+    done
+    failed=0
+    for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+    meta "cg_writers_${writers}_seconds" "$(( $(now_ms) - t0 ))e-3"
+    meta "cg_writers_${writers}_failed_streams" "$failed"
+    [ $failed = 0 ] || cat "$WORK"/writers-*.out >&2
+    stop_server
+    rm -rf "$WORK/cgdb-writers" "$WORK"/writers-part-*.ndjson "$WORK"/writers-*.out
+    log "streaming writers: PostgreSQL, $writers writers"
+    bounded "$PHASE_TIMEOUT" "pg_bench inserts" "$BIN/pg_bench" --conninfo "$CONNINFO" \
+      --insert-claims "$WORK/pg/claims.tsv" --writers "$writers" --max-rows "$WRITER_CLAIMS" \
+      --id-offset "$((writers * 1000000000000))" --out "$RAW"
+  done
+  rm -f "$WORK/writers-base.ndjson"
+fi
 pg_pss=0
 postmaster=$(head -1 "$PG_DATA/postmaster.pid")
 for pid in "$postmaster" $(pgrep -P "$postmaster" || true); do
