@@ -34,6 +34,7 @@
 #include <thread>
 
 #include "answers.h"
+#include "bench_cli.h"
 #include "bench_stats.h"
 #include "claimgraph/v1/claim_service.grpc.pb.h"
 #include "claimgraph/v1/entity_service.grpc.pb.h"
@@ -291,6 +292,7 @@ struct Options {
   int passes = 0;
   std::string out;
   std::string answers_out;  // FILE for the canonical answers (workloads compared by value)
+  std::string system;       // the results' system label (default: claimgraph, or grpc-noop)
   // Soak.
   bool soak = false;
   double rate = 200;
@@ -784,6 +786,8 @@ int Main(int argc, char** argv) {
                "go past the duration until every target was measured once");
   app.add_option("--passes", options.passes,
                  "instead of a timed run: every target N times in order (first pass: cold)");
+  app.add_option("--system", options.system,
+                 "label of the results' system (default: claimgraph; grpc-noop for noop)");
   app.add_option("--answers", options.answers_out,
                  "FILE for the canonical answers of trace and corroborate (JSON lines)");
   app.add_flag("--soak", options.soak, "fixed-rate mixed reads and writes");
@@ -805,11 +809,7 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--page-size", options.page_size, "Neighbors page size (hop1)")
       ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    return app.exit(error) == 0 ? 0 : 2;
-  }
+  if (auto status = ParseCommandLine(app, argc, argv)) return *status;
   if (options.target.rfind("127.0.0.1:", 0) != 0 && options.target.rfind("localhost:", 0) != 0) {
     std::fprintf(stderr, "load_generator: loopback targets only (127.0.0.1:PORT)\n");
     return 2;
@@ -848,7 +848,9 @@ int Main(int argc, char** argv) {
     WorkloadResult cold;
     WorkloadResult result = RunClosedLoop(factory, workloads.target_count(), concurrency, options,
                                           options.passes > 0 ? &cold : nullptr);
-    result.system = workload == "noop" ? "grpc-noop" : "claimgraph";
+    result.system = !options.system.empty() ? options.system
+                    : workload == "noop"    ? "grpc-noop"
+                                            : "claimgraph";
     result.workload = workload;
     if (options.passes > 0) {
       cold.system = result.system;

@@ -181,6 +181,7 @@ def build(rows, meta, counts, soak):
     claims = counts.get("claims", 0)
     records = number(meta, "records") or 0
     noop = {c: find(rows, "grpc-noop", "noop", c) for c in (1, 8, 32)}
+    bare = {c: find(rows, "grpc-bare", "noop", c) for c in (1, 8, 32)}
     figures = {"workloads": [], "throughput": [], "targets": [], "storage": {}, "import": {}}
 
     for c in (1, 8, 32):
@@ -191,6 +192,9 @@ def build(rows, meta, counts, soak):
             "workload": "get_entity", "concurrency": c,
             "claimgraph_qps": cg and cg["qps"], "postgresql_qps": pg and pg["qps"],
             "noop_grpc_qps": noop[c] and noop[c]["qps"],
+            "bare_grpc_qps": bare[c] and bare[c]["qps"],
+            "noop_vs_bare": ratio(noop[c] and noop[c]["qps"], bare[c] and bare[c]["qps"]),
+            "bare_server_cpu_us_per_call": cpu(bare[c]),
             "rocksdb_qps": rocks and rocks["qps"], "rocksdb_threads": min(c, 2),
             "claimgraph_vs_noop": ratio(cg and cg["qps"], noop[c] and noop[c]["qps"]),
             "claimgraph_vs_postgresql": ratio(cg and cg["qps"], pg and pg["qps"]),
@@ -413,17 +417,19 @@ def markdown(report):
                   % (fmt(check["edges"]), fmt(check["scored"]), fmt(check["differences"]),
                      fmt(check.get("score_differences", 0))), ""]
     lines += ["### Point reads: throughput (calls/s) by requests in flight", "",
-             "| in flight | claimgraph GetEntity | no-op gRPC | claimgraph / no-op | PostgreSQL | "
+             "| in flight | claimgraph GetEntity | no-op on claimgraphd | claimgraph / no-op | "
+             "no-op on a bare gRPC server | claimgraphd no-op / bare no-op | PostgreSQL | "
              "claimgraph / PostgreSQL | raw RocksDB Get (threads) | server CPU µs per call: "
-             "claimgraph / no-op / PostgreSQL |",
-             "|---|---|---|---|---|---|---|---|"]
+             "claimgraph / no-op / bare no-op / PostgreSQL |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for t in report["throughput"]:
-        lines.append("| %d | %s | %s | %s | %s | %s | %s (%d) | %s / %s / %s |" % (
+        lines.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s (%d) | %s / %s / %s / %s |" % (
             t["concurrency"], fmt(t["claimgraph_qps"]), fmt(t["noop_grpc_qps"]),
-            fmt(t["claimgraph_vs_noop"], 2), fmt(t["postgresql_qps"]),
+            fmt(t["claimgraph_vs_noop"], 2), fmt(t["bare_grpc_qps"]), fmt(t["noop_vs_bare"], 2),
+            fmt(t["postgresql_qps"]),
             fmt(t["claimgraph_vs_postgresql"], 2), fmt(t["rocksdb_qps"]), t["rocksdb_threads"],
             fmt(t["claimgraph_server_cpu_us_per_call"], 0), fmt(t["noop_server_cpu_us_per_call"], 0),
-            fmt(t["postgresql_server_cpu_us_per_call"], 0)))
+            fmt(t["bare_server_cpu_us_per_call"], 0), fmt(t["postgresql_server_cpu_us_per_call"], 0)))
     lines += ["", "### Latency, one request at a time: p50 / p90 / p99", "",
               "| workload | claimgraph | PostgreSQL | PostgreSQL p50 / claimgraph p50 | "
               "raw RocksDB walk | in-memory CSR | answers equal (claimgraph = PostgreSQL) |",
@@ -530,8 +536,9 @@ def markdown(report):
         met = "not measured" if t["met"] is None else ("yes" if t["met"] else "**no**")
         lines.append("| %s | %s | %s | %s |" % (t["target"], t["measured"] or "—", t["goal"] or "—", met))
     if noop1:
-        lines += ["", "The no-op call is `grpc.health.v1.Health/Check` on claimgraphd itself (the "
-                  "same server, port and framework as every claimgraph RPC)."]
+        lines += ["", "The no-op call is `grpc.health.v1.Health/Check`, on claimgraphd itself (the "
+                  "same server, port and framework as every claimgraph RPC) and on a bare gRPC "
+                  "server of the same library (bench/noop_server.cc), measured in the same run."]
     lines += ["", "![latency by hop count](benchmarks-latency.png)", "", END]
     return "\n".join(lines) + "\n"
 
@@ -656,7 +663,7 @@ def main():
     png = plot(report, args.out_dir)
     if args.check:
         problems = []
-        for system, workload, *phase in (("grpc-noop", "noop"), ("claimgraph", "get_entity"),
+        for system, workload, *phase in (("grpc-noop", "noop"), ("grpc-bare", "noop"), ("claimgraph", "get_entity"),
                                  ("claimgraph", "hop1"), ("claimgraph", "hop2"),
                                  ("claimgraph", "hop3"), ("claimgraph", "path"),
                                  ("postgresql", "hop1"), ("postgresql", "path"),

@@ -66,7 +66,7 @@ bounded() {
   return $status
 }
 
-for tool in claimgraphd claimgraph load_generator pg_bench storage_bench; do
+for tool in claimgraphd claimgraph noop_server load_generator pg_bench storage_bench; do
   [ -x "$BIN/$tool" ] || { echo "bench: $BIN/$tool is missing: build with 'ninja -C $BUILD bench_tools'" >&2; exit 1; }
 done
 # PostgreSQL 15 and gnuplot come from Debian; install-deps.sh installs what is missing.
@@ -89,6 +89,7 @@ cleanup() {
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  if [ -n "${NOOP_PID:-}" ] && kill -0 "$NOOP_PID" 2>/dev/null; then kill -TERM "$NOOP_PID" || true; fi
   if [ "$PG_RUNNING" = 1 ]; then
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
   fi
@@ -304,6 +305,23 @@ cg_run() {  # cg_run WORKLOAD TARGETS CONCURRENCY
 if [ "$SOAK" != 1 ]; then
 log "claimgraph: workloads on 127.0.0.1:$PORT"
 cg_run noop "$TARGETS/entities.txt" 1,8,32
+# The framework baseline in the same minutes: the same no-op call against a bare gRPC server on
+# the same library (bench/noop_server.cc: one minimal Health/Check service).
+"$BIN/noop_server" > "$WORK/noop_server.out" 2> "$WORK/noop_server.err" &
+NOOP_PID=$!
+NOOP_PORT=""
+for _ in $(seq 100); do
+  NOOP_PORT=$(sed -n 's/^noop_server listening on port \([0-9]*\)$/\1/p' "$WORK/noop_server.out")
+  [ -n "$NOOP_PORT" ] && break
+  sleep 0.1
+done
+[ -n "$NOOP_PORT" ] || { cat "$WORK/noop_server.err" >&2; echo "bench: noop_server did not start" >&2; exit 1; }
+bounded "$WORKLOAD_TIMEOUT" "load_generator bare noop" \
+  "$BIN/load_generator" --target "127.0.0.1:$NOOP_PORT" --workload noop --system grpc-bare \
+  --targets "$TARGETS/entities.txt" --concurrency 1,8,32 --duration-s "$DURATION" \
+  --warmup-s "$WARMUP" --server-pid "$NOOP_PID" --out "$RAW"
+kill -TERM "$NOOP_PID"
+wait "$NOOP_PID" || true
 cg_run get_entity "$TARGETS/entities.txt" 1,8,32
 cg_run hop1 "$TARGETS/starts.txt" 1
 cg_run hop2 "$TARGETS/starts.txt" 1
