@@ -19,10 +19,11 @@ import sys
 
 BEGIN = "<!-- generated:begin (bench/report.py) -->"
 END = "<!-- generated:end -->"
-SYSTEMS = ["claimgraph", "postgresql", "rocksdb", "memory"]
+SYSTEMS = ["claimgraph", "postgresql", "kuzu", "rocksdb", "memory"]
 SYSTEM_NAMES = {"claimgraph": "claimgraph (gRPC)", "postgresql": "PostgreSQL 15 (libpq)",
                 "rocksdb": "RocksDB prefix-scan (in process)",
-                "memory": "in-memory CSR (in process)", "grpc-noop": "no-op gRPC call"}
+                "memory": "in-memory CSR (in process)",
+                "kuzu": "Kùzu 0.11.3 (Cypher, embedded, query time only)", "grpc-noop": "no-op gRPC call"}
 # (workload, phase, title): the provenance workloads run in passes, the first after a restart.
 LATENCY_WORKLOADS = [
     ("get_entity", "", "point read (GetEntity)"),
@@ -227,6 +228,7 @@ def build(rows, meta, counts, soak):
             entry["answers_claimgraph_vs_postgresql"] = agreement(cg, pg)
         entry["answers_rocksdb_vs_postgresql"] = agreement(find(rows, "rocksdb", workload), pg)
         entry["answers_memory_vs_postgresql"] = agreement(find(rows, "memory", workload), pg)
+        entry["answers_kuzu_vs_postgresql"] = agreement(find(rows, "kuzu", workload), pg)
         figures["workloads"].append(entry)
 
     # Storage and memory for the same data.
@@ -302,6 +304,8 @@ def build(rows, meta, counts, soak):
             "postgresql_transaction_p50_us": pg and pg["p50_us"],
             "postgresql_transaction_p99_us": pg and pg["p99_us"],
             "claimgraph_vs_postgresql": ratio(cg_rate, pg_rate)})
+    kuzu_copy = find(rows, "kuzu", "copy_from")
+    figures["import"]["kuzu_copy_from_seconds"] = kuzu_copy and kuzu_copy["seconds"]
     rewrite = next((r for r in rows if r.get("workload") == "write_batch"), None)
     if rewrite:
         figures["import"]["rocksdb_write_batch_pairs"] = rewrite["pairs"]
@@ -432,8 +436,9 @@ def markdown(report):
             fmt(t["bare_server_cpu_us_per_call"], 0), fmt(t["postgresql_server_cpu_us_per_call"], 0)))
     lines += ["", "### Latency, one request at a time: p50 / p90 / p99", "",
               "| workload | claimgraph | PostgreSQL | PostgreSQL p50 / claimgraph p50 | "
-              "raw RocksDB walk | in-memory CSR | answers equal (claimgraph = PostgreSQL) |",
-              "|---|---|---|---|---|---|---|"]
+              "Kùzu (Cypher, query time only) | raw RocksDB walk | in-memory CSR | answers equal "
+              "(claimgraph = PostgreSQL; Kùzu = PostgreSQL) |",
+              "|---|---|---|---|---|---|---|---|"]
 
     def cell(entry):
         if entry is None:
@@ -451,12 +456,15 @@ def markdown(report):
             text += ", server CPU %s/call" % fmt_us(entry["server_cpu_us_per_call"])
         return text
     for w in report["workloads"]:
-        agree = w["answers_claimgraph_vs_postgresql"]
-        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+        def agreed(agree):
+            return "%d / %d%s" % (agree["equal"], agree["compared"],
+                                  " by value" if agree.get("by_value") else "") \
+                if agree and agree["compared"] else "—"
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s; %s |" % (
             w["title"], cell(w["claimgraph"]), cell(w["postgresql"]),
-            fmt(w["postgresql_p50_over_claimgraph_p50"], 1, "x"), cell(w["rocksdb"]),
-            cell(w["memory"]),
-            "%d / %d" % (agree["equal"], agree["compared"]) if agree and agree["compared"] else "—"))
+            fmt(w["postgresql_p50_over_claimgraph_p50"], 1, "x"), cell(w["kuzu"]),
+            cell(w["rocksdb"]), cell(w["memory"]), agreed(w["answers_claimgraph_vs_postgresql"]),
+            agreed(w["answers_kuzu_vs_postgresql"])))
     noop1 = next((t for t in report["throughput"] if t["concurrency"] == 1), None)
     imp, st = report["import"], report["storage"]
     lines += ["", "### Import, size and memory (same data in both systems)", "",
@@ -491,6 +499,9 @@ def markdown(report):
                   "%s s, %s claims/s" % (fmt(imp["claimgraph_seconds"]),
                                          fmt(imp["claimgraph_claims_per_s"])),
                   fmt(imp["claimgraph_vs_postgresql_rate"], 2)),
+              "| Kùzu: COPY FROM of the walkable graph only (entities and the edges PostgreSQL "
+              "built, a CSV export of its tables, untimed) | | %s s | |" % (
+                  fmt(imp.get("kuzu_copy_from_seconds"))),
               "| raw limit: the database's own %s key-value pairs rewritten with WriteBatch "
               "(1000 per batch, WAL not synced) | %s s, %s pairs/s = %s claims/s | | |" % (
                   fmt(imp.get("rocksdb_write_batch_pairs")), fmt(imp.get("rocksdb_write_batch_seconds")),
@@ -608,7 +619,8 @@ def plot(report, out_dir):
     if not present:
         return None
     png = os.path.join(out_dir, "benchmarks-latency.png")
-    colors = {"claimgraph": "#1b9e77", "postgresql": "#d95f02", "rocksdb": "#7570b3", "memory": "#888888"}
+    colors = {"claimgraph": "#1b9e77", "postgresql": "#d95f02", "rocksdb": "#7570b3", "memory": "#888888",
+              "kuzu": "#e7298a"}
     plots = []
     for s in present:
         i = SYSTEMS.index(s) * 3 + 2
@@ -669,6 +681,8 @@ def main():
                                  ("postgresql", "hop1"), ("postgresql", "path"),
                                  ("postgresql", "get_entity"), ("rocksdb", "get_entity"),
                                  ("postgresql", "hop3"), ("rocksdb", "hop3"), ("memory", "hop3"),
+                                 ("kuzu", "hop1"), ("kuzu", "hop2"), ("kuzu", "hop3"),
+                                 ("kuzu", "path"),
                                  ("postgresql", "trace", "cold"), ("postgresql", "trace", "warm"),
                                  ("postgresql", "corroborate", "cold"),
                                  ("claimgraph", "trace", "warm"),
@@ -702,7 +716,7 @@ def main():
             problems.append("no plot")
         for w in report["workloads"]:
             for key in ("answers_claimgraph_vs_postgresql", "answers_rocksdb_vs_postgresql",
-                        "answers_memory_vs_postgresql"):
+                        "answers_memory_vs_postgresql", "answers_kuzu_vs_postgresql"):
                 agree = w[key]
                 if agree and agree["compared"] and agree["equal"] != agree["compared"]:
                     problems.append("%s %s: %d of %d answers differ%s" % (

@@ -69,9 +69,11 @@ bounded() {
 for tool in claimgraphd claimgraph noop_server load_generator pg_bench storage_bench; do
   [ -x "$BIN/$tool" ] || { echo "bench: $BIN/$tool is missing: build with 'ninja -C $BUILD bench_tools'" >&2; exit 1; }
 done
-# PostgreSQL 15 and gnuplot come from Debian; install-deps.sh installs what is missing.
+# PostgreSQL 15 and gnuplot come from Debian, Kùzu from npm (bench/kuzu); install-deps.sh
+# installs what is missing.
 PG_BIN=/usr/lib/postgresql/15/bin
-if [ ! -x "$PG_BIN/initdb" ] || ! command -v gnuplot >/dev/null; then
+if [ ! -x "$PG_BIN/initdb" ] || ! command -v gnuplot >/dev/null ||
+  ! (cd "$ROOT/bench/kuzu" && node -e 'require("kuzu")') >/dev/null 2>&1; then
   bash "$ROOT/scripts/install-deps.sh"
 fi
 
@@ -448,6 +450,17 @@ pg_run hop1 "$TARGETS/starts.txt" 1
 pg_run hop2 "$TARGETS/starts.txt" 1
 pg_run hop3 "$TARGETS/starts.txt" 1
 pg_run path "$TARGETS/pairs.txt" 1
+# The graph database peer: Kùzu loads PostgreSQL's walkable graph (entities, and each edge with
+# an active supporting claim with the confidence PostgreSQL computed) with COPY FROM and answers
+# the same graph workloads in Cypher (bench/kuzu/kuzu_bench.mjs; only query time is measured).
+"${PSQL[@]}" -d bench -At -c "COPY (SELECT ext_id FROM entities ORDER BY id) TO STDOUT WITH (FORMAT csv)" > "$WORK/kuzu-nodes.csv"
+"${PSQL[@]}" -d bench -At -c "COPY (SELECT s.ext_id, d.ext_id, e.confidence FROM edges e JOIN entities s ON s.id = e.src JOIN entities d ON d.id = e.dst WHERE e.supporting > 0) TO STDOUT WITH (FORMAT csv)" > "$WORK/kuzu-edges.csv"
+chmod 644 "$WORK"/kuzu-*.csv
+log "kuzu: COPY FROM and the graph workloads"
+bounded "$PHASE_TIMEOUT" "kuzu" node "$ROOT/bench/kuzu/kuzu_bench.mjs" --nodes "$WORK/kuzu-nodes.csv" \
+  --edges "$WORK/kuzu-edges.csv" --db "$WORK/kuzu-db" --targets-dir "$TARGETS" \
+  --duration-s "$DURATION" --warmup-s "$WARMUP" --out "$RAW" $COVER
+rm -rf "$WORK/kuzu-db" "$WORK"/kuzu-*.csv
 pg_passes() {  # pg_passes WORKLOAD TARGETS: as cg_passes, after a restart of PostgreSQL
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
   drop_page_cache
