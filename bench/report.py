@@ -334,7 +334,8 @@ def build(rows, meta, counts, soak):
                None if r is None else "%.0f%% (by server CPU per call: %s)" % (
                    100 * r, "—" if by_cpu is None else "%.0f%%" % (100 * by_cpu)),
                ">= 75%", None if r is None else r >= 0.75)
-    by = {w["workload"]: w for w in figures["workloads"]}
+    # The provenance targets are judged on the warm passes (the cold pass is reported beside).
+    by = {w["workload"]: w for w in figures["workloads"] if w["phase"] in ("", "warm")}
 
     def p(workload, system, key):
         entry = by.get(workload, {}).get(system)
@@ -362,11 +363,12 @@ def build(rows, meta, counts, soak):
                None if value is None or point is None else value <= 2 * point)
     imp = figures["import"]
     r = imp["offline_with_compaction_vs_postgresql_rate"]
-    target("offline loader (load + compaction) >= PostgreSQL COPY + indexes",
+    target("offline loader (load + compaction) >= PostgreSQL's load (default configuration: "
+           "preprocessing, COPY, indexes, scores, edges)",
            r and "%.2fx" % r, ">= 1x", None if r is None else r >= 1)
     r = imp["claimgraph_vs_postgresql_rate"]
-    target("streaming import path (claims/s on the first %s claims) >= half of PostgreSQL COPY "
-           "+ indexes (claims/s)" % fmt(int(imp["claimgraph_sample_claims"] or 0)),
+    target("streaming import path (claims/s on the first %s claims) >= half of PostgreSQL's "
+           "load (claims/s)" % fmt(int(imp["claimgraph_sample_claims"] or 0)),
            r and "%.2fx" % r, ">= 0.5x", None if r is None else r >= 0.5)
     st = figures["storage"]
     target("bytes on disk per claim <= PostgreSQL's",
