@@ -68,6 +68,8 @@ write({ system: "kuzu", workload: "copy_from", concurrency: 1, calls: 1, errors:
   p90_us: loadSeconds * 1e6, p99_us: loadSeconds * 1e6, max_us: loadSeconds * 1e6,
   server_cpu_us_per_call: -1, phase: "", first_error: "", answers: {} });
 
+// As PostgreSQL's statement timeout: a query past 10 s fails and counts as an error.
+conn.setQueryTimeout(10000);
 const workloads = [
   ["hop1", "starts.txt",
     "MATCH (a:Entity {id: $a})-[r:Edge]->(b:Entity) WHERE r.confidence >= 0.5 RETURN count(r) AS n"],
