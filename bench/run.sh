@@ -481,8 +481,8 @@ pg_passes corroborate "$TARGETS/corroborate.txt"
 # table, indexes in place, synchronous_commit on (pg_bench --insert-claims).
 WRITER_CLAIMS=${BENCH_WRITER_CLAIMS:-20000}
 [ "$SCALE" = tiny ] && WRITER_CLAIMS=${BENCH_WRITER_CLAIMS:-2000}
-meta stream_writer_claims "$WRITER_CLAIMS"
 if [ "${BENCH_SKIP_STREAMING:-0}" != 1 ]; then
+  meta stream_writer_claims "$WRITER_CLAIMS"
   grep -E '^\{"(entity|source)":' "$DATA" > "$WORK/writers-base.ndjson"
   for writers in 1 4 16; do
     /usr/bin/python3 - "$DATA" "$WORK/writers-part" "$writers" "$WRITER_CLAIMS" <<'PY'
