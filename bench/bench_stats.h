@@ -37,6 +37,11 @@ struct WorkloadResult {
   std::string first_error;
   std::vector<double> latencies_us;
   std::map<size_t, int64_t> answers;  // target index -> result size
+  // Target index -> the whole answer in canonical form (answers.h), for the workloads compared
+  // by value; written apart (WriteAnswers), since they are large.
+  std::map<size_t, std::string> details;
+  // "cold" (the first pass after a restart), "warm" (the passes after it), or empty (a timed run).
+  std::string phase;
   // Server CPU (user + system) per call over the whole run, warm-up included; -1: not measured.
   double server_cpu_us_per_call = -1;
 
@@ -80,8 +85,8 @@ struct WorkloadResult {
         seconds, seconds > 0 ? static_cast<double>(latencies_us.size()) / seconds : 0.0, mean,
         Percentile(0.5), Percentile(0.9), Percentile(0.99), Percentile(1.0),
         server_cpu_us_per_call);
-    std::string out = std::string(line) + "\"first_error\":\"" + Escape(first_error) +
-                      "\",\"answers\":{" + answers_json + "}}\n";
+    std::string out = std::string(line) + "\"phase\":\"" + phase + "\",\"first_error\":\"" +
+                      Escape(first_error) + "\",\"answers\":{" + answers_json + "}}\n";
     FILE* file = path.empty() ? stdout : std::fopen(path.c_str(), "a");
     if (file == nullptr) return;
     std::fputs(out.c_str(), file);
@@ -92,6 +97,18 @@ struct WorkloadResult {
                  static_cast<unsigned long long>(errors),
                  seconds > 0 ? static_cast<double>(latencies_us.size()) / seconds : 0.0,
                  Percentile(0.5), Percentile(0.99));
+  }
+
+  // One JSON object per compared answer, appended to `path`.
+  void WriteAnswers(const std::string& path) const {
+    if (path.empty() || details.empty()) return;
+    FILE* file = std::fopen(path.c_str(), "a");
+    if (file == nullptr) return;
+    for (const auto& [index, detail] : details) {
+      std::fprintf(file, "{\"system\":\"%s\",\"workload\":\"%s\",\"index\":%zu,\"answer\":%s}\n",
+                   system.c_str(), workload.c_str(), index, detail.c_str());
+    }
+    std::fclose(file);
   }
 };
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 
+#include "bench_cli.h"
 #include "claims_generator.h"
 #include "engine/exchange/ndjson.h"
 #include "engine/strings.h"
@@ -39,11 +40,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--schema", schema_path, "the ontology")->capture_default_str();
   app.add_option("--output", output_path, "FILE to write (default: stdout)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    return app.exit(error) == 0 ? 0 : 2;
-  }
+  if (auto status = claimgraph::bench::ParseCommandLine(app, argc, argv)) return *status;
   auto schema = schema::SchemaRegistry::LoadTextFile(schema_path);
   if (!schema.ok()) return Fail(std::string(schema.status().message()));
   FILE* out = output_path.empty() ? stdout : std::fopen(output_path.c_str(), "w");

@@ -11,9 +11,9 @@
 //   import_bench --mode parse --input FILE
 // --score (default true): stream mode installs the provenance scorer as claimgraphd does, so
 // each batch rescores the statements it touched; the offline loader scores every loaded
-// statement once at the end (false: it leaves dirty-score markers for claimgraphd's next start). CPU seconds (user + system of the whole process,
-// background threads included) are printed beside wall time: on a shared machine they are the
-// figure to compare.
+// statement once at the end (false: it leaves dirty-score markers for claimgraphd's next start).
+// CPU seconds (user + system of the whole process, background threads included) are printed beside
+// wall time: on a shared machine they are the figure to compare.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench_cli.h"
 #include "engine/database.h"
 #include "engine/exchange/importer.h"
 #include "engine/exchange/ndjson.h"
@@ -131,25 +132,25 @@ int main(int argc, char** argv) {
   size_t batch_size = 1000;
   bool sync = true;
   bool score = true;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--mode")
-      mode = value;
-    else if (flag == "--input")
-      input_path = value;
-    else if (flag == "--db")
-      db_path = value;
-    else if (flag == "--schema")
-      schema_path = value;
-    else if (flag == "--batch-size")
-      batch_size = std::stoull(value);
-    else if (flag == "--sync")
-      sync = value == "true";
-    else if (flag == "--score")
-      score = value == "true";
-    else
-      return Fail(StrCat("unknown flag ", flag));
-  }
+  std::string sync_text = "true", score_text = "true";
+  CLI::App app{"import_bench: claimgraph's import paths in process, on one NDJSON file",
+               "import_bench"};
+  app.add_option("--mode", mode, "stream, offline, raw-sst or parse")
+      ->required()
+      ->check(CLI::IsMember({"stream", "offline", "raw-sst", "parse"}));
+  app.add_option("--input", input_path, "the NDJSON FILE")->required();
+  app.add_option("--db", db_path, "a NEW_DIR for the database (not with parse)");
+  app.add_option("--schema", schema_path, "the schema")->capture_default_str();
+  app.add_option("--batch-size", batch_size, "records per batch")->capture_default_str();
+  app.add_option("--sync", sync_text, "WAL synced per batch")
+      ->check(CLI::IsMember({"true", "false"}))
+      ->capture_default_str();
+  app.add_option("--score", score_text, "provenance scorer on")
+      ->check(CLI::IsMember({"true", "false"}))
+      ->capture_default_str();
+  if (auto status = bench::ParseCommandLine(app, argc, argv)) return *status;
+  sync = sync_text == "true";
+  score = score_text == "true";
   if (mode == "parse" && !input_path.empty()) {
     // The NDJSON parsing cost alone, to separate it from the write path.
     std::ifstream input(input_path, std::ios::binary);

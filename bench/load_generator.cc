@@ -33,6 +33,8 @@
 #include <random>
 #include <thread>
 
+#include "answers.h"
+#include "bench_cli.h"
 #include "bench_stats.h"
 #include "claimgraph/v1/claim_service.grpc.pb.h"
 #include "claimgraph/v1/entity_service.grpc.pb.h"
@@ -68,19 +70,23 @@ class Call {
   // its final message): the call counts as an error and its answer is never compared.
   bool truncated = false;
   std::string truncation;  // which limits
+  std::string detail;      // the whole answer, canonical (answers.h), for workloads that have one
+  uint64_t sequence = 0;   // the call's place in the run (its pass: sequence / targets)
 };
 
 template <typename Response>
 class UnaryCall : public Call {
  public:
   UnaryCall(std::function<int64_t(const Response&)> size,
-            std::function<std::string(const Response&)> cut)
-      : size_(std::move(size)), cut_(std::move(cut)) {}
+            std::function<std::string(const Response&)> cut,
+            std::function<std::string(const Response&)> detail)
+      : size_(std::move(size)), cut_(std::move(cut)), detail_(std::move(detail)) {}
   bool Proceed(bool) override {
     if (!status.ok()) return true;
     if (cut_) truncation = cut_(response);
     truncated = !truncation.empty();
     if (!truncated && size_) answer = size_(response);
+    if (!truncated && detail_) detail = detail_(response);
     return true;
   }
   Response response;
@@ -89,6 +95,7 @@ class UnaryCall : public Call {
  private:
   std::function<int64_t(const Response&)> size_;
   std::function<std::string(const Response&)> cut_;
+  std::function<std::string(const Response&)> detail_;
 };
 
 // Starts the call for target `index` on `queue`; the Call is deleted by the poller.
@@ -99,8 +106,9 @@ constexpr auto kCallDeadline = std::chrono::seconds(30);
 template <typename Response, typename Prepare>
 Call* StartUnary(size_t index, grpc::CompletionQueue* queue, Prepare prepare,
                  std::function<int64_t(const Response&)> size = nullptr,
-                 std::function<std::string(const Response&)> cut = nullptr) {
-  auto* call = new UnaryCall<Response>(std::move(size), std::move(cut));
+                 std::function<std::string(const Response&)> cut = nullptr,
+                 std::function<std::string(const Response&)> detail = nullptr) {
+  auto* call = new UnaryCall<Response>(std::move(size), std::move(cut), std::move(detail));
   call->target = index;
   call->context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
   call->reader = prepare(&call->context, queue);
@@ -108,6 +116,57 @@ Call* StartUnary(size_t index, grpc::CompletionQueue* queue, Prepare prepare,
   call->reader->Finish(&call->response, &call->status, call);
   return call;
 }
+
+#ifdef CLAIMGRAPH_BENCH_PROVENANCE
+template <typename Repeated>
+std::vector<std::string> Strings(const Repeated& values) {
+  return {values.begin(), values.end()};
+}
+
+std::string TraceDetail(const v1::Trace& trace) {
+  TraceAnswer answer;
+  for (const auto& node : trace.nodes()) answer.nodes.push_back(node.key());
+  answer.root_claims = Strings(trace.root_claim_ids());
+  answer.root_sources = Strings(trace.root_source_ids());
+  answer.first_claims = Strings(trace.first_claim_ids());
+  answer.first_sources = Strings(trace.first_source_ids());
+  for (const auto& flag : trace.flags()) {
+    answer.flags.emplace_back(static_cast<int>(flag.kind()), flag.node_key(), flag.related_key());
+  }
+  for (const auto& cycle : trace.cycles()) answer.cycles.push_back(Strings(cycle.source_ids()));
+  for (const auto& cycle : trace.relay_cycles()) {
+    answer.relay_cycles.push_back(Strings(cycle.claim_ids()));
+  }
+  return Canonical(answer);
+}
+
+std::string CorroborationDetail(const v1::CorroborateResponse& response) {
+  CorroborationAnswer answer;
+  answer.origins_for = response.origins_for();
+  answer.origins_against = response.origins_against();
+  answer.supporting = response.supporting_claims();
+  answer.refuting = response.refuting_claims();
+  answer.belief = response.fused().belief();
+  answer.disbelief = response.fused().disbelief();
+  answer.uncertainty = response.fused().uncertainty();
+  answer.probability = response.fused().projected_probability();
+  for (const auto& origin : response.origins()) {
+    OriginAnswer out;
+    for (const auto& claim : origin.supporting()) out.claims.push_back(claim.claim_id());
+    for (const auto& claim : origin.refuting()) out.claims.push_back(claim.claim_id());
+    out.keys = Strings(origin.keys());
+    out.strongest = origin.strongest_claim_id();
+    out.circular = origin.circular();
+    out.belief = origin.contribution().belief();
+    out.disbelief = origin.contribution().disbelief();
+    out.uncertainty = origin.contribution().uncertainty();
+    answer.origins.push_back(std::move(out));
+  }
+  answer.discussing = Strings(response.discussing_claim_ids());
+  for (const auto& cycle : response.cycles()) answer.cycles.push_back(Strings(cycle.source_ids()));
+  return Canonical(answer);
+}
+#endif
 
 #ifdef CLAIMGRAPH_BENCH_TRAVERSAL
 // "results,fanout" for the limits that cut a traversal; empty when the answer is complete.
@@ -228,7 +287,12 @@ struct Options {
   // Keep going past the duration until every target has been measured once (the pipeline
   // self-test, so every input's answers are compared).
   bool cover_targets = false;
+  // Instead of a timed run: every target exactly `passes` times in order, no warm-up; the first
+  // pass is reported as cold, the others as warm.
+  int passes = 0;
   std::string out;
+  std::string answers_out;  // FILE for the canonical answers (workloads compared by value)
+  std::string system;       // the results' system label (default: claimgraph, or grpc-noop)
   // Soak.
   bool soak = false;
   double rate = 200;
@@ -310,7 +374,11 @@ class Workloads {
                 claims += node.kind() == v1::TRACE_NODE_KIND_CLAIM ? 1 : 0;
               }
               return claims;
-            });
+            },
+            [](const v1::TraceClaimResponse& response) {
+              return response.trace().truncated() ? std::string("truncated") : std::string();
+            },
+            [](const v1::TraceClaimResponse& response) { return TraceDetail(response.trace()); });
       };
     }
     if (workload == "corroborate") {
@@ -338,7 +406,11 @@ class Workloads {
             },
             [](const v1::CorroborateResponse& response) {
               return static_cast<int64_t>(response.origins_size());
-            });
+            },
+            [](const v1::CorroborateResponse& response) {
+              return response.truncated() ? std::string("truncated") : std::string();
+            },
+            CorroborationDetail);
       };
     }
 #endif
@@ -502,21 +574,27 @@ class Workloads {
 };
 
 // Closed loop: `concurrency` calls in flight until the duration or the call bound is reached.
+// With options.passes, `first_pass` (when given) receives the first pass's latencies and
+// `result` the later passes'.
 WorkloadResult RunClosedLoop(const CallFactory& factory, size_t targets, int concurrency,
-                             const Options& options) {
+                             const Options& options, WorkloadResult* first_pass = nullptr) {
   grpc::CompletionQueue queue;
   WorkloadResult result;
   result.concurrency = concurrency;
+  const bool passes = options.passes > 0;
+  const uint64_t total_calls = passes ? static_cast<uint64_t>(options.passes) * targets : 0;
   auto begin = Clock::now();
   auto measure_from = begin + std::chrono::duration_cast<Clock::duration>(
-                                  std::chrono::duration<double>(options.warmup_s));
-  auto end = measure_from + std::chrono::duration_cast<Clock::duration>(
-                                std::chrono::duration<double>(options.duration_s));
+                                  std::chrono::duration<double>(passes ? 0 : options.warmup_s));
+  auto end = passes ? Clock::time_point::max()
+                    : measure_from + std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double>(options.duration_s));
   uint64_t issued = 0, measured = 0;
   int in_flight = 0;
   bool stopping = false;
   auto issue = [&]() {
-    factory(issued % targets, &queue);
+    Call* call = factory(issued % targets, &queue);
+    call->sequence = issued;
     ++issued;
     ++in_flight;
   };
@@ -531,7 +609,9 @@ WorkloadResult RunClosedLoop(const CallFactory& factory, size_t targets, int con
     --in_flight;
     auto now = Clock::now();
     if (call->start >= measure_from) {
-      result.latencies_us.push_back(
+      WorkloadResult& into =
+          first_pass != nullptr && call->sequence < targets ? *first_pass : result;
+      into.latencies_us.push_back(
           std::chrono::duration<double, std::micro>(now - call->start).count());
       ++measured;
       if (!call->status.ok()) {
@@ -544,16 +624,27 @@ WorkloadResult RunClosedLoop(const CallFactory& factory, size_t targets, int con
         if (result.errors++ == 0) result.first_error = "answer truncated: " + call->truncation;
       } else if (call->answer >= 0 && !result.answers.count(call->target)) {
         result.answers[call->target] = call->answer;
+        if (!call->detail.empty()) result.details[call->target] = std::move(call->detail);
       }
       last_completion = now;
     }
     delete call;
     if ((now >= end && (!options.cover_targets || measured >= targets)) ||
-        (options.max_calls > 0 && measured + in_flight >= options.max_calls))
+        (options.max_calls > 0 && measured + in_flight >= options.max_calls) ||
+        (passes && issued >= total_calls))
       stopping = true;
     if (!stopping) issue();
   }
   result.seconds = std::chrono::duration<double>(last_completion - measure_from).count();
+  if (passes) {
+    // Both phases share the run's wall clock: each gets the time its own calls took.
+    for (WorkloadResult* phase : {&result, first_pass}) {
+      if (phase == nullptr) continue;
+      double busy_us = 0;
+      for (double latency : phase->latencies_us) busy_us += latency;
+      phase->seconds = busy_us / 1e6 / concurrency;
+    }
+  }
   double cpu_end = ServerCpuMicros(options.server_pid, false);
   if (cpu_start >= 0 && cpu_end >= 0 && issued > 0) {
     result.server_cpu_us_per_call = (cpu_end - cpu_start) / static_cast<double>(issued);
@@ -693,6 +784,12 @@ int Main(int argc, char** argv) {
   app.add_option("--out", options.out, "FILE for the results (JSON lines)");
   app.add_flag("--cover-targets", options.cover_targets,
                "go past the duration until every target was measured once");
+  app.add_option("--passes", options.passes,
+                 "instead of a timed run: every target N times in order (first pass: cold)");
+  app.add_option("--system", options.system,
+                 "label of the results' system (default: claimgraph; grpc-noop for noop)");
+  app.add_option("--answers", options.answers_out,
+                 "FILE for the canonical answers of trace and corroborate (JSON lines)");
   app.add_flag("--soak", options.soak, "fixed-rate mixed reads and writes");
   app.add_flag("--hot-statements", options.hot_statements,
                "soak writes add claims to the targets' statements");
@@ -712,11 +809,7 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--page-size", options.page_size, "Neighbors page size (hop1)")
       ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    return app.exit(error) == 0 ? 0 : 2;
-  }
+  if (auto status = ParseCommandLine(app, argc, argv)) return *status;
   if (options.target.rfind("127.0.0.1:", 0) != 0 && options.target.rfind("localhost:", 0) != 0) {
     std::fprintf(stderr, "load_generator: loopback targets only (127.0.0.1:PORT)\n");
     return 2;
@@ -752,10 +845,23 @@ int Main(int argc, char** argv) {
     return RunSoak(workloads, factory, workloads.target_count(), options);
   }
   for (int concurrency : options.concurrency) {
-    WorkloadResult result = RunClosedLoop(factory, workloads.target_count(), concurrency, options);
-    result.system = workload == "noop" ? "grpc-noop" : "claimgraph";
+    WorkloadResult cold;
+    WorkloadResult result = RunClosedLoop(factory, workloads.target_count(), concurrency, options,
+                                          options.passes > 0 ? &cold : nullptr);
+    result.system = !options.system.empty() ? options.system
+                    : workload == "noop"    ? "grpc-noop"
+                                            : "claimgraph";
     result.workload = workload;
+    if (options.passes > 0) {
+      cold.system = result.system;
+      cold.workload = workload;
+      cold.concurrency = concurrency;
+      cold.phase = "cold";
+      cold.Write(options.out);
+      result.phase = "warm";
+    }
     result.Write(options.out);
+    result.WriteAnswers(options.answers_out);
   }
   return 0;
 }

@@ -5,9 +5,11 @@ Reads the import file (from either generator) once and writes, into --out-dir:
   fixtures.ndjson   records appended to the data set so the provenance workloads have known
                     cases: relay chains of 5 claims (trace) and statements with 100 claims each
                     from many claimants, some relaying others (corroborate);
-  pg/*.tsv          the same data (file + fixtures) as PostgreSQL COPY text files: entities,
-                    sources, statements, claims, lifecycle_events (PostgreSQL builds its edges
-                    table from these, bench/pg_schema.sql);
+  pg/*.tsv          the same data (file + fixtures) as PostgreSQL COPY text files: entities
+                    (aliases, external ids, attributes), sources (latest version, dates,
+                    reliability), source_derivations, statements, claims (basis, certainty and
+                    estimative band, quote and offsets), lifecycle_events (RELAYS links too);
+                    PostgreSQL builds its edges table from these, bench/pg_schema.sql;
   targets/*.txt     the workload's random inputs, fixed seed, shared by both systems;
   counts.json       record counts.
 Internal integer ids for PostgreSQL are assigned here (entities, sources, claims, statements),
@@ -19,12 +21,11 @@ content. A claim is inactive once a retraction or deprecation targets it (docs/p
 Traversal starts and path ends are drawn among entities with a walkable out-edge: an entity
 object and at least one active supporting claim (traversal's default filter).
 
-  prepare_data.py --edge-scores DUMP --out-dir DIR   (after claimgraph has loaded the data)
-reads `storage_bench edges` output and writes pg/edge_scores.tsv: the fused provenance score
-claimgraph's scorer stored on each edge (PostgreSQL has no scorer; where claimgraph has none,
-as after the offline loader, both fall back to the best supporting claim's confidence). It
-also checks claimgraph's per-edge counts (active claims, supporting, refuting, best supporting
-confidence) against this file's independent model and reports every difference.
+  prepare_data.py --edge-check DUMP --pg-scores FILE --out-dir DIR  (after both loads)
+checks claimgraph's per-edge figures (`storage_bench edges` output: active claims, supporting,
+refuting, best supporting confidence) against this file's independent model, and the fused
+score claimgraph's scorer stored on each edge against the one PostgreSQL computed itself
+(`pg_bench --score-statements`, FILE: its edge_scores table), to 1e-9; writes edge_check.json.
 """
 import argparse
 import json
@@ -41,11 +42,51 @@ STANCES = {"STANCE_UNSPECIFIED": 0, "STANCE_SUPPORTS": 1, "STANCE_REFUTES": 2,
            "STANCE_DISCUSSES": 3}
 LIFECYCLE_KINDS = {"LIFECYCLE_KIND_UNSPECIFIED": 0, "LIFECYCLE_KIND_RETRACTION": 1,
                    "LIFECYCLE_KIND_CORRECTION": 2, "LIFECYCLE_KIND_DEPRECATION": 3}
+LIFECYCLE_KINDS["LIFECYCLE_KIND_RELAYS"] = 4
 DEACTIVATING_KINDS = (1, 3)  # retraction, deprecation
+RELIABILITIES = {"RELIABILITY_UNSPECIFIED": 0, "RELIABILITY_A": 1, "RELIABILITY_B": 2,
+                 "RELIABILITY_C": 3, "RELIABILITY_D": 4, "RELIABILITY_E": 5, "RELIABILITY_F": 6}
+CERTAINTIES = {"CERTAINTY_UNSPECIFIED": 4, "CERTAINTY_CERTAIN": 1, "CERTAINTY_PROBABLE": 2,
+               "CERTAINTY_POSSIBLE": 3, "CERTAINTY_UNDERSPECIFIED": 4}
+DERIVATION_TYPES = {"DERIVATION_TYPE_UNSPECIFIED": 0, "DERIVATION_TYPE_REPUBLISHES": 1,
+                    "DERIVATION_TYPE_QUOTES": 2, "DERIVATION_TYPE_CITES": 3,
+                    "DERIVATION_TYPE_REVISES": 4, "DERIVATION_TYPE_TRANSLATES": 5,
+                    "DERIVATION_TYPE_PRIMARY_SOURCE": 6}
+# ICD 203's estimative terms and their bands, as claimgraph stores them on a claim
+# (server/engine/estimative.cc): the band then sets the claim's strength (docs/provenance.md 3.1).
+ESTIMATIVE_BANDS = {
+    "almost no chance": (0.01, 0.05), "remote": (0.01, 0.05), "very unlikely": (0.05, 0.20),
+    "highly improbable": (0.05, 0.20), "unlikely": (0.20, 0.45), "improbable": (0.20, 0.45),
+    "probably not": (0.20, 0.45), "roughly even chance": (0.45, 0.55),
+    "roughly even odds": (0.45, 0.55), "likely": (0.55, 0.80), "probable": (0.55, 0.80),
+    "probably": (0.55, 0.80), "very likely": (0.80, 0.95), "highly probable": (0.80, 0.95),
+    "almost certain": (0.95, 0.99), "almost certainly": (0.95, 0.99),
+    "nearly certain": (0.95, 0.99)}
+CASES = ("principal", "basis", "anonymous", "relay_chain", "own_voice", "derivation_chain",
+         "refutation", "retraction", "relay_cycle")
 RELAY_CHAINS = 50
+RELAY_RINGS = 10
 RELAY_DEPTH = 5
 CORROBORATION_STATEMENTS = 20
 CLAIMS_PER_STATEMENT = 100
+
+
+def normalize(text):
+    """text::NormalizeName: ASCII lower case, runs of white space folded to one, trimmed."""
+    out, pending = [], False
+    for c in text or "":
+        if c in " \t\n\r":
+            pending = bool(out)
+            continue
+        if pending:
+            out.append(" ")
+        pending = False
+        out.append(chr(ord(c) + 32) if "A" <= c <= "Z" else c)
+    return "".join(out)
+
+
+def json_or_none(value):
+    return json.dumps(value, sort_keys=True) if value else None
 
 
 def tsv(value):
@@ -60,15 +101,20 @@ class Converter:
         self.pg = os.path.join(out_dir, "pg")
         os.makedirs(self.pg, exist_ok=True)
         self.files = {name: open(os.path.join(self.pg, name + ".tsv"), "w", buffering=1 << 20)
-                      for name in ("entities", "sources", "claims", "lifecycle_events")}
+                      for name in ("entities", "claims", "lifecycle_events", "assessments")}
         self.entities = {}       # external id -> internal id
         self.entity_types = []   # by internal id - 1
         self.sources = {}
         self.publishers = {}     # source internal id -> publisher internal id
+        self.source_records = {}  # source internal id -> its latest version (written at the end)
         self.claims = {}
         self.claim_statement = [0]  # by claim internal id: statement internal id
         self.claim_stance = [0]
         self.inactive = set()       # claim internal ids retracted or deprecated
+        # docs/provenance.md's origin cases each claim (and so its statement) exercises, by
+        # claim internal id: how trace and corroboration targets are drawn to cover them all.
+        self.claim_cases = {case: [] for case in CASES}
+        self.statement_first_claim = {}  # statement internal id -> its first claim
         self.events = set()
         self.statements = {}     # statement id, or (content, qualifiers) of an inline
                                  # statement -> internal id
@@ -82,21 +128,43 @@ class Converter:
         internal = len(self.entities) + 1
         self.entities[record["id"]] = internal
         self.entity_types.append(record.get("type", ""))
-        self.files["entities"].write("%d\t%s\t%s\t%s\t%s\n" % (
+        self.files["entities"].write("%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" % (
             internal, tsv(record["id"]), tsv(record.get("type")), tsv(record.get("name")),
-            tsv(record.get("description"))))
+            tsv(record.get("description")), tsv(json_or_none(record.get("aliases"))),
+            tsv(json_or_none(record.get("external_ids"))),
+            tsv(json_or_none(record.get("attributes")))))
         self.counts["entities"] += 1
 
     def source(self, record):
-        if record["id"] in self.sources:
-            return  # a later version of a source (the generator closes derivation cycles so)
-        internal = len(self.sources) + 1
-        self.sources[record["id"]] = internal
-        publisher = self.entities.get(record.get("publisher_id"))
-        self.publishers[internal] = publisher
-        self.files["sources"].write("%d\t%s\t%s\t%s\n" % (
-            internal, tsv(record["id"]), tsv(publisher), tsv(record.get("url"))))
-        self.counts["sources"] += 1
+        # A later version of a source replaces it (the generator closes derivation cycles so):
+        # answers read the version current at their time, the latest.
+        internal = self.sources.get(record["id"])
+        if internal is None:
+            internal = len(self.sources) + 1
+            self.sources[record["id"]] = internal
+            self.counts["sources"] += 1
+        self.publishers[internal] = self.entities.get(record.get("publisher_id"))
+        self.source_records[internal] = record
+
+    def write_sources(self):
+        with open(os.path.join(self.pg, "sources.tsv"), "w", buffering=1 << 20) as out, \
+                open(os.path.join(self.pg, "source_derivations.tsv"), "w",
+                     buffering=1 << 20) as derivations:
+            for internal in sorted(self.source_records):
+                record = self.source_records[internal]
+                out.write("\t".join(tsv(v) for v in (
+                    internal, record["id"], self.publishers[internal], record.get("url"),
+                    record.get("title"), record.get("kind"), record.get("declared_published_at"),
+                    record.get("first_seen_at"), record.get("retrieved_at"),
+                    record.get("content_hash"),
+                    RELIABILITIES.get(record.get("reliability", "RELIABILITY_UNSPECIFIED"), 0),
+                    record.get("language"))) + "\n")
+                for ordinal, link in enumerate(record.get("derived_from", [])):
+                    earlier = self.sources.get(link.get("source_id"))
+                    if earlier is not None:
+                        derivations.write("%d\t%d\t%d\t%d\n" % (
+                            internal, ordinal, earlier,
+                            DERIVATION_TYPES.get(link.get("type"), 0)))
 
     def claim(self, record):
         if record.get("id") in self.claims:
@@ -128,17 +196,52 @@ class Converter:
                 self.statements[named] = statement_id
         internal = len(self.claims) + 1
         self.claims[record["id"]] = internal
+        self.statement_first_claim.setdefault(statement_id, internal)
+        self.note_cases(internal, record)
         confidence = float(record.get("confidence", 1.0))
         stance = STANCES.get(record.get("stance", "STANCE_UNSPECIFIED"), 0)
         self.claim_statement.append(statement_id)
         self.claim_stance.append(stance)
-        claimant = self.entities.get(record.get("claimant", {}).get("entity_id"))
-        self.files["claims"].write("%d\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n" % (
-            internal, tsv(record["id"]), statement_id, tsv(claimant),
-            tsv(self.entities.get(record.get("on_behalf_of_id"))),
-            tsv(self.sources.get(record.get("source_id"))), confidence, stance,
-            tsv(self.claims.get(record.get("relays_claim_id"))), tsv(record.get("claimed_at"))))
+        claimant = record.get("claimant", {})
+        basis = record.get("basis", {})
+        quote = record.get("quote", {})
+        band = ESTIMATIVE_BANDS.get(normalize(record.get("estimative_word", "")), (None, None))
+        self.files["claims"].write("\t".join(tsv(v) for v in (
+            internal, record["id"], statement_id, self.entities.get(claimant.get("entity_id")),
+            claimant.get("some_value", {}).get("description") if "some_value" in claimant
+            else None,
+            self.entities.get(record.get("on_behalf_of_id")),
+            self.sources.get(record.get("source_id")), confidence, stance,
+            CERTAINTIES.get(record.get("certainty", "CERTAINTY_UNSPECIFIED"), 4),
+            record.get("estimative_word"), band[0], band[1], record.get("act"), record.get("cue"),
+            self.claims.get(record.get("relays_claim_id")), record.get("claimed_at"),
+            basis.get("source_id"), self.sources.get(basis.get("source_id")),
+            basis.get("entity_id"), basis.get("description"), quote.get("text"),
+            quote.get("start"), quote.get("end"))) + "\n")
         self.counts["claims"] += 1
+
+    def note_cases(self, internal, record):
+        claimant = record.get("claimant", {})
+        principal = record.get("on_behalf_of_id") or claimant.get("entity_id")
+        source = self.sources.get(record.get("source_id"))
+        cases = []
+        if record.get("on_behalf_of_id"):
+            cases.append("principal")
+        if record.get("basis"):
+            cases.append("basis")
+        if "some_value" in claimant:
+            cases.append("anonymous")
+        if record.get("relays_claim_id"):
+            cases.append("relay_chain")
+        if source is not None:
+            if principal and self.source_records[source].get("publisher_id") == principal:
+                cases.append("own_voice")
+            if self.source_records[source].get("derived_from"):
+                cases.append("derivation_chain")
+        if record.get("stance") == "STANCE_REFUTES":
+            cases.append("refutation")
+        for case in cases:
+            self.claim_cases[case].append(internal)
 
     def lifecycle_event(self, record):
         if record.get("id") in self.events:
@@ -148,11 +251,28 @@ class Converter:
         target = record.get("target", {})
         claim = self.claims.get(target.get("claim_id"))
         source = self.sources.get(target.get("source_id"))
-        self.files["lifecycle_events"].write("%d\t%s\t%d\t%s\t%s\n" % (
-            len(self.events), tsv(record.get("id")), kind, tsv(claim), tsv(source)))
+        self.files["lifecycle_events"].write("\t".join(tsv(v) for v in (
+            len(self.events), record.get("id"), kind, claim, source,
+            self.claims.get(record.get("relays_claim_id")),
+            self.entities.get(record.get("actor_id")), record.get("occurred_at"),
+            record.get("reason"))) + "\n")
         if claim is not None and kind in DEACTIVATING_KINDS:
             self.inactive.add(claim)
+            self.claim_cases["retraction"].append(claim)
+        if claim is not None and kind == 4:
+            self.claim_cases["relay_cycle"].append(claim)
         self.counts["lifecycle_events"] += 1
+
+    def assessment(self, record):
+        target = record.get("target", {})
+        self.counts["assessments"] = self.counts.get("assessments", 0) + 1
+        self.files["assessments"].write("\t".join(tsv(v) for v in (
+            self.counts["assessments"], record.get("id"),
+            self.entities.get(record.get("assessor_id")), self.claims.get(target.get("claim_id")),
+            self.statements.get(target.get("statement_id")),
+            self.sources.get(target.get("source_id")), record.get("verdict_text"),
+            record.get("verdict"), record.get("media_category"), record.get("explanation"),
+            record.get("assessed_at"))) + "\n")
 
     def add(self, record):
         if "entity" in record:
@@ -163,12 +283,15 @@ class Converter:
             self.claim(record["claim"])
         elif "lifecycle_event" in record:
             self.lifecycle_event(record["lifecycle_event"])
+        elif "assessment" in record:
+            self.assessment(record["assessment"])
         else:
             self.counts["other_records"] += 1
 
     def finish(self):
         for f in self.files.values():
             f.close()
+        self.write_sources()
         # Active supporting claims per statement: an edge is walkable when it has one.
         supporting = [0] * (len(self.statement_rows) + 1)
         for claim in range(1, len(self.claim_statement)):
@@ -201,16 +324,19 @@ def make_fixtures(converter, rng):
     del ids
     records, trace_targets, corroborate_targets = [], [], []
 
-    def claim(claim_id, subject, obj, claimant, relays=None, confidence=0.8):
+    def claim(claim_id, subject, obj, claimant, relays=None, confidence=0.8,
+              stance="STANCE_SUPPORTS", basis=None):
         body = {"id": claim_id,
                 "statement": {"subject_id": subject, "predicate": "trusts",
                               "object": {"entity_id": obj}},
                 "act": "CLAIM_ACT_REPORTS" if relays else "CLAIM_ACT_ASSERTS",
-                "stance": "STANCE_SUPPORTS", "claimant": {"entity_id": claimant},
+                "stance": stance, "claimant": {"entity_id": claimant},
                 "source_id": rng.choice(sources), "confidence": confidence,
                 "claimed_at": "2025-01-01T00:00:00Z"}
         if relays:
             body["relays_claim_id"] = relays
+        if basis:
+            body["basis"] = basis
         return {"claim": body}
 
     for chain in range(RELAY_CHAINS):
@@ -227,16 +353,73 @@ def make_fixtures(converter, rng):
         for k in range(CLAIMS_PER_STATEMENT):
             claim_id = "bench-corr-%d-%d" % (statement, k)
             # A quarter relay an earlier claim of the same statement: dependent, not independent.
-            relays = rng.choice(made) if made and rng.random() < 0.25 else None
-            records.append(claim(claim_id, subject, obj, rng.choice(claimants), relays,
-                                 round(0.3 + 0.7 * rng.random(), 2)))
-            made.append(claim_id)
-        corroborate_targets.append(made[0])
+            relays = rng.choice(made)[0] if made and rng.random() < 0.25 else None
+            # Some refute, some rest on a named entity (a basis the generator does not write),
+            # and a few are retracted afterwards.
+            stance = "STANCE_REFUTES" if rng.random() < 0.15 else "STANCE_SUPPORTS"
+            basis = {"entity_id": rng.choice(agents)} if rng.random() < 0.1 else None
+            claimant = rng.choice(claimants)
+            records.append(claim(claim_id, subject, obj, claimant, relays,
+                                 round(0.3 + 0.7 * rng.random(), 2), stance, basis))
+            made.append((claim_id, claimant))
+        for k in rng.sample(range(CLAIMS_PER_STATEMENT), 5):
+            records.append({"lifecycle_event": {
+                "id": "bench-corr-%d-%d-retraction" % (statement, k),
+                "kind": "LIFECYCLE_KIND_RETRACTION", "target": {"claim_id": made[k][0]},
+                "actor_id": made[k][1], "reason": "withdrawn"}})
+        corroborate_targets.append(made[0][0])
+    # Relay cycles: b relays a when written, a relays b by a later RELAYS link, and a page relays
+    # a (docs/provenance.md 1: circular reporting).
+    for ring in range(RELAY_RINGS):
+        subject, obj = rng.choice(agents), rng.choice(agents)
+        a, b, page = ("bench-ring-%d-%s" % (ring, name) for name in ("a", "b", "page"))
+        records.append(claim(a, subject, obj, rng.choice(claimants)))
+        records.append(claim(b, subject, obj, rng.choice(claimants), a, 0.9))
+        records.append({"lifecycle_event": {
+            "id": "bench-ring-%d-link" % ring, "kind": "LIFECYCLE_KIND_RELAYS",
+            "target": {"claim_id": a}, "relays_claim_id": b, "actor_id": rng.choice(claimants)}})
+        records.append(claim(page, subject, obj, rng.choice(claimants), a))
+        trace_targets.append(page)
+        corroborate_targets.append(a)
     return records, trace_targets, corroborate_targets
 
 
-def edge_scores(dump_path, out_dir):
-    """pg/edge_scores.tsv from claimgraph's edge aggregates, and the check of its counts."""
+def draw_targets(rng, claim_cases, claim_count, wanted, fixed, key_of, target_of):
+    """`wanted` distinct targets (keys: claims, or statements of claims): the fixtures' own, then
+    an equal share drawn from the claims of each origin case, then claims at random. Returns the
+    targets (shuffled, fixed seed) and how many of them each case contributed."""
+    chosen, seen, cases = [], set(), {}
+    for target in fixed:
+        if target not in seen:
+            seen.add(target)
+            chosen.append(target)
+    share = max(1, (wanted - len(chosen)) // len(CASES))
+    for case in CASES:
+        candidates = claim_cases[case][:]
+        rng.shuffle(candidates)
+        taken = 0
+        for claim in candidates:
+            if taken >= share:
+                break
+            target = target_of(key_of(claim))
+            if target not in seen:
+                seen.add(target)
+                chosen.append(target)
+                taken += 1
+        cases[case] = taken
+    attempts = 0
+    while len(chosen) < wanted and attempts < 20 * wanted:
+        attempts += 1
+        target = target_of(key_of(rng.randrange(1, claim_count + 1)))
+        if target not in seen:
+            seen.add(target)
+            chosen.append(target)
+    rng.shuffle(chosen)
+    return chosen, cases
+
+
+def edge_check(dump_path, pg_scores_path, out_dir):
+    """claimgraph's edge aggregates against the model, its scores against PostgreSQL's."""
     pg = os.path.join(out_dir, "pg")
     claim_statement, stance, confidence = {}, [], []
     internal_of = {}
@@ -245,8 +428,8 @@ def edge_scores(dump_path, out_dir):
             fields = line.rstrip("\n").split("\t")
             internal_of[fields[1]] = int(fields[0])
             claim_statement[int(fields[0])] = int(fields[2])
-            confidence.append(float(fields[6]))
-            stance.append(int(fields[7]))
+            confidence.append(float(fields[7]))
+            stance.append(int(fields[8]))
     inactive = set()
     with open(os.path.join(pg, "lifecycle_events.tsv")) as f:
         for line in f:
@@ -264,9 +447,15 @@ def edge_scores(dump_path, out_dir):
         entry[2] += active and s == 2
         if s == 1:
             entry[3] = max(entry[3], confidence[claim - 1])
+    pg_scores = {}
+    with open(pg_scores_path) as f:
+        for line in f:
+            statement, score = line.split()
+            pg_scores[int(statement)] = float(score)
     edges = scored = 0
     differences = []
-    with open(dump_path) as f, open(os.path.join(pg, "edge_scores.tsv"), "w") as out:
+    score_differences = []
+    with open(dump_path) as f:
         for line in f:
             claim_id, has_score, score, claims, supporting, refuting, best = \
                 line.rstrip("\n").split("\t")
@@ -281,14 +470,20 @@ def edge_scores(dump_path, out_dir):
                                    "refuting, best) %s, PostgreSQL's model %s" % (
                                        claim_id, theirs, model.get(statement)))
             if has_score == "1":
-                out.write("%d\t%s\n" % (statement, score))
                 scored += 1
+                theirs = pg_scores.get(statement)
+                if theirs is None or abs(theirs - float(score)) > 1e-9:
+                    score_differences.append("statement of claim %s: claimgraph's score %s, "
+                                             "PostgreSQL's %s" % (claim_id, score, theirs))
+    differences += score_differences
     summary = {"edges": edges, "scored": scored, "differences": len(differences),
+               "score_differences": len(score_differences),
                "first_differences": differences[:5]}
     with open(os.path.join(out_dir, "edge_check.json"), "w") as f:
         json.dump(summary, f, indent=1)
     print("prepare_data: edge aggregates: %d edges, %d with a fused score, %d differ from "
-          "PostgreSQL's model%s" % (edges, scored, len(differences),
+          "PostgreSQL's (of them %d scores)%s" % (edges, scored, len(differences),
+                                                 len(score_differences),
                                     "".join("\n  " + d for d in differences[:5])),
           file=sys.stderr)
 
@@ -296,15 +491,20 @@ def edge_scores(dump_path, out_dir):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--input")
-    parser.add_argument("--edge-scores", help="storage_bench edges output (second step)")
+    parser.add_argument("--edge-check", help="storage_bench edges output (after both loads)")
+    parser.add_argument("--pg-scores", help="PostgreSQL's edge_scores table (with --edge-check)")
     parser.add_argument("--out-dir", required=True)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--starts", type=int, default=200)
     parser.add_argument("--pairs", type=int, default=200)
     parser.add_argument("--point-reads", type=int, default=10000)
+    parser.add_argument("--trace-targets", type=int, default=1000)
+    parser.add_argument("--corroborate-targets", type=int, default=1000)
     args = parser.parse_args()
-    if args.edge_scores:
-        edge_scores(args.edge_scores, args.out_dir)
+    if args.edge_check:
+        if not args.pg_scores:
+            parser.error("--edge-check needs --pg-scores")
+        edge_check(args.edge_check, args.pg_scores, args.out_dir)
         return
     if not args.input:
         parser.error("--input is required")
@@ -338,12 +538,30 @@ def main():
         while second == first:
             second = rng.choice(with_edges)
         return "%s %s" % (by_internal[first], by_internal[second])
+    claim_ext = [None] * (len(converter.claims) + 1)
+    for ext, internal in converter.claims.items():
+        claim_ext[internal] = ext
+    trace, trace_cases = draw_targets(rng, converter.claim_cases, len(claim_ext) - 1,
+                                      args.trace_targets, trace_targets, lambda c: c,
+                                      lambda c: claim_ext[c])
+    # A statement is drawn through a claim of it (both systems resolve it, untimed); its cases
+    # are those of its claims.
+    statement_of = converter.claim_statement
+    first_claim = converter.statement_first_claim
+    corroborate, corroborate_cases = draw_targets(
+        rng, converter.claim_cases, len(claim_ext) - 1, args.corroborate_targets,
+        corroborate_targets, lambda c: statement_of[c],
+        lambda statement: claim_ext[first_claim[statement]])
+    converter.counts["trace_targets"] = len(trace)
+    converter.counts["trace_target_cases"] = trace_cases
+    converter.counts["corroborate_targets"] = len(corroborate)
+    converter.counts["corroborate_target_cases"] = corroborate_cases
     writes = {
         "entities.txt": [rng.choice(entity_ids) for _ in range(args.point_reads)],
         "starts.txt": [by_internal[rng.choice(with_edges)] for _ in range(args.starts)],
         "pairs.txt": [pair() for _ in range(args.pairs)],
-        "trace.txt": trace_targets,
-        "corroborate.txt": corroborate_targets,
+        "trace.txt": trace,
+        "corroborate.txt": corroborate,
     }
     for name, lines in writes.items():
         with open(os.path.join(targets, name), "w") as f:

@@ -32,6 +32,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "bench_cli.h"
 #include "bench_stats.h"
 #include "engine/key_codec.h"
 #include "engine/storage/edge_aggregate.h"
@@ -404,44 +405,35 @@ int MeasureAll(const Options& options) {
 }
 
 int Main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: storage_bench compact|rewrite|edges|measure --db DIR ...\n");
-    return 2;
-  }
-  std::string command = argv[1];
   Options options;
-  for (int i = 2; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "storage_bench: %s needs a value\n", flag.c_str());
-      return 2;
-    }
-    std::string value = argv[++i];
-    if (flag == "--db")
-      options.db = value;
-    else if (flag == "--entities")
-      options.entities_path = value;
-    else if (flag == "--starts")
-      options.starts_path = value;
-    else if (flag == "--pairs")
-      options.pairs_path = value;
-    else if (flag == "--duration-s")
-      options.duration_s = std::atof(value.c_str());
-    else if (flag == "--out")
-      options.out = value;
-    else if (flag == "--to")
-      options.to = value;
-    else {
-      std::fprintf(stderr, "storage_bench: unknown flag %s\n", flag.c_str());
-      return 2;
-    }
-  }
-  if (command == "compact") return Compact(options);
-  if (command == "measure") return MeasureAll(options);
-  if (command == "rewrite") return Rewrite(options);
-  if (command == "edges") return DumpEdges(options);
-  std::fprintf(stderr, "storage_bench: unknown command %s\n", command.c_str());
-  return 2;
+  CLI::App app{"storage_bench: the storage limits beside claimgraph (raw RocksDB on its data)",
+               "storage_bench"};
+  app.require_subcommand(1);
+  auto db = [&](CLI::App* command) {
+    command->add_option("--db", options.db, "claimgraph's data directory")->required();
+    return command;
+  };
+  auto* compact = db(app.add_subcommand("compact", "compact the database fully"));
+  auto* rewrite = db(app.add_subcommand(
+      "rewrite", "rewrite its key-value pairs with WriteBatch into a new directory"));
+  rewrite->add_option("--to", options.to, "the new directory")->required();
+  rewrite->add_option("--out", options.out, "FILE for the result (JSON lines)");
+  auto* edges = db(app.add_subcommand("edges", "dump every edge aggregate (TSV)"));
+  edges->add_option("--out", options.out, "FILE for the dump")->required();
+  auto* measure = db(app.add_subcommand(
+      "measure", "raw reads, prefix scans, BFS and an in-memory CSR over the same data"));
+  measure->add_option("--entities", options.entities_path, "FILE of entity ids")->required();
+  measure->add_option("--starts", options.starts_path, "FILE of traversal starts")->required();
+  measure->add_option("--pairs", options.pairs_path, "FILE of path pairs")->required();
+  measure->add_option("--duration-s", options.duration_s, "seconds per measurement")
+      ->capture_default_str();
+  measure->add_option("--out", options.out, "FILE for the results (JSON lines)");
+  if (auto status = ParseCommandLine(app, argc, argv)) return *status;
+  if (compact->parsed()) return Compact(options);
+  if (measure->parsed()) return MeasureAll(options);
+  if (rewrite->parsed()) return Rewrite(options);
+  (void)edges;
+  return DumpEdges(options);
 }
 
 }  // namespace

@@ -29,3 +29,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+# The benchmark's graph database peer (bench/kuzu: the npm package kuzu, a prebuilt native
+# library). npm here does not run install scripts, so the package's own install step, which puts
+# that library in place, runs after it.
+bench_tools=$(cd "$(dirname "$0")/../bench/kuzu" && pwd)
+if ! (cd "$bench_tools" && node -e 'require("kuzu")') >/dev/null 2>&1; then
+  echo "install-deps: installing kuzu into $bench_tools"
+  npm install --prefix "$bench_tools" --no-audit --no-fund >/dev/null
+  (cd "$bench_tools/node_modules/kuzu" && node install.js >/dev/null)
+fi

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "../bench_cli.h"
 #include "engine/database.h"
 #include "engine/provenance/corroborate.h"
 #include "engine/provenance/trace.h"
@@ -289,27 +290,22 @@ int main(int argc, char** argv) {
   int rounds = 20;
   size_t claims = 2000;
   long inline_max = -1;  // -1: the database's default
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--mode")
-      mode = value;
-    else if (flag == "--db")
-      db_path = value;
-    else if (flag == "--targets")
-      targets = value;
-    else if (flag == "--only")
-      only = value;
-    else if (flag == "--schema")
-      schema_path = value;
-    else if (flag == "--rounds")
-      rounds = std::stoi(value);
-    else if (flag == "--claims")
-      claims = std::stoull(value);
-    else if (flag == "--inline-max")
-      inline_max = std::stol(value);
-    else
-      return Fail(StrCat("unknown flag ", flag));
-  }
+  CLI::App app{"provenance_bench: trace, corroborate and hot-statement writes in process",
+               "provenance_bench"};
+  app.add_option("--mode", mode, "read (trace and corroborate) or hot (writes to one statement)")
+      ->check(CLI::IsMember({"read", "hot"}))
+      ->capture_default_str();
+  app.add_option("--db", db_path, "the database (read: existing; hot: a new directory)")
+      ->required();
+  app.add_option("--targets", targets, "read: FILE of targets");
+  app.add_option("--only", only, "read: only this workload (trace or corroborate)");
+  app.add_option("--schema", schema_path, "the schema")->capture_default_str();
+  app.add_option("--rounds", rounds, "read: passes over the targets")->capture_default_str();
+  app.add_option("--claims", claims, "hot: claims written")->capture_default_str();
+  app.add_option("--inline-max", inline_max,
+                 "hot: inline_rescore_max_claims (-1: the database's default)")
+      ->capture_default_str();
+  if (auto status = bench::ParseCommandLine(app, argc, argv)) return *status;
   if (db_path.empty()) return Fail("--db is required");
   auto schema = LoadSchema(schema_path);
   if (!schema.ok()) return Fail(std::string(schema.status().message()));

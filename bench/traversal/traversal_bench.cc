@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "../bench_cli.h"
 #include "engine/database.h"
 #include "engine/ids.h"
 #include "engine/traversal/queries.h"
@@ -61,9 +62,14 @@ uint64_t Skewed(std::mt19937_64& random, uint64_t n) {
 
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  const uint64_t entities = argc > 1 ? std::stoull(argv[1]) : 200000;
-  const uint64_t edge_count = argc > 2 ? std::stoull(argv[2]) : 1000000;
-  const std::string dir = argc > 3 ? argv[3] : "/tmp/claimgraph-traversal-bench";
+  uint64_t entities = 200000, edge_count = 1000000;
+  std::string dir = "/tmp/claimgraph-traversal-bench";
+  CLI::App app{"traversal_bench: storage walk against the in-memory topology, in process",
+               "traversal_bench"};
+  app.add_option("entities", entities, "entities generated")->capture_default_str();
+  app.add_option("edges", edge_count, "edges generated")->capture_default_str();
+  app.add_option("dir", dir, "scratch database directory (removed first)")->capture_default_str();
+  if (auto status = claimgraph::bench::ParseCommandLine(app, argc, argv)) return *status;
   std::filesystem::remove_all(dir);
   auto schema = schema::SchemaRegistry::LoadTextFile(std::string(CLAIMGRAPH_SOURCE_DIR) +
                                                      "/schema/default.textproto");
