@@ -10,7 +10,10 @@ packages=(
   libboost-graph-dev doctest-dev
   python3 python3-grpcio python3-protobuf python3-yaml
   systemd
-  graphviz raptor2-utils openssl
+  graphviz libgraphviz-dev raptor2-utils openssl
+  golang-github-gogo-googleapis-dev
+  python3-prov python3-rdflib
+  chromium chromium-driver python3-selenium
   postgresql-15 libpq-dev gnuplot-nox time
 )
 missing=()

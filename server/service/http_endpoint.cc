@@ -88,6 +88,8 @@ class HttpEndpoint::Impl {
 
   // What the endpoint answers to one request.
   Response Answer(const Request& request) const;
+  // The answer of options_.routes for a path the endpoint does not serve itself.
+  Response Route(const Request& request) const;
 
   const HttpEndpointOptions& options() const { return options_; }
   bool stopping() const { return stopping_; }
@@ -254,6 +256,23 @@ void HttpEndpoint::Impl::Stop() {
   });
 }
 
+Response HttpEndpoint::Impl::Route(const Request& request) const {
+  std::optional<HttpRouteReply> reply;
+  if (options_.routes) {
+    try {
+      reply = options_.routes({std::string(request.method_string()), std::string(request.target()),
+                               std::string(request[http::field::authorization]), request.body()});
+    } catch (const std::exception& e) {
+      return TextResponse(http::status::internal_server_error, kTextContentType,
+                          StrCat("internal error: ", e.what(), "\n"));
+    }
+  }
+  if (!reply) return TextResponse(http::status::not_found, kTextContentType, "not found\n");
+  Response response = TextResponse(http::status::ok, reply->content_type, std::move(reply->body));
+  response.result(static_cast<unsigned>(reply->status));
+  return response;
+}
+
 Response HttpEndpoint::Impl::Answer(const Request& request) const {
   std::string_view target(request.target().data(), request.target().size());
   target = target.substr(0, target.find('?'));
@@ -266,7 +285,7 @@ Response HttpEndpoint::Impl::Answer(const Request& request) const {
   } else if (target == "/readyz") {
     path = Path::kReady;
   } else {
-    return TextResponse(http::status::not_found, kTextContentType, "not found\n");
+    return Route(request);
   }
   if (request.method() != http::verb::get) {
     Response response =

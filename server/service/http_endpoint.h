@@ -13,11 +13,25 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 
 namespace claimgraph::service {
+
+// A request as `HttpEndpointOptions::routes` sees it, and what it answers.
+struct HttpRouteRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path and query
+  std::string authorization;
+  std::string body;
+};
+struct HttpRouteReply {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+};
 
 struct HttpEndpointOptions {
   // HOST:PORT (HOST may be a name, an IPv4 address or a bracketed IPv6 address); port 0 binds an
@@ -28,6 +42,9 @@ struct HttpEndpointOptions {
   std::function<std::string()> metrics;
   // Readiness for GET /readyz, called on the endpoint's thread. Null: always ready.
   std::function<bool()> ready;
+  // Answers the paths the endpoint does not serve itself (the JSON API and the explorer), on the
+  // endpoint's thread; nullopt answers 404. Null: every other path is 404.
+  std::function<std::optional<HttpRouteReply>(const HttpRouteRequest&)> routes;
   // Request line plus headers; scrapers send a few hundred bytes.
   size_t max_header_bytes = 8 * 1024;
   // A GET carries no body; a small allowance keeps clients that send one from being cut off.

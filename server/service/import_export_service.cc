@@ -143,6 +143,7 @@ grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const
     };
     if (request->format() == v1::EXPORT_FORMAT_NQUADS || request->format() == v1::EXPORT_FORMAT_NQUADS_RDF12) {
       exchange::NQuadsOptions nquads_options;
+      nquads_options.schema = &context_.database->schema();
       nquads_options.reification = request->format() == v1::EXPORT_FORMAT_NQUADS_RDF12
                                        ? exchange::Reification::kTripleTerms
                                        : exchange::Reification::kClassic;

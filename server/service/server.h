@@ -48,8 +48,11 @@ struct ServerOptions {
   bool allow_unauthenticated_remote = false;
   // Where online backups go; empty: "<data_dir>.backups".
   std::string backup_dir;
-  // HTTP endpoint for /metrics, /healthz and /readyz; empty: none.
+  // HTTP endpoint for /metrics, /healthz and /readyz, the HTTP/JSON API (/v1/...) and the
+  // explorer (/); empty: none.
   std::string metrics_listen;
+  // The explorer's files (web/explorer of the source tree unless set).
+  std::string explorer_dir = CLAIMGRAPH_EXPLORER_DIR;
 };
 
 // True for 127.0.0.0/8, ::1 and localhost, with a port.
@@ -85,6 +88,8 @@ class ClaimGraphServer {
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;
+  // Before the endpoint, which calls it, so it is destroyed after.
+  std::unique_ptr<class HttpApi> http_api_;
   std::unique_ptr<class HttpEndpoint> metrics_endpoint_;
   std::atomic<bool> ready_{false};
   int port_ = 0;
