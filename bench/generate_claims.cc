@@ -3,6 +3,8 @@
 //   generate_claims [--entities N] [--claims M] [--seed S] [--claims-per-source K]
 //                   [--schema schema/default.textproto] [--output FILE (default: stdout)]
 // Reports the record counts and the generation rate on stderr.
+#include <CLI/CLI.hpp>
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -26,28 +28,21 @@ int main(int argc, char** argv) {
   bench::GeneratorOptions options;
   std::string schema_path = "schema/default.textproto";
   std::string output_path;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (i + 1 >= argc) return Fail(StrCat("missing value after ", flag));
-    std::string value = argv[++i];
-    try {
-      if (flag == "--entities")
-        options.entities = std::stoull(value);
-      else if (flag == "--claims")
-        options.claims = std::stoull(value);
-      else if (flag == "--seed")
-        options.seed = std::stoull(value);
-      else if (flag == "--claims-per-source")
-        options.claims_per_source = std::stoull(value);
-      else if (flag == "--schema")
-        schema_path = value;
-      else if (flag == "--output")
-        output_path = value;
-      else
-        return Fail(StrCat("unknown flag ", flag));
-    } catch (const std::exception&) {
-      return Fail(StrCat(flag, ": not a number: ", value));
-    }
+  CLI::App app{"generate_claims: generated claims data as NDJSON import records",
+               "generate_claims"};
+  app.add_option("--entities", options.entities, "entities (at least one per entity type)")
+      ->capture_default_str();
+  app.add_option("--claims", options.claims, "claims")->capture_default_str();
+  app.add_option("--seed", options.seed, "random seed")->capture_default_str();
+  app.add_option("--claims-per-source", options.claims_per_source,
+                 "one new source per this many claims")
+      ->capture_default_str();
+  app.add_option("--schema", schema_path, "the ontology")->capture_default_str();
+  app.add_option("--output", output_path, "FILE to write (default: stdout)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : 2;
   }
   auto schema = schema::SchemaRegistry::LoadTextFile(schema_path);
   if (!schema.ok()) return Fail(std::string(schema.status().message()));

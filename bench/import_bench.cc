@@ -218,13 +218,12 @@ int main(int argc, char** argv) {
         break;
       }
       auto apply_start = std::chrono::steady_clock::now();
-      status = line.status.ok() ? importer->Add(std::move(line.record))
-                                : importer->AddUnreadable(line.status);
+      status = importer->AddLine(&line);
       apply_seconds +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - apply_start).count();
     }
     auto apply_start = std::chrono::steady_clock::now();
-    if (status.ok()) status = importer->Finish();
+    if (status.ok()) status = importer->Finish(reader.lines_read() + 1);
     apply_seconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - apply_start).count();
     if (!status.ok()) return Fail(std::string(status.message()));

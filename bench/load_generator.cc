@@ -23,6 +23,7 @@
 // counted as an error and as truncated, never as an answer.
 // Results: one JSON line per (workload, concurrency), see bench_stats.h.
 #include <grpcpp/grpcpp.h>
+#include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <cstring>
@@ -671,75 +672,50 @@ int RunSoak(Workloads& workloads, const CallFactory& reads, size_t targets,
   return 0;
 }
 
-std::vector<int> ParseList(const std::string& text) {
-  std::vector<int> values;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    if (comma > start) values.push_back(std::atoi(text.substr(start, comma - start).c_str()));
-    start = comma + 1;
-  }
-  return values;
-}
-
 int Main(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "load_generator: %s needs a value\n", flag.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (flag == "--target")
-      options.target = value();
-    else if (flag == "--workload")
-      options.workload = value();
-    else if (flag == "--concurrency")
-      options.concurrency = ParseList(value());
-    else if (flag == "--targets")
-      options.targets_path = value();
-    else if (flag == "--duration-s")
-      options.duration_s = std::atof(value().c_str());
-    else if (flag == "--warmup-s")
-      options.warmup_s = std::atof(value().c_str());
-    else if (flag == "--max-calls")
-      options.max_calls = std::strtoull(value().c_str(), nullptr, 10);
-    else if (flag == "--out")
-      options.out = value();
-    else if (flag == "--soak")
-      options.soak = true;
-    else if (flag == "--cover-targets")
-      options.cover_targets = true;
-    else if (flag == "--hot-statements")
-      options.hot_statements = true;
-    else if (flag == "--rate")
-      options.rate = std::atof(value().c_str());
-    else if (flag == "--write-fraction")
-      options.write_fraction = std::atof(value().c_str());
-    else if (flag == "--window-s")
-      options.window_s = std::atof(value().c_str());
-    else if (flag == "--write-targets")
-      options.write_targets_path = value();
-    else if (flag == "--server-pid")
-      options.server_pid = std::atoi(value().c_str());
-    else if (flag == "--timeline")
-      options.timeline = value();
-    else if (flag == "--max-results")
-      options.max_results = std::atoi(value().c_str());
-    else if (flag == "--max-fanout")
-      options.max_fanout = std::atoi(value().c_str());
-    else if (flag == "--max-edges-scanned")
-      options.max_edges_scanned = std::atoll(value().c_str());
-    else if (flag == "--page-size")
-      options.page_size = std::atoi(value().c_str());
-    else {
-      std::fprintf(stderr, "load_generator: unknown flag %s\n", flag.c_str());
-      return 2;
-    }
+  CLI::App app{
+      "load_generator: closed-loop (or, with --soak, fixed-rate) gRPC load against a loopback "
+      "claimgraphd",
+      "load_generator"};
+  app.add_option("--target", options.target, "the server, 127.0.0.1:PORT")->capture_default_str();
+  app.add_option("--workload", options.workload, "the workload to run");
+  app.add_option("--concurrency", options.concurrency,
+                 "calls in flight, one run per value (1,8,32)")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--targets", options.targets_path, "FILE of request targets, one per line");
+  app.add_option("--duration-s", options.duration_s, "seconds measured per run")
+      ->capture_default_str();
+  app.add_option("--warmup-s", options.warmup_s, "seconds before measuring")->capture_default_str();
+  app.add_option("--max-calls", options.max_calls, "stop a run after N calls (0: no bound)")
+      ->capture_default_str();
+  app.add_option("--out", options.out, "FILE for the results (JSON lines)");
+  app.add_flag("--cover-targets", options.cover_targets,
+               "go past the duration until every target was measured once");
+  app.add_flag("--soak", options.soak, "fixed-rate mixed reads and writes");
+  app.add_flag("--hot-statements", options.hot_statements,
+               "soak writes add claims to the targets' statements");
+  app.add_option("--rate", options.rate, "soak: calls per second")->capture_default_str();
+  app.add_option("--write-fraction", options.write_fraction, "soak: share of writes")
+      ->capture_default_str();
+  app.add_option("--window-s", options.window_s, "soak: seconds per timeline window")
+      ->capture_default_str();
+  app.add_option("--write-targets", options.write_targets_path,
+                 "soak: FILE of statements to write to");
+  app.add_option("--server-pid", options.server_pid,
+                 "soak: the server's pid, for its memory and CPU");
+  app.add_option("--timeline", options.timeline, "soak: FILE for the timeline");
+  app.add_option("--max-results", options.max_results, "traversal limit")->capture_default_str();
+  app.add_option("--max-fanout", options.max_fanout, "traversal limit")->capture_default_str();
+  app.add_option("--max-edges-scanned", options.max_edges_scanned, "traversal limit")
+      ->capture_default_str();
+  app.add_option("--page-size", options.page_size, "Neighbors page size (hop1)")
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : 2;
   }
   if (options.target.rfind("127.0.0.1:", 0) != 0 && options.target.rfind("localhost:", 0) != 0) {
     std::fprintf(stderr, "load_generator: loopback targets only (127.0.0.1:PORT)\n");

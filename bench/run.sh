@@ -146,7 +146,7 @@ start_server() {
   local name=$1; shift
   local dir=$WORK/cgdb
   if [ "${1:-}" = --data-dir ]; then dir=$2; shift 2; fi
-  "$BIN/claimgraphd" --listen 127.0.0.1:0 --data-dir "$dir" --log-level warn "$@" \
+  "$BIN/claimgraphd" --listen 127.0.0.1:0 --data-dir "$dir" --log-level warn --allow-unauthenticated "$@" \
     > "$WORK/$name.out" 2> "$WORK/$name.err" &
   SERVER_PID=$!
   PORT=""

@@ -1,6 +1,8 @@
 // ClaimGraphClient: channel set-up and per-call contexts.
 #include "claimgraph_client.h"
 
+#include "credentials.h"
+
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
@@ -23,6 +25,7 @@ bool ReadFile(const std::string& path, std::string* contents) {
 }  // namespace
 
 ClaimGraphClient::ClaimGraphClient(const ClientOptions& options) : options_(options) {
+  if (options_.token.empty()) options_.token = DiscoverToken(options_.target);
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (!options.tls_ca_file.empty()) {
     grpc::SslCredentialsOptions ssl;

@@ -25,7 +25,8 @@ struct ClientOptions {
   std::string target = "127.0.0.1:50051";
   // Deadline of every call made with NewContext().
   std::chrono::milliseconds timeout{10000};
-  // Bearer token sent in the `authorization` metadata; empty: none.
+  // Bearer token sent in the `authorization` metadata; empty: the one DiscoverToken finds
+  // (credentials.h), if any.
   std::string token;
   // TLS: the CA that signed the server's certificate (empty: plaintext), and for mutual TLS
   // the client's own certificate and key (PEM files).

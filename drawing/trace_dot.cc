@@ -97,6 +97,9 @@ std::string TraceDot(const v1::Trace& trace, const TraceDotOptions& options) {
   for (const auto& cycle : trace.cycles()) {
     for (const auto& id : cycle.source_ids()) in_cycle.insert("source:" + id);
   }
+  for (const auto& cycle : trace.relay_cycles()) {
+    for (const auto& id : cycle.claim_ids()) in_cycle.insert("claim:" + id);
+  }
   std::string out = "digraph trace {\n  rankdir=LR; newrank=true; nodesep=0.25; ranksep=0.45;\n";
   out += "  node [fontname=\"Helvetica\", fontsize=10, margin=\"0.1,0.05\"];\n";
   out +=
@@ -168,12 +171,17 @@ std::string TraceDot(const v1::Trace& trace, const TraceDotOptions& options) {
     out += "];\n";
   }
   int index = 0;
-  for (const auto& cycle : trace.cycles()) {
+  auto cluster = [&](std::string_view label, const std::string& prefix, const auto& ids) {
     out += "  subgraph cluster_cycle_" + std::to_string(index++) +
-           " {\n    label=\"circular reporting\"; fontsize=10; color=" + DotQuote(kFlagColour) +
+           " {\n    label=" + DotQuote(label) + "; fontsize=10; color=" + DotQuote(kFlagColour) +
            "; style=dashed;\n";
-    for (const auto& id : cycle.source_ids()) out += "    " + DotQuote("source:" + id) + ";\n";
+    for (const auto& id : ids) out += "    " + DotQuote(prefix + id) + ";\n";
     out += "  }\n";
+  };
+  for (const auto& cycle : trace.cycles())
+    cluster("circular reporting", "source:", cycle.source_ids());
+  for (const auto& cycle : trace.relay_cycles()) {
+    cluster("circular reporting (relays)", "claim:", cycle.claim_ids());
   }
   Legend(&out);
   out += "}\n";

@@ -7,7 +7,7 @@ packages=(
   librocksdb-dev rocksdb-tools
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libabsl-dev libssl-dev
-  libboost-graph-dev doctest-dev
+  libboost-graph-dev doctest-dev libcli11-dev
   python3 python3-grpcio python3-protobuf python3-yaml
   systemd
   graphviz libgraphviz-dev raptor2-utils openssl

@@ -33,63 +33,66 @@ int PrintList(CliContext& cli, const v1::ListBackupsResponse& response) {
 }
 
 int Create(CliContext& cli, const Arguments&) {
-  v1::Backup response;
-  auto status = cli.client->admin().CreateBackup(cli.client->NewContext().get(), v1::CreateBackupRequest(), &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  PrintTable(cli, {"ID", "CREATED", "BYTES", "FILES"}, {BackupRow(response)});
-  return 0;
+  return Invoke(cli, cli.client->admin(), &v1::AdminService::Stub::CreateBackup,
+                v1::CreateBackupRequest(), [&](const v1::Backup& response) {
+                  PrintTable(cli, {"ID", "CREATED", "BYTES", "FILES"}, {BackupRow(response)});
+                });
 }
 
 int List(CliContext& cli, const Arguments&) {
-  v1::ListBackupsResponse response;
-  auto status = cli.client->admin().ListBackups(cli.client->NewContext().get(), v1::ListBackupsRequest(), &response);
-  if (!status.ok()) return ReportError(cli, status);
-  return PrintList(cli, response);
+  return Invoke(cli, cli.client->admin(), &v1::AdminService::Stub::ListBackups,
+                v1::ListBackupsRequest(),
+                [&](const v1::ListBackupsResponse& response) { return PrintList(cli, response); });
 }
 
 int Verify(CliContext& cli, const Arguments& arguments) {
   v1::VerifyBackupRequest request;
   request.set_id(BackupId(arguments));
-  v1::VerifyBackupResponse response;
-  auto status = cli.client->admin().VerifyBackup(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  *cli.out << "backup " << request.id() << " verified: every file present with its size and checksum\n";
-  return 0;
+  return Invoke(cli, cli.client->admin(), &v1::AdminService::Stub::VerifyBackup, request,
+                [&](const v1::VerifyBackupResponse&) {
+                  *cli.out << "backup " << request.id()
+                           << " verified: every file present with its size and checksum\n";
+                });
 }
 
 int Restore(CliContext& cli, const Arguments& arguments) {
   v1::RestoreBackupRequest request;
   request.set_id(BackupId(arguments));
   request.set_target_dir(arguments.Require("target"));
-  v1::RestoreBackupResponse response;
-  auto status = cli.client->admin().RestoreBackup(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  *cli.out << "restored backup " << request.id() << " into " << response.target_dir()
-           << "\nstart a server on it: claimgraphd --data-dir " << response.target_dir() << "\n";
-  return 0;
+  return Invoke(cli, cli.client->admin(), &v1::AdminService::Stub::RestoreBackup, request,
+                [&](const v1::RestoreBackupResponse& response) {
+                  *cli.out << "restored backup " << request.id() << " into "
+                           << response.target_dir()
+                           << "\nstart a server on it: claimgraphd --data-dir "
+                           << response.target_dir() << "\n";
+                });
 }
 
 int Purge(CliContext& cli, const Arguments& arguments) {
   v1::PurgeBackupsRequest request;
   request.set_keep(static_cast<uint32_t>(arguments.GetInt("keep", 0)));
-  v1::ListBackupsResponse response;
-  auto status = cli.client->admin().PurgeBackups(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  return PrintList(cli, response);
+  return Invoke(cli, cli.client->admin(), &v1::AdminService::Stub::PurgeBackups, request,
+                [&](const v1::ListBackupsResponse& response) { return PrintList(cli, response); });
 }
 
 }  // namespace
 
 void RegisterBackupCommands(CommandTable& table) {
-  table.Add({"backup create", "", "make an online backup into the server's --backup-dir", {}, Create});
-  table.Add({"backup list", "", "list backups", {}, List});
-  table.Add({"backup verify", "BACKUP_ID", "check a backup's files and checksums", {}, Verify});
-  table.Add({"backup restore", "BACKUP_ID --target /ABSOLUTE/NEW/DIR",
-             "restore a backup into a new directory on the server host", {}, Restore});
-  table.Add({"backup purge", "--keep N", "delete all but the newest N backups", {}, Purge});
+  const std::vector<Positional> id = {{"BACKUP_ID", "a backup's id (claimgraph backup list)"}};
+  table.Add(
+      {"backup create", "make an online backup into the server's --backup-dir", {}, {}, Create});
+  table.Add({"backup list", "list backups", {}, {}, List});
+  table.Add({"backup verify", "check a backup's files and checksums", id, {}, Verify});
+  table.Add({"backup restore",
+             "restore a backup into a new directory on the server host",
+             id,
+             {{"target", "/ABSOLUTE/NEW/DIR", "the new directory (on the server host)"}},
+             Restore});
+  table.Add({"backup purge",
+             "delete all but the newest N backups",
+             {},
+             {{"keep", "N", "how many of the newest backups to keep"}},
+             Purge});
 }
 
 }  // namespace claimgraph::cli

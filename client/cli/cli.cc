@@ -5,17 +5,32 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <iterator>
 
 namespace claimgraph::cli {
 namespace {
 
 std::string CodeName(grpc::StatusCode code) {
-  static const char* kNames[] = {
-      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-      "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static const char* kNames[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
   auto index = static_cast<size_t>(code);
   return index < std::size(kNames) ? kNames[index] : "UNKNOWN";
 }
@@ -25,15 +40,30 @@ std::string Upper(std::string text) {
   return text;
 }
 
+void CheckDeclared(const std::set<std::string>& declared, const std::string& name) {
+  if (declared.count(name) == 0) {
+    std::cerr << "claimgraph: internal error: the command reads --" << name
+              << " but does not declare it\n";
+    std::abort();
+  }
+}
+
 }  // namespace
 
+bool Arguments::Has(const std::string& name) const {
+  CheckDeclared(declared, name);
+  return options.count(name) > 0;
+}
+
 std::optional<std::string> Arguments::Get(const std::string& name) const {
+  CheckDeclared(declared, name);
   auto range = options.equal_range(name);
   if (range.first == range.second) return std::nullopt;
   return std::prev(range.second)->second;  // the last one wins
 }
 
 std::vector<std::string> Arguments::GetAll(const std::string& name) const {
+  CheckDeclared(declared, name);
   std::vector<std::string> values;
   for (auto [it, end] = options.equal_range(name); it != end; ++it) values.push_back(it->second);
   return values;
@@ -76,9 +106,69 @@ double Arguments::GetDouble(const std::string& name, double fallback) const {
   }
 }
 
+namespace {
+
+// A hint for the errors a newcomer meets first: no server, TLS mismatch, a read as of a time
+// before the thing existed, a missing token.
+std::string Hint(const CliContext& cli, const grpc::Status& status) {
+  const auto& options = cli.client->options();
+  const std::string& message = status.error_message();
+  auto has = [&](const char* text) { return message.find(text) != std::string::npos; };
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+      if (has("handshake")) {
+        return "the TLS handshake with " + options.target +
+               " failed: the server may serve plaintext (drop --tls-ca) or another CA signed it";
+      }
+      if (has("Socket closed") && options.tls_ca_file.empty()) {
+        return "the server at " + options.target +
+               " closed the connection: if it serves TLS, pass --tls-ca CA.pem (see docs/cli.md)";
+      }
+      if (has("connect")) {
+        return "no claimgraphd answers at " + options.target +
+               ": start one with `make run` (from the source tree), or pass --server HOST:PORT";
+      }
+      return "";
+    case grpc::StatusCode::NOT_FOUND:
+      if (!cli.as_of.empty())
+        return "as of " + cli.as_of + ": the database did not hold it at that time";
+      return "";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      if (options.token.empty()) return "the server wants a token: pass --token-file FILE";
+      return "";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
 int ReportError(CliContext& cli, const grpc::Status& status) {
   *cli.err << "error: " << CodeName(status.error_code()) << ": " << status.error_message() << "\n";
+  std::string hint = cli.client != nullptr ? Hint(cli, status) : "";
+  if (!hint.empty()) *cli.err << "hint: " << hint << "\n";
   return static_cast<int>(status.error_code());
+}
+
+std::unique_ptr<grpc::ClientContext> StreamContext(const CliContext& cli) {
+  auto context = cli.client->NewContext();
+  if (!cli.timeout_given) context->set_deadline(std::chrono::system_clock::time_point::max());
+  return context;
+}
+
+std::vector<Option> Concat(std::vector<Option> first, const std::vector<Option>& second) {
+  first.insert(first.end(), second.begin(), second.end());
+  return first;
+}
+
+Option AsOfOption() {
+  return {"as-of", "TIME",
+          "answer as the database knew it at TIME (RFC 3339, or YYYY-MM-DD for midnight UTC)"};
+}
+
+std::vector<Option> PagingOptions() {
+  return {{"page-size", "N", "results per page (0: the server's default)"},
+          {"page-token", "T", "continue where the previous page's 'next page' left off"}};
 }
 
 void PrintJson(CliContext& cli, const google::protobuf::Message& message) {
@@ -109,7 +199,8 @@ void PrintTable(CliContext& cli, const std::vector<std::string>& header,
       std::string cell = c < row.size() ? row[c] : "";
       if (cell.size() > 60) cell = cell.substr(0, 57) + "...";
       line += cell;
-      if (c + 1 < header.size()) line += std::string(widths[c] - std::min(widths[c], cell.size()) + 2, ' ');
+      if (c + 1 < header.size())
+        line += std::string(widths[c] - std::min(widths[c], cell.size()) + 2, ' ');
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     *cli.out << line << "\n";
@@ -133,7 +224,8 @@ google::protobuf::Timestamp ParseTime(const std::string& option, const std::stri
   // Accept a bare date for convenience: 2023-06-09 means midnight UTC.
   if (value.size() == 10 && value[4] == '-' && value[7] == '-') value += "T00:00:00Z";
   if (!google::protobuf::util::TimeUtil::FromString(value, &timestamp)) {
-    throw UsageError{"--" + option + ": '" + text + "' is not an RFC 3339 time (2023-06-09T12:00:00Z)"};
+    throw UsageError{"--" + option + ": '" + text +
+                     "' is not an RFC 3339 time (2023-06-09T12:00:00Z)"};
   }
   return timestamp;
 }
@@ -143,10 +235,21 @@ std::string FormatTime(const google::protobuf::Timestamp& timestamp) {
   return google::protobuf::util::TimeUtil::ToString(timestamp);
 }
 
-void ApplyAsOf(const Arguments& arguments, google::protobuf::Timestamp* as_of, bool* present) {
-  auto value = arguments.Get("as-of");
-  *present = value.has_value();
-  if (value) *as_of = ParseTime("as-of", *value);
+std::string FormatBytes(int64_t bytes) {
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  if (unit == 0) {
+    std::snprintf(text, sizeof(text), "%lld B", static_cast<long long>(bytes));
+  } else {
+    std::snprintf(text, sizeof(text), "%.1f %s", value, kUnits[unit]);
+  }
+  return text;
 }
 
 int ParseEnum(const std::string& option, const std::string& text,
@@ -158,7 +261,8 @@ int ParseEnum(const std::string& option, const std::string& text,
   for (int i = 0; i < descriptor->value_count(); ++i) {
     const auto* value = descriptor->value(i);
     const std::string& name = value->name();
-    if (name.size() >= wanted.size() && name.compare(name.size() - wanted.size(), wanted.size(), wanted) == 0 &&
+    if (name.size() >= wanted.size() &&
+        name.compare(name.size() - wanted.size(), wanted.size(), wanted) == 0 &&
         (name.size() == wanted.size() || name[name.size() - wanted.size() - 1] == '_') &&
         name.find("UNSPECIFIED") == std::string::npos) {
       return value->number();

@@ -88,7 +88,6 @@ v1::Value ParseValue(const std::string& option, const std::string& text) {
 }
 
 void PrintEntity(CliContext& cli, const v1::Entity& entity) {
-  if (cli.json) return PrintJson(cli, entity);
   std::string attributes;
   for (const auto& [k, v] : entity.attributes()) attributes += (attributes.empty() ? "" : ", ") + k + "=" + v;
   std::string external;
@@ -100,7 +99,6 @@ void PrintEntity(CliContext& cli, const v1::Entity& entity) {
 }
 
 void PrintSource(CliContext& cli, const v1::Source& source) {
-  if (cli.json) return PrintJson(cli, source);
   std::string derived;
   for (const auto& link : source.derived_from()) {
     derived += (derived.empty() ? "" : ", ") + EnumName(v1::DerivationType_descriptor(), link.type()) + " " + link.source_id();
@@ -117,7 +115,6 @@ void PrintSource(CliContext& cli, const v1::Source& source) {
 }
 
 void PrintClaim(CliContext& cli, const v1::Claim& claim) {
-  if (cli.json) return PrintJson(cli, claim);
   std::string quote = claim.has_quote() ? "\"" + claim.quote().text() + "\" [" + std::to_string(claim.quote().start()) +
                                               ", " + std::to_string(claim.quote().end()) + ")"
                                         : "";
@@ -148,22 +145,17 @@ const std::vector<std::string> kClaimHeader = {"ID", "CLAIMANT", "STANCE", "CERT
 int EntityGet(CliContext& cli, const Arguments& arguments) {
   v1::GetEntityRequest request;
   request.set_id(arguments.Positional(0, "ID"));
-  bool present;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
-  v1::Entity response;
-  auto status = cli.client->entities().GetEntity(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  PrintEntity(cli, response);
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(cli, cli.client->entities(), &v1::EntityService::Stub::GetEntity, request,
+                [&](const v1::Entity& response) { PrintEntity(cli, response); });
 }
 
 int EntityCreate(CliContext& cli, const Arguments& arguments) {
   v1::CreateEntityRequest request;
   auto* entity = request.mutable_entity();
-  if (auto json = arguments.Get("json")) {
+  if (auto json = arguments.Get("json-file")) {
     auto status = JsonStringToMessage(ReadAll(*json), entity);
-    if (!status.ok()) throw UsageError{"--json: " + std::string(status.message())};
+    if (!status.ok()) throw UsageError{"--json-file: " + std::string(status.message())};
   } else {
     entity->set_id(arguments.Require("id"));
     entity->set_type(arguments.Require("type"));
@@ -179,11 +171,8 @@ int EntityCreate(CliContext& cli, const Arguments& arguments) {
     auto [key, value] = SplitPair("external-id", pair, '=');
     (*entity->mutable_external_ids())[key] = value;
   }
-  v1::Entity response;
-  auto status = cli.client->entities().CreateEntity(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  PrintEntity(cli, response);
-  return 0;
+  return Invoke(cli, cli.client->entities(), &v1::EntityService::Stub::CreateEntity, request,
+                [&](const v1::Entity& response) { PrintEntity(cli, response); });
 }
 
 int EntityUpdate(CliContext& cli, const Arguments& arguments) {
@@ -198,11 +187,8 @@ int EntityUpdate(CliContext& cli, const Arguments& arguments) {
   }
   if (auto description = arguments.Get("description")) entity->set_description(*description), mask->add_paths("description");
   if (mask->paths_size() == 0) throw UsageError{"nothing to update: give --name, --alias or --description"};
-  v1::Entity response;
-  auto status = cli.client->entities().UpdateEntity(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  PrintEntity(cli, response);
-  return 0;
+  return Invoke(cli, cli.client->entities(), &v1::EntityService::Stub::UpdateEntity, request,
+                [&](const v1::Entity& response) { PrintEntity(cli, response); });
 }
 
 int EntityList(CliContext& cli, const Arguments& arguments) {
@@ -211,14 +197,13 @@ int EntityList(CliContext& cli, const Arguments& arguments) {
   if (auto prefix = arguments.Get("name-prefix")) request.set_name_prefix(*prefix);
   request.set_page_size(static_cast<int32_t>(arguments.GetInt("page-size", 0)));
   if (auto token = arguments.Get("page-token")) request.set_page_token(*token);
-  bool present;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
+  SetAsOf(arguments, &request);
   std::vector<std::vector<std::string>> rows;
   v1::ListEntitiesResponse all;
   do {
     v1::ListEntitiesResponse response;
-    auto status = cli.client->entities().ListEntities(cli.client->NewContext().get(), request, &response);
+    auto status = Call(cli, cli.client->entities(), &v1::EntityService::Stub::ListEntities, request,
+                       &response);
     if (!status.ok()) return ReportError(cli, status);
     for (const auto& entity : response.entities()) {
       rows.push_back({entity.id(), entity.type(), entity.name()});
@@ -240,25 +225,23 @@ int EntitySearch(CliContext& cli, const Arguments& arguments) {
   v1::SearchEntitiesRequest request;
   request.set_query(arguments.Positional(0, "QUERY"));
   request.set_limit(static_cast<int32_t>(arguments.GetInt("limit", 0)));
-  bool present;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
-  v1::SearchEntitiesResponse response;
-  auto status = cli.client->entities().SearchEntities(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& entity : response.entities()) rows.push_back({entity.id(), entity.type(), entity.name(), Join(entity.aliases())});
-  PrintTable(cli, {"ID", "TYPE", "NAME", "ALIASES"}, rows);
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(
+      cli, cli.client->entities(), &v1::EntityService::Stub::SearchEntities, request,
+      [&](const v1::SearchEntitiesResponse& response) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& entity : response.entities())
+          rows.push_back({entity.id(), entity.type(), entity.name(), Join(entity.aliases())});
+        PrintTable(cli, {"ID", "TYPE", "NAME", "ALIASES"}, rows);
+      });
 }
 
 int SourceCreate(CliContext& cli, const Arguments& arguments) {
   v1::CreateSourceRequest request;
   auto* source = request.mutable_source();
-  if (auto json = arguments.Get("json")) {
+  if (auto json = arguments.Get("json-file")) {
     auto status = JsonStringToMessage(ReadAll(*json), source);
-    if (!status.ok()) throw UsageError{"--json: " + std::string(status.message())};
+    if (!status.ok()) throw UsageError{"--json-file: " + std::string(status.message())};
   } else {
     source->set_id(arguments.Require("id"));
   }
@@ -279,24 +262,16 @@ int SourceCreate(CliContext& cli, const Arguments& arguments) {
     derivation->set_type(static_cast<v1::DerivationType>(ParseEnum("derived-from", type, v1::DerivationType_descriptor())));
     derivation->set_source_id(id);
   }
-  v1::Source response;
-  auto status = cli.client->sources().CreateSource(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  PrintSource(cli, response);
-  return 0;
+  return Invoke(cli, cli.client->sources(), &v1::SourceService::Stub::CreateSource, request,
+                [&](const v1::Source& response) { PrintSource(cli, response); });
 }
 
 int SourceGet(CliContext& cli, const Arguments& arguments) {
   v1::GetSourceRequest request;
   request.set_id(arguments.Positional(0, "ID"));
-  bool present;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
-  v1::Source response;
-  auto status = cli.client->sources().GetSource(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  PrintSource(cli, response);
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(cli, cli.client->sources(), &v1::SourceService::Stub::GetSource, request,
+                [&](const v1::Source& response) { PrintSource(cli, response); });
 }
 
 int SourceList(CliContext& cli, const Arguments& arguments) {
@@ -304,17 +279,17 @@ int SourceList(CliContext& cli, const Arguments& arguments) {
   if (auto v = arguments.Get("publisher")) request.set_publisher_id(*v);
   request.set_page_size(static_cast<int32_t>(arguments.GetInt("page-size", 0)));
   if (auto token = arguments.Get("page-token")) request.set_page_token(*token);
-  v1::ListSourcesResponse response;
-  auto status = cli.client->sources().ListSources(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& s : response.sources()) {
-    rows.push_back({s.id(), s.publisher_id(), FormatTime(s.declared_published_at()), s.title()});
-  }
-  PrintTable(cli, {"ID", "PUBLISHER", "DECLARED", "TITLE"}, rows);
-  if (!response.next_page_token().empty()) *cli.out << "next page: --page-token " << response.next_page_token() << "\n";
-  return 0;
+  return Invoke(cli, cli.client->sources(), &v1::SourceService::Stub::ListSources, request,
+                [&](const v1::ListSourcesResponse& response) {
+                  std::vector<std::vector<std::string>> rows;
+                  for (const auto& s : response.sources()) {
+                    rows.push_back({s.id(), s.publisher_id(), FormatTime(s.declared_published_at()),
+                                    s.title()});
+                  }
+                  PrintTable(cli, {"ID", "PUBLISHER", "DECLARED", "TITLE"}, rows);
+                  if (!response.next_page_token().empty())
+                    *cli.out << "next page: --page-token " << response.next_page_token() << "\n";
+                });
 }
 
 int SourceDerive(CliContext& cli, const Arguments& arguments) {
@@ -323,19 +298,16 @@ int SourceDerive(CliContext& cli, const Arguments& arguments) {
   request.mutable_derivation()->set_type(
       static_cast<v1::DerivationType>(ParseEnum("type", arguments.Require("type"), v1::DerivationType_descriptor())));
   request.mutable_derivation()->set_source_id(arguments.Require("from"));
-  v1::Source response;
-  auto status = cli.client->sources().AddDerivation(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  PrintSource(cli, response);
-  return 0;
+  return Invoke(cli, cli.client->sources(), &v1::SourceService::Stub::AddDerivation, request,
+                [&](const v1::Source& response) { PrintSource(cli, response); });
 }
 
 int ClaimAdd(CliContext& cli, const Arguments& arguments) {
   v1::CreateClaimRequest request;
   auto* claim = request.mutable_claim();
-  if (auto json = arguments.Get("json")) {
+  if (auto json = arguments.Get("json-file")) {
     auto status = JsonStringToMessage(ReadAll(*json), claim);
-    if (!status.ok()) throw UsageError{"--json: " + std::string(status.message())};
+    if (!status.ok()) throw UsageError{"--json-file: " + std::string(status.message())};
   } else if (auto statement_id = arguments.Get("statement")) {
     claim->set_statement_id(*statement_id);
   } else {
@@ -376,24 +348,16 @@ int ClaimAdd(CliContext& cli, const Arguments& arguments) {
   if (arguments.Has("confidence")) claim->set_confidence(arguments.GetDouble("confidence", 1.0));
   if (auto v = arguments.Get("claimed-at")) *claim->mutable_claimed_at() = ParseTime("claimed-at", *v);
   if (auto v = arguments.Get("request-id")) request.set_request_id(*v);
-  v1::Claim response;
-  auto status = cli.client->claims().CreateClaim(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  PrintClaim(cli, response);
-  return 0;
+  return Invoke(cli, cli.client->claims(), &v1::ClaimService::Stub::CreateClaim, request,
+                [&](const v1::Claim& response) { PrintClaim(cli, response); });
 }
 
 int ClaimGet(CliContext& cli, const Arguments& arguments) {
   v1::GetClaimRequest request;
   request.set_id(arguments.Positional(0, "ID"));
-  bool present;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
-  v1::Claim response;
-  auto status = cli.client->claims().GetClaim(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  PrintClaim(cli, response);
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(cli, cli.client->claims(), &v1::ClaimService::Stub::GetClaim, request,
+                [&](const v1::Claim& response) { PrintClaim(cli, response); });
 }
 
 int ClaimList(CliContext& cli, const Arguments& arguments) {
@@ -409,13 +373,12 @@ int ClaimList(CliContext& cli, const Arguments& arguments) {
   request.set_include_inactive(arguments.Has("include-inactive"));
   request.set_page_size(static_cast<int32_t>(arguments.GetInt("page-size", 0)));
   if (auto token = arguments.Get("page-token")) request.set_page_token(*token);
-  bool present;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
+  SetAsOf(arguments, &request);
   v1::ListClaimsResponse all;
   do {
     v1::ListClaimsResponse response;
-    auto status = cli.client->claims().ListClaims(cli.client->NewContext().get(), request, &response);
+    auto status =
+        Call(cli, cli.client->claims(), &v1::ClaimService::Stub::ListClaims, request, &response);
     if (!status.ok()) return ReportError(cli, status);
     for (const auto& claim : response.claims()) *all.add_claims() = claim;
     all.set_next_page_token(response.next_page_token());
@@ -437,39 +400,40 @@ int ClaimLifecycle(CliContext& cli, const Arguments& arguments, v1::LifecycleKin
   event->set_actor_id(arguments.Require("actor"));
   if (auto v = arguments.Get("reason")) event->set_reason(*v);
   if (auto v = arguments.Get("at")) *event->mutable_occurred_at() = ParseTime("at", *v);
-  v1::LifecycleEvent response;
-  auto status = cli.client->claims().RecordLifecycleEvent(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  PrintFields(cli, {{"event", response.id()},
-                    {"kind", EnumName(v1::LifecycleKind_descriptor(), response.kind())},
-                    {"claim", response.target().claim_id()}, {"actor", response.actor_id()},
-                    {"reason", response.reason()}, {"recorded_at", FormatTime(response.recorded_at())}});
-  return 0;
+  return Invoke(cli, cli.client->claims(), &v1::ClaimService::Stub::RecordLifecycleEvent, request,
+                [&](const v1::LifecycleEvent& response) {
+                  PrintFields(cli,
+                              {{"event", response.id()},
+                               {"kind", EnumName(v1::LifecycleKind_descriptor(), response.kind())},
+                               {"claim", response.target().claim_id()},
+                               {"actor", response.actor_id()},
+                               {"reason", response.reason()},
+                               {"recorded_at", FormatTime(response.recorded_at())}});
+                });
 }
 
 int StatementGet(CliContext& cli, const Arguments& arguments) {
   v1::GetStatementRequest request;
   request.set_id(arguments.Positional(0, "ID"));
   request.set_include_inactive(arguments.Has("include-inactive"));
-  bool present;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
-  v1::GetStatementResponse response;
-  auto status = cli.client->claims().GetStatement(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  PrintFields(cli, {{"id", response.statement().id()}, {"proposition", StatementText(response.statement())},
-                    {"claims", std::to_string(response.claim_count())},
-                    {"supporting", std::to_string(response.supporting_count())},
-                    {"refuting", std::to_string(response.refuting_count())},
-                    {"recorded_at", FormatTime(response.statement().recorded_at())}});
-  *cli.out << "\n";
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& claim : response.claims()) rows.push_back(ClaimRow(claim));
-  PrintTable(cli, kClaimHeader, rows);
-  if (response.claims_truncated()) *cli.out << "(more claims: claimgraph claim list --statement " << response.statement().id() << ")\n";
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(cli, cli.client->claims(), &v1::ClaimService::Stub::GetStatement, request,
+                [&](const v1::GetStatementResponse& response) {
+                  PrintFields(cli,
+                              {{"id", response.statement().id()},
+                               {"proposition", StatementText(response.statement())},
+                               {"claims", std::to_string(response.claim_count())},
+                               {"supporting", std::to_string(response.supporting_count())},
+                               {"refuting", std::to_string(response.refuting_count())},
+                               {"recorded_at", FormatTime(response.statement().recorded_at())}});
+                  *cli.out << "\n";
+                  std::vector<std::vector<std::string>> rows;
+                  for (const auto& claim : response.claims()) rows.push_back(ClaimRow(claim));
+                  PrintTable(cli, kClaimHeader, rows);
+                  if (response.claims_truncated())
+                    *cli.out << "(more claims: claimgraph claim list --statement "
+                             << response.statement().id() << ")\n";
+                });
 }
 
 int Assess(CliContext& cli, const Arguments& arguments) {
@@ -486,114 +450,235 @@ int Assess(CliContext& cli, const Arguments& arguments) {
   if (auto v = arguments.Get("explanation")) assessment->set_explanation(*v);
   if (auto v = arguments.Get("assessed-at")) *assessment->mutable_assessed_at() = ParseTime("assessed-at", *v);
   if (auto v = arguments.Get("id")) assessment->set_id(*v);
-  v1::Assessment response;
-  auto status = cli.client->claims().CreateAssessment(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  PrintFields(cli, {{"id", response.id()}, {"assessor", response.assessor_id()},
-                    {"verdict", EnumName(v1::Verdict_descriptor(), response.verdict())},
-                    {"verdict_text", response.verdict_text()}, {"recorded_at", FormatTime(response.recorded_at())}});
-  return 0;
+  return Invoke(cli, cli.client->claims(), &v1::ClaimService::Stub::CreateAssessment, request,
+                [&](const v1::Assessment& response) {
+                  PrintFields(cli,
+                              {{"id", response.id()},
+                               {"assessor", response.assessor_id()},
+                               {"verdict", EnumName(v1::Verdict_descriptor(), response.verdict())},
+                               {"verdict_text", response.verdict_text()},
+                               {"recorded_at", FormatTime(response.recorded_at())}});
+                });
 }
 
 int Stats(CliContext& cli, const Arguments&) {
-  v1::GetStatsResponse response;
-  auto status = cli.client->admin().GetStats(cli.client->NewContext().get(), v1::GetStatsRequest(), &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  char hit_rate[32];
-  std::snprintf(hit_rate, sizeof(hit_rate), "%.1f%%", response.block_cache_hit_rate() * 100);
-  PrintFields(cli, {{"entities", std::to_string(response.entities())},
-                    {"sources", std::to_string(response.sources())},
-                    {"statements", std::to_string(response.statements())},
-                    {"claims", std::to_string(response.claims())},
-                    {"assessments", std::to_string(response.assessments())},
-                    {"lifecycle_events", std::to_string(response.lifecycle_events())},
-                    {"live_data_bytes", std::to_string(response.live_data_bytes())},
-                    {"sst_bytes", std::to_string(response.sst_bytes())},
-                    {"block_cache_hit_rate", hit_rate},
-                    {"uptime_seconds", std::to_string(response.uptime_seconds())},
-                    {"version", response.version()}});
-  return 0;
+  return Invoke(
+      cli, cli.client->admin(), &v1::AdminService::Stub::GetStats, v1::GetStatsRequest(),
+      [&](const v1::GetStatsResponse& response) {
+        char hit_rate[32];
+        std::snprintf(hit_rate, sizeof(hit_rate), "%.1f%%", response.block_cache_hit_rate() * 100);
+        PrintFields(cli, {{"entities", std::to_string(response.entities())},
+                          {"sources", std::to_string(response.sources())},
+                          {"statements", std::to_string(response.statements())},
+                          {"claims", std::to_string(response.claims())},
+                          {"assessments", std::to_string(response.assessments())},
+                          {"lifecycle_events", std::to_string(response.lifecycle_events())},
+                          {"disk", FormatBytes(response.disk_bytes())},
+                          {"sst_files", FormatBytes(response.sst_bytes())},
+                          {"wal", FormatBytes(response.wal_bytes())},
+                          {"memtables", FormatBytes(response.memtable_bytes())},
+                          {"live_data", "~" + FormatBytes(response.estimated_live_data_bytes()) +
+                                            " (estimate)"},
+                          {"pending_compaction",
+                           "~" + FormatBytes(response.estimated_pending_compaction_bytes()) +
+                               " (estimate)"},
+                          {"block_cache_hit_rate", hit_rate},
+                          {"uptime_seconds", std::to_string(response.uptime_seconds())},
+                          {"version", response.version()}});
+      });
 }
 
 int Health(CliContext& cli, const Arguments& arguments) {
   grpc::health::v1::HealthCheckRequest request;
   request.set_service(arguments.Get("service").value_or(""));
-  grpc::health::v1::HealthCheckResponse response;
-  auto status = cli.client->health().Check(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  *cli.out << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()) << "\n";
-  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+  return Invoke(
+      cli, cli.client->health(), &grpc::health::v1::Health::Stub::Check, request,
+      [&](const grpc::health::v1::HealthCheckResponse& response) {
+        *cli.out << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
+                 << "\n";
+        return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+      });
 }
 
 int SchemaGet(CliContext& cli, const Arguments&) {
-  v1::Schema response;
-  auto status = cli.client->admin().GetSchema(cli.client->NewContext().get(), v1::GetSchemaRequest(), &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& p : response.predicates()) {
-    std::string flags = std::string(p.symmetric() ? "symmetric " : "") + (p.functional() ? "functional" : "");
-    rows.push_back({p.name(), Join(p.domain()), Join(p.range()), p.inverse(), flags});
-  }
-  PrintTable(cli, {"PREDICATE", "DOMAIN", "RANGE", "INVERSE", "FLAGS"}, rows);
-  return 0;
+  return Invoke(
+      cli, cli.client->admin(), &v1::AdminService::Stub::GetSchema, v1::GetSchemaRequest(),
+      [&](const v1::Schema& response) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& p : response.predicates()) {
+          std::string flags =
+              std::string(p.symmetric() ? "symmetric " : "") + (p.functional() ? "functional" : "");
+          rows.push_back({p.name(), Join(p.domain()), Join(p.range()), p.inverse(), flags});
+        }
+        PrintTable(cli, {"PREDICATE", "DOMAIN", "RANGE", "INVERSE", "FLAGS"}, rows);
+      });
 }
 
 }  // namespace
 
 void RegisterCoreCommands(CommandTable& table) {
-  table.Add({"entity get", "ID [--as-of TIME]", "show an entity", {}, EntityGet});
+  const std::vector<Positional> id = {{"ID", "the record's id"}};
+  const std::vector<Option> as_of = {AsOfOption()};
+  table.Add({"entity get", "show an entity", id, as_of, EntityGet});
   table.Add({"entity create",
-             "--id ID --type TYPE --name NAME [--alias A]... [--description D] [--attribute K=V]... "
-             "[--external-id SYSTEM=ID]... | --json FILE",
-             "create an entity", {}, EntityCreate});
-  table.Add({"entity update", "ID [--name N] [--alias A]... [--description D]",
-             "change an entity's names or description", {}, EntityUpdate});
-  table.Add({"entity list", "[--type T] [--name-prefix P] [--page-size N] [--page-token T] [--all] [--as-of TIME]",
-             "list entities by id, type or name", {"all"}, EntityList});
-  table.Add({"entity search", "QUERY [--limit N] [--as-of TIME]", "find entities by name or alias", {}, EntitySearch});
+             "create an entity",
+             {},
+             {{"id", "ID", "the entity's id (required unless --json-file gives it)"},
+              {"type", "TYPE", "an entity type of the ontology (claimgraph schema)"},
+              {"name", "NAME", "the entity's name"},
+              {"alias", "A", "another name", true},
+              {"description", "D", "a description"},
+              {"attribute", "K=V", "an attribute", true},
+              {"external-id", "SYSTEM=ID", "an id in another system (wikidata=Q794)", true},
+              {"json-file", "FILE",
+               "the entity as protobuf JSON (- for stdin); the options above add to it"}},
+             EntityCreate});
+  table.Add({"entity update",
+             "change an entity's names or description",
+             id,
+             {{"name", "N", "the new name"},
+              {"alias", "A", "the aliases (replace the old ones)", true},
+              {"description", "D", "the new description"}},
+             EntityUpdate});
+  table.Add({"entity list",
+             "list entities by id, type or name",
+             {},
+             Concat({{"type", "T", "only this entity type"},
+                     {"name-prefix", "P", "only names starting with P"},
+                     {"all", "", "follow every page"},
+                     AsOfOption()},
+                    PagingOptions()),
+             EntityList});
+  table.Add({"entity search",
+             "find entities by name or alias",
+             {{"QUERY", "words of a name or alias"}},
+             {{"limit", "N", "at most N entities"}, AsOfOption()},
+             EntitySearch});
   table.Add({"source create",
-             "--id ID [--url U] [--title T] [--publisher ENTITY] [--kind K] [--reliability A-F] [--declared TIME] "
-             "[--first-seen TIME] [--retrieved TIME] [--text-file F] [--derived-from TYPE:SOURCE]... | --json FILE",
-             "create a source", {}, SourceCreate});
-  table.Add({"source get", "ID [--as-of TIME]", "show a source", {}, SourceGet});
-  table.Add({"source list", "[--publisher ENTITY] [--page-size N] [--page-token T]", "list sources", {}, SourceList});
-  table.Add({"source derive", "ID --type republishes|quotes|cites|revises|translates|primary-source --from SOURCE",
-             "add a derivation link to a source", {}, SourceDerive});
-  table.Add({"claim add",
-             "(--subject E --predicate P --object entity:E|string:S|int:N|double:X|bool:B|time:T|some:D "
-             "[--qualifier K=VALUE]... | --statement ID | --json FILE) --act A --stance S [--certainty C] "
-             "(--claimant E | --claimant-some DESC) [--on-behalf-of E] [--basis D] [--basis-source S] "
-             "[--source S --quote TEXT --quote-start N --quote-end N] [--relays CLAIM] [--confidence X] "
-             "[--claimed-at TIME] [--estimative-word W] [--cue C] [--id ID] [--request-id R]",
-             "record a claim (and its statement when new)", {}, ClaimAdd});
-  table.Add({"claim get", "ID [--as-of TIME]", "show a claim", {}, ClaimGet});
+             "create a source",
+             {},
+             {{"id", "ID", "the source's id (required unless --json-file gives it)"},
+              {"url", "U", "where it is published"},
+              {"title", "T", "its title"},
+              {"publisher", "ENTITY", "the entity that published it"},
+              {"kind", "K", "article, report, post, ... (see docs/data-model.md)"},
+              {"reliability", "A-F", "the Admiralty reliability grade"},
+              {"declared", "TIME", "the publication time the source declares"},
+              {"first-seen", "TIME", "when it was first seen"},
+              {"retrieved", "TIME", "when it was retrieved"},
+              {"text-file", "F", "its text, read from F"},
+              {"derived-from", "TYPE:SOURCE",
+               "republishes|quotes|cites|revises|translates|primary-source", true},
+              {"json-file", "FILE",
+               "the source as protobuf JSON (- for stdin); the options above add to it"}},
+             SourceCreate});
+  table.Add({"source get", "show a source", id, as_of, SourceGet});
+  table.Add({"source list",
+             "list sources",
+             {},
+             Concat({{"publisher", "ENTITY", "only this publisher's sources"}}, PagingOptions()),
+             SourceList});
+  table.Add({"source derive",
+             "add a derivation link to a source",
+             id,
+             {{"type", "TYPE", "republishes|quotes|cites|revises|translates|primary-source"},
+              {"from", "SOURCE", "the source it derives from"}},
+             SourceDerive});
+  table.Add(
+      {"claim add",
+       "record a claim (and its statement when new)",
+       {},
+       {{"subject", "E", "the statement's subject entity"},
+        {"predicate", "P", "the statement's predicate (claimgraph schema)"},
+        {"object", "VALUE", "entity:E, string:S, int:N, double:X, bool:B, time:T or some:D"},
+        {"qualifier", "K=VALUE", "a qualifier of the statement", true},
+        {"valid-from", "TIME", "the statement holds from"},
+        {"valid-to", "TIME", "the statement holds until"},
+        {"statement", "ID", "an existing statement instead of --subject/--predicate/--object"},
+        {"json-file", "FILE",
+         "the claim as protobuf JSON (- for stdin); the options below add to it"},
+        {"act", "A", "says, reports, denies, ... (see docs/data-model.md)"},
+        {"stance", "S", "supports, refutes, discusses, ..."},
+        {"certainty", "C", "certain, probable, possible, ..."},
+        {"claimant", "E", "who claims it"},
+        {"claimant-some", "DESC", "an unnamed claimant (\"a senior official\")"},
+        {"on-behalf-of", "E", "on whose behalf"},
+        {"basis", "D", "what the claim rests on, described"},
+        {"basis-source", "S", "the source it rests on"},
+        {"basis-entity", "E", "the entity it rests on"},
+        {"source", "S", "where it was published"},
+        {"quote", "TEXT", "the quoted text in the source"},
+        {"quote-start", "N", "the quote's first character in the source text"},
+        {"quote-end", "N", "the character after the quote"},
+        {"relays", "CLAIM", "the claim this one relays"},
+        {"confidence", "X", "attribution confidence, 0 to 1"},
+        {"claimed-at", "TIME", "when it was claimed"},
+        {"estimative-word", "W", "the hedge word used (likely, ...)"},
+        {"cue", "C", "the attribution cue (according to, ...)"},
+        {"id", "ID", "the claim's id (default: made by the server)"},
+        {"request-id", "R", "an idempotency key"}},
+       ClaimAdd});
+  table.Add({"claim get", "show a claim", id, as_of, ClaimGet});
   table.Add({"claim list",
-             "[--statement ID] [--subject E] [--claimant E] [--on-behalf-of E] [--source S] [--stance S] "
-             "[--recorded-after T] [--recorded-before T] [--include-inactive] [--page-size N] [--page-token T] "
-             "[--all] [--as-of TIME]",
-             "list claims", {"include-inactive", "all"}, ClaimList});
-  table.Add({"claim retract", "CLAIM_ID --actor ENTITY [--reason R] [--at TIME]",
-             "record that the claimant retracted a claim", {},
-             [](CliContext& cli, const Arguments& a) { return ClaimLifecycle(cli, a, v1::LIFECYCLE_KIND_RETRACTION); }});
-  table.Add({"claim correct", "CLAIM_ID --actor PUBLISHER [--reason R] [--at TIME]",
-             "record a publisher's correction of a claim", {},
-             [](CliContext& cli, const Arguments& a) { return ClaimLifecycle(cli, a, v1::LIFECYCLE_KIND_CORRECTION); }});
-  table.Add({"claim deprecate", "CLAIM_ID --actor CURATOR [--reason R] [--at TIME]",
-             "record a curator's deprecation of a claim", {},
-             [](CliContext& cli, const Arguments& a) { return ClaimLifecycle(cli, a, v1::LIFECYCLE_KIND_DEPRECATION); }});
-  table.Add({"statement get", "ID [--include-inactive] [--as-of TIME]", "show a statement and its claims",
-             {"include-inactive"}, StatementGet});
+             "list claims",
+             {},
+             Concat({{"statement", "ID", "claims of this statement"},
+                     {"subject", "E", "claims about statements with this subject"},
+                     {"claimant", "E", "claims by this claimant"},
+                     {"on-behalf-of", "E", "claims made on behalf of E"},
+                     {"source", "S", "claims published in S"},
+                     {"stance", "S", "only this stance"},
+                     {"recorded-after", "TIME", "recorded at or after TIME"},
+                     {"recorded-before", "TIME", "recorded before TIME"},
+                     {"include-inactive", "", "include retracted, corrected and deprecated claims"},
+                     {"all", "", "follow every page"},
+                     AsOfOption()},
+                    PagingOptions()),
+             ClaimList});
+  const std::vector<Positional> claim_id = {{"CLAIM_ID", "the claim"}};
+  auto lifecycle = [](const std::string& actor) {
+    return std::vector<Option>{{"actor", actor, "who records the event"},
+                               {"reason", "R", "why"},
+                               {"at", "TIME", "when it happened (default: now)"}};
+  };
+  table.Add({"claim retract", "record that the claimant retracted a claim", claim_id,
+             lifecycle("ENTITY"), [](CliContext& cli, const Arguments& a) {
+               return ClaimLifecycle(cli, a, v1::LIFECYCLE_KIND_RETRACTION);
+             }});
+  table.Add({"claim correct", "record a publisher's correction of a claim", claim_id,
+             lifecycle("PUBLISHER"), [](CliContext& cli, const Arguments& a) {
+               return ClaimLifecycle(cli, a, v1::LIFECYCLE_KIND_CORRECTION);
+             }});
+  table.Add({"claim deprecate", "record a curator's deprecation of a claim", claim_id,
+             lifecycle("CURATOR"), [](CliContext& cli, const Arguments& a) {
+               return ClaimLifecycle(cli, a, v1::LIFECYCLE_KIND_DEPRECATION);
+             }});
+  table.Add({"statement get",
+             "show a statement and its claims",
+             id,
+             {{"include-inactive", "", "include inactive claims"}, AsOfOption()},
+             StatementGet});
   table.Add({"assess",
-             "(--statement ID | --claim ID | --source ID) --assessor ENTITY --verdict true|false|mixture|other "
-             "[--verdict-text T] [--media-category C] [--explanation E] [--assessed-at TIME]",
-             "record a fact-checker's assessment", {}, Assess});
-  table.Add({"stats", "", "database statistics", {}, Stats});
-  table.Add({"health", "[--service NAME]", "server health (exit 0 when serving)", {}, Health});
-  table.Add({"schema", "", "the ontology's predicates", {}, SchemaGet});
+             "record a fact-checker's assessment",
+             {},
+             {{"statement", "ID", "assess a statement"},
+              {"claim", "ID", "assess a claim"},
+              {"source", "ID", "assess a source"},
+              {"assessor", "ENTITY", "who assesses"},
+              {"verdict", "V", "true, false, mixture or other"},
+              {"verdict-text", "T", "the assessor's own words"},
+              {"media-category", "C", "the assessor's category"},
+              {"explanation", "E", "why"},
+              {"assessed-at", "TIME", "when"},
+              {"id", "ID", "the assessment's id"}},
+             Assess});
+  table.Add({"stats", "database statistics", {}, {}, Stats});
+  table.Add({"health",
+             "server health (exit 0 when serving)",
+             {},
+             {{"service", "NAME", "a named service"}},
+             Health});
+  table.Add({"schema", "the ontology's predicates", {}, {}, SchemaGet});
 }
 
 }  // namespace claimgraph::cli

@@ -82,6 +82,19 @@ int EdgeOrder(v1::TraceEdgeKind kind) {
   }
 }
 
+// A relay cycle as "a -> b -> ... -> a"; a long ring shows its first members and its size.
+std::string RelayCycleText(const v1::RelayCycle& cycle) {
+  constexpr int kShown = 10;
+  std::string text;
+  for (int i = 0; i < cycle.claim_ids_size() && i < kShown; ++i) {
+    text += cycle.claim_ids(i) + " -> ";
+  }
+  if (cycle.claim_ids_size() > kShown) {
+    text += "... (" + std::to_string(cycle.claim_ids_size()) + " claims) -> ";
+  }
+  return text + (cycle.claim_ids().empty() ? std::string() : cycle.claim_ids(0));
+}
+
 void PrintTraceText(CliContext& cli, const v1::Trace& trace) {
   std::unordered_map<std::string, const v1::TraceNode*> nodes;
   for (const auto& node : trace.nodes()) nodes[node.key()] = &node;
@@ -142,6 +155,9 @@ void PrintTraceText(CliContext& cli, const v1::Trace& trace) {
   for (const auto& cycle : trace.cycles()) {
     o << "circular reporting:     " << list(cycle.source_ids()) << "\n";
   }
+  for (const auto& cycle : trace.relay_cycles()) {
+    o << "relay cycle: " << RelayCycleText(cycle) << "\n";
+  }
   if (trace.truncated()) o << "(truncated at " << trace.nodes_size() << " nodes)\n";
 }
 
@@ -152,7 +168,6 @@ int Trace(CliContext& cli, const Arguments& arguments) {
   bool as_statement = arguments.Has("statement") || !StatementIdFrom(id).empty();
   if (arguments.Has("claim")) as_statement = false;
   int32_t max_nodes = static_cast<int32_t>(arguments.GetInt("max-nodes", 0));
-  bool present = false;
   v1::Trace trace;
   grpc::Status status;
   if (as_statement) {
@@ -160,21 +175,19 @@ int Trace(CliContext& cli, const Arguments& arguments) {
     request.set_statement_id(id);
     request.set_max_nodes(max_nodes);
     request.set_include_inactive(arguments.Has("include-inactive"));
-    ApplyAsOf(arguments, request.mutable_as_of(), &present);
-    if (!present) request.clear_as_of();
+    SetAsOf(arguments, &request);
     v1::TraceStatementResponse response;
-    status =
-        cli.client->provenance().TraceStatement(cli.client->NewContext().get(), request, &response);
+    status = Call(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::TraceStatement,
+                  request, &response);
     trace = response.trace();
   } else {
     v1::TraceClaimRequest request;
     request.set_claim_id(id);
     request.set_max_nodes(max_nodes);
-    ApplyAsOf(arguments, request.mutable_as_of(), &present);
-    if (!present) request.clear_as_of();
+    SetAsOf(arguments, &request);
     v1::TraceClaimResponse response;
-    status =
-        cli.client->provenance().TraceClaim(cli.client->NewContext().get(), request, &response);
+    status = Call(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::TraceClaim, request,
+                  &response);
     trace = response.trace();
   }
   if (!status.ok()) return ReportError(cli, status);
@@ -198,53 +211,51 @@ int Corroborate(CliContext& cli, const Arguments& arguments) {
   v1::CorroborateRequest request;
   request.set_statement_id(arguments.Positional(0, "STATEMENT_ID"));
   request.set_include_inactive(arguments.Has("include-inactive"));
-  bool present = false;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
-  v1::CorroborateResponse response;
-  auto status =
-      cli.client->provenance().Corroborate(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) {
-    PrintJson(cli, response);
-    return 0;
-  }
-  std::ostream& o = *cli.out;
-  o << "statement: " << response.statement_id() << "\n";
-  o << "independent origins: " << response.origins_for() << " for, " << response.origins_against()
-    << " against" << (response.single_origin() ? "  (single origin)" : "") << "\n\n";
-  std::vector<std::vector<std::string>> rows;
-  int index = 0;
-  for (const auto& origin : response.origins()) {
-    ++index;
-    std::string keys;
-    for (const auto& key : origin.keys()) keys += (keys.empty() ? "" : " ") + key;
-    if (origin.circular()) keys += " (circular)";
-    auto add = [&](const v1::ClaimContribution& claim) {
-      rows.push_back({std::to_string(index), claim.claim_id(),
-                      EnumName(v1::Stance_descriptor(), claim.stance()), Number(claim.strength()),
-                      Number(claim.confidence_factor()), Number(claim.reliability_factor()),
-                      Number(claim.opinion().belief()), Number(claim.opinion().disbelief()),
-                      claim.claim_id() == origin.strongest_claim_id() ? "*" : "", keys});
-      keys.clear();
-    };
-    for (const auto& claim : origin.supporting()) add(claim);
-    for (const auto& claim : origin.refuting()) add(claim);
-  }
-  PrintTable(
-      cli,
-      {"ORIGIN", "CLAIM", "STANCE", "STRENGTH", "CONF", "RELIAB", "B", "D", "USED", "ORIGIN SET"},
-      rows);
-  o << "\nfused: " << OpinionText(response.fused()) << "\n";
-  for (const auto& cycle : response.cycles()) {
-    std::string members;
-    for (const auto& id : cycle.source_ids()) members += (members.empty() ? "" : ", ") + id;
-    o << "circular reporting: " << members << "\n";
-  }
-  if (response.discussing_claim_ids_size() > 0) {
-    o << "discussing only: " << response.discussing_claim_ids_size() << " claim(s)\n";
-  }
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(
+      cli, cli.client->provenance(), &v1::ProvenanceService::Stub::Corroborate, request,
+      [&](const v1::CorroborateResponse& response) {
+        std::ostream& o = *cli.out;
+        o << "statement: " << response.statement_id() << "\n";
+        o << "independent origins: " << response.origins_for() << " for, "
+          << response.origins_against() << " against"
+          << (response.single_origin() ? "  (single origin)" : "") << "\n\n";
+        std::vector<std::vector<std::string>> rows;
+        int index = 0;
+        for (const auto& origin : response.origins()) {
+          ++index;
+          std::string keys;
+          for (const auto& key : origin.keys()) keys += (keys.empty() ? "" : " ") + key;
+          if (origin.circular()) keys += " (circular)";
+          auto add = [&](const v1::ClaimContribution& claim) {
+            rows.push_back({std::to_string(index), claim.claim_id(),
+                            EnumName(v1::Stance_descriptor(), claim.stance()),
+                            Number(claim.strength()), Number(claim.confidence_factor()),
+                            Number(claim.reliability_factor()), Number(claim.opinion().belief()),
+                            Number(claim.opinion().disbelief()),
+                            claim.claim_id() == origin.strongest_claim_id() ? "*" : "", keys});
+            keys.clear();
+          };
+          for (const auto& claim : origin.supporting()) add(claim);
+          for (const auto& claim : origin.refuting()) add(claim);
+        }
+        PrintTable(cli,
+                   {"ORIGIN", "CLAIM", "STANCE", "STRENGTH", "CONF", "RELIAB", "B", "D", "USED",
+                    "ORIGIN SET"},
+                   rows);
+        o << "\nfused: " << OpinionText(response.fused()) << "\n";
+        for (const auto& cycle : response.cycles()) {
+          std::string members;
+          for (const auto& id : cycle.source_ids()) members += (members.empty() ? "" : ", ") + id;
+          o << "circular reporting: " << members << "\n";
+        }
+         for (const auto& cycle : response.relay_cycles()) {
+           o << "relay cycle: " << RelayCycleText(cycle) << "\n";
+         }
+        if (response.discussing_claim_ids_size() > 0) {
+          o << "discussing only: " << response.discussing_claim_ids_size() << " claim(s)\n";
+        }
+      });
 }
 
 int Contradictions(CliContext& cli, const Arguments& arguments) {
@@ -262,42 +273,45 @@ int Contradictions(CliContext& cli, const Arguments& arguments) {
   } else {
     throw UsageError{"--entity ID or --statement ID is required"};
   }
-  bool present = false;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
-  v1::ContradictionsResponse response;
-  auto status =
-      cli.client->provenance().Contradictions(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) {
-    PrintJson(cli, response);
-    return 0;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& found : response.contradictions()) {
-    std::string claims;
-    for (const auto& id : found.claim_ids()) claims += (claims.empty() ? "" : " ") + id;
-    rows.push_back({EnumName(v1::ContradictionKind_descriptor(), found.kind()),
-                    found.statement_id(),
-                    found.other_statement_id().empty() ? "-" : found.other_statement_id(),
-                    found.detail(), claims});
-  }
-  PrintTable(cli, {"KIND", "STATEMENT", "OTHER", "DETAIL", "CLAIMS"}, rows);
-  if (response.truncated()) *cli.out << "(truncated)\n";
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(
+      cli, cli.client->provenance(), &v1::ProvenanceService::Stub::Contradictions, request,
+      [&](const v1::ContradictionsResponse& response) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& found : response.contradictions()) {
+          std::string claims;
+          for (const auto& id : found.claim_ids()) claims += (claims.empty() ? "" : " ") + id;
+          rows.push_back({EnumName(v1::ContradictionKind_descriptor(), found.kind()),
+                          found.statement_id(),
+                          found.other_statement_id().empty() ? "-" : found.other_statement_id(),
+                          found.detail(), claims});
+        }
+        PrintTable(cli, {"KIND", "STATEMENT", "OTHER", "DETAIL", "CLAIMS"}, rows);
+        if (response.truncated()) *cli.out << "(truncated)\n";
+      });
 }
 
 int WhoSaid(CliContext& cli, const Arguments& arguments) {
   v1::WhoSaidRequest request;
   request.set_statement_id(arguments.Positional(0, "STATEMENT_ID"));
   request.set_include_inactive(arguments.Has("include-inactive"));
-  bool present = false;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
+  SetAsOf(arguments, &request);
+  // Paged with --page-size / --page-token; --all follows the tokens to the last page (every
+  // page as of the first page's time).
+  request.set_page_size(static_cast<int32_t>(arguments.GetInt("page-size", 0)));
+  if (auto token = arguments.Get("page-token")) request.set_page_token(*token);
+  if (arguments.Has("all") && request.page_size() == 0) request.set_page_size(1000);
   v1::WhoSaidResponse response;
-  auto status =
-      cli.client->provenance().WhoSaid(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
+  do {
+    v1::WhoSaidResponse page;
+    auto status = Call(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::WhoSaid,
+                       request, &page);
+    if (!status.ok()) return ReportError(cli, status);
+    for (auto& said : *page.mutable_attributions()) *response.add_attributions() = std::move(said);
+    response.set_truncated(page.truncated());
+    response.set_next_page_token(page.next_page_token());
+    request.set_page_token(page.next_page_token());
+  } while (arguments.Has("all") && !request.page_token().empty());
   if (cli.json) {
     PrintJson(cli, response);
     return 0;
@@ -322,6 +336,10 @@ int WhoSaid(CliContext& cli, const Arguments& arguments) {
              {"SAID", "CLAIMANT", "FOR", "ACT", "STANCE", "CERTAINTY", "WORD", "SOURCE", "DECLARED",
               "STATUS", "CLAIM"},
              rows);
+  if (!response.next_page_token().empty()) {
+    *cli.out << "next page: --page-token " << response.next_page_token() << "\n";
+  }
+  if (response.truncated()) *cli.out << "(truncated: use --page-size or --all)\n";
   return 0;
 }
 
@@ -330,58 +348,63 @@ int ClaimsBy(CliContext& cli, const Arguments& arguments) {
   request.set_entity_id(arguments.Positional(0, "ENTITY_ID"));
   request.set_include_inactive(arguments.Has("include-inactive"));
   request.set_max_claims(static_cast<int32_t>(arguments.GetInt("max-claims", 0)));
-  bool present = false;
-  ApplyAsOf(arguments, request.mutable_as_of(), &present);
-  if (!present) request.clear_as_of();
-  v1::ClaimsByResponse response;
-  auto status =
-      cli.client->provenance().ClaimsBy(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) {
-    PrintJson(cli, response);
-    return 0;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& record : response.claims()) {
-    const v1::Claim& claim = record.claim();
-    rows.push_back({Day(claim.claimed_at()), claim.id(), claim.statement_id(),
-                    EnumName(v1::Stance_descriptor(), claim.stance()),
-                    EnumName(v1::TrackOutcome_descriptor(), record.outcome())});
-  }
-  PrintTable(cli, {"SAID", "CLAIM", "STATEMENT", "STANCE", "OUTCOME"}, rows);
-  *cli.out << "\nborne out " << response.borne_out() << ", contradicted " << response.contradicted()
-           << ", mixed " << response.mixed() << ", unassessed " << response.unassessed() << "\n";
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::ClaimsBy, request,
+                [&](const v1::ClaimsByResponse& response) {
+                  std::vector<std::vector<std::string>> rows;
+                  for (const auto& record : response.claims()) {
+                    const v1::Claim& claim = record.claim();
+                    rows.push_back({Day(claim.claimed_at()), claim.id(), claim.statement_id(),
+                                    EnumName(v1::Stance_descriptor(), claim.stance()),
+                                    EnumName(v1::TrackOutcome_descriptor(), record.outcome())});
+                  }
+                  PrintTable(cli, {"SAID", "CLAIM", "STATEMENT", "STANCE", "OUTCOME"}, rows);
+                  *cli.out << "\nborne out " << response.borne_out() << ", contradicted "
+                           << response.contradicted() << ", mixed " << response.mixed()
+                           << ", unassessed " << response.unassessed() << "\n";
+                });
 }
 
 }  // namespace
 
 void RegisterProvenanceCommands(CommandTable& table) {
+  const Option inactive = {"include-inactive", "",
+                           "count retracted, corrected and deprecated claims too"};
   table.Add({"trace",
-             "CLAIM_ID|STATEMENT_ID [--claim|--statement] [--format text|dot] [--max-nodes N] "
-             "[--include-inactive] [--as-of TIME]",
              "the provenance of a claim or statement: tree (roots last) or Graphviz DOT",
-             {"claim", "statement", "include-inactive"},
+             {{"ID", "a claim id, or a statement id (st_...)"}},
+             {{"claim", "", "ID is a claim"},
+              {"statement", "", "ID is a statement"},
+              {"format", "text|dot", "an indented tree (default) or Graphviz DOT"},
+              {"max-nodes", "N", "stop the walk at N nodes"},
+              inactive,
+              AsOfOption()},
              Trace});
   table.Add({"corroborate",
-             "STATEMENT_ID [--include-inactive] [--as-of TIME]",
              "independent origins for and against a statement, with the fused confidence",
-             {"include-inactive"},
+             {{"STATEMENT_ID", "the statement"}},
+             {inactive, AsOfOption()},
              Corroborate});
   table.Add({"contradictions",
-             "(--entity ID | --statement ID | ID) [--as-of TIME]",
              "contradictions about an entity or a statement",
-             {},
+             {{"ID", "an entity id, or a statement id (st_...)", false}},
+             {{"entity", "ID", "about this entity"},
+              {"statement", "ID", "about this statement"},
+              AsOfOption()},
              Contradictions});
   table.Add({"who-said",
-             "STATEMENT_ID [--include-inactive] [--as-of TIME]",
              "every claimant of a statement, when and where",
-             {"include-inactive"},
+             {{"STATEMENT_ID", "the statement"}},
+             {inactive,
+              {"page-size", "N", "attributions per page"},
+              {"page-token", "TOKEN", "the page a previous call named"},
+              {"all", "", "follow the pages to the last one"},
+              AsOfOption()},
              WhoSaid});
   table.Add({"claims-by",
-             "ENTITY_ID [--include-inactive] [--max-claims N] [--as-of TIME]",
              "what an entity has claimed and how it was assessed since",
-             {"include-inactive"},
+             {{"ENTITY_ID", "the claimant"}},
+             {inactive, {"max-claims", "N", "at most N claims"}, AsOfOption()},
              ClaimsBy});
 }
 

@@ -31,13 +31,6 @@ void ApplyLimits(const Arguments& arguments, v1::TraversalLimits* limits) {
   limits->set_max_fanout(static_cast<int32_t>(arguments.GetInt("max-fanout", 0)));
 }
 
-template <typename Request>
-void ApplyAsOfTo(const Arguments& arguments, Request* request) {
-  bool present;
-  ApplyAsOf(arguments, request->mutable_as_of(), &present);
-  if (!present) request->clear_as_of();
-}
-
 std::string CutText(const v1::TraversalCut& cut) {
   std::string text;
   auto add = [&](bool set, const char* name) {
@@ -72,20 +65,24 @@ int Neighbors(CliContext& cli, const Arguments& arguments) {
   ApplyFilter(arguments, request.mutable_filter());
   request.set_page_size(static_cast<int32_t>(arguments.GetInt("page-size", 0)));
   if (auto token = arguments.Get("page-token")) request.set_page_token(*token);
-  ApplyAsOfTo(arguments, &request);
-  v1::NeighborsResponse response;
-  auto status = cli.client->traversal().Neighbors(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& edge : response.edges()) {
-    rows.push_back({edge.subject_id(), edge.predicate(), edge.object_id(), Confidence(edge.confidence()),
-                    std::to_string(edge.supporting()) + "/" + std::to_string(edge.refuting()), edge.statement_id()});
-  }
-  PrintTable(cli, {"SUBJECT", "PREDICATE", "OBJECT", "CONFIDENCE", "FOR/AGAINST", "STATEMENT"}, rows);
-  if (!response.next_page_token().empty()) *cli.out << "next page: --page-token " << response.next_page_token() << "\n";
-  ReportCut(cli, response.cut());
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(
+      cli, cli.client->traversal(), &v1::TraversalService::Stub::Neighbors, request,
+      [&](const v1::NeighborsResponse& response) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& edge : response.edges()) {
+          rows.push_back({edge.subject_id(), edge.predicate(), edge.object_id(),
+                          Confidence(edge.confidence()),
+                          std::to_string(edge.supporting()) + "/" + std::to_string(edge.refuting()),
+                          edge.statement_id()});
+        }
+        PrintTable(cli,
+                   {"SUBJECT", "PREDICATE", "OBJECT", "CONFIDENCE", "FOR/AGAINST", "STATEMENT"},
+                   rows);
+        if (!response.next_page_token().empty())
+          *cli.out << "next page: --page-token " << response.next_page_token() << "\n";
+        ReportCut(cli, response.cut());
+      });
 }
 
 int Traverse(CliContext& cli, const Arguments& arguments) {
@@ -95,7 +92,7 @@ int Traverse(CliContext& cli, const Arguments& arguments) {
   request.set_max_depth(static_cast<int32_t>(arguments.GetInt("depth", 2)));
   ApplyFilter(arguments, request.mutable_filter());
   ApplyLimits(arguments, request.mutable_limits());
-  ApplyAsOfTo(arguments, &request);
+  SetAsOf(arguments, &request);
   auto context = cli.client->NewContext();
   auto reader = cli.client->traversal().Traverse(context.get(), request);
   v1::TraverseResponse message;
@@ -130,30 +127,34 @@ int Path(CliContext& cli, const Arguments& arguments) {
   request.set_max_depth(static_cast<int32_t>(arguments.GetInt("max-depth", 4)));
   ApplyFilter(arguments, request.mutable_filter());
   ApplyLimits(arguments, request.mutable_limits());
-  ApplyAsOfTo(arguments, &request);
-  v1::FindPathsResponse response;
-  auto status = cli.client->traversal().FindPaths(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) return PrintJson(cli, response), 0;
-  if (response.paths_size() == 0) *cli.out << "no path within " << request.max_depth() << " hops\n";
-  for (int i = 0; i < response.paths_size(); ++i) {
-    const auto& path = response.paths(i);
-    *cli.out << "path " << i + 1 << ": " << path.edges_size() << " hops, confidence " << Confidence(path.confidence())
-             << "\n";
-    for (const auto& edge : path.edges()) {
-      *cli.out << "  " << EdgeText(edge) << "  (confidence " << Confidence(edge.confidence()) << ", statement "
-               << edge.statement_id() << ")\n";
-      for (const auto& claim : edge.claims_detail()) {
-        std::string claimant = claim.claimant().has_some_value() ? "(some: " + claim.claimant().some_value().description() + ")"
-                                                                 : claim.claimant().entity_id();
-        *cli.out << "      " << EnumName(v1::Stance_descriptor(), claim.stance()) << " by " << claimant
-                 << (claim.on_behalf_of_id().empty() ? "" : " for " + claim.on_behalf_of_id())
-                 << (claim.source_id().empty() ? "" : " in " + claim.source_id()) << "  [" << claim.id() << "]\n";
-      }
-    }
-  }
-  ReportCut(cli, response.cut());
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(
+      cli, cli.client->traversal(), &v1::TraversalService::Stub::FindPaths, request,
+      [&](const v1::FindPathsResponse& response) {
+        if (response.paths_size() == 0)
+          *cli.out << "no path within " << request.max_depth() << " hops\n";
+        for (int i = 0; i < response.paths_size(); ++i) {
+          const auto& path = response.paths(i);
+          *cli.out << "path " << i + 1 << ": " << path.edges_size() << " hops, confidence "
+                   << Confidence(path.confidence()) << "\n";
+          for (const auto& edge : path.edges()) {
+            *cli.out << "  " << EdgeText(edge) << "  (confidence " << Confidence(edge.confidence())
+                     << ", statement " << edge.statement_id() << ")\n";
+            for (const auto& claim : edge.claims_detail()) {
+              std::string claimant =
+                  claim.claimant().has_some_value()
+                      ? "(some: " + claim.claimant().some_value().description() + ")"
+                      : claim.claimant().entity_id();
+              *cli.out << "      " << EnumName(v1::Stance_descriptor(), claim.stance()) << " by "
+                       << claimant
+                       << (claim.on_behalf_of_id().empty() ? "" : " for " + claim.on_behalf_of_id())
+                       << (claim.source_id().empty() ? "" : " in " + claim.source_id()) << "  ["
+                       << claim.id() << "]\n";
+            }
+          }
+        }
+        ReportCut(cli, response.cut());
+      });
 }
 
 int SubgraphCommand(CliContext& cli, const Arguments& arguments) {
@@ -165,33 +166,66 @@ int SubgraphCommand(CliContext& cli, const Arguments& arguments) {
       ParseEnum("format", arguments.Get("format").value_or("json"), v1::GraphFormat_descriptor())));
   ApplyFilter(arguments, request.mutable_filter());
   ApplyLimits(arguments, request.mutable_limits());
-  ApplyAsOfTo(arguments, &request);
-  v1::SubgraphResponse response;
-  auto status = cli.client->traversal().Subgraph(cli.client->NewContext().get(), request, &response);
-  if (!status.ok()) return ReportError(cli, status);
-  // The document is the output, so `... --format dot | dot -Tsvg` works.
-  *cli.out << response.document();
-  if (!response.document().empty() && response.document().back() != '\n') *cli.out << "\n";
-  ReportCut(cli, response.cut());
-  return 0;
+  SetAsOf(arguments, &request);
+  return Invoke(cli, cli.client->traversal(), &v1::TraversalService::Stub::Subgraph, request,
+                [&](const v1::SubgraphResponse& response) {
+                  // The document is the output, so `... --format dot | dot -Tsvg` works.
+                  *cli.out << response.document();
+                  if (!response.document().empty() && response.document().back() != '\n')
+                    *cli.out << "\n";
+                  ReportCut(cli, response.cut());
+                });
 }
 
-const char* kFilterUsage =
-    "[--direction out|in|both] [--predicate P]... [--type T]... [--min-confidence X] "
-    "[--stance include-disputed|supported-only|any] [--claimant E]... [--exclude-claimant E]... "
-    "[--source S]... [--exclude-source S]... [--as-of TIME]";
+// The filter options every traversal command shares (ApplyFilter reads them).
+std::vector<Option> FilterOptions() {
+  return {{"direction", "out|in|both", "which edges to follow (default out)"},
+          {"predicate", "P", "only edges with this predicate", true},
+          {"type", "T", "only neighbours of this entity type", true},
+          {"min-confidence", "X", "only edges at least this confident"},
+          {"stance", "include-disputed|supported-only|any", "which statements make edges"},
+          {"claimant", "E", "only claims by E", true},
+          {"exclude-claimant", "E", "no claims by E", true},
+          {"source", "S", "only claims published in S", true},
+          {"exclude-source", "S", "no claims published in S", true},
+          AsOfOption()};
+}
+
+const std::vector<Option> kLimitOptions = {
+    {"max-results", "N", "stop after N results"},
+    {"max-fanout", "N", "follow at most N edges per entity"}};
 
 }  // namespace
 
 void RegisterTraversalCommands(CommandTable& table) {
-  table.Add({"neighbors", std::string("ENTITY ") + kFilterUsage + " [--page-size N] [--page-token T]",
-             "the edges of an entity", {}, Neighbors});
-  table.Add({"traverse", std::string("ENTITY... [--depth N] ") + kFilterUsage + " [--max-results N] [--max-fanout N]",
-             "entities reached within N hops, each with the edge that reached it", {}, Traverse});
-  table.Add({"path", std::string("FROM TO [--shortest | --credible | --all] [-k N | --k N] [--max-depth N] ") + kFilterUsage,
-             "paths between two entities, each edge with the claims behind it", {"shortest", "credible", "all"}, Path});
-  table.Add({"subgraph", std::string("ENTITY... [--depth N] [--format json|dot|graphml] ") + kFilterUsage,
-             "the neighbourhood of entities as JSON, DOT (pipe to dot -Tsvg) or GraphML", {}, SubgraphCommand});
+  const std::vector<Positional> entities = {{"ENTITY", "where to start", true, true}};
+  table.Add({"neighbors",
+             "the edges of an entity",
+             {{"ENTITY", "the entity"}},
+             Concat(FilterOptions(), PagingOptions()),
+             Neighbors});
+  table.Add({"traverse", "entities reached within N hops, each with the edge that reached it",
+             entities,
+             Concat(Concat({{"depth", "N", "hops (default 2)"}}, FilterOptions()), kLimitOptions),
+             Traverse});
+  table.Add({"path",
+             "paths between two entities, each edge with the claims behind it",
+             {{"FROM", "the first entity"}, {"TO", "the last entity"}},
+             Concat(Concat({{"shortest", "", "the shortest paths (default)"},
+                            {"credible", "", "the most credible paths"},
+                            {"all", "", "all simple paths"},
+                            {"k", "N", "how many paths (default 1)"},
+                            {"max-depth", "N", "at most N hops (default 4)"}},
+                           FilterOptions()),
+                    kLimitOptions),
+             Path});
+  table.Add({"subgraph",
+             "the neighbourhood of entities as JSON, DOT (pipe to dot -Tsvg) or GraphML", entities,
+             Concat(Concat({{"depth", "N", "hops (default 1)"},
+                            {"format", "json|dot|graphml", "default json"}},
+                           FilterOptions()),
+                    kLimitOptions),
+             SubgraphCommand});
 }
 
 }  // namespace claimgraph::cli

@@ -24,6 +24,7 @@
 #include "engine/key_codec.h"
 #include "engine/status_macros.h"
 #include "engine/text.h"
+#include "engine/field_mask.h"
 #include "engine/validation.h"
 
 namespace claimgraph {
@@ -246,6 +247,22 @@ class Transaction {
   absl::Status Commit();
   uint64_t time() const { return now_; }
 
+  // Claim ids written by the batch this transaction applies: a claim may relay one of them even
+  // when it comes later in the batch (relay cycles within one batch). Set before staging.
+  void DeclareBatchClaims(const std::vector<v1::Claim>& claims) {
+    for (const auto& claim : claims) {
+      if (!claim.id().empty()) batch_claims_.insert(claim.id());
+    }
+  }
+  // A claim whose relay to a later claim of the batch does not hold once the batch is staged.
+  struct BadRelay {
+    std::string claim_id;
+    absl::Status error;
+  };
+  // Checks the relays to later claims of the batch and writes their index entries. Empty when
+  // every one holds; otherwise the transaction must not be committed.
+  absl::StatusOr<std::vector<BadRelay>> FinishBatchRelays();
+
  private:
   static std::string EncodeU64(uint64_t value) {
     std::string out;
@@ -388,6 +405,14 @@ class Transaction {
     return std::optional<T>();
   }
   absl::Status CheckStatementAgainstSchema(const v1::Statement& statement, std::string_view field);
+  // A relay passes on a claim of the same statement.
+  static absl::Status CheckRelay(std::string_view field, std::string_view relayed_id,
+                                 const v1::Claim& relayed, std::string_view statement_id) {
+    if (relayed.statement_id() == statement_id) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        StrCat(field, ": claim '", relayed_id,
+               "' is about a different statement; a relay passes on the same statement"));
+  }
   // The statement's score must be recomputed: after this commit, or (deferred scoring) by the
   // next SetStatementScorer. The marker in the batch survives a crash before the rescore.
   void MarkForRescore(uint64_t statement_id) {
@@ -402,6 +427,13 @@ class Transaction {
   void WriteSourceVersion(uint64_t id, const v1::Source& source);
   void MergeEdges(const v1::Statement& statement, uint64_t statement_id, uint64_t subject,
                   const storage::EdgeAggregate& delta);
+  // Flags the statement's score pending and rescores it after the commit, as a new claim does,
+  // without changing its counts: for writes that move a score through what its claims name.
+  absl::Status MarkScorePending(uint64_t statement_id);
+  // After a new version of `source` changed its reliability grade (or, with `derivations`, its
+  // derivation links): every statement with a claim found in it (or, with `derivations`, in a
+  // source deriving from it, transitively, whose origin sets hold its root documents).
+  absl::Status RescoreDependents(uint64_t source, bool derivations);
 
   Database::Impl* db_;
   const WriteContext& context_;
@@ -412,6 +444,12 @@ class Transaction {
   std::vector<std::pair<std::string, uint64_t>> new_resolutions_;
   std::vector<std::pair<uint64_t, std::string>> new_entity_types_;
   std::set<IdKind> allocated_kinds_;  // whose counters the batch stores
+  std::set<std::string, std::less<>> batch_claims_;
+  struct LaterRelay {
+    std::string claim_id, relayed_id, statement_id;
+    uint64_t claim = 0;
+  };
+  std::vector<LaterRelay> later_relays_;
   // Ids allocated by this transaction; they become the database's only when the batch commits,
   // so a rejected batch neither skews the counts GetStats reports nor differs from a reopen.
   std::array<uint64_t, 128> counters_;
@@ -529,21 +567,8 @@ absl::StatusOr<Written<v1::Entity>> Transaction::StageEntityUpdate(
   CG_RETURN_IF_ERROR(validation::CheckId("entity.id", patch.id(), db_->limits));
   CG_ASSIGN_OR_RETURN(auto existing, RequireEntity("entity.id", patch.id()));
   v1::Entity entity = existing.second;
-  std::vector<std::string> fields = paths;
-  if (fields.empty()) fields = {"name", "aliases", "description", "attributes", "external_ids"};
-  for (const auto& path : fields) {
-    if (path == "name") entity.set_name(patch.name());
-    else if (path == "aliases") *entity.mutable_aliases() = patch.aliases();
-    else if (path == "description") entity.set_description(patch.description());
-    else if (path == "attributes") *entity.mutable_attributes() = patch.attributes();
-    else if (path == "external_ids") *entity.mutable_external_ids() = patch.external_ids();
-    else if (path == "type" && patch.type() == entity.type()) continue;
-    else if (path == "type") {
-      return absl::InvalidArgumentError("update_mask: the type of an entity cannot change");
-    } else {
-      return absl::InvalidArgumentError(StrCat("update_mask: unknown or immutable field '", path, "'"));
-    }
-  }
+  static const UpdatableFields kEntityFields{{"id", "recorded_at", "recorded_by"}, {"type"}};
+  CG_RETURN_IF_ERROR(ApplyFieldMask("entity", patch, paths, kEntityFields, &entity));
   CG_RETURN_IF_ERROR(validation::CheckEntity(entity, db_->limits));
   if (SameContent(existing.second, entity)) return Written<v1::Entity>{existing.second, WriteOutcome::kUnchanged};
   entity.set_recorded_by(context_.principal);
@@ -565,8 +590,13 @@ absl::StatusOr<Written<v1::Source>> Transaction::StageSource(const v1::Source& i
   if (!input.publisher_id().empty()) {
     CG_ASSIGN_OR_RETURN(publisher, RequireEntityId("source.publisher_id", input.publisher_id()));
   }
+  // 0 stands for a link to the source itself (a self-citing page), whose id may be new.
   std::vector<uint64_t> earlier;
   for (int i = 0; i < input.derived_from_size(); ++i) {
+    if (input.derived_from(i).source_id() == input.id()) {
+      earlier.push_back(0);
+      continue;
+    }
     CG_ASSIGN_OR_RETURN(uint64_t found,
                         RequireSourceId(StrCat("source.derived_from[", i, "].source_id"),
                                         input.derived_from(i).source_id()));
@@ -578,6 +608,7 @@ absl::StatusOr<Written<v1::Source>> Transaction::StageSource(const v1::Source& i
   CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kSource, source.id()));
   WriteOutcome outcome = WriteOutcome::kCreated;
   uint64_t id = 0;
+  bool reliability_changed = false, derivations_changed = false;
   if (internal) {
     CG_ASSIGN_OR_RETURN(auto existing, Record<v1::Source>(keys::RecordKey(keys::kCurrentSource, *internal), "source"));
     if (!existing) return absl::DataLossError("source without a record");
@@ -591,14 +622,27 @@ absl::StatusOr<Written<v1::Source>> Transaction::StageSource(const v1::Source& i
     }
     id = *internal;
     outcome = WriteOutcome::kUpdated;
+    reliability_changed = existing->reliability() != source.reliability();
+    derivations_changed = existing->derived_from_size() != source.derived_from_size();
+    for (int i = 0; !derivations_changed && i < source.derived_from_size(); ++i) {
+      derivations_changed = existing->derived_from(i).source_id() != source.derived_from(i).source_id() ||
+                            existing->derived_from(i).type() != source.derived_from(i).type();
+    }
   } else {
     id = Allocate(IdKind::kSource, source.id());
   }
   WriteSourceVersion(id, source);
   if (publisher) batch_.Put(Family::kIndexes, keys::PairKey(keys::kSourcesByPublisher, *publisher, id), "");
   for (size_t i = 0; i < earlier.size(); ++i) {
-    batch_.Put(Family::kIndexes, keys::PairKey(keys::kDerivedFrom, earlier[i], id),
+    batch_.Put(Family::kIndexes, keys::PairKey(keys::kDerivedFrom, earlier[i] != 0 ? earlier[i] : id, id),
                std::string(1, static_cast<char>(source.derived_from(static_cast<int>(i)).type())));
+  }
+  // A grade feeds the discount of every claim found in the source; derivations feed the origin
+  // sets of claims in the sources that derive from it (docs/provenance.md 3.5).
+  // (An offline load, deferring its scoring, cannot scan its staging store: statements it loads are
+  // scored at its end anyway; docs/provenance.md 3.5 says what it leaves.)
+  if ((reliability_changed || derivations_changed) && db_->scorer && !db_->options.defer_scoring) {
+    CG_RETURN_IF_ERROR(RescoreDependents(id, derivations_changed));
   }
   return Written<v1::Source>{source, outcome};
 }
@@ -608,33 +652,8 @@ absl::StatusOr<Written<v1::Source>> Transaction::StageSourceUpdate(
   CG_RETURN_IF_ERROR(validation::CheckId("source.id", patch.id(), db_->limits));
   CG_ASSIGN_OR_RETURN(auto existing, RequireSource("source.id", patch.id()));
   v1::Source merged = existing.second;
-  if (paths.empty()) {
-    merged = patch;
-  } else {
-    for (const auto& path : paths) {
-      const auto* field = v1::Source::descriptor()->FindFieldByName(path);
-      if (field == nullptr || path == "id" || path == "recorded_at" || path == "recorded_by") {
-        return absl::InvalidArgumentError(StrCat("update_mask: unknown or immutable field '", path, "'"));
-      }
-      const auto* reflection = v1::Source::GetReflection();
-      reflection->ClearField(&merged, field);
-      if (field->is_repeated()) {
-        for (int i = 0; i < reflection->FieldSize(patch, field); ++i) {
-          if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
-            reflection->AddMessage(&merged, field)->CopyFrom(reflection->GetRepeatedMessage(patch, field, i));
-          }
-        }
-      } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
-        if (reflection->HasField(patch, field)) {
-          reflection->MutableMessage(&merged, field)->CopyFrom(reflection->GetMessage(patch, field));
-        }
-      } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
-        reflection->SetString(&merged, field, reflection->GetString(patch, field));
-      } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_ENUM) {
-        reflection->SetEnumValue(&merged, field, reflection->GetEnumValue(patch, field));
-      }
-    }
-  }
+  static const UpdatableFields kSourceFields{{"id", "recorded_at", "recorded_by"}, {}};
+  CG_RETURN_IF_ERROR(ApplyFieldMask("source", patch, paths, kSourceFields, &merged));
   merged.set_id(existing.second.id());
   return StageSource(merged, OnExisting::kUpdate);
 }
@@ -663,6 +682,47 @@ void Transaction::MergeEdges(const v1::Statement& statement, uint64_t statement_
   }
   touched_edges.push_back(keys::EdgeKey{keys::kOutEdge, subject, predicate_id, object, statement_id});
   MarkForRescore(statement_id);
+}
+
+absl::Status Transaction::MarkScorePending(uint64_t statement_id) {
+  if (touched_statements.count(statement_id) != 0) return absl::OkStatus();
+  CG_ASSIGN_OR_RETURN(auto statement, Record<v1::Statement>(keys::RecordKey(keys::kStatementRecord, statement_id), "statement"));
+  if (!statement) return absl::DataLossError("statement without a record");
+  CG_ASSIGN_OR_RETURN(auto subject, Resolve(IdKind::kEntity, statement->subject_id()));
+  if (!subject) return absl::DataLossError("statement subject without an id");
+  MergeEdges(*statement, statement_id, *subject, storage::EdgeAggregate{});
+  return absl::OkStatus();
+}
+
+absl::Status Transaction::RescoreDependents(uint64_t source, bool derivations) {
+  // The sources whose claims depend on it: itself, and with derivations every later source
+  // reaching it through derived_from links (the 'd' index; committed links are enough, as a link
+  // staged by this transaction was made by a source version that rescores its own dependents).
+  std::vector<uint64_t> sources{source};
+  std::set<uint64_t> seen{source};
+  for (size_t next = 0; derivations && next < sources.size(); ++next) {
+    const std::string prefix = keys::PostingPrefix(keys::kDerivedFrom, sources[next]);
+    auto cursor = db_->store->NewCursor(nullptr, Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
+    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+      uint64_t later = keys::LastId(cursor->key());
+      if (seen.insert(later).second) sources.push_back(later);
+    }
+    CG_RETURN_IF_ERROR(cursor->status());
+  }
+  std::set<uint64_t> statements;
+  for (uint64_t found_in : sources) {
+    const std::string prefix = keys::PostingPrefix(keys::kClaimsBySource, found_in);
+    auto cursor = db_->store->NewCursor(nullptr, Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
+    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+      CG_ASSIGN_OR_RETURN(auto claim, Record<v1::Claim>(keys::RecordKey(keys::kClaimRecord, keys::LastId(cursor->key())), "claim"));
+      if (!claim) return absl::DataLossError("claim index points at a missing claim");
+      CG_ASSIGN_OR_RETURN(auto statement, Resolve(IdKind::kStatement, claim->statement_id()));
+      if (statement) statements.insert(*statement);
+    }
+    CG_RETURN_IF_ERROR(cursor->status());
+  }
+  for (uint64_t statement : statements) CG_RETURN_IF_ERROR(MarkScorePending(statement));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& input,
@@ -755,14 +815,18 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
     }
   }
   std::optional<uint64_t> relayed;
+  bool relays_later_claim = false;
   if (!claim.relays_claim_id().empty()) {
-    CG_ASSIGN_OR_RETURN(auto found, RequireClaim("claim.relays_claim_id", claim.relays_claim_id()));
-    if (found.second.statement_id() != claim.statement_id()) {
-      return absl::InvalidArgumentError(StrCat(
-          "claim.relays_claim_id: claim '", claim.relays_claim_id(),
-          "' is about a different statement; a relay passes on the same statement"));
+    auto found = RequireClaim("claim.relays_claim_id", claim.relays_claim_id());
+    if (absl::IsNotFound(found.status()) && batch_claims_.count(claim.relays_claim_id()) != 0) {
+      // A claim later in the same batch: checked when the batch is complete.
+      relays_later_claim = true;
+    } else {
+      if (!found.ok()) return found.status();
+      CG_RETURN_IF_ERROR(CheckRelay("claim.relays_claim_id", claim.relays_claim_id(),
+                                    found->second, claim.statement_id()));
+      relayed = found->first;
     }
-    relayed = found.first;
   }
   if (claim.id().empty()) claim.set_id(ids::DerivedClaimId(claim));
   if (auto band = estimative::BandOf(claim.estimative_word())) {
@@ -811,6 +875,9 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
   if (source) posting(keys::kClaimsBySource, *source);
   batch_.Put(Family::kIndexes, keys::TimePostingKey(now_, claim_internal), "");
   if (relayed) batch_.Put(Family::kIndexes, keys::PairKey(keys::kRelaysOf, *relayed, claim_internal), "");
+  if (relays_later_claim) {
+    later_relays_.push_back({claim.id(), claim.relays_claim_id(), claim.statement_id(), claim_internal});
+  }
 
   storage::EdgeAggregate delta;
   delta.claims = 1;
@@ -906,6 +973,20 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
     return absl::AlreadyExistsError(
         StrCat("lifecycle_event.id: '", event.id(), "' already exists with different content"));
   }
+  // A relays link: the claim was stored relaying nothing and gains its relay now.
+  std::optional<uint64_t> relay_link;
+  if (event.kind() == v1::LIFECYCLE_KIND_RELAYS) {
+    CG_ASSIGN_OR_RETURN(auto linked, Get(Family::kRecords, keys::RecordKey(keys::kClaimRelayLink, target.first)));
+    if (!claim->relays_claim_id().empty() || linked) {
+      return absl::FailedPreconditionError(StrCat(
+          "lifecycle_event.target.claim_id: claim '", input.target().claim_id(),
+          "' already relays a claim; a claim passes on one claim"));
+    }
+    CG_ASSIGN_OR_RETURN(auto relayed, RequireClaim("lifecycle_event.relays_claim_id", event.relays_claim_id()));
+    CG_RETURN_IF_ERROR(CheckRelay("lifecycle_event.relays_claim_id", event.relays_claim_id(),
+                                  relayed.second, claim->statement_id()));
+    relay_link = relayed.first;
+  }
   const bool deactivates = claim && (event.kind() == v1::LIFECYCLE_KIND_RETRACTION ||
                                      event.kind() == v1::LIFECYCLE_KIND_DEPRECATION);
   // The marker of an inactive claim holds when it became inactive and which events made it so.
@@ -929,6 +1010,10 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
       event.SerializeAsString());
   // Readers skip the event scan of claims without this marker (ReadView::ClaimEvents).
   if (claim) Put(Family::kRecords, keys::RecordKey(keys::kClaimHasEvents, target.first), "");
+  if (relay_link) {
+    Put(Family::kRecords, keys::RecordKey(keys::kClaimRelayLink, target.first), EncodeU64(*relay_link));
+    batch_.Put(Family::kIndexes, keys::PairKey(keys::kRelaysOf, *relay_link, target.first), "");
+  }
   if (deactivates) {
     std::string marker = EncodeU64(now_);
     marker.push_back(static_cast<char>(inactive_flags | this_flag));
@@ -943,6 +1028,10 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
     if (claim->stance() == v1::STANCE_SUPPORTS) delta.supporting = -1;
     if (claim->stance() == v1::STANCE_REFUTES) delta.refuting = -1;
     MergeEdges(*statement, *statement_internal, *subject, delta);
+  } else if (relay_link) {
+    // A new relay can move the score.
+    CG_ASSIGN_OR_RETURN(auto statement_internal, Resolve(IdKind::kStatement, claim->statement_id()));
+    CG_RETURN_IF_ERROR(MarkScorePending(*statement_internal));
   } else if (claim) {
     CG_ASSIGN_OR_RETURN(auto statement_internal, Resolve(IdKind::kStatement, claim->statement_id()));
     MarkForRescore(*statement_internal);
@@ -979,6 +1068,25 @@ absl::StatusOr<Written<v1::Assessment>> Transaction::StageAssessment(const v1::A
       assessment.SerializeAsString());
   if (target.second == keys::TargetKind::kStatement) MarkForRescore(target.first);
   return Written<v1::Assessment>{assessment, WriteOutcome::kCreated};
+}
+
+absl::StatusOr<std::vector<Transaction::BadRelay>> Transaction::FinishBatchRelays() {
+  std::vector<BadRelay> bad;
+  for (const auto& relay : later_relays_) {
+    auto found = RequireClaim("claim.relays_claim_id", relay.relayed_id);
+    absl::Status checked = found.status();
+    if (found.ok()) {
+      checked = CheckRelay("claim.relays_claim_id", relay.relayed_id, found->second,
+                           relay.statement_id);
+    }
+    if (!checked.ok()) {
+      if (!absl::IsNotFound(checked) && !absl::IsInvalidArgument(checked)) return checked;
+      bad.push_back({relay.claim_id, std::move(checked)});
+      continue;
+    }
+    batch_.Put(Family::kIndexes, keys::PairKey(keys::kRelaysOf, found->first, relay.claim), "");
+  }
+  return bad;
 }
 
 absl::Status Transaction::Commit() {
@@ -1286,6 +1394,8 @@ absl::StatusOr<Written<v1::Source>> Database::CreateSource(const v1::Source& sou
   CG_ASSIGN_OR_RETURN(auto written, transaction.StageSource(source, on_existing));
   if (written.outcome == WriteOutcome::kUnchanged) return written;
   CG_RETURN_IF_ERROR(transaction.Commit());
+  // A new grade or derivation rescores the statements that depend on the source.
+  CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
   impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
                          transaction.touched_edges);
   return written;
@@ -1299,6 +1409,8 @@ absl::StatusOr<Written<v1::Source>> Database::UpdateSource(const v1::Source& pat
   CG_ASSIGN_OR_RETURN(auto written, transaction.StageSourceUpdate(patch, paths));
   if (written.outcome == WriteOutcome::kUnchanged) return written;
   CG_RETURN_IF_ERROR(transaction.Commit());
+  // A new grade or derivation rescores the statements that depend on the source.
+  CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
   impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
                          transaction.touched_edges);
   return written;
@@ -1322,9 +1434,19 @@ absl::StatusOr<Written<v1::Source>> Database::AddDerivation(std::string_view sou
   }
   *source->add_derived_from() = derivation;
   Transaction transaction(impl_.get(), context);
-  CG_ASSIGN_OR_RETURN(auto written, transaction.StageSource(*source, OnExisting::kUpdate));
+  auto staged = transaction.StageSource(*source, OnExisting::kUpdate);
+  if (!staged.ok()) {
+    // The new link is the source's last: name it as the request does.
+    std::string message(staged.status().message());
+    const std::string link = StrCat("source.derived_from[", source->derived_from_size() - 1, "]");
+    if (message.rfind(link, 0) == 0) message = StrCat("derivation", message.substr(link.size()));
+    return absl::Status(staged.status().code(), message);
+  }
+  auto written = *std::move(staged);
   if (written.outcome == WriteOutcome::kUnchanged) return written;
   CG_RETURN_IF_ERROR(transaction.Commit());
+  // A new grade or derivation rescores the statements that depend on the source.
+  CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
   impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
                          transaction.touched_edges);
   return written;
@@ -1357,11 +1479,21 @@ absl::StatusOr<std::vector<Written<v1::Claim>>> Database::CreateClaims(
   }
   std::lock_guard lock(impl_->write_mutex);
   Transaction transaction(impl_.get(), context);
+  transaction.DeclareBatchClaims(claims);
   std::vector<Written<v1::Claim>> results;
   for (size_t i = 0; i < claims.size(); ++i) {
     auto written = transaction.StageClaim(claims[i], "", OnExisting::kFail);
     if (!written.ok()) return Renamed(written.status(), "claim", StrCat("claims[", i, "]"));
     results.push_back(*std::move(written));
+  }
+  CG_ASSIGN_OR_RETURN(auto bad_relays, transaction.FinishBatchRelays());
+  if (!bad_relays.empty()) {
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (results[i].record.id() == bad_relays.front().claim_id) {
+        return Renamed(bad_relays.front().error, "claim", StrCat("claims[", i, "]"));
+      }
+    }
+    return bad_relays.front().error;
   }
   CG_RETURN_IF_ERROR(transaction.Commit());
   CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
@@ -1397,14 +1529,23 @@ absl::StatusOr<Written<v1::Assessment>> Database::RecordAssessment(
   return written;
 }
 
-absl::StatusOr<std::vector<RecordResult>> Database::ApplyRecords(
-    const std::vector<v1::ImportRecord>& records, ImportMode mode, const WriteContext& context) {
-  std::lock_guard lock(impl_->write_mutex);
-  Transaction transaction(impl_.get(), context);
+namespace {
+
+// Stages import records in order; `rejected` ones are reported with their error, unstaged.
+std::vector<RecordResult> StageImportRecords(
+    Transaction& transaction, const std::vector<v1::ImportRecord>& records, ImportMode mode,
+    const std::map<size_t, absl::Status>& rejected) {
   std::vector<RecordResult> results;
   results.reserve(records.size());
-  for (const auto& record : records) {
+  for (size_t index = 0; index < records.size(); ++index) {
+    const auto& record = records[index];
     RecordResult result;
+    if (auto found = rejected.find(index); found != rejected.end()) {
+      result.error = found->second;
+      results.push_back(std::move(result));
+      if (mode == ImportMode::kStrict) break;
+      continue;
+    }
     auto take = [&](auto written) {
       if (written.ok()) {
         result.outcome = written->outcome;
@@ -1429,16 +1570,49 @@ absl::StatusOr<std::vector<RecordResult>> Database::ApplyRecords(
         result.error = absl::InvalidArgumentError("record: one of entity, source, claim, assessment, lifecycle_event is required");
         break;
     }
-    bool rejected = !result.error.ok();
+    bool failed = !result.error.ok();
     results.push_back(std::move(result));
-    if (rejected && mode == ImportMode::kStrict) break;
+    if (failed && mode == ImportMode::kStrict) break;
   }
-  CG_RETURN_IF_ERROR(transaction.Commit());
-  CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
-  impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
-                         transaction.touched_edges);
   return results;
 }
+
+}  // namespace
+
+absl::StatusOr<std::vector<RecordResult>> Database::ApplyRecords(
+    const std::vector<v1::ImportRecord>& records, ImportMode mode, const WriteContext& context) {
+  std::lock_guard lock(impl_->write_mutex);
+  std::vector<v1::Claim> batch_claims;
+  for (const auto& record : records) {
+    if (record.record_case() == v1::ImportRecord::kClaim) batch_claims.push_back(record.claim());
+  }
+  // A claim whose relay to a later claim of the batch fails (that claim was rejected, or is about
+  // another statement) is rejected in its turn, and the batch staged again without it: each
+  // pass rejects at least one more record, so this ends.
+  std::map<size_t, absl::Status> rejected_relays;
+  while (true) {
+    Transaction transaction(impl_.get(), context);
+    transaction.DeclareBatchClaims(batch_claims);
+    auto results = StageImportRecords(transaction, records, mode, rejected_relays);
+    CG_ASSIGN_OR_RETURN(auto bad_relays, transaction.FinishBatchRelays());
+    if (bad_relays.empty()) {
+      CG_RETURN_IF_ERROR(transaction.Commit());
+      CG_RETURN_IF_ERROR(impl_->Rescore(transaction.touched_statements));
+      impl_->NotifyCommitted(transaction.time(), transaction.touched_statements,
+                             transaction.touched_edges);
+      return results;
+    }
+    for (const auto& bad : bad_relays) {
+      for (size_t i = 0; i < results.size(); ++i) {
+        if (results[i].error.ok() && records[i].record_case() == v1::ImportRecord::kClaim &&
+            results[i].id == bad.claim_id) {
+          rejected_relays.emplace(i, bad.error);
+        }
+      }
+    }
+  }
+}
+
 
 absl::StatusOr<std::unique_ptr<ReadView>> Database::NewReadView(
     std::optional<uint64_t> as_of_micros) const {
@@ -1449,6 +1623,26 @@ absl::StatusOr<std::unique_ptr<ReadView>> Database::NewReadView(
   // Read the clock after taking the snapshot: every record in the snapshot is at or before it.
   uint64_t clock = impl_->clock.load();
   uint64_t as_of = as_of_micros.value_or(std::numeric_limits<uint64_t>::max());
+  return std::make_unique<ReadView>(impl_->store.get(), std::move(snapshot), as_of, as_of >= clock,
+                                    impl_->schema.get(), &impl_->limits,
+                                    impl_->record_cache.get());
+}
+
+absl::StatusOr<std::unique_ptr<ReadView>> Database::NewPinnedReadView(
+    std::optional<uint64_t> as_of_micros) const {
+  if (as_of_micros && *as_of_micros > ids::NowMicros() + kAsOfSkewMicros) {
+    return absl::InvalidArgumentError("as_of: is in the future");
+  }
+  std::unique_ptr<storage::Snapshot> snapshot;
+  uint64_t clock = 0;
+  {
+    // No write is between taking its time and committing while the lock is held, so every
+    // record recorded by `clock` is in the snapshot, and none recorded later.
+    std::lock_guard lock(impl_->write_mutex);
+    snapshot = impl_->store->NewSnapshot();
+    clock = impl_->clock.load();
+  }
+  uint64_t as_of = std::min(as_of_micros.value_or(clock), clock);
   return std::make_unique<ReadView>(impl_->store.get(), std::move(snapshot), as_of, as_of >= clock,
                                     impl_->schema.get(), &impl_->limits,
                                     impl_->record_cache.get());
@@ -1475,6 +1669,8 @@ absl::StatusOr<DatabaseStats> Database::GetStats() const {
 const schema::SchemaRegistry& Database::schema() const { return *impl_->schema; }
 const Limits& Database::limits() const { return impl_->limits; }
 storage::KeyValueStore& Database::store() { return *impl_->store; }
+
+bool Database::WritesRefusedForDiskSpace() const { return impl_->store->BelowDiskReserve(); }
 
 absl::Status Database::SetStatementScorer(StatementScorer scorer) {
   std::lock_guard lock(impl_->write_mutex);

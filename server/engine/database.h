@@ -178,10 +178,18 @@ class Database {
   // InvalidArgument when as_of is in the future beyond clock skew.
   absl::StatusOr<std::unique_ptr<ReadView>> NewReadView(
       std::optional<uint64_t> as_of_micros = std::nullopt) const;
+  // A view as of a definite time: `as_of_micros`, or (unset or later) the time of the last
+  // committed write, taken with the snapshot under the write lock. A view as of the same time
+  // from a later snapshot answers exactly the same: how paged answers stay consistent.
+  absl::StatusOr<std::unique_ptr<ReadView>> NewPinnedReadView(
+      std::optional<uint64_t> as_of_micros = std::nullopt) const;
 
   absl::StatusOr<DatabaseStats> GetStats() const;
   const schema::SchemaRegistry& schema() const;
   const Limits& limits() const;
+  // True while the data directory's free space is below its reserve: writes are refused
+  // (RESOURCE_EXHAUSTED) and reads are served. Cheap: the store keeps the flag current.
+  bool WritesRefusedForDiskSpace() const;
   storage::KeyValueStore& store();
 
   // Installs the scorer (the provenance layer's fused confidence), rescores statements whose

@@ -149,6 +149,9 @@ std::string TimePostingKey(uint64_t recorded_at, uint64_t claim) {
 std::string PairKey(char index, uint64_t first, uint64_t second) {
   return KeyBuilder(index).U64(first).U64(second).Build();
 }
+uint64_t LastId(std::string_view key) {
+  return key.size() < 8 ? 0 : DecodeU64(key.substr(key.size() - 8));
+}
 std::string NamedPostingKey(char index, std::string_view name, uint64_t entity) {
   return KeyBuilder(index).Terminated(name).U64(entity).Build();
 }

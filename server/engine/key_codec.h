@@ -24,6 +24,8 @@
 //   'h' claim:u64                             -> empty   the claim has lifecycle events ('L'
 //                                                        keys); written in the batch of each
 //                                                        (format version 2)
+//   'R' claim:u64                             -> relayed:u64   the relay link a claim gained
+//                                                        after it was written (a RELAYS event)
 //   'A' target_kind:u8 target:u64 recorded_at:u64 assessment:u64 -> Assessment
 //   'L' target_kind:u8 target:u64 recorded_at:u64 event:u64      -> LifecycleEvent
 // edges:
@@ -82,6 +84,7 @@ inline constexpr char kCurrentEntity = 'e';
 inline constexpr char kCurrentSource = 's';
 inline constexpr char kClaimInactive = 'x';
 inline constexpr char kClaimHasEvents = 'h';
+inline constexpr char kClaimRelayLink = 'R';
 
 // Edge directions. Values are PERMANENT.
 inline constexpr char kOutEdge = 'o';
@@ -173,6 +176,8 @@ std::string PostingKey(char index, uint64_t owner, uint64_t recorded_at, uint64_
 std::string PostingPrefix(char index, uint64_t owner);
 std::string TimePostingKey(uint64_t recorded_at, uint64_t claim);
 std::string PairKey(char index, uint64_t first, uint64_t second);
+// The id a posting key (its claim) or a pair key (its second id) ends with.
+uint64_t LastId(std::string_view key);
 std::string NamedPostingKey(char index, std::string_view name, uint64_t entity);
 
 }  // namespace claimgraph::keys

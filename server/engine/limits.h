@@ -32,6 +32,11 @@ struct Limits {
   int32_t max_traversal_results = 100000;
   int32_t max_traversal_fanout = 100000;
   int64_t max_traversal_edges_scanned = 20000000;
+  // Working memory of one traversal (edges expanded, paths found), whatever the graph's shape.
+  uint64_t max_traversal_memory_bytes = 256ull << 20;
+  // The answer one traversal call builds (paths with their claims, a subgraph and its document):
+  // under the default 16 MiB gRPC message limit, so an answer is cut, never refused when sent.
+  uint64_t max_answer_bytes = 8ull << 20;
 };
 
 }  // namespace claimgraph

@@ -332,6 +332,14 @@ absl::Status ReadView::ForEachRelayOf(uint64_t claim, const IdVisitor& visit) co
     if (!value) continue;
     CG_ASSIGN_OR_RETURN(auto claim, Parse<v1::Claim>(*value, "claim"));
     if (ids::ToMicros(claim.recorded_at()) > as_of_) continue;
+    if (claim.relays_claim_id().empty()) {
+      // The link is a RELAYS event: visible from when it was recorded.
+      CG_ASSIGN_OR_RETURN(auto events, ClaimEvents(relaying));
+      bool linked = std::any_of(events.begin(), events.end(), [](const v1::LifecycleEvent& event) {
+        return event.kind() == v1::LIFECYCLE_KIND_RELAYS;
+      });
+      if (!linked) continue;
+    }
     if (!visit(relaying)) break;
   }
   return cursor->status();
@@ -443,9 +451,10 @@ absl::StatusOr<Page<v1::Claim>> ReadView::ListClaims(const ClaimQuery& query, in
   const Filter* driver = nullptr;
   for (auto& filter : filters) {
     if (filter.id->empty()) continue;
+    CG_RETURN_IF_ERROR(validation::CheckId(filter.field, *filter.id, *limits_));
     CG_ASSIGN_OR_RETURN(filter.internal, Resolve(filter.kind, *filter.id));
     if (!filter.internal) {
-      return absl::NotFoundError(StrCat(filter.field, ": '", *filter.id, "' not found"));
+      return absl::NotFoundError(StrCat(filter.field, ": ", validation::Quote(*filter.id), " not found"));
     }
     if (driver == nullptr) driver = &filter;
   }
@@ -515,7 +524,8 @@ absl::StatusOr<Page<v1::Entity>> ReadView::ListEntities(const EntityQuery& query
   CG_RETURN_IF_ERROR(validation::CheckPageSize(page_size, *limits_));
   const int32_t wanted = EffectivePageSize(page_size, *limits_);
   if (!query.type.empty() && !schema_->HasEntityType(query.type)) {
-    return absl::InvalidArgumentError(StrCat("type: unknown entity type '", query.type, "'"));
+    return absl::InvalidArgumentError(
+        StrCat("type: unknown entity type ", validation::Quote(query.type)));
   }
   std::string normalized_prefix = text::NormalizeName(query.name_prefix);
   uint64_t fingerprint =
@@ -643,9 +653,11 @@ absl::StatusOr<Page<v1::Source>> ReadView::ListSources(std::string_view publishe
   Family family = Family::kDictionary;
   std::string lower(1, static_cast<char>(IdKind::kSource));
   if (!publisher_id.empty()) {
+    CG_RETURN_IF_ERROR(validation::CheckId("publisher_id", publisher_id, *limits_));
     CG_ASSIGN_OR_RETURN(auto publisher, Resolve(IdKind::kEntity, publisher_id));
     if (!publisher) {
-      return absl::NotFoundError(StrCat("publisher_id: '", publisher_id, "' not found"));
+      return absl::NotFoundError(
+          StrCat("publisher_id: ", validation::Quote(publisher_id), " not found"));
     }
     family = Family::kIndexes;
     lower = keys::PostingPrefix(keys::kSourcesByPublisher, *publisher);

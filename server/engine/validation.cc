@@ -134,10 +134,9 @@ absl::Status CheckSource(const claimgraph::v1::Source& source, const Limits& lim
         !claimgraph::v1::DerivationType_IsValid(link.type())) {
       return Invalid(StrCat(field, ".type"), "is required");
     }
+    // A link to the source itself is the smallest derivation cycle: stored, and flagged by
+    // the provenance answers.
     CG_RETURN_IF_ERROR(CheckId(StrCat(field, ".source_id"), link.source_id(), limits));
-    if (link.source_id() == source.id()) {
-      return Invalid(StrCat(field, ".source_id"), "a source cannot derive from itself");
-    }
   }
   return absl::OkStatus();
 }
@@ -289,6 +288,18 @@ absl::Status CheckLifecycleEvent(const claimgraph::v1::LifecycleEvent& event, co
     return Invalid("lifecycle_event.kind", "is required");
   }
   CG_RETURN_IF_ERROR(CheckTarget("lifecycle_event.target", event.target(), limits));
+  if (event.kind() == claimgraph::v1::LIFECYCLE_KIND_RELAYS) {
+    if (event.target().kind_case() != claimgraph::v1::Target::kClaimId) {
+      return Invalid("lifecycle_event.target", "a relays link targets a claim");
+    }
+    CG_RETURN_IF_ERROR(
+        CheckId("lifecycle_event.relays_claim_id", event.relays_claim_id(), limits));
+    if (event.relays_claim_id() == event.target().claim_id()) {
+      return Invalid("lifecycle_event.relays_claim_id", "a claim cannot relay itself");
+    }
+  } else if (!event.relays_claim_id().empty()) {
+    return Invalid("lifecycle_event.relays_claim_id", "only a relays link names a relayed claim");
+  }
   CG_RETURN_IF_ERROR(CheckId("lifecycle_event.actor_id", event.actor_id(), limits));
   CG_RETURN_IF_ERROR(CheckString("lifecycle_event.reason", event.reason(), limits.max_string_bytes));
   return CheckTimestamp("lifecycle_event.occurred_at", event.occurred_at());
@@ -306,13 +317,26 @@ absl::Status CheckPageSize(int32_t page_size, const Limits& limits) {
 
 namespace claimgraph::validation {
 
+absl::StatusOr<std::optional<uint64_t>> ParseTime(std::string_view field, bool present,
+                                                  const google::protobuf::Timestamp& time) {
+  if (!present) return std::optional<uint64_t>();
+  CG_RETURN_IF_ERROR(CheckTimestamp(field, time));
+  if (time.seconds() < 0) return Invalid(field, "is before 1970-01-01");
+  return std::optional<uint64_t>(static_cast<uint64_t>(time.seconds()) * 1000000 +
+                                 static_cast<uint64_t>(time.nanos() / 1000));
+}
+
 absl::StatusOr<std::optional<uint64_t>> ParseAsOf(bool present,
                                                   const google::protobuf::Timestamp& as_of) {
-  if (!present) return std::optional<uint64_t>();
-  CG_RETURN_IF_ERROR(CheckTimestamp("as_of", as_of));
-  if (as_of.seconds() < 0) return absl::InvalidArgumentError("as_of: is before 1970-01-01");
-  return std::optional<uint64_t>(static_cast<uint64_t>(as_of.seconds()) * 1000000 +
-                                 static_cast<uint64_t>(as_of.nanos() / 1000));
+  return ParseTime("as_of", present, as_of);
+}
+
+std::string Quote(std::string_view input) {
+  if (input.size() <= kMaxEchoBytes) return StrCat("'", input, "'");
+  size_t end = kMaxEchoBytes;
+  // Cut on a code point boundary: never at a UTF-8 continuation byte.
+  while (end > 0 && (static_cast<unsigned char>(input[end]) & 0xC0) == 0x80) --end;
+  return StrCat("'", input.substr(0, end), "...' (", input.size(), " bytes)");
 }
 
 }  // namespace claimgraph::validation

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -41,5 +42,13 @@ namespace claimgraph::validation {
 // ("as_of: ...") for a timestamp outside the valid range or before the Unix epoch.
 absl::StatusOr<std::optional<uint64_t>> ParseAsOf(bool present,
                                                   const google::protobuf::Timestamp& as_of);
+// The same for any other time field of a request, named in the error.
+absl::StatusOr<std::optional<uint64_t>> ParseTime(std::string_view field, bool present,
+                                                  const google::protobuf::Timestamp& time);
+
+// Input echoed in an error message: quoted, and cut after kMaxEchoBytes (on a UTF-8 boundary)
+// with its full size, so that a 10 MB value gives a short message and a short log line.
+inline constexpr size_t kMaxEchoBytes = 200;
+std::string Quote(std::string_view input);
 
 }  // namespace claimgraph::validation

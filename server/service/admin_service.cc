@@ -5,6 +5,8 @@
 #include "engine/status_macros.h"
 #include "engine/strings.h"
 #include "engine/storage/rocksdb_store.h"
+#include "service/log.h"
+#include "service/restore_target.h"
 
 namespace claimgraph::service {
 
@@ -20,15 +22,19 @@ grpc::Status AdminServiceImpl::GetStats(grpc::ServerContext* context, const v1::
     response->set_assessments(static_cast<int64_t>(stats.assessments));
     response->set_lifecycle_events(static_cast<int64_t>(stats.lifecycle_events));
     response->set_predicates(static_cast<int64_t>(stats.predicates));
-    response->set_live_data_bytes(static_cast<int64_t>(stats.store.live_data_bytes));
+    response->set_disk_bytes(static_cast<int64_t>(stats.store.disk_bytes));
     response->set_sst_bytes(static_cast<int64_t>(stats.store.total_sst_bytes));
+    response->set_wal_bytes(static_cast<int64_t>(stats.store.wal_bytes));
     response->set_memtable_bytes(static_cast<int64_t>(stats.store.memtable_bytes));
+    response->set_estimated_live_data_bytes(
+        static_cast<int64_t>(stats.store.estimated_live_data_bytes));
     response->set_block_cache_hits(static_cast<int64_t>(stats.store.block_cache_hits));
     response->set_block_cache_misses(static_cast<int64_t>(stats.store.block_cache_misses));
     uint64_t lookups = stats.store.block_cache_hits + stats.store.block_cache_misses;
     response->set_block_cache_hit_rate(
         lookups == 0 ? 0.0 : static_cast<double>(stats.store.block_cache_hits) / lookups);
-    response->set_pending_compaction_bytes(static_cast<int64_t>(stats.store.pending_compaction_bytes));
+    response->set_estimated_pending_compaction_bytes(
+        static_cast<int64_t>(stats.store.estimated_pending_compaction_bytes));
     response->set_uptime_seconds(std::chrono::duration_cast<std::chrono::seconds>(
                                      std::chrono::steady_clock::now() - context_.started)
                                      .count());
@@ -47,6 +53,16 @@ grpc::Status AdminServiceImpl::GetSchema(grpc::ServerContext* context, const v1:
 }
 
 namespace {
+
+// One "audit" log line per backup, restore and purge, with who asked, before it is attempted
+// (the call's own "rpc" line says how it ended).
+void Audit(const CallInfo& call, std::string_view action,
+           std::vector<std::pair<std::string_view, std::string>> fields) {
+  fields.insert(fields.begin(), {{"action", std::string(action)},
+                                 {"principal", call.principal},
+                                 {"request_id", call.request_id}});
+  Log(LogLevel::kInfo, "audit", fields);
+}
 
 void ToProto(const storage::BackupInfo& info, v1::Backup* backup) {
   backup->set_id(info.id);
@@ -69,8 +85,9 @@ absl::Status ListInto(const std::string& backup_dir, v1::ListBackupsResponse* re
 grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest*,
                                             v1::Backup* response) {
   return context_.runtime->Run(context, "AdminService/CreateBackup", Role::kAdmin,
-                               [&](CallInfo&) -> absl::Status {
+                               [&](CallInfo& call) -> absl::Status {
     std::lock_guard lock(backup_mutex_);
+    Audit(call, "backup", {{"backup_dir", context_.backup_dir}});
     CG_ASSIGN_OR_RETURN(auto info, context_.database->store().CreateBackup(context_.backup_dir));
     ToProto(info, response);
     return absl::OkStatus();
@@ -104,14 +121,13 @@ grpc::Status AdminServiceImpl::VerifyBackup(grpc::ServerContext* context, const 
 grpc::Status AdminServiceImpl::RestoreBackup(grpc::ServerContext* context, const v1::RestoreBackupRequest* request,
                                              v1::RestoreBackupResponse* response) {
   return context_.runtime->Run(context, "AdminService/RestoreBackup", Role::kAdmin,
-                               [&](CallInfo&) -> absl::Status {
+                               [&](CallInfo& call) -> absl::Status {
     std::lock_guard lock(backup_mutex_);
     if (request->id() == 0) return absl::InvalidArgumentError("id: is required");
-    if (request->target_dir().empty() || request->target_dir()[0] != '/') {
-      return absl::InvalidArgumentError("target_dir: an absolute path is required");
-    }
-    CG_RETURN_IF_ERROR(storage::RestoreBackup(context_.backup_dir, request->id(), request->target_dir()));
-    response->set_target_dir(request->target_dir());
+    CG_ASSIGN_OR_RETURN(auto target, CheckRestoreTarget(context_.restore_root, request->target_dir()));
+    Audit(call, "restore", {{"backup_id", StrCat(request->id())}, {"target_dir", target}});
+    CG_RETURN_IF_ERROR(storage::RestoreBackup(context_.backup_dir, request->id(), target));
+    response->set_target_dir(target);
     return absl::OkStatus();
   });
 }
@@ -119,9 +135,10 @@ grpc::Status AdminServiceImpl::RestoreBackup(grpc::ServerContext* context, const
 grpc::Status AdminServiceImpl::PurgeBackups(grpc::ServerContext* context, const v1::PurgeBackupsRequest* request,
                                             v1::ListBackupsResponse* response) {
   return context_.runtime->Run(context, "AdminService/PurgeBackups", Role::kAdmin,
-                               [&](CallInfo&) -> absl::Status {
+                               [&](CallInfo& call) -> absl::Status {
     std::lock_guard lock(backup_mutex_);
     if (request->keep() == 0) return absl::InvalidArgumentError("keep: at least 1");
+    Audit(call, "purge", {{"keep", StrCat(request->keep())}, {"backup_dir", context_.backup_dir}});
     CG_RETURN_IF_ERROR(storage::PurgeOldBackups(context_.backup_dir, request->keep()));
     return ListInto(context_.backup_dir, response);
   });

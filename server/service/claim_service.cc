@@ -55,8 +55,8 @@ grpc::ServerUnaryReactor* ClaimServiceImpl::ListClaims(grpc::CallbackServerConte
   return context_.runtime->RunUnary(context, "ClaimService/ListClaims", Role::kReader,
                                [&](CallInfo&) -> absl::Status {
     if (!v1::Stance_IsValid(request->stance())) return absl::InvalidArgumentError("stance: unknown value");
-    CG_ASSIGN_OR_RETURN(auto after, validation::ParseAsOf(request->has_recorded_after(), request->recorded_after()));
-    CG_ASSIGN_OR_RETURN(auto before, validation::ParseAsOf(request->has_recorded_before(), request->recorded_before()));
+    CG_ASSIGN_OR_RETURN(auto after, validation::ParseTime("recorded_after", request->has_recorded_after(), request->recorded_after()));
+    CG_ASSIGN_OR_RETURN(auto before, validation::ParseTime("recorded_before", request->has_recorded_before(), request->recorded_before()));
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
     ClaimQuery query;
     query.statement_id = request->statement_id();

@@ -10,14 +10,15 @@
 #include <iostream>
 #include <thread>
 
+#include "engine/exchange/importer.h"
+#include "engine/exchange/offline_loader.h"
+#include "engine/storage/rocksdb_store.h"
 #include "engine/strings.h"
+#include "service/import_export_service.h"
 #include "service/log.h"
 #include "service/server.h"
 #include "service/server_flags.h"
 #include "service/token_authenticator.h"
-#include "engine/exchange/offline_loader.h"
-#include "engine/storage/rocksdb_store.h"
-#include "service/import_export_service.h"
 
 namespace {
 
@@ -25,61 +26,40 @@ using claimgraph::StrCat;
 using claimgraph::service::Log;
 using claimgraph::service::LogLevel;
 
-// Loads an NDJSON file of import records in lenient batches; rejected records are logged.
+// Loads an NDJSON file of import records in lenient batches through the one importer; every
+// rejected line is logged with its file line (the first 1000; all are counted).
 bool LoadFile(claimgraph::Database& database, const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) {
     Log(LogLevel::kError, "cannot open load file", {{"file", path}});
     return false;
   }
-  constexpr size_t kBatch = 1000;
-  std::vector<claimgraph::v1::ImportRecord> batch;
-  std::vector<size_t> lines;
-  size_t created = 0, unchanged = 0, rejected = 0, line_number = 0;
-  auto flush = [&]() -> bool {
-    if (batch.empty()) return true;
-    auto results = database.ApplyRecords(batch, claimgraph::ImportMode::kLenient,
-                                         claimgraph::WriteContext{"claimgraphd --load"});
-    if (!results.ok()) {
-      Log(LogLevel::kError, "load failed", {{"file", path}, {"error", std::string(results.status().message())}});
-      return false;
-    }
-    for (size_t i = 0; i < results->size(); ++i) {
-      const auto& result = (*results)[i];
-      if (!result.error.ok()) {
-        ++rejected;
-        Log(LogLevel::kWarn, "record rejected",
-            {{"file", path}, {"line", StrCat(lines[i])}, {"error", std::string(result.error.message())}});
-      } else if (result.outcome == claimgraph::WriteOutcome::kUnchanged) {
-        ++unchanged;
-      } else {
-        ++created;
-      }
-    }
-    batch.clear();
-    lines.clear();
-    return true;
-  };
-  std::string line;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    claimgraph::v1::ImportRecord record;
-    auto parsed = google::protobuf::util::JsonStringToMessage(line, &record);
-    if (!parsed.ok()) {
-      ++rejected;
-      Log(LogLevel::kWarn, "record rejected",
-          {{"file", path}, {"line", StrCat(line_number)}, {"error", std::string(parsed.message())}});
-      continue;
-    }
-    batch.push_back(std::move(record));
-    lines.push_back(line_number);
-    if (batch.size() >= kBatch && !flush()) return false;
+  claimgraph::exchange::ImportOptions options;
+  auto summary = claimgraph::exchange::ImportNdjson(&database, &in, options,
+                                                    claimgraph::WriteContext{"claimgraphd --load"});
+  if (!summary.ok()) {
+    Log(LogLevel::kError, "load failed",
+        {{"file", path}, {"error", std::string(summary.status().message())}});
+    return false;
   }
-  if (!flush()) return false;
+  for (const auto& rejection : summary->rejections) {
+    Log(LogLevel::kWarn, "record rejected",
+        {{"file", path},
+         {"line", StrCat(rejection.line)},
+         {"error", std::string(rejection.error.message())}});
+  }
+  uint64_t written = 0, unchanged = 0;
+  for (const auto* kind : {&summary->entities, &summary->sources, &summary->claims,
+                           &summary->assessments, &summary->lifecycle_events}) {
+    written += kind->created + kind->updated;
+    unchanged += kind->unchanged;
+  }
   Log(LogLevel::kInfo, "loaded",
-      {{"file", path}, {"written", StrCat(created)}, {"unchanged", StrCat(unchanged)},
-       {"rejected", StrCat(rejected)}});
+      {{"file", path},
+       {"written", StrCat(written)},
+       {"unchanged", StrCat(unchanged)},
+       {"rejected", StrCat(summary->rejected_total)},
+       {"rejections_logged", StrCat(summary->rejections.size())}});
   return true;
 }
 
@@ -130,15 +110,20 @@ int VerifyCommand(const std::vector<std::string>& arguments) {
 }
 
 int RestoreCommand(const std::vector<std::string>& arguments) {
-  std::string backup_dir = FlagValue(arguments, "backup-dir"), data_dir = FlagValue(arguments, "data-dir");
+  std::string backup_dir = FlagValue(arguments, "backup-dir"),
+              data_dir = FlagValue(arguments, "data-dir");
   std::string id = FlagValue(arguments, "backup-id");
   if (backup_dir.empty() || data_dir.empty() || id.empty()) {
-    std::fprintf(stderr, "usage: claimgraphd restore-backup --backup-dir DIR --backup-id N --data-dir NEW_DIR\n");
+    std::fprintf(
+        stderr,
+        "usage: claimgraphd restore-backup --backup-dir DIR --backup-id N --data-dir NEW_DIR\n");
     return 2;
   }
-  auto restored = claimgraph::storage::RestoreBackup(backup_dir, static_cast<uint32_t>(std::stoul(id)), data_dir);
+  auto restored = claimgraph::storage::RestoreBackup(
+      backup_dir, static_cast<uint32_t>(std::stoul(id)), data_dir);
   if (!restored.ok()) {
-    std::fprintf(stderr, "claimgraphd restore-backup: %s\n", std::string(restored.message()).c_str());
+    std::fprintf(stderr, "claimgraphd restore-backup: %s\n",
+                 std::string(restored.message()).c_str());
     return 1;
   }
   std::printf("restored backup %s into %s\n", id.c_str(), data_dir.c_str());
@@ -148,18 +133,21 @@ int RestoreCommand(const std::vector<std::string>& arguments) {
 int BulkLoadCommand(const std::vector<std::string>& arguments) {
   std::string data_dir = FlagValue(arguments, "data-dir"), file = FlagValue(arguments, "file");
   if (data_dir.empty() || file.empty()) {
-    std::fprintf(stderr,
-                 "usage: claimgraphd bulk-load --data-dir DIR --file FILE|- [--strict] [--batch-size N] "
-                 "[--staging-mb N] [--schema FILE]   (server stopped)\n");
+    std::fprintf(
+        stderr,
+        "usage: claimgraphd bulk-load --data-dir DIR --file FILE|- [--strict] [--batch-size N] "
+        "[--staging-mb N] [--schema FILE]   (server stopped)\n");
     return 2;
   }
   std::shared_ptr<const claimgraph::schema::SchemaRegistry> schema;
   std::string schema_path = FlagValue(arguments, "schema");
   auto loaded = schema_path.empty()
-                    ? claimgraph::schema::SchemaRegistry::LoadText(claimgraph::service::kDefaultSchemaText, "default.textproto")
+                    ? claimgraph::schema::SchemaRegistry::LoadText(
+                          claimgraph::service::kDefaultSchemaText, "default.textproto")
                     : claimgraph::schema::SchemaRegistry::LoadTextFile(schema_path);
   if (!loaded.ok()) {
-    std::fprintf(stderr, "claimgraphd bulk-load: %s\n", std::string(loaded.status().message()).c_str());
+    std::fprintf(stderr, "claimgraphd bulk-load: %s\n",
+                 std::string(loaded.status().message()).c_str());
     return 1;
   }
   schema = std::move(*loaded);
@@ -187,12 +175,15 @@ int BulkLoadCommand(const std::vector<std::string>& arguments) {
     input = &in;
   }
   auto started = std::chrono::steady_clock::now();
-  auto summary = claimgraph::exchange::OfflineLoad(options, input, load, claimgraph::WriteContext{"claimgraphd bulk-load"});
+  auto summary = claimgraph::exchange::OfflineLoad(
+      options, input, load, claimgraph::WriteContext{"claimgraphd bulk-load"});
   if (!summary.ok()) {
-    std::fprintf(stderr, "claimgraphd bulk-load: %s\n", std::string(summary.status().message()).c_str());
+    std::fprintf(stderr, "claimgraphd bulk-load: %s\n",
+                 std::string(summary.status().message()).c_str());
     return 1;
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   claimgraph::v1::ImportSummary proto;
   claimgraph::service::ToProto(*summary, &proto);
   std::string json;
@@ -220,7 +211,9 @@ int main(int argc, char** argv) {
     if (subcommand == "verify") return VerifyCommand(arguments);
     if (subcommand == "restore-backup") return RestoreCommand(arguments);
     if (subcommand == "bulk-load") return BulkLoadCommand(arguments);
-    std::fprintf(stderr, "claimgraphd: unknown subcommand '%s' (hash-token, verify, restore-backup, bulk-load; or flags, see --help)\n",
+    std::fprintf(stderr,
+                 "claimgraphd: unknown subcommand '%s' (hash-token, verify, restore-backup, "
+                 "bulk-load; or flags, see --help)\n",
                  subcommand.c_str());
     return 2;
   }
@@ -231,6 +224,10 @@ int main(int argc, char** argv) {
   }
   if (command->help) {
     std::fputs(claimgraph::service::ServerFlagsHelp().c_str(), stdout);
+    return 0;
+  }
+  if (command->version) {
+    std::printf("claimgraphd %s\n", command->options.version.c_str());
     return 0;
   }
   claimgraph::service::SetLogLevel(command->log_level);
@@ -251,7 +248,8 @@ int main(int argc, char** argv) {
     if (!LoadFile((*server)->database(), file)) return 1;
   }
   // Tests and scripts read the chosen port from this line.
-  if ((*server)->metrics_port() != 0) std::printf("claimgraphd metrics on port %d\n", (*server)->metrics_port());
+  if ((*server)->metrics_port() != 0)
+    std::printf("claimgraphd metrics on port %d\n", (*server)->metrics_port());
   std::printf("claimgraphd listening on port %d\n", (*server)->port());
   std::fflush(stdout);
 

@@ -97,6 +97,8 @@ class HttpEndpoint::Impl {
  private:
   class Session;
   void Accept();
+  // At the connection cap: closes the connection that has waited longest for a request.
+  void MakeRoom();
 
   HttpEndpointOptions options_;
   // Declared first so it is destroyed last: pending handlers hold sessions whose sockets
@@ -119,6 +121,7 @@ class HttpEndpoint::Impl::Session : public std::enable_shared_from_this<Session>
 
   void Read() {
     if (owner_->stopping()) return Close();
+    waiting_since_ = std::chrono::steady_clock::now();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(owner_->options().max_header_bytes));
     parser_->body_limit(owner_->options().max_body_bytes);
@@ -134,6 +137,10 @@ class HttpEndpoint::Impl::Session : public std::enable_shared_from_this<Session>
   void CloseIfIdle() {
     if (reading_) Close();
   }
+
+  // Whether it waits for (the rest of) a request, and since when.
+  bool reading() const { return reading_; }
+  std::chrono::steady_clock::time_point waiting_since() const { return waiting_since_; }
 
  private:
   void OnRead(error_code error) {
@@ -155,13 +162,15 @@ class HttpEndpoint::Impl::Session : public std::enable_shared_from_this<Session>
     // End of stream, timeout, reset or cancellation: nothing to answer.
     if (error) return Close();
     const Request& request = parser_->get();
-    Reply(owner_->Answer(request), request.keep_alive());
+    Reply(owner_->Answer(request), request.keep_alive(), request.method() == http::verb::head);
   }
 
-  void Reply(Response response, bool keep_alive) {
+  // `head`: the headers a GET would get (Content-Length included), without the body.
+  void Reply(Response response, bool keep_alive, bool head = false) {
     response_ = std::move(response);
     response_.keep_alive(keep_alive && !owner_->stopping());
     response_.prepare_payload();
+    if (head) response_.body().clear();
     stream_.expires_after(owner_->options().connection_timeout);
     http::async_write(stream_, response_, [self = shared_from_this()](error_code error, size_t) {
       self->OnWrite(error);
@@ -185,6 +194,7 @@ class HttpEndpoint::Impl::Session : public std::enable_shared_from_this<Session>
   std::optional<http::request_parser<http::string_body>> parser_;
   Response response_;
   bool reading_ = false;
+  std::chrono::steady_clock::time_point waiting_since_;
 };
 
 absl::Status HttpEndpoint::Impl::Bind() {
@@ -227,6 +237,7 @@ void HttpEndpoint::Impl::Accept() {
       return;
     }
     std::erase_if(sessions_, [](const std::weak_ptr<Session>& s) { return s.expired(); });
+    if (static_cast<int>(sessions_.size()) >= options_.max_connections) MakeRoom();
     if (static_cast<int>(sessions_.size()) >= options_.max_connections) {
       error_code ignored;
       socket.close(ignored);
@@ -237,6 +248,20 @@ void HttpEndpoint::Impl::Accept() {
     }
     Accept();
   });
+}
+
+void HttpEndpoint::Impl::MakeRoom() {
+  auto oldest = sessions_.end();
+  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+    auto session = it->lock();
+    if (!session || !session->reading()) continue;
+    if (oldest == sessions_.end() || session->waiting_since() < oldest->lock()->waiting_since()) {
+      oldest = it;
+    }
+  }
+  if (oldest == sessions_.end()) return;
+  oldest->lock()->CloseIfIdle();
+  sessions_.erase(oldest);
 }
 
 void HttpEndpoint::Impl::Stop() {
@@ -287,10 +312,10 @@ Response HttpEndpoint::Impl::Answer(const Request& request) const {
   } else {
     return Route(request);
   }
-  if (request.method() != http::verb::get) {
+  if (request.method() != http::verb::get && request.method() != http::verb::head) {
     Response response =
         TextResponse(http::status::method_not_allowed, kTextContentType, "method not allowed\n");
-    response.set(http::field::allow, "GET");
+    response.set(http::field::allow, "GET, HEAD");
     return response;
   }
   // The callbacks are the caller's code: a failure there answers 500 rather than ending the
@@ -303,8 +328,14 @@ Response HttpEndpoint::Impl::Answer(const Request& request) const {
       case Path::kHealth:
         return TextResponse(http::status::ok, kTextContentType, "ok\n");
       case Path::kReady:
-        if (!options_.ready || options_.ready()) {
-          return TextResponse(http::status::ok, kTextContentType, "ready\n");
+        switch (options_.ready ? options_.ready() : Readiness::kReady) {
+          case Readiness::kReady:
+            return TextResponse(http::status::ok, kTextContentType, "ready\n");
+          case Readiness::kReadOnly:
+            return TextResponse(http::status::ok, kTextContentType,
+                                "read-only: reads are served, writes are refused (disk space)\n");
+          case Readiness::kNotReady:
+            break;
         }
         return TextResponse(http::status::service_unavailable, kTextContentType, "not ready\n");
     }

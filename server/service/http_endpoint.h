@@ -1,12 +1,13 @@
 // HttpEndpoint: a small embedded HTTP/1.1 server for orchestrators and scrapers, separate from
-// the gRPC port. It serves exactly three paths:
-//   GET /metrics  200, the provider's text, "text/plain; version=0.0.4" (Prometheus exposition)
-//   GET /healthz  200 "ok" while the process runs (liveness)
-//   GET /readyz   200 "ready" when the readiness callback says so, else 503 "not ready"
+// the gRPC port. It serves exactly three paths, to GET and HEAD:
+//   /metrics  200, the provider's text, "text/plain; version=0.0.4" (Prometheus exposition)
+//   /healthz  200 "ok" while the process runs (liveness)
+//   /readyz   200 "ready", 200 "read-only ..." while writes are refused, 503 "not ready"
 // Any other path is 404; another method on a known path is 405. Requests are bounded in size
-// (431/413 and the connection closed), each connection has an idle/transfer timeout, and the
-// number of open connections is capped. It knows nothing of the engine or gRPC: what it reports
-// comes from the callbacks.
+// (431/413 and the connection closed), each connection has an idle/read/write timeout, and the
+// number of open connections is capped: at the cap, the connection idle longest is closed to
+// make room, so connections held open by idle clients never keep a probe out. It knows nothing
+// of the engine or gRPC: what it reports comes from the callbacks.
 #pragma once
 
 #include <chrono>
@@ -19,6 +20,12 @@
 #include "absl/status/statusor.h"
 
 namespace claimgraph::service {
+
+enum class Readiness {
+  kReady,
+  kReadOnly,  // serving reads, refusing writes (the disk is below its reserve)
+  kNotReady,  // starting or draining
+};
 
 // A request as `HttpEndpointOptions::routes` sees it, and what it answers.
 struct HttpRouteRequest {
@@ -40,8 +47,8 @@ struct HttpEndpointOptions {
   // Body of GET /metrics. Called on the endpoint's thread, once per scrape; must be thread-safe
   // with respect to whatever it reads. Null: /metrics answers an empty body.
   std::function<std::string()> metrics;
-  // Readiness for GET /readyz, called on the endpoint's thread. Null: always ready.
-  std::function<bool()> ready;
+  // Readiness for /readyz, called on the endpoint's thread. Null: always ready.
+  std::function<Readiness()> ready;
   // Answers the paths the endpoint does not serve itself (the JSON API and the explorer), on the
   // endpoint's thread; nullopt answers 404. Null: every other path is 404.
   std::function<std::optional<HttpRouteReply>(const HttpRouteRequest&)> routes;
@@ -50,8 +57,10 @@ struct HttpEndpointOptions {
   // A GET carries no body; a small allowance keeps clients that send one from being cut off.
   size_t max_body_bytes = 1024;
   // A connection idle (or stalled mid-request or mid-response) this long is closed.
-  std::chrono::milliseconds connection_timeout{10000};
-  // Connections beyond this are accepted and closed at once, so a flood cannot exhaust memory.
+  std::chrono::milliseconds connection_timeout{5000};
+  // Open connections at most, so a flood cannot exhaust memory or descriptors. A connection
+  // beyond it closes the one waiting longest for a request (or, when every one is busy
+  // answering, is itself closed at once).
   int max_connections = 64;
 };
 

@@ -7,7 +7,7 @@
 #include "engine/status_macros.h"
 #include "engine/strings.h"
 #include "engine/validation.h"
-#include "service/stream_rate_limiter.h"
+#include "service/import_stream.h"
 
 namespace claimgraph::service {
 namespace {
@@ -17,105 +17,51 @@ namespace {
 constexpr int kExportBatch = 256;
 constexpr size_t kNQuadsChunkBytes = 256 << 10;
 
-void CountsToProto(const exchange::KindCounts& counts, v1::ImportKindCounts* out) {
-  out->set_created(static_cast<int64_t>(counts.created));
-  out->set_updated(static_cast<int64_t>(counts.updated));
-  out->set_unchanged(static_cast<int64_t>(counts.unchanged));
-  out->set_rejected(static_cast<int64_t>(counts.rejected));
-}
-
-const char* CodeName(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kInvalidArgument: return "INVALID_ARGUMENT";
-    case absl::StatusCode::kNotFound: return "NOT_FOUND";
-    case absl::StatusCode::kAlreadyExists: return "ALREADY_EXISTS";
-    case absl::StatusCode::kFailedPrecondition: return "FAILED_PRECONDITION";
-    case absl::StatusCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
-    default: return "UNKNOWN";
-  }
-}
-
 }  // namespace
-
-void ToProto(const exchange::ImportSummary& summary, v1::ImportSummary* out) {
-  CountsToProto(summary.entities, out->mutable_entities());
-  CountsToProto(summary.sources, out->mutable_sources());
-  CountsToProto(summary.claims, out->mutable_claims());
-  CountsToProto(summary.assessments, out->mutable_assessments());
-  CountsToProto(summary.lifecycle_events, out->mutable_lifecycle_events());
-  CountsToProto(summary.unreadable, out->mutable_unreadable());
-  out->set_records_seen(static_cast<int64_t>(summary.records_seen));
-  out->set_records_skipped(static_cast<int64_t>(summary.records_skipped));
-  out->set_rejected_total(static_cast<int64_t>(summary.rejected_total));
-  for (const auto& rejection : summary.rejections) {
-    auto* item = out->add_rejections();
-    item->set_index(static_cast<int64_t>(rejection.index));
-    item->set_code(CodeName(rejection.error.code()));
-    item->set_message(std::string(rejection.error.message()));
-  }
-  out->set_stopped(summary.stopped);
-  out->set_stopped_at(static_cast<int64_t>(summary.stopped_at));
-  out->set_next_index(static_cast<int64_t>(summary.next_index));
-}
 
 grpc::Status ImportExportServiceImpl::Import(grpc::ServerContext* context,
                                              grpc::ServerReader<v1::ImportRequest>* reader,
                                              v1::ImportSummary* response) {
   return context_.runtime->Run(context, "ImportExportService/Import", Role::kWriter,
                                [&](CallInfo& call) -> absl::Status {
+    ImportStream stream(context_, call);
     v1::ImportRequest request;
-    bool first = true;
-    std::optional<exchange::Importer> importer;
-    StreamRateLimiter rate_limiter(context_.max_stream_records_per_second);
-    uint64_t resume_from = 0;
     // One message at a time: the stream's flow control holds a fast client back.
     while (reader->Read(&request)) {
-      if (call.Cancelled()) return absl::CancelledError("import cancelled; batches applied so far are committed");
-      if (first) {
-        first = false;
-        exchange::ImportOptions options;
-        const auto& given = request.options();
-        options.mode = given.mode() == v1::IMPORT_MODE_STRICT ? ImportMode::kStrict : ImportMode::kLenient;
-        if (given.batch_size() < 0) return absl::InvalidArgumentError("options.batch_size: must not be negative");
-        if (given.batch_size() > static_cast<int32_t>(exchange::kMaxImportBatchSize)) {
-          return absl::ResourceExhaustedError(StrCat("options.batch_size: at most ", exchange::kMaxImportBatchSize));
-        }
-        if (given.batch_size() > 0) options.batch_size = static_cast<size_t>(given.batch_size());
-        if (given.resume_from() < 0) return absl::InvalidArgumentError("options.resume_from: must not be negative");
-        options.resume_from = static_cast<uint64_t>(given.resume_from());
-        resume_from = options.resume_from;
-        CG_ASSIGN_OR_RETURN(auto created, exchange::Importer::Create(context_.database, options, WriterOf(call)));
-        importer.emplace(std::move(created));
-      }
-      if (request.records_size() > 0 && request.json_lines_size() > 0) {
-        return absl::InvalidArgumentError("records, json_lines: a message carries one or the other");
-      }
-      // Records below resume_from are skipped unread, so they do not count against the rate.
-      const uint64_t first = importer->next_index();
-      const uint64_t end = first + static_cast<uint64_t>(request.records_size() + request.json_lines_size());
-      const uint64_t applied_from = std::max<uint64_t>(first, resume_from);
-      if (auto limited = rate_limiter.Take(end > applied_from ? end - applied_from : 0); !limited.ok()) {
-        // What arrived before the message that broke the limit is applied, so that the client can
-        // resume exactly where the refused message began.
-        CG_RETURN_IF_ERROR(importer->Finish());
-        const auto& summary = importer->summary();
-        return absl::ResourceExhaustedError(
-            StrCat(std::string(limited.message()), "; records before index ", summary.next_index, " are applied (",
-                   summary.rejected_total, " of them rejected): resume from ", summary.next_index));
-      }
-      for (auto& record : *request.mutable_records()) CG_RETURN_IF_ERROR(importer->Add(std::move(record)));
-      for (const auto& line : request.json_lines()) {
-        auto record = exchange::ParseRecordJson(line);
-        if (record.ok()) {
-          CG_RETURN_IF_ERROR(importer->Add(*std::move(record)));
-        } else {
-          CG_RETURN_IF_ERROR(importer->AddUnreadable(record.status()));
-        }
-      }
+      if (call.Cancelled()) break;
+      CG_RETURN_IF_ERROR(stream.Add(&request));
     }
-    if (!importer) return absl::InvalidArgumentError("stream: no messages");
-    CG_RETURN_IF_ERROR(importer->Finish());
-    ToProto(importer->summary(), response);
+    CG_RETURN_IF_ERROR(stream.Finish(call.Cancelled()));
+    ToProto(stream.summary(), response);
+    response->set_lines_seen(static_cast<int64_t>(stream.lines_read()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ImportExportServiceImpl::ImportWithProgress(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportWithProgressRequest>* stream_io) {
+  return context_.runtime->Run(context, "ImportExportService/ImportWithProgress", Role::kWriter,
+                               [&](CallInfo& call) -> absl::Status {
+    ImportStream stream(context_, call);
+    size_t reported = 0;  // rejections already sent
+    bool client_gone = false;
+    auto send = [&](const exchange::ImportSummary& summary, bool done) {
+      v1::ImportProgress progress;
+      ToProto(summary, progress.mutable_summary(), reported);
+      progress.mutable_summary()->set_lines_seen(static_cast<int64_t>(stream.lines_read()));
+      progress.set_done(done);
+      reported = summary.rejections.size();
+      if (!stream_io->Write(progress)) client_gone = true;
+    };
+    stream.set_progress([&](const exchange::ImportSummary& summary) { send(summary, false); });
+    v1::ImportWithProgressRequest request;
+    while (!client_gone && stream_io->Read(&request)) {
+      if (call.Cancelled()) break;
+      CG_RETURN_IF_ERROR(stream.Add(request.mutable_request()));
+    }
+    CG_RETURN_IF_ERROR(stream.Finish(client_gone || call.Cancelled()));
+    send(stream.summary(), true);
     return absl::OkStatus();
   });
 }

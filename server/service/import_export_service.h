@@ -2,7 +2,7 @@
 #pragma once
 
 #include "claimgraph/v1/import_export_service.grpc.pb.h"
-#include "engine/exchange/importer.h"
+#include "service/import_stream.h"
 #include "service/service_context.h"
 
 namespace claimgraph::service {
@@ -13,14 +13,15 @@ class ImportExportServiceImpl final : public v1::ImportExportService::Service {
 
   grpc::Status Import(grpc::ServerContext* context, grpc::ServerReader<v1::ImportRequest>* reader,
                       v1::ImportSummary* response) override;
+  grpc::Status ImportWithProgress(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportWithProgressRequest>* stream)
+      override;
   grpc::Status Export(grpc::ServerContext* context, const v1::ExportRequest* request,
                       grpc::ServerWriter<v1::ExportResponse>* writer) override;
 
  private:
   ServiceContext context_;
 };
-
-// The summary as protobuf (also used by claimgraphd bulk-load's output).
-void ToProto(const exchange::ImportSummary& summary, v1::ImportSummary* out);
 
 }  // namespace claimgraph::service

@@ -16,6 +16,7 @@ constexpr int32_t kDefaultTraceNodes = 10'000;
 constexpr int32_t kMaxTraceNodes = 200'000;
 constexpr int32_t kDefaultClaimsBy = 1'000;
 constexpr int32_t kMaxClaimsBy = 10'000;
+constexpr int32_t kDefaultWhoSaidPage = 100;  // a paged WhoSaid given a token without page_size
 
 absl::StatusOr<size_t> Limit(const char* field, int32_t asked, int32_t fallback, int32_t most) {
   if (asked < 0 || asked > most) {
@@ -33,6 +34,7 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceClaim(grpc::CallbackServer
   return context_.runtime->RunUnary(
       context, "ProvenanceService/TraceClaim", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
+        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/TraceClaim"));
         CG_RETURN_IF_ERROR(validation::CheckId("claim_id", request->claim_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -52,6 +54,7 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceStatement(grpc::CallbackSe
   return context_.runtime->RunUnary(
       context, "ProvenanceService/TraceStatement", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
+        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/TraceStatement"));
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -72,6 +75,7 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::Corroborate(grpc::CallbackServe
   return context_.runtime->RunUnary(
       context, "ProvenanceService/Corroborate", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
+        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/Corroborate"));
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -90,6 +94,7 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::Contradictions(grpc::CallbackSe
   return context_.runtime->RunUnary(
       context, "ProvenanceService/Contradictions", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
+        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/Contradictions"));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
         switch (request->target_case()) {
@@ -120,12 +125,28 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::WhoSaid(grpc::CallbackServerCon
   return context_.runtime->RunUnary(
       context, "ProvenanceService/WhoSaid", Role::kReader, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
+        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/WhoSaid"));
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
         provenance::WhoSaidOptions options;
         options.include_inactive = request->include_inactive();
-        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
+        CG_RETURN_IF_ERROR(validation::CheckPageSize(request->page_size(), limits));
+        options.page_size = static_cast<size_t>(request->page_size());
+        options.page_token = request->page_token();
+        CG_ASSIGN_OR_RETURN(auto pinned,
+                            provenance::WhoSaidTokenAsOf(request->statement_id(),
+                                                         request->include_inactive(),
+                                                         request->page_token()));
+        if (pinned && options.page_size == 0) options.page_size = kDefaultWhoSaidPage;
+        std::unique_ptr<ReadView> view;
+        if (pinned) {
+          CG_ASSIGN_OR_RETURN(view, context_.database->NewReadView(*pinned));
+        } else if (options.page_size > 0) {
+          CG_ASSIGN_OR_RETURN(view, context_.database->NewPinnedReadView(as_of));
+        } else {
+          CG_ASSIGN_OR_RETURN(view, context_.database->NewReadView(as_of));
+        }
         CG_ASSIGN_OR_RETURN(*response,
                             provenance::WhoSaid(*view, request->statement_id(), options));
         return absl::OkStatus();

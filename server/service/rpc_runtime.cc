@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <random>
 
 #include "engine/strings.h"
@@ -84,8 +85,8 @@ bool CallInfo::Cancelled() const {
   return context->IsCancelled() || std::chrono::system_clock::now() > context->deadline();
 }
 
-grpc::Status RpcRuntime::Run(grpc::ServerContextBase* context, std::string_view method, Role role,
-                             absl::FunctionRef<absl::Status(CallInfo&)> handler) {
+grpc::Status RpcRuntime::RunCall(grpc::ServerContextBase* context, std::string_view method, Role role,
+                                 absl::FunctionRef<absl::Status(CallInfo&)> handler, bool may_stream) {
   auto started = std::chrono::steady_clock::now();
   in_flight_.fetch_add(1);
   CallInfo call;
@@ -106,13 +107,26 @@ grpc::Status RpcRuntime::Run(grpc::ServerContextBase* context, std::string_view 
   } else {
     call.principal = "anonymous";
   }
+  bool stream_admitted = false;
+  if (status.ok() && may_stream && streams_ != nullptr) {
+    status = streams_->Admit(context, &stream_admitted);
+  }
   if (status.ok()) {
     if (call.Cancelled()) {
       status = absl::DeadlineExceededError("deadline passed or call cancelled before it started");
     } else {
-      status = handler(call);
+      // A handler that throws still ends in one logged, counted status, and leaves the in-flight
+      // gauge where it was: the exception never reaches gRPC (which would answer UNKNOWN).
+      try {
+        status = handler(call);
+      } catch (const std::exception& exception) {
+        status = absl::InternalError(StrCat("unexpected exception: ", exception.what()));
+      } catch (...) {
+        status = absl::InternalError("unexpected exception");
+      }
     }
   }
+  if (stream_admitted) streams_->Leave(context);
   grpc::Status result = ToGrpcStatus(status);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started)
@@ -143,7 +157,7 @@ grpc::ServerUnaryReactor* RpcRuntime::RunUnary(
     grpc::CallbackServerContext* context, std::string_view method, Role role,
     absl::FunctionRef<absl::Status(CallInfo&)> handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(Run(context, method, role, handler));
+  reactor->Finish(RunCall(context, method, role, handler, /*may_stream=*/false));
   return reactor;
 }
 

@@ -19,6 +19,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "service/stream_watch.h"
 
 namespace claimgraph::service {
 
@@ -46,13 +47,18 @@ struct CallInfo {
 
 class RpcRuntime {
  public:
-  // `authenticator` may be null (everyone admitted); it must outlive the runtime.
-  explicit RpcRuntime(const Authenticator* authenticator) : authenticator_(authenticator) {}
+  // `authenticator` may be null (everyone admitted); `streams` may be null (streams not
+  // limited). Both must outlive the runtime.
+  explicit RpcRuntime(const Authenticator* authenticator, StreamWatch* streams = nullptr)
+      : authenticator_(authenticator), streams_(streams) {}
 
   // Runs `handler` for the RPC `method` ("EntityService/GetEntity") requiring `role`.
   // The handler is called before Run returns (a FunctionRef: no copy, no allocation per call).
+  // A streaming RPC also takes one of the StreamWatch's slots for the length of the handler.
   grpc::Status Run(grpc::ServerContextBase* context, std::string_view method, Role role,
-                   absl::FunctionRef<absl::Status(CallInfo&)> handler);
+                   absl::FunctionRef<absl::Status(CallInfo&)> handler) {
+    return RunCall(context, method, role, handler, /*may_stream=*/true);
+  }
   // The same for a unary RPC served on gRPC's callback API: the handler runs on the thread that
   // received the request, without the synchronous API's hand-off to a worker thread (about half
   // of a point read's server CPU). Only for handlers that never wait long: a callback thread
@@ -73,11 +79,14 @@ class RpcRuntime {
   std::map<std::string, MethodStats> SnapshotMethodStats() const;
 
  private:
+  grpc::Status RunCall(grpc::ServerContextBase* context, std::string_view method, Role role,
+                       absl::FunctionRef<absl::Status(CallInfo&)> handler, bool may_stream);
   void Record(std::string_view method, int code, double seconds);
 
   mutable std::mutex stats_mutex_;
   std::map<std::string, MethodStats, std::less<>> method_stats_;  // guarded by stats_mutex_
   const Authenticator* authenticator_;
+  StreamWatch* streams_;
   std::atomic<uint64_t> in_flight_{0};
   std::atomic<uint64_t> next_request_{1};
 };

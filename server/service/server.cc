@@ -11,6 +11,7 @@
 
 #include "engine/provenance/corroborate.h"
 #include "engine/status_macros.h"
+#include "service/admin_token.h"
 #include "service/http/http_api.h"
 #include "service/http_endpoint.h"
 #include "service/prometheus_text.h"
@@ -22,6 +23,7 @@
 #include "service/claim_service.h"
 #include "service/entity_service.h"
 #include "service/provenance_service.h"
+#include "service/restore_target.h"
 #include "service/source_service.h"
 
 namespace claimgraph::service {
@@ -73,7 +75,14 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   std::unique_ptr<ClaimGraphServer> server(new ClaimGraphServer());
   server->options_ = options;
   if (server->options_.backup_dir.empty()) server->options_.backup_dir = options.data_dir + ".backups";
+  if (server->options_.restore_root.empty()) {
+    server->options_.restore_root = DefaultRestoreRoot(server->options_.backup_dir);
+  }
 
+  if (options.limits.max_answer_bytes > static_cast<uint64_t>(options.max_message_bytes)) {
+    return absl::InvalidArgumentError(
+        "--max-answer-mb must not exceed --max-message-mb: a larger answer could not be sent");
+  }
   // Security checks come before the database is touched.
   if (!options.tokens_file.empty()) {
     CG_ASSIGN_OR_RETURN(server->authenticator_, TokenAuthenticator::LoadFile(options.tokens_file));
@@ -84,8 +93,15 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
           "--allow-unauthenticated-remote to force it"));
     }
     Log(LogLevel::kWarn, "serving a non-loopback address WITHOUT authentication (forced)", {{"listen", options.listen}});
-  } else {
-    Log(LogLevel::kInfo, "no --tokens-file: authentication is off, serving loopback only", {{"listen", options.listen}});
+  } else if (options.allow_unauthenticated) {
+    Log(LogLevel::kWarn, "--allow-unauthenticated: every local user is admin, serving loopback only",
+        {{"listen", options.listen}});
+  }
+  if (!options.metrics_listen.empty() && !IsLoopbackAddress(options.metrics_listen) &&
+      !options.allow_remote_metrics) {
+    return absl::FailedPreconditionError(StrCat(
+        "refusing to serve --metrics-listen ", options.metrics_listen, " (plain HTTP, no "
+        "authentication) on a non-loopback address: give --allow-remote-metrics to allow it"));
   }
   CG_ASSIGN_OR_RETURN(auto credentials, Credentials(options));
 
@@ -103,15 +119,35 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   database_options.schema = schema;
   database_options.limits = options.limits;
   CG_ASSIGN_OR_RETURN(server->database_, Database::Open(database_options));
+  if (options.tokens_file.empty() && !options.allow_unauthenticated &&
+      !options.allow_unauthenticated_remote) {
+    // Secure by default: an admin token in the data directory, readable by this user only.
+    bool created = false;
+    CG_ASSIGN_OR_RETURN(auto token, EnsureAdminToken(options.data_dir, &created));
+    CG_ASSIGN_OR_RETURN(server->authenticator_,
+                        TokenAuthenticator::Parse(StrCat(HashToken(token), " admin ", kAdminTokenPrincipal),
+                                                  "the generated admin token"));
+    Log(LogLevel::kInfo,
+        created ? "no --tokens-file: generated an admin token (mode 0600); the claimgraph CLI finds it there"
+                : "no --tokens-file: using the admin token in the data directory",
+        {{"token_file", StrCat(options.data_dir, "/", kAdminTokenFile)}});
+  }
   // Edge aggregates carry the fused provenance score that traversal's confidence filters use.
   CG_RETURN_IF_ERROR(provenance::InstallStatementScorer(*server->database_));
   // The in-memory topology is built after the scorer so it starts from rescored edges.
   CG_ASSIGN_OR_RETURN(server->topology_, traversal::TopologyManager::Create(server->database_.get()));
 
-  server->runtime_ = std::make_unique<RpcRuntime>(server->authenticator_.get());
+  server->stream_watch_ = std::make_unique<StreamWatch>(options.streams);
+  server->runtime_ = std::make_unique<RpcRuntime>(server->authenticator_.get(), server->stream_watch_.get());
+  // What one heavy query may hold: its working memory, and its answer about three times over
+  // (the protobuf objects, the serialized message and gRPC's copy).
+  server->heavy_queries_ = std::make_unique<QueryAdmission>(
+      options.max_heavy_queries,
+      options.limits.max_traversal_memory_bytes + 3 * options.limits.max_answer_bytes);
   ServiceContext context{server->database_.get(), server->runtime_.get(),
                          std::chrono::steady_clock::now(), options.version,
-                         server->options_.backup_dir, options.max_stream_records_per_second};
+                         server->options_.backup_dir, options.max_stream_records_per_second,
+                         server->heavy_queries_.get(), server->options_.restore_root};
   // register services here: one line per service, with its full name for health checks.
   auto add = [&](std::unique_ptr<grpc::Service> service, std::string name) {
     server->services_.push_back(std::move(service));
@@ -132,6 +168,9 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (auto& service : server->services_) builder.RegisterService(service.get());
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(server->stream_watch_->NewFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(StrCat("cannot listen on ", options.listen));
@@ -142,9 +181,15 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   if (!options.metrics_listen.empty()) {
     HttpEndpointOptions http;
     http.listen = options.metrics_listen;
+    http.max_connections = options.http_max_connections;
+    http.connection_timeout = options.http_timeout;
     ClaimGraphServer* self = server.get();
     http.metrics = [self]() { return self->RenderMetrics(); };
-    http.ready = [self]() { return self->ready_.load(); };
+    http.ready = [self]() {
+      if (!self->ready_.load()) return Readiness::kNotReady;
+      return self->database_->WritesRefusedForDiskSpace() ? Readiness::kReadOnly
+                                                          : Readiness::kReady;
+    };
     // The endpoint has no TLS: data (and bearer tokens) cross it only on loopback; elsewhere it
     // keeps to metrics and probes, and the API is reached through a TLS proxy or a tunnel.
     if (IsLoopbackAddress(options.metrics_listen)) {
@@ -163,8 +208,13 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
                                               {"port", StrCat(server->metrics_endpoint_->port())}});
   }
   server->ready_ = true;
+  if (server->database_->WritesRefusedForDiskSpace()) {
+    Log(LogLevel::kWarn, "the disk is below its free-space reserve: serving reads, refusing writes "
+        "until space is freed", {{"data_dir", options.data_dir}});
+  }
   Log(LogLevel::kInfo, "serving",
-      {{"listen", options.listen}, {"port", StrCat(server->port_)}, {"data_dir", options.data_dir}});
+      {{"listen", options.listen}, {"port", StrCat(server->port_)}, {"data_dir", options.data_dir},
+       {"max_heavy_queries", StrCat(server->heavy_queries_->max_concurrent())}});
   return server;
 }
 
@@ -215,6 +265,19 @@ std::string ClaimGraphServer::RenderMetrics() {
   }
   text.BeginFamily("claimgraph_rpc_in_flight", MetricType::kGauge, "RPCs being handled now.");
   text.Value({}, static_cast<double>(runtime_->calls_in_flight()));
+  text.BeginFamily("claimgraph_heavy_queries_in_flight", MetricType::kGauge,
+                   "Heavy queries (traversals, provenance walks) running now.");
+  text.Value({}, static_cast<double>(heavy_queries_->running()));
+  text.BeginFamily("claimgraph_heavy_queries_refused_total", MetricType::kCounter,
+                   "Heavy queries refused because --max-heavy-queries were running.");
+  text.Value({}, static_cast<double>(heavy_queries_->refused()));
+  text.BeginFamily("claimgraph_streams_open", MetricType::kGauge, "Streaming RPCs being served now.");
+  text.Value({}, static_cast<double>(stream_watch_->open_streams()));
+  text.BeginFamily("claimgraph_streams_ended_total", MetricType::kCounter,
+                   "Streams refused at --max-concurrent-streams or cancelled, by reason.");
+  text.Value({{"reason", "refused"}}, static_cast<double>(stream_watch_->refused()));
+  text.Value({{"reason", "idle"}}, static_cast<double>(stream_watch_->cancelled_idle()));
+  text.Value({{"reason", "messages"}}, static_cast<double>(stream_watch_->cancelled_long()));
   text.BeginFamily("claimgraph_ready", MetricType::kGauge, "1 while serving, 0 while starting or draining.");
   text.Value({}, ready_ ? 1 : 0);
   if (database_ != nullptr) {
@@ -237,11 +300,17 @@ std::string ClaimGraphServer::RenderMetrics() {
       text.Value({}, static_cast<double>(store.bytes_written));
       text.BeginFamily("claimgraph_rocksdb_pending_compaction_bytes", MetricType::kGauge,
                        "Estimated bytes compaction still has to rewrite.");
-      text.Value({}, static_cast<double>(store.pending_compaction_bytes));
+      text.Value({}, static_cast<double>(store.estimated_pending_compaction_bytes));
       text.BeginFamily("claimgraph_db_size_bytes", MetricType::kGauge, "Database size by part.");
       text.Value({{"part", "sst"}}, static_cast<double>(store.total_sst_bytes));
-      text.Value({{"part", "live_data"}}, static_cast<double>(store.live_data_bytes));
+      text.Value({{"part", "wal"}}, static_cast<double>(store.wal_bytes));
       text.Value({{"part", "memtable"}}, static_cast<double>(store.memtable_bytes));
+      text.BeginFamily("claimgraph_db_disk_bytes", MetricType::kGauge,
+                       "Every file of the data directory.");
+      text.Value({}, static_cast<double>(store.disk_bytes));
+      text.BeginFamily("claimgraph_db_estimated_live_data_bytes", MetricType::kGauge,
+                       "RocksDB's estimate of live data in SST files, plus the memtables.");
+      text.Value({}, static_cast<double>(store.estimated_live_data_bytes));
     }
   }
   return text.text();

@@ -14,7 +14,9 @@
 #include "engine/database.h"
 #include "engine/traversal/topology.h"
 #include "service/log.h"
+#include "service/query_admission.h"
 #include "service/rpc_runtime.h"
+#include "service/stream_watch.h"
 
 namespace claimgraph::service {
 
@@ -27,12 +29,19 @@ struct ServerOptions {
   size_t block_cache_bytes = 256ull << 20;
   // fsync the WAL before acknowledging each write (survives power loss, not only kill -9).
   bool sync_writes = true;
-  // Writes are refused while the data directory's file system has less free space than this.
-  uint64_t min_free_disk_bytes = 256ull << 20;
+  // Writes are refused while the data directory's file system has less free space than this
+  // (at least storage::kMinDiskReserveBytes). 0: min(256 MiB, 5% of the volume).
+  uint64_t min_free_disk_bytes = 0;
   int max_message_bytes = 16 << 20;
   // Records one Import stream may send per second (a one-second burst allowed); a faster stream
   // ends with RESOURCE_EXHAUSTED. 0: unlimited.
   uint64_t max_stream_records_per_second = 0;
+  // Heavy queries (traversals, provenance walks) served at once; more are refused with
+  // RESOURCE_EXHAUSTED. 0: sized from the machine's memory (QueryAdmission).
+  size_t max_heavy_queries = 0;
+  // Streaming RPCs served at once, how long one may go without a message, how many messages
+  // one may carry (see stream_watch.h).
+  StreamLimits streams;
   // How long shutdown waits for in-flight calls before cancelling them.
   std::chrono::milliseconds shutdown_grace{10000};
   Limits limits;
@@ -42,15 +51,25 @@ struct ServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
-  // Hashed bearer tokens with roles (see token_authenticator.h). Empty: no authentication, and
-  // then only a loopback address may be bound unless allow_unauthenticated_remote is set.
+  // Hashed bearer tokens with roles (see token_authenticator.h). Empty: an admin token generated
+  // into the data directory (admin_token.h), and only a loopback address may be bound.
   std::string tokens_file;
+  // No authentication at all: every caller is admin ("anonymous"); loopback only.
+  bool allow_unauthenticated = false;
+  // No authentication on a non-loopback address.
   bool allow_unauthenticated_remote = false;
   // Where online backups go; empty: "<data_dir>.backups".
   std::string backup_dir;
-  // HTTP endpoint for /metrics, /healthz and /readyz, the HTTP/JSON API (/v1/...) and the
-  // explorer (/); empty: none.
+  // Where RestoreBackup may create a database; empty: the directory holding backup_dir.
+  std::string restore_root;
+  // HTTP endpoint for /metrics, /healthz and /readyz, and on a loopback address also the
+  // HTTP/JSON API (/v1/...) and the explorer (/); empty: none. Loopback only unless
+  // allow_remote_metrics (it has no TLS).
   std::string metrics_listen;
+  bool allow_remote_metrics = false;
+  // Its open connections at most, and how long one may sit idle or stall a request/response.
+  int http_max_connections = 64;
+  std::chrono::milliseconds http_timeout{5000};
   // The explorer's files (web/explorer of the source tree unless set).
   std::string explorer_dir = CLAIMGRAPH_EXPLORER_DIR;
 };
@@ -84,7 +103,9 @@ class ClaimGraphServer {
   std::unique_ptr<Database> database_;
   std::unique_ptr<traversal::TopologyManager> topology_;
   std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<StreamWatch> stream_watch_;
   std::unique_ptr<RpcRuntime> runtime_;
+  std::unique_ptr<QueryAdmission> heavy_queries_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "engine/status_macros.h"
+#include "engine/storage/rocksdb_store.h"
 #include "engine/strings.h"
 
 namespace claimgraph::service {
@@ -30,9 +31,11 @@ absl::StatusOr<uint64_t> ParseUnsigned(const std::string& flag, const std::strin
 
 const std::vector<Flag>& Flags() {
   static const std::vector<Flag> kFlags = {
-      {"listen", "HOST:PORT", "address to serve gRPC on (port 0: pick a free port and print it); default 127.0.0.1:50051",
+      {"listen", "HOST:PORT",
+       "address to serve gRPC on (port 0: pick a free port and print it); default 127.0.0.1:50051",
        [](ServerCommand* c, const std::string& v) {
-         if (v.find(':') == std::string::npos) return absl::InvalidArgumentError("--listen: expected HOST:PORT");
+         if (v.find(':') == std::string::npos)
+           return absl::InvalidArgumentError("--listen: expected HOST:PORT");
          c->options.listen = v;
          return absl::OkStatus();
        }},
@@ -50,7 +53,8 @@ const std::vector<Flag>& Flags() {
       {"block-cache-mb", "N", "RocksDB block cache size in MiB; default 256",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("block-cache-mb", v));
-         if (mb == 0 || mb > (1u << 20)) return absl::InvalidArgumentError("--block-cache-mb: 1..1048576");
+         if (mb == 0 || mb > (1u << 20))
+           return absl::InvalidArgumentError("--block-cache-mb: 1..1048576");
          c->options.block_cache_bytes = mb << 20;
          return absl::OkStatus();
        }},
@@ -58,14 +62,22 @@ const std::vector<Flag>& Flags() {
        "always: fsync the WAL before acknowledging a write (survives power loss); none: survives a "
        "process crash only; default always",
        [](ServerCommand* c, const std::string& v) {
-         if (v != "always" && v != "none") return absl::InvalidArgumentError("--wal-sync: always or none");
+         if (v != "always" && v != "none")
+           return absl::InvalidArgumentError("--wal-sync: always or none");
          c->options.sync_writes = v == "always";
          return absl::OkStatus();
        }},
       {"min-free-disk-mb", "N",
-       "refuse writes (RESOURCE_EXHAUSTED) while the data directory has less free space; default 256",
+       "refuse writes (RESOURCE_EXHAUSTED) while the data directory has less free space, at "
+       "least 128 (a memtable switch and flush); default min(256, 5% of the volume), at least 128",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("min-free-disk-mb", v));
+         if ((mb << 20) < storage::kMinDiskReserveBytes || mb > (1u << 30)) {
+           return absl::InvalidArgumentError(StrCat(
+               "--min-free-disk-mb: at least ", storage::kMinDiskReserveBytes >> 20,
+               " (what a memtable switch and flush may need; RocksDB stops the server when a "
+               "write finds the disk full)"));
+         }
          c->options.min_free_disk_bytes = mb << 20;
          return absl::OkStatus();
        }},
@@ -82,6 +94,30 @@ const std::vector<Flag>& Flags() {
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(c->options.max_stream_records_per_second,
                              ParseUnsigned("max-stream-records-per-second", v));
+         return absl::OkStatus();
+       }},
+      {"max-concurrent-streams", "N",
+       "streaming RPCs (Import, Export, Traverse) served at once, each holding a thread; more "
+       "end at once with RESOURCE_EXHAUSTED; 0: no cap; default 128",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-concurrent-streams", v));
+         if (n > 100000) return absl::InvalidArgumentError("--max-concurrent-streams: 0..100000");
+         c->options.streams.max_concurrent = static_cast<size_t>(n);
+         return absl::OkStatus();
+       }},
+      {"stream-idle-timeout-ms", "N",
+       "a stream with no message either way for this long is cancelled (CANCELLED); 0: never; "
+       "default 60000",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("stream-idle-timeout-ms", v));
+         c->options.streams.idle_timeout = std::chrono::milliseconds(n);
+         return absl::OkStatus();
+       }},
+      {"max-stream-messages", "N",
+       "messages one stream may receive and send together before it is cancelled (CANCELLED); "
+       "0: no limit; default 0",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(c->options.streams.max_messages, ParseUnsigned("max-stream-messages", v));
          return absl::OkStatus();
        }},
       {"max-page-size", "N", "largest page a List call returns; default 1000",
@@ -109,15 +145,45 @@ const std::vector<Flag>& Flags() {
       {"max-traversal-results", "N", "most entities or paths one traversal returns; default 100000",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-traversal-results", v));
-         if (n == 0 || n > 100000000) return absl::InvalidArgumentError("--max-traversal-results: 1..100000000");
+         if (n == 0 || n > 100000000)
+           return absl::InvalidArgumentError("--max-traversal-results: 1..100000000");
          c->options.limits.max_traversal_results = static_cast<int32_t>(n);
          return absl::OkStatus();
        }},
       {"max-traversal-fanout", "N", "most edges a traversal takes from one entity; default 100000",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-traversal-fanout", v));
-         if (n == 0 || n > 100000000) return absl::InvalidArgumentError("--max-traversal-fanout: 1..100000000");
+         if (n == 0 || n > 100000000)
+           return absl::InvalidArgumentError("--max-traversal-fanout: 1..100000000");
          c->options.limits.max_traversal_fanout = static_cast<int32_t>(n);
+         return absl::OkStatus();
+       }},
+      {"max-traversal-memory-mb", "N",
+       "working memory one traversal may hold (edges expanded, paths found), in MiB; a query "
+       "that reaches it stops with cut.memory; default 256",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("max-traversal-memory-mb", v));
+         if (mb == 0 || mb > (1u << 20)) return absl::InvalidArgumentError("--max-traversal-memory-mb: 1..1048576");
+         c->options.limits.max_traversal_memory_bytes = mb << 20;
+         return absl::OkStatus();
+       }},
+      {"max-answer-mb", "N",
+       "largest answer one traversal call builds, in MiB (at most --max-message-mb); a bigger "
+       "one is cut with cut.answer_bytes; default 8",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("max-answer-mb", v));
+         if (mb == 0 || mb > 1024) return absl::InvalidArgumentError("--max-answer-mb: 1..1024");
+         c->options.limits.max_answer_bytes = mb << 20;
+         return absl::OkStatus();
+       }},
+      {"max-heavy-queries", "N",
+       "traversals and provenance walks served at once; more are refused with "
+       "RESOURCE_EXHAUSTED; default 0 (a quarter of the machine's memory over what one may hold, "
+       "2..64)",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-heavy-queries", v));
+         if (n > 100000) return absl::InvalidArgumentError("--max-heavy-queries: 0..100000");
+         c->options.max_heavy_queries = static_cast<size_t>(n);
          return absl::OkStatus();
        }},
       {"shutdown-grace-ms", "N", "how long shutdown waits for in-flight calls; default 10000",
@@ -128,7 +194,8 @@ const std::vector<Flag>& Flags() {
        }},
       {"log-level", "debug|info|warn|error", "least severe log lines written; default info",
        [](ServerCommand* c, const std::string& v) {
-         if (!ParseLogLevel(v, &c->log_level)) return absl::InvalidArgumentError("--log-level: debug, info, warn or error");
+         if (!ParseLogLevel(v, &c->log_level))
+           return absl::InvalidArgumentError("--log-level: debug, info, warn or error");
          return absl::OkStatus();
        }},
       {"tls-cert", "FILE", "PEM certificate chain: serve gRPC over TLS (with --tls-key)",
@@ -148,9 +215,16 @@ const std::vector<Flag>& Flags() {
        }},
       {"tokens-file", "FILE",
        "bearer tokens, one per line: 'sha256:<hex> reader|writer|admin <principal>' (see "
-       "'claimgraphd hash-token'); without it only loopback addresses are served",
+       "'claimgraphd hash-token'); without it an admin token is generated into "
+       "<data-dir>/admin.token (mode 0600) and only loopback addresses are served",
        [](ServerCommand* c, const std::string& v) {
          c->options.tokens_file = v;
+         return absl::OkStatus();
+       }},
+      {"allow-unauthenticated", nullptr,
+       "no authentication without --tokens-file: every local user is admin (loopback only)",
+       [](ServerCommand* c, const std::string&) {
+         c->options.allow_unauthenticated = true;
          return absl::OkStatus();
        }},
       {"allow-unauthenticated-remote", nullptr, "serve a non-loopback address without --tokens-file",
@@ -158,15 +232,49 @@ const std::vector<Flag>& Flags() {
          c->options.allow_unauthenticated_remote = true;
          return absl::OkStatus();
        }},
-      {"metrics-listen", "HOST:PORT", "serve /metrics (Prometheus), /healthz and /readyz over HTTP here",
+      {"metrics-listen", "HOST:PORT",
+       "serve /metrics (Prometheus), /healthz and /readyz over HTTP here",
        [](ServerCommand* c, const std::string& v) {
-         if (v.find(':') == std::string::npos) return absl::InvalidArgumentError("--metrics-listen: expected HOST:PORT");
+         if (v.find(':') == std::string::npos)
+           return absl::InvalidArgumentError("--metrics-listen: expected HOST:PORT");
          c->options.metrics_listen = v;
+         return absl::OkStatus();
+       }},
+      {"allow-remote-metrics", nullptr,
+       "serve --metrics-listen on a non-loopback address (plain HTTP without authentication)",
+       [](ServerCommand* c, const std::string&) {
+         c->options.allow_remote_metrics = true;
+         return absl::OkStatus();
+       }},
+      {"http-max-connections", "N",
+       "open connections to --metrics-listen at most; at the cap the longest-idle one is closed "
+       "for a new one; default 64",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("http-max-connections", v));
+         if (n == 0 || n > 65536) return absl::InvalidArgumentError("--http-max-connections: 1..65536");
+         c->options.http_max_connections = static_cast<int>(n);
+         return absl::OkStatus();
+       }},
+      {"http-timeout-ms", "N",
+       "a --metrics-listen connection idle, or stalled mid-request or mid-response, this long is "
+       "closed; default 5000",
+       [](ServerCommand* c, const std::string& v) -> absl::Status {
+         CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("http-timeout-ms", v));
+         if (n < 100 || n > 3600000) return absl::InvalidArgumentError("--http-timeout-ms: 100..3600000");
+         c->options.http_timeout = std::chrono::milliseconds(n);
          return absl::OkStatus();
        }},
       {"backup-dir", "DIR", "where online backups go; default <data-dir>.backups",
        [](ServerCommand* c, const std::string& v) {
          c->options.backup_dir = v;
+         return absl::OkStatus();
+       }},
+      {"restore-root", "DIR",
+       "RestoreBackup creates databases only inside this directory; default: the directory "
+       "holding --backup-dir",
+       [](ServerCommand* c, const std::string& v) {
+         if (v.empty() || v[0] != '/') return absl::InvalidArgumentError("--restore-root: an absolute path");
+         c->options.restore_root = v;
          return absl::OkStatus();
        }},
       {"load", "FILE", "NDJSON import file to load before serving (idempotent); may repeat",
@@ -177,6 +285,11 @@ const std::vector<Flag>& Flags() {
       {"help", nullptr, "print this help",
        [](ServerCommand* c, const std::string&) {
          c->help = true;
+         return absl::OkStatus();
+       }},
+      {"version", nullptr, "print the version",
+       [](ServerCommand* c, const std::string&) {
+         c->version = true;
          return absl::OkStatus();
        }},
   };
@@ -207,7 +320,7 @@ absl::Status ApplyConfigFile(const std::string& path, ServerCommand* command) {
     std::string name = trim(line.substr(0, equals));
     std::string value = equals == std::string::npos ? "" : trim(line.substr(equals + 1));
     const Flag* flag = FindFlag(name);
-    if (flag == nullptr || name == "help") {
+    if (flag == nullptr || name == "help" || name == "version") {
       return absl::InvalidArgumentError(StrCat(path, ":", number, ": unknown setting '", name, "'"));
     }
     auto status = flag->apply(command, value);

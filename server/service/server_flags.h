@@ -15,6 +15,7 @@ struct ServerCommand {
   // NDJSON import files loaded (idempotently) before serving.
   std::vector<std::string> load_files;
   bool help = false;
+  bool version = false;
 };
 
 // Parses `--name=value` / `--name value` flags. `--config FILE` reads `name = value` lines

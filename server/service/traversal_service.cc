@@ -2,6 +2,8 @@
 // protobuf with external ids and names.
 #include "service/traversal_service.h"
 
+#include <set>
+
 #include "engine/ids.h"
 #include "engine/status_macros.h"
 #include "engine/strings.h"
@@ -64,6 +66,7 @@ absl::StatusOr<traversal::QueryLimits> ToLimits(const v1::TraversalLimits& reque
   limits.max_results = static_cast<size_t>(results);
   limits.max_fanout = static_cast<size_t>(fanout);
   limits.max_edges_scanned = static_cast<size_t>(scanned);
+  limits.max_memory_bytes = static_cast<size_t>(server.max_traversal_memory_bytes);
   auto remaining = call.context->deadline() - std::chrono::system_clock::now();
   if (remaining < std::chrono::hours(24 * 365)) limits.deadline = std::chrono::steady_clock::now() + remaining;
   grpc::ServerContextBase* context = call.context;
@@ -85,6 +88,8 @@ void ToProto(const traversal::Cut& cut, v1::TraversalCut* out) {
   out->set_edges_scanned(cut.edges_scanned);
   out->set_deadline(cut.deadline);
   out->set_cancelled(cut.cancelled);
+  out->set_memory(cut.memory);
+  out->set_answer_bytes(cut.answer_bytes);
 }
 
 // `with_names`: the subject's and object's names too (a record read each).
@@ -158,6 +163,7 @@ grpc::Status TraversalServiceImpl::Traverse(grpc::ServerContext* context, const 
   return context_.runtime->Run(context, "TraversalService/Traverse", Role::kReader,
                                [&](CallInfo& call) -> absl::Status {
     const auto& limits = context_.database->limits();
+    CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("TraversalService/Traverse"));
     if (request->start_ids_size() == 0) return absl::InvalidArgumentError("start_ids: at least one is required");
     for (int i = 0; i < request->start_ids_size(); ++i) {
       CG_RETURN_IF_ERROR(validation::CheckId(StrCat("start_ids[", i, "]"), request->start_ids(i), limits));
@@ -207,6 +213,7 @@ grpc::Status TraversalServiceImpl::FindPaths(grpc::ServerContext* context, const
   return context_.runtime->Run(context, "TraversalService/FindPaths", Role::kReader,
                                [&](CallInfo& call) -> absl::Status {
     const auto& limits = context_.database->limits();
+    CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("TraversalService/FindPaths"));
     CG_RETURN_IF_ERROR(validation::CheckId("from_id", request->from_id(), limits));
     CG_RETURN_IF_ERROR(validation::CheckId("to_id", request->to_id(), limits));
     int32_t depth = request->max_depth() == 0 ? 4 : request->max_depth();
@@ -232,7 +239,11 @@ grpc::Status TraversalServiceImpl::FindPaths(grpc::ServerContext* context, const
     CG_ASSIGN_OR_RETURN(auto pinned, Pin(topology_, request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto result, traversal::FindPaths(*pinned.source, query));
     traversal::Describer describer(pinned.view.get(), pinned.base.get());
+    // The answer is counted as it is built: paths that would take it past the server's answer
+    // limit are left out (cut.answer_bytes) rather than built and then refused by gRPC.
+    size_t answer_bytes = 0;
     for (const auto& path : result.paths) {
+      if (answer_bytes > limits.max_answer_bytes) break;
       auto* out = response->add_paths();
       out->set_weight(path.weight);
       out->set_confidence(path.confidence);
@@ -257,6 +268,11 @@ grpc::Status TraversalServiceImpl::FindPaths(grpc::ServerContext* context, const
         }));
         CG_RETURN_IF_ERROR(failure);
       }
+      answer_bytes += out->ByteSizeLong();
+      if (answer_bytes > limits.max_answer_bytes) {
+        response->mutable_paths()->RemoveLast();
+        result.cut.answer_bytes = true;
+      }
     }
     ToProto(result.cut, response->mutable_cut());
     return absl::OkStatus();
@@ -268,6 +284,7 @@ grpc::Status TraversalServiceImpl::Subgraph(grpc::ServerContext* context, const 
   return context_.runtime->Run(context, "TraversalService/Subgraph", Role::kReader,
                                [&](CallInfo& call) -> absl::Status {
     const auto& limits = context_.database->limits();
+    CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("TraversalService/Subgraph"));
     if (request->entity_ids_size() == 0) return absl::InvalidArgumentError("entity_ids: at least one is required");
     for (int i = 0; i < request->entity_ids_size(); ++i) {
       CG_RETURN_IF_ERROR(validation::CheckId(StrCat("entity_ids[", i, "]"), request->entity_ids(i), limits));
@@ -288,10 +305,45 @@ grpc::Status TraversalServiceImpl::Subgraph(grpc::ServerContext* context, const 
     CG_ASSIGN_OR_RETURN(query.limits, ToLimits(request->limits(), limits, call));
     CG_ASSIGN_OR_RETURN(auto pinned, Pin(topology_, request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto result, traversal::Subgraph(*pinned.source, query));
-    CG_ASSIGN_OR_RETURN(*response->mutable_document(), traversal::ExportSubgraph(*pinned.view, result, format));
+    // Entities and edges are counted as they are built, within half the answer limit (the
+    // document, which says the same again, takes the other half): what does not fit is left
+    // out (cut.answer_bytes), and the document is made of what was kept.
+    const size_t half = limits.max_answer_bytes / 2;
+    size_t answer_bytes = 0;
+    auto fits = [&](const google::protobuf::Message& message) {
+      size_t bytes = message.ByteSizeLong();
+      if (answer_bytes + bytes > half) return false;
+      answer_bytes += bytes;
+      return true;
+    };
     traversal::Describer describer(pinned.view.get(), pinned.base.get());
-    for (const auto& reached : result.entities) CG_RETURN_IF_ERROR(ToProto(describer, reached, response->add_entities()));
-    for (const auto& edge : result.edges) CG_RETURN_IF_ERROR(ToProto(describer, edge, response->add_edges()));
+    for (size_t i = 0; i < result.entities.size(); ++i) {
+      CG_RETURN_IF_ERROR(ToProto(describer, result.entities[i], response->add_entities()));
+      if (fits(response->entities(static_cast<int>(i)))) continue;
+      response->mutable_entities()->RemoveLast();
+      result.entities.resize(i);
+      result.cut.answer_bytes = true;
+      std::set<uint64_t> members;
+      for (const auto& reached : result.entities) members.insert(reached.entity);
+      std::erase_if(result.edges, [&](const traversal::Edge& edge) {
+        return members.count(edge.node) == 0 || members.count(edge.other) == 0;
+      });
+      break;
+    }
+    for (size_t i = 0; i < result.edges.size(); ++i) {
+      CG_RETURN_IF_ERROR(ToProto(describer, result.edges[i], response->add_edges()));
+      if (fits(response->edges(static_cast<int>(i)))) continue;
+      response->mutable_edges()->RemoveLast();
+      result.edges.resize(i);
+      result.cut.answer_bytes = true;
+      break;
+    }
+    CG_ASSIGN_OR_RETURN(*response->mutable_document(), traversal::ExportSubgraph(*pinned.view, result, format));
+    if (response->document().size() > limits.max_answer_bytes - answer_bytes) {
+      return absl::ResourceExhaustedError(
+          StrCat("the subgraph's document is larger than this server's --max-answer-mb (",
+                 limits.max_answer_bytes >> 20, " MiB): ask for fewer entities or a smaller depth"));
+    }
     ToProto(result.cut, response->mutable_cut());
     return absl::OkStatus();
   });

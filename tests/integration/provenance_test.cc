@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+#include <array>
+
 #include "server_harness.h"
 
 namespace claimgraph::testing {
@@ -331,4 +334,123 @@ TEST_CASE_FIXTURE(ProvenanceFixture,
   CHECK(Contains(r.out, "kirby"));
 }
 
+}  // namespace claimgraph::testing
+
+namespace claimgraph::testing {
+namespace {
+
+TEST_CASE_FIXTURE(ProvenanceFixture,
+                  "provenance rpc: a relay ring written in one batch and closed by a relays link") {
+  // ring-a relays ring-b, written before it in one batch; ring-b relays ring-a.
+  v1::BatchCreateClaimsRequest batch;
+  for (auto [id, claimant, relays] : std::vector<std::array<std::string, 3>>{
+           {"ring-a", "cbs", "ring-b"}, {"ring-b", "capitaltrack", "ring-a"}}) {
+    v1::Claim* claim = batch.add_claims();
+    claim->set_id(id);
+    claim->set_statement_id(statement_id);
+    claim->set_act(v1::CLAIM_ACT_REPORTS);
+    claim->set_stance(v1::STANCE_SUPPORTS);
+    claim->mutable_claimant()->set_entity_id(claimant);
+    claim->set_relays_claim_id(relays);
+  }
+  v1::BatchCreateClaimsResponse created;
+  auto status = client->claims().BatchCreateClaims(client->NewContext().get(), batch, &created);
+  REQUIRE_MESSAGE(status.ok(), status.error_message());
+  // A third claim joins the ring later: written relaying nothing, then linked.
+  Claim("ring-c", "kirby", "", "", "", v1::STANCE_SUPPORTS, "");
+  v1::RecordLifecycleEventRequest link;
+  link.mutable_event()->set_kind(v1::LIFECYCLE_KIND_RELAYS);
+  link.mutable_event()->mutable_target()->set_claim_id("ring-c");
+  link.mutable_event()->set_relays_claim_id("ring-a");
+  link.mutable_event()->set_actor_id("checker");
+  v1::LifecycleEvent event;
+  status = client->claims().RecordLifecycleEvent(client->NewContext().get(), link, &event);
+  REQUIRE_MESSAGE(status.ok(), status.error_message());
+  ExpectCode(client->claims().RecordLifecycleEvent(client->NewContext().get(), [&] {
+    auto again = link;
+    again.mutable_event()->set_relays_claim_id("ring-b");
+    return again;
+  }(), &event),
+             grpc::StatusCode::FAILED_PRECONDITION, "lifecycle_event.target.claim_id");
+
+  auto& p = client->provenance();
+  v1::TraceClaimRequest trace_request;
+  trace_request.set_claim_id("ring-c");
+  v1::TraceClaimResponse trace;
+  REQUIRE(p.TraceClaim(client->NewContext().get(), trace_request, &trace).ok());
+  REQUIRE(trace.trace().relay_cycles_size() == 1);
+  CHECK(std::vector<std::string>(trace.trace().relay_cycles(0).claim_ids().begin(),
+                                 trace.trace().relay_cycles(0).claim_ids().end()) ==
+        std::vector<std::string>{"ring-a", "ring-b"});
+  int flagged = 0;
+  for (const auto& flag : trace.trace().flags()) {
+    flagged += flag.kind() == v1::TRACE_FLAG_KIND_RELAY_CYCLE ? 1 : 0;
+  }
+  CHECK(flagged == 2);
+
+  v1::CorroborateRequest request;
+  request.set_statement_id(statement_id);
+  v1::CorroborateResponse answer;
+  REQUIRE(p.Corroborate(client->NewContext().get(), request, &answer).ok());
+  REQUIRE(answer.relay_cycles_size() == 1);
+  bool found = false;
+  for (const auto& origin : answer.origins()) {
+    for (const auto& claim : origin.supporting()) {
+      if (claim.claim_id() != "ring-c") continue;
+      found = true;
+      CHECK(origin.circular());
+      CHECK(claim.relay_cycle());
+      CHECK(claim.innermost_claim_id() == "ring-a");
+      CHECK(claim.chain_length() == 3);
+    }
+  }
+  CHECK(found);
+
+  // The CLI draws the ring.
+  auto printed = Cli({"trace", "ring-c"});
+  CHECK_MESSAGE(printed.exit_code == 0, printed.out);
+  CHECK_MESSAGE(Contains(printed.out, "relay cycle: ring-a -> ring-b -> ring-a"), printed.out);
+}
+
+}  // namespace
+}  // namespace claimgraph::testing
+
+namespace claimgraph::testing {
+namespace {
+
+TEST_CASE_FIXTURE(ProvenanceFixture, "provenance rpc: who-said pages as of the first page") {
+  auto& p = client->provenance();
+  v1::WhoSaidRequest request;
+  request.set_statement_id(statement_id);
+  request.set_page_size(2);
+  std::vector<std::string> ids;
+  for (int page = 0; page < 10; ++page) {
+    v1::WhoSaidResponse response;
+    auto status = p.WhoSaid(client->NewContext().get(), request, &response);
+    REQUIRE_MESSAGE(status.ok(), status.error_message());
+    CHECK(response.attributions_size() <= 2);
+    for (const auto& said : response.attributions()) ids.push_back(said.claim().id());
+    if (response.next_page_token().empty()) break;
+    // A claim written between pages is not part of the answer.
+    if (page == 0) Claim("between-pages", "kirby", "", "", "", v1::STANCE_SUPPORTS, "");
+    request.set_page_token(response.next_page_token());
+  }
+  // us, kirby, page, circular: the four active claims when the first page was asked.
+  CHECK(ids.size() == 4);
+  CHECK(std::find(ids.begin(), ids.end(), "between-pages") == ids.end());
+  request.set_include_inactive(true);
+  v1::WhoSaidResponse response;
+  ExpectCode(p.WhoSaid(client->NewContext().get(), request, &response),
+             grpc::StatusCode::INVALID_ARGUMENT, "page_token");
+
+  auto printed = Cli({"who-said", statement_id, "--page-size", "2"});
+  CHECK_MESSAGE(printed.exit_code == 0, printed.err);
+  CHECK(Contains(printed.out, "next page: --page-token "));
+  printed = Cli({"who-said", statement_id, "--all", "--page-size", "2"});
+  CHECK_MESSAGE(printed.exit_code == 0, printed.err);
+  CHECK(Contains(printed.out, "between-pages"));
+  CHECK_FALSE(Contains(printed.out, "next page"));
+}
+
+}  // namespace
 }  // namespace claimgraph::testing

@@ -2,6 +2,10 @@
 // restored into a second server that must answer identically.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 
 #include "server_harness.h"
@@ -137,6 +141,68 @@ TEST_CASE("bearer tokens: unknown tokens are unauthenticated, roles are enforced
   RemoveTree(dir);
 }
 
+TEST_CASE("secure by default: a generated admin token (mode 0600), token-less clients refused") {
+  ServerProcess server({}, /*default_security=*/true);
+  std::string error;
+  REQUIRE_MESSAGE(server.Start(&error), error);
+  const std::string token_file = server.data_dir() + "/admin.token";
+  struct stat info;
+  REQUIRE(stat(token_file.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  CHECK(server.AdminToken().size() == 64);
+  CHECK(server.ReadLog().find("generated an admin token") != std::string::npos);
+  CHECK(server.ReadLog().find(token_file) != std::string::npos);
+
+  auto call = [&](const std::string& token) {
+    client::ClientOptions options;
+    options.target = server.address();
+    options.token = token;
+    client::ClaimGraphClient c(options);
+    v1::GetEntityRequest get;
+    get.set_id("nobody");
+    v1::Entity entity;
+    return c.entities().GetEntity(c.NewContext().get(), get, &entity).error_code();
+  };
+  // No token anywhere a client looks (no CLAIMGRAPH_TOKEN, no per-user file, no data/db here).
+  CHECK(call("") == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(call("wrong") == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(call(server.AdminToken()) == grpc::StatusCode::NOT_FOUND);
+  // The CLI finds it through CLAIMGRAPH_TOKEN or the data directory; health stays open.
+  auto cli = [&](const char* variable, const std::string& value) {
+    setenv(variable, value.c_str(), 1);
+    auto result = RunProgram(CLAIMGRAPH_CLI_PATH, {"--server", server.address(), "stats"});
+    unsetenv(variable);
+    return result.exit_code;
+  };
+  CHECK(cli("CLAIMGRAPH_TOKEN", server.AdminToken()) == 0);
+  CHECK(cli("CLAIMGRAPH_DATA_DIR", server.data_dir()) == 0);
+  CHECK(cli("CLAIMGRAPH_DATA_DIR", "/nonexistent") != 0);
+  grpc::health::v1::HealthCheckRequest health;
+  grpc::health::v1::HealthCheckResponse healthy;
+  client::ClientOptions bare;
+  bare.target = server.address();
+  client::ClaimGraphClient no_token(bare);
+  CHECK(no_token.health().Check(no_token.NewContext().get(), health, &healthy).ok());
+  // The same token after a restart.
+  const std::string first = server.AdminToken();
+  CHECK(server.Stop() == 0);
+  REQUIRE_MESSAGE(server.Start(&error), error);
+  CHECK(server.AdminToken() == first);
+  CHECK(call(first) == grpc::StatusCode::NOT_FOUND);
+
+  // --allow-unauthenticated opts out: everyone is admin (loopback only).
+  ServerProcess open;  // the harness's default: --allow-unauthenticated
+  REQUIRE_MESSAGE(open.Start(&error), error);
+  CHECK(open.AdminToken().empty());
+  client::ClientOptions plain;
+  plain.target = open.address();
+  client::ClaimGraphClient c(plain);
+  v1::GetEntityRequest get;
+  get.set_id("nobody");
+  v1::Entity entity;
+  CHECK(c.entities().GetEntity(c.NewContext().get(), get, &entity).error_code() == grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_CASE("without a tokens file only loopback addresses are served, and bad security flags are refused") {
   std::string dir = MakeTempDir("claimgraph-remote");
   auto result = RunProgram(CLAIMGRAPHD_PATH, {"--listen", "0.0.0.0:0", "--data-dir", dir + "/db"});
@@ -174,7 +240,8 @@ TEST_CASE("online backups: create, list, verify, restore into a second server th
   verify.set_id(99);
   CHECK(c->admin().VerifyBackup(c->NewContext().get(), verify, &verified).error_code() == grpc::StatusCode::NOT_FOUND);
 
-  std::string target = MakeTempDir("claimgraph-restore") + "/db";
+  // Beside the data directory: inside the default restore root.
+  std::string target = original.data_dir() + ".restored";
   v1::RestoreBackupRequest restore;
   restore.set_id(second.id());
   restore.set_target_dir(target);
@@ -211,7 +278,64 @@ TEST_CASE("online backups: create, list, verify, restore into a second server th
   v1::GetStatsResponse stats;
   REQUIRE(GetStats(*r, &stats).ok());
   CHECK(stats.entities() == 40);
-  RemoveTree(target.substr(0, target.size() - 3));
+  CHECK(restored_server.Stop() == 0);
+  RemoveTree(target);
+}
+
+TEST_CASE("restore paths outside the restore root or malformed are refused precisely, and logged") {
+  ServerProcess server({"--metrics-listen", "127.0.0.1:0"});
+  std::string error;
+  REQUIRE_MESSAGE(server.Start(&error), error);
+  auto c = server.NewClient();
+  v1::Backup backup;
+  REQUIRE(c->admin().CreateBackup(c->NewContext().get(), v1::CreateBackupRequest(), &backup).ok());
+  const std::string root = server.data_dir().substr(0, server.data_dir().rfind('/'));
+  struct Case {
+    std::string target;
+    grpc::StatusCode code;
+  };
+  const std::vector<Case> cases = {
+      {"", grpc::StatusCode::INVALID_ARGUMENT},
+      {"relative/dir", grpc::StatusCode::INVALID_ARGUMENT},
+      {"/" + std::string(5000, 'a'), grpc::StatusCode::INVALID_ARGUMENT},
+      {root + "/../escape", grpc::StatusCode::INVALID_ARGUMENT},
+      {root + "/x/../../escape", grpc::StatusCode::INVALID_ARGUMENT},
+      {"/tmp/claimgraph-elsewhere", grpc::StatusCode::INVALID_ARGUMENT},
+      {"/proc/self/restored", grpc::StatusCode::INVALID_ARGUMENT},
+      {root, grpc::StatusCode::INVALID_ARGUMENT},
+      {root + "/missing-parent/db", grpc::StatusCode::FAILED_PRECONDITION},
+      {server.data_dir(), grpc::StatusCode::FAILED_PRECONDITION},  // not empty
+  };
+  for (const auto& test : cases) {
+    v1::RestoreBackupRequest restore;
+    restore.set_id(backup.id());
+    restore.set_target_dir(test.target);
+    v1::RestoreBackupResponse restored;
+    auto status = c->admin().RestoreBackup(c->NewContext().get(), restore, &restored);
+    CHECK_MESSAGE(status.error_code() == test.code, test.target.substr(0, 80), ": ", status.error_message());
+    CHECK(status.error_message().size() < 300);
+  }
+  // A link inside the root that leads out of it is refused too.
+  const std::string link = root + "/outside-link";
+  REQUIRE(symlink("/tmp", link.c_str()) == 0);
+  v1::RestoreBackupRequest through_link;
+  through_link.set_id(backup.id());
+  through_link.set_target_dir(link + "/db");
+  v1::RestoreBackupResponse restored;
+  CHECK(c->admin().RestoreBackup(c->NewContext().get(), through_link, &restored).error_code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
+  // One inside it succeeds, with an audit line naming the principal.
+  through_link.set_target_dir(root + "/restored/./");
+  REQUIRE(c->admin().RestoreBackup(c->NewContext().get(), through_link, &restored).ok());
+  CHECK(restored.target_dir() == root + "/restored");
+  std::string log = server.ReadLog();
+  CHECK(log.find("msg=audit action=restore principal=anonymous") != std::string::npos);
+  CHECK(log.find("msg=audit action=backup principal=anonymous") != std::string::npos);
+  // Every refusal was an ordinary logged call: nothing UNKNOWN, nothing left in flight.
+  std::string metrics = HttpGet(server.MetricsPort(), "/metrics");
+  CHECK(metrics.find("code=\"UNKNOWN\"") == std::string::npos);
+  CHECK(metrics.find("claimgraph_rpc_in_flight 0") != std::string::npos);
+  CHECK(metrics.find("method=\"AdminService/RestoreBackup\",code=\"INVALID_ARGUMENT\"} 9") != std::string::npos);
 }
 
 }  // namespace claimgraph::testing

@@ -1,6 +1,10 @@
 // ServerProcess and RunProgram: fork/exec with pipes, bounded waits.
 #include "server_harness.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -43,8 +48,9 @@ void RemoveTree(const std::string& path) {
   if (!path.empty()) std::filesystem::remove_all(path, ignored);
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> extra_flags)
+ServerProcess::ServerProcess(std::vector<std::string> extra_flags, bool default_security)
     : extra_flags_(std::move(extra_flags)) {
+  if (!default_security) extra_flags_.push_back("--allow-unauthenticated");
   work_dir_ = MakeTempDir("claimgraph-it");
   data_dir_ = work_dir_ + "/db";
   log_path_ = work_dir_ + "/server.log";
@@ -122,6 +128,20 @@ bool ServerProcess::Start(std::string* error, bool probe_health) {
   return false;
 }
 
+bool ServerProcess::LoadAndStart(const std::function<void(const std::string& path)>& write,
+                                 std::string* error) {
+  const std::string input = data_dir_ + ".load.ndjson";
+  write(input);
+  auto loaded = RunProgram(CLAIMGRAPHD_PATH, {"bulk-load", "--data-dir", data_dir_, "--file", input}, "",
+                           std::chrono::seconds(900));
+  std::remove(input.c_str());
+  if (loaded.exit_code != 0) {
+    if (error) *error = "bulk-load failed: " + loaded.err;
+    return false;
+  }
+  return Start(error);
+}
+
 int ServerProcess::Stop() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
@@ -153,11 +173,42 @@ std::string ServerProcess::ReadLog() const {
   return buffer.str();
 }
 
+namespace {
+
+// A "Name:   value ..." line of /proc/PID/status, as a number (0 when absent).
+uint64_t ProcStatusField(pid_t pid, const std::string& name) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(name + ":", 0) == 0) return std::strtoull(line.c_str() + name.size() + 1, nullptr, 10);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int ServerProcess::MetricsPort() const {
+  auto at = startup_output_.find("metrics on port ");
+  return at == std::string::npos ? 0 : std::atoi(startup_output_.c_str() + at + 16);
+}
+
+uint64_t ServerProcess::ResidentBytes() const { return pid_ > 0 ? ProcStatusField(pid_, "VmRSS") * 1024 : 0; }
+
+int ServerProcess::ThreadCount() const { return pid_ > 0 ? static_cast<int>(ProcStatusField(pid_, "Threads")) : 0; }
+
 std::unique_ptr<client::ClaimGraphClient> ServerProcess::NewClient(int timeout_ms) const {
   client::ClientOptions options;
   options.target = address();
   options.timeout = std::chrono::milliseconds(timeout_ms);
+  options.token = AdminToken();
   return std::make_unique<client::ClaimGraphClient>(options);
+}
+
+std::string ServerProcess::AdminToken() const {
+  std::ifstream in(data_dir_ + "/admin.token");
+  std::string token;
+  if (in) std::getline(in, token);
+  return token;
 }
 
 ProgramResult RunProgram(const std::string& program, const std::vector<std::string>& arguments,
@@ -209,6 +260,26 @@ ProgramResult RunProgram(const std::string& program, const std::vector<std::stri
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    close(fd);
+    return "";
+  }
+  std::string request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+  ssize_t sent = write(fd, request.data(), request.size());
+  (void)sent;
+  std::string response;
+  char buffer[4096];
+  for (ssize_t got; (got = read(fd, buffer, sizeof(buffer))) > 0;) response.append(buffer, static_cast<size_t>(got));
+  close(fd);
+  return response;
 }
 
 }  // namespace claimgraph::testing

@@ -168,19 +168,50 @@ TEST_CASE("import and export: idempotent re-import, round trip, bad records, N-Q
   REQUIRE_MESSAGE(reimport.exit_code == 0, reimport.err);
   CHECK(Cli(second, {"export"}).out == exported.out);
 
-  // Bad records: lenient goes on and reports each with its index; strict stops and says where.
+  // Bad records: lenient goes on and reports each by its file line; strict stops and says where.
   std::string bad = "{\"entity\":{\"id\":\"ok-1\",\"type\":\"person\",\"name\":\"One\"}}\n"
                     "{not json}\n"
                     "{\"entity\":{\"id\":\"bad\",\"type\":\"planet\",\"name\":\"X\"}}\n"
                     "{\"entity\":{\"id\":\"ok-2\",\"type\":\"person\",\"name\":\"Two\"}}\n";
   auto lenient = Cli(second, {"import", "-"}, bad);
   CHECK(lenient.exit_code == 65);
-  CHECK(lenient.out.find("rejected record 1") != std::string::npos);
-  CHECK(lenient.out.find("rejected record 2: INVALID_ARGUMENT: entity.type") != std::string::npos);
-  auto strict = Cli(second, {"--json", "import", "-", "--strict"},
+  CHECK(lenient.out.find("rejected line 2") != std::string::npos);
+  CHECK(lenient.out.find("rejected line 3: INVALID_ARGUMENT: entity.type") != std::string::npos);
+  auto strict = Cli(second, {"import", "-", "--strict"},
                     "{\"entity\":{\"id\":\"ok-3\",\"type\":\"person\",\"name\":\"Three\"}}\n" + bad);
   CHECK(strict.exit_code == 65);
-  CHECK(strict.out.find("\"stopped\":true") != std::string::npos);
+  CHECK(strict.out.find("stopped at line 3") != std::string::npos);
+  CHECK(strict.out.find("--resume-from 3") != std::string::npos);
+
+  // Invalid UTF-8 at the first, a middle and the last line, blank lines between: every valid
+  // line is stored and each bad one is named by its file line.
+  std::string mixed;
+  for (int i = 1; i <= 9; ++i) {
+    if (i == 1 || i == 5 || i == 9) {
+      mixed += "{\"entity\":{\"id\":\"u-" + std::to_string(i) + "\",\"name\":\"\xff\"}}\n";
+    } else if (i == 3) {
+      mixed += "\n";
+    } else {
+      mixed += "{\"entity\":{\"id\":\"u-" + std::to_string(i) +
+               "\",\"type\":\"person\",\"name\":\"U\"}}\n";
+    }
+  }
+  ServerProcess third;
+  REQUIRE_MESSAGE(third.Start(&error), error);
+  auto utf8 = Cli(third, {"import", "-"}, mixed);
+  CHECK(utf8.exit_code == 65);
+  for (int line : {1, 5, 9}) {
+    CHECK(utf8.out.find("rejected line " + std::to_string(line) + ": INVALID_ARGUMENT: line " +
+                        std::to_string(line) + ": is not valid UTF-8") != std::string::npos);
+  }
+  for (int i : {2, 4, 6, 7, 8}) {
+    CHECK(Cli(third, {"entity", "get", "u-" + std::to_string(i)}).exit_code == 0);
+  }
+  // Strict: stops at line 1; resuming from the printed line after fixing nothing but skipping it
+  // (--resume-from 2) stores the rest up to the next bad line, 5.
+  auto strict_utf8 = Cli(third, {"import", "-", "--strict", "--resume-from", "2"}, mixed);
+  CHECK(strict_utf8.exit_code == 65);
+  CHECK(strict_utf8.out.find("stopped at line 5") != std::string::npos);
 
   // N-Quads that Debian's rapper parses.
   auto nquads = Cli(server, {"export", "--format", "nquads"});

@@ -42,14 +42,8 @@ void WriteHubGraph(const std::string& path) {
 
 struct HubServer {
   HubServer() : server({"--max-traversal-fanout", "5000", "--max-traversal-results", "20000"}) {
-    std::string input = server.data_dir() + ".hub.ndjson";
-    WriteHubGraph(input);
-    auto loaded = RunProgram(CLAIMGRAPHD_PATH, {"bulk-load", "--data-dir", server.data_dir(), "--file", input},
-                             "", std::chrono::seconds(900));
-    std::remove(input.c_str());
-    REQUIRE_MESSAGE(loaded.exit_code == 0, loaded.err);
     std::string error;
-    REQUIRE_MESSAGE(server.Start(&error), error);
+    REQUIRE_MESSAGE(server.LoadAndStart(WriteHubGraph, &error), error);
   }
   ServerProcess server;
 };

@@ -15,7 +15,8 @@ ARGS = None
 class PythonClientTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = ServerFixture(ARGS.server)
+        # Without tokens: this test is about the protocol from Python, not authentication.
+        cls.server = ServerFixture(ARGS.server, ["--allow-unauthenticated"])
         cls.channel = grpc.insecure_channel(f"127.0.0.1:{cls.server.port}")
         grpc.channel_ready_future(cls.channel).result(timeout=10)
 

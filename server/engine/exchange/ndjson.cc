@@ -30,14 +30,26 @@ google::protobuf::util::TypeResolver* Resolver() {
   return resolver;
 }
 
-bool IsBlank(std::string_view line) {
+}  // namespace
+
+bool IsBlankLine(std::string_view line) {
   for (char c : line) {
     if (c != ' ' && c != '\t' && c != '\r') return false;
   }
   return true;
 }
 
-}  // namespace
+absl::StatusOr<v1::ImportRecord> ParseRecordLine(std::string_view text, uint64_t line_number) {
+  if (!text::IsValidUtf8(text)) {
+    return absl::InvalidArgumentError(StrCat("line ", line_number, ": is not valid UTF-8"));
+  }
+  auto record = ParseRecordJson(text);
+  if (!record.ok()) {
+    return absl::Status(record.status().code(), StrCat("line ", line_number, ": ",
+                                                       std::string(record.status().message())));
+  }
+  return record;
+}
 
 NdjsonReader::NdjsonReader(std::istream* input, NdjsonReaderOptions options)
     : input_(input), options_(options) {}
@@ -86,7 +98,7 @@ absl::StatusOr<bool> NdjsonReader::Next(NdjsonLine* line, bool parse) {
       return false;
     }
     ++line_number_;
-    if (!too_long && IsBlank(line_)) continue;
+    if (!too_long && IsBlankLine(line_)) continue;
     line->index = next_index_++;
     line->line_number = line_number_;
     line->record.Clear();
@@ -95,13 +107,11 @@ absl::StatusOr<bool> NdjsonReader::Next(NdjsonLine* line, bool parse) {
       line->status = absl::ResourceExhaustedError(
           StrCat("line ", line_number_, ": longer than ", options_.max_line_bytes, " bytes"));
     } else if (parse) {
-      auto record = ParseRecordJson(line_);
+      auto record = ParseRecordLine(line_, line_number_);
       if (record.ok()) {
         line->record = *std::move(record);
       } else {
-        line->status = absl::Status(
-            record.status().code(),
-            StrCat("line ", line_number_, ": ", std::string(record.status().message())));
+        line->status = record.status();
       }
     }
     return true;

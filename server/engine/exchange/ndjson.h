@@ -39,6 +39,8 @@ class NdjsonReader {
   absl::StatusOr<bool> Next(NdjsonLine* line, bool parse = true);
 
   uint64_t bytes_read() const { return bytes_read_; }
+  // Lines read so far, blank ones included.
+  uint64_t lines_read() const { return line_number_; }
 
  private:
   // Reads one line (without its '\n') into line_; false at the end of input.
@@ -54,6 +56,12 @@ class NdjsonReader {
   uint64_t next_index_ = 0;
   uint64_t bytes_read_ = 0;
 };
+
+// True for a line of only spaces, tabs and carriage returns: not a record.
+bool IsBlankLine(std::string_view line);
+// Parses one non-blank line of a file: invalid UTF-8 and every parse error are INVALID_ARGUMENT
+// "line N: ..." (the parser's message names the field).
+absl::StatusOr<v1::ImportRecord> ParseRecordLine(std::string_view text, uint64_t line_number);
 
 // Parses one JSON record (no trailing newline needed). Errors name the field. Good records take
 // a fast reflection-based path; anything it does not take goes through protobuf's converter,

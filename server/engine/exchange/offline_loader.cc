@@ -34,17 +34,13 @@ absl::StatusOr<ImportSummary> OfflineLoad(const DatabaseOptions& options, std::i
     bool parse = importer.next_index() >= load_options.import.resume_from;
     CG_ASSIGN_OR_RETURN(bool more, reader.Next(&line, parse));
     if (!more) break;
-    if (!line.status.ok()) {
-      CG_RETURN_IF_ERROR(importer.AddUnreadable(std::move(line.status)));
-    } else {
-      CG_RETURN_IF_ERROR(importer.Add(std::move(line.record)));
-    }
+    CG_RETURN_IF_ERROR(importer.AddLine(&line));
     // Between batches only: the staged state then holds whole batches.
     if (staging->staged_bytes() > load_options.max_staged_bytes) {
       CG_RETURN_IF_ERROR(staging->SpillInBackground());
     }
   }
-  CG_RETURN_IF_ERROR(importer.Finish());
+  CG_RETURN_IF_ERROR(importer.Finish(reader.lines_read() + 1));
   CG_RETURN_IF_ERROR(staging->Spill());
   ImportSummary summary = importer.summary();
   database.reset();

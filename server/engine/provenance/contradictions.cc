@@ -133,7 +133,11 @@ absl::Status Finder::LifecycleAndVerdicts(uint64_t statement, const v1::Corrobor
     if (claim == nullptr) continue;
     std::vector<v1::LifecycleEvent> events;
     for (const auto& event : claim->events) {
-      if (event.kind() != v1::LIFECYCLE_KIND_UNSPECIFIED) events.push_back(event);
+      // A RELAYS link says what the claim passes on, not that it was withdrawn or corrected.
+      if (event.kind() != v1::LIFECYCLE_KIND_UNSPECIFIED &&
+          event.kind() != v1::LIFECYCLE_KIND_RELAYS) {
+        events.push_back(event);
+      }
     }
     if (claim->source != 0) {
       CG_ASSIGN_OR_RETURN(auto source_events,

@@ -41,7 +41,9 @@ bool Stronger(const Entry& a, const Entry& b) {
   return a.node->claim().id() < b.node->claim().id();
 }
 
+// `key_claims`: how many claims of the entry's origin hold each key.
 void FillContribution(const Entry& entry, const std::string& innermost_id,
+                      const std::unordered_map<std::string, size_t>& key_claims,
                       v1::ClaimContribution* out) {
   out->set_claim_id(entry.node->claim().id());
   out->set_stance(entry.node->claim().stance());
@@ -54,6 +56,11 @@ void FillContribution(const Entry& entry, const std::string& innermost_id,
   out->set_innermost_claim_id(innermost_id);
   out->set_chain_length(static_cast<int32_t>(
       std::min<int64_t>(entry.chain->length, std::numeric_limits<int32_t>::max())));
+  out->set_relay_cycle(entry.chain->cycle != nullptr);
+  for (const auto& key : entry.origin->keys) {
+    out->add_origin_keys(key);
+    if (key_claims.at(key) > 1) out->add_joined_by_keys(key);
+  }
 }
 
 }  // namespace
@@ -146,6 +153,10 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
     std::vector<std::string> keys;
     size_t strongest = members.front();
     bool any_for = false, any_against = false;
+    std::unordered_map<std::string, size_t> key_claims;
+    for (size_t i : members) {
+      for (const auto& key : entries[i].origin->keys) ++key_claims[key];
+    }
     for (size_t i : members) {
       const Entry& entry = entries[i];
       keys.insert(keys.end(), entry.origin->keys.begin(), entry.origin->keys.end());
@@ -153,10 +164,10 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
       CG_ASSIGN_OR_RETURN(std::string inner, innermost_id(entry.chain->innermost));
       if (entry.node->claim().stance() == v1::STANCE_SUPPORTS) {
         any_for = true;
-        FillContribution(entry, inner, origin->add_supporting());
+        FillContribution(entry, inner, key_claims, origin->add_supporting());
       } else {
         any_against = true;
-        FillContribution(entry, inner, origin->add_refuting());
+        FillContribution(entry, inner, key_claims, origin->add_refuting());
       }
       if (Stronger(entry, entries[strongest])) strongest = i;
     }
@@ -181,7 +192,19 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
     std::sort(members.begin(), members.end());
     for (auto& member : members) out->add_source_ids(std::move(member));
   }
+  for (const auto& cycle : graph.relay_cycles()) {
+    CG_RETURN_IF_ERROR(AddRelayCycle(graph, *cycle, response.add_relay_cycles()));
+  }
   return response;
+}
+
+absl::Status AddRelayCycle(ProvenanceGraph& graph, const RelayCycle& cycle, v1::RelayCycle* out) {
+  for (uint64_t member : cycle.members) {
+    CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(member));
+    if (node == nullptr) return absl::DataLossError("relay cycle of a missing claim");
+    out->add_claim_ids(node->claim().id());
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::CorroborateResponse> Corroborate(const ReadView& view,

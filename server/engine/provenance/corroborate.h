@@ -45,5 +45,7 @@ absl::StatusOr<StatementScore> ScoreStatement(const ReadView& view, uint64_t sta
 absl::Status InstallStatementScorer(Database& database);
 
 void SetOpinion(const Opinion& opinion, v1::Opinion* out);
+// The external ids of a relay cycle's members, in its relay order.
+absl::Status AddRelayCycle(ProvenanceGraph& graph, const RelayCycle& cycle, v1::RelayCycle* out);
 
 }  // namespace claimgraph::provenance

@@ -27,11 +27,11 @@ std::string AnonymousKey(std::string_view claim_id) { return StrCat("anonymous:"
 // are shared across queries through the view's RecordCache. A cached entry may come from a newer
 // snapshot than this view's, so only what this view is known to hold is looked up: claims by
 // internal ids this view resolved or scanned (or that a visible claim relays: a relayed claim is
-// stored before its relay), and ids named by records this view read (a claim's source, basis and
-// relayed claim and a source's derivations must exist when the naming record is written;
-// entity ids named by records are looked up too, but the entity record itself is read as of the
-// view, so a newer mapping cannot make an entity visible). External ids from callers
-// (ResolveClaim) are resolved in the view.
+// stored no later than the link to it, in the same batch or before), and ids named by records this
+// view read (a claim's source, basis and relayed claim and a source's derivations must exist when
+// the naming record is written; entity ids named by records are looked up too, but the entity
+// record itself is read as of the view, so a newer mapping cannot make an entity visible). External
+// ids from callers (ResolveClaim) are resolved in the view.
 //
 // What a write can change (source and entity versions, a claim's lifecycle events and so its
 // node, a statement's claims) is cached as state entries: valid for one snapshot sequence only,
@@ -120,6 +120,11 @@ absl::StatusOr<std::shared_ptr<ClaimNode>> ProvenanceGraph::MakeClaimNode(
       if (node->status != v1::CLAIM_STATUS_RETRACTED) node->status = v1::CLAIM_STATUS_DEPRECATED;
     } else if (event.kind() == v1::LIFECYCLE_KIND_CORRECTION) {
       if (node->status == v1::CLAIM_STATUS_ACTIVE) node->status = v1::CLAIM_STATUS_CORRECTED;
+    } else if (event.kind() == v1::LIFECYCLE_KIND_RELAYS && node->relayed == 0) {
+      // A relay link added after the claim was written, in force from when it was recorded.
+      const std::string& relayed = event.relays_claim_id();
+      CG_RETURN_IF_ERROR(ResolveMany(IdKind::kClaim, {relayed}, &claim_ids_));
+      node->relayed = claim_ids_.at(relayed);
     }
   }
   return node;
@@ -578,9 +583,10 @@ absl::StatusOr<const v1::Entity*> ProvenanceGraph::Entity(std::string_view id) {
 
 absl::StatusOr<const ChainInfo*> ProvenanceGraph::Chain(uint64_t claim) {
   if (auto found = chains_.find(claim); found != chains_.end()) return &found->second;
-  // Walk inwards to the innermost claim or to a claim whose chain is known...
+  // Walk inwards to the innermost claim, to a claim whose chain is known, or round a relay
+  // cycle back to a claim of this walk...
   std::vector<const ClaimNode*> path;
-  std::unordered_set<uint64_t> on_path;
+  std::unordered_map<uint64_t, size_t> position;
   uint64_t current = claim;
   while (true) {
     CG_ASSIGN_OR_RETURN(const ClaimNode* node, Claim(current));
@@ -588,11 +594,17 @@ absl::StatusOr<const ChainInfo*> ProvenanceGraph::Chain(uint64_t claim) {
       return absl::DataLossError(
           StrCat("relay chain of claim ", claim, " reaches a missing claim"));
     }
+    position.emplace(current, path.size());
     path.push_back(node);
-    on_path.insert(current);
-    // A relayed claim is always stored before the claim relaying it, so chains cannot loop;
-    // the path set is a guard against a corrupt store, never a semantic case.
-    if (node->relayed == 0 || on_path.count(node->relayed) || chains_.count(node->relayed)) break;
+    if (node->relayed == 0 || chains_.count(node->relayed)) break;
+    if (auto seen = position.find(node->relayed); seen != position.end()) {
+      // Circular reporting: the claims from there on relay each other.
+      std::vector<const ClaimNode*> ring(path.begin() + static_cast<ptrdiff_t>(seen->second),
+                                         path.end());
+      path.resize(seen->second);
+      CG_RETURN_IF_ERROR(AddRelayCycle(std::move(ring)));
+      break;
+    }
     current = node->relayed;
   }
   // ...then fill in the factors outwards.
@@ -621,11 +633,57 @@ absl::StatusOr<const ChainInfo*> ProvenanceGraph::Chain(uint64_t claim) {
       info.confidence = confidence * next.confidence;
       info.reliability_inner = same_document ? next.reliability_inner : next.reliability_full;
       info.any_source = node->source != 0 || next.any_source;
+      info.cycle = next.cycle;
     }
     info.reliability_full = (node->source != 0 ? own_trust : 1.0) * info.reliability_inner;
     chains_[node->id] = info;
   }
   return &chains_.at(claim);
+}
+
+// The chain of member j goes once round the ring: j, j+1, ..., j-1. Hop i != j then follows the
+// same hop (i-1) as in the ring, so it counts its source exactly when that differs from the
+// source of the member relaying it in the ring (factor f_i), and member j's chain without its own
+// source is the product of every f_i but f_j: prefix and suffix products give all of them in
+// linear time, however long the ring.
+absl::Status ProvenanceGraph::AddRelayCycle(std::vector<const ClaimNode*> ring) {
+  const size_t count = ring.size();
+  auto first =
+      std::min_element(ring.begin(), ring.end(),
+                       [](const ClaimNode* a, const ClaimNode* b) { return a->id < b->id; });
+  std::rotate(ring.begin(), first, ring.end());
+  auto cycle = std::make_unique<RelayCycle>();
+  std::vector<double> factor(count, 1.0), trust(count, 1.0);
+  double confidence = 1;
+  bool any_source = false;
+  for (size_t i = 0; i < count; ++i) {
+    const ClaimNode* node = ring[i];
+    cycle->members.push_back(node->id);
+    confidence *= node->claim().has_confidence() ? node->claim().confidence() : 1.0;
+    if (node->source == 0) continue;
+    any_source = true;
+    CG_ASSIGN_OR_RETURN(const SourceNode* source, Source(node->source));
+    if (source != nullptr) trust[i] = ReliabilityTrust(source->source.reliability());
+    if (ring[(i + count - 1) % count]->source != node->source) factor[i] = trust[i];
+  }
+  std::vector<double> suffix(count + 1, 1.0);
+  for (size_t i = count; i-- > 0;) suffix[i] = suffix[i + 1] * factor[i];
+  double prefix = 1;
+  for (size_t i = 0; i < count; ++i) {
+    ChainInfo info;
+    info.innermost = ring[0]->id;
+    info.length = static_cast<int64_t>(count);
+    info.confidence = confidence;
+    info.reliability_inner = prefix * suffix[i + 1];
+    info.reliability_full = (ring[i]->source != 0 ? trust[i] : 1.0) * info.reliability_inner;
+    info.any_source = any_source;
+    info.cycle = cycle.get();
+    chains_[ring[i]->id] = info;
+    prefix *= factor[i];
+  }
+  relay_cycle_of_first_[ring[0]->id] = cycle.get();
+  relay_cycles_.push_back(std::move(cycle));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<const SourceComponent*> ProvenanceGraph::Component(uint64_t source) {
@@ -717,9 +775,29 @@ absl::Status ProvenanceGraph::VisitComponents(uint64_t start) {
 
 absl::StatusOr<const OriginSet*> ProvenanceGraph::OriginOf(uint64_t innermost_claim) {
   if (auto found = origins_.find(innermost_claim); found != origins_.end()) return &found->second;
-  CG_ASSIGN_OR_RETURN(const ClaimNode* node, Claim(innermost_claim));
-  if (node == nullptr) return absl::DataLossError("origin of a missing claim");
-  const v1::Claim& claim = node->claim();
+  auto cycle = relay_cycle_of_first_.find(innermost_claim);
+  if (cycle == relay_cycle_of_first_.end()) {
+    CG_ASSIGN_OR_RETURN(const ClaimNode* node, Claim(innermost_claim));
+    if (node == nullptr) return absl::DataLossError("origin of a missing claim");
+    CG_ASSIGN_OR_RETURN(OriginSet origin, OwnOrigin(*node));
+    return &(origins_[innermost_claim] = std::move(origin));
+  }
+  // The members of a relay cycle count as one origin: every member's set, together.
+  OriginSet origin;
+  origin.circular = true;
+  for (uint64_t member : cycle->second->members) {
+    CG_ASSIGN_OR_RETURN(const ClaimNode* node, Claim(member));
+    if (node == nullptr) return absl::DataLossError("origin of a missing claim");
+    CG_ASSIGN_OR_RETURN(OriginSet own, OwnOrigin(*node));
+    origin.keys.insert(origin.keys.end(), own.keys.begin(), own.keys.end());
+  }
+  std::sort(origin.keys.begin(), origin.keys.end());
+  origin.keys.erase(std::unique(origin.keys.begin(), origin.keys.end()), origin.keys.end());
+  return &(origins_[innermost_claim] = std::move(origin));
+}
+
+absl::StatusOr<OriginSet> ProvenanceGraph::OwnOrigin(const ClaimNode& node) {
+  const v1::Claim& claim = node.claim();
   OriginSet origin;
   const v1::Basis& basis = claim.basis();
   if (!basis.source_id().empty()) {
@@ -739,14 +817,14 @@ absl::StatusOr<const OriginSet*> ProvenanceGraph::OriginOf(uint64_t innermost_cl
     principal = claim.claimant().entity_id();
   }
   const SourceNode* own_source = nullptr;
-  if (node->source != 0) {
-    CG_ASSIGN_OR_RETURN(own_source, Source(node->source));
+  if (node.source != 0) {
+    CG_ASSIGN_OR_RETURN(own_source, Source(node.source));
   }
   if (principal.empty()) {
     origin.keys.push_back(AnonymousKey(claim.id()));
   } else if (own_source != nullptr && own_source->source.publisher_id() == principal) {
     // An outlet in its own voice speaks for the documents its page comes from.
-    CG_ASSIGN_OR_RETURN(const SourceComponent* component, Component(node->source));
+    CG_ASSIGN_OR_RETURN(const SourceComponent* component, Component(node.source));
     for (uint64_t root : component->roots) {
       CG_ASSIGN_OR_RETURN(const SourceNode* root_node, Source(root));
       CG_ASSIGN_OR_RETURN(const SourceComponent* root_component, Component(root));
@@ -761,7 +839,7 @@ absl::StatusOr<const OriginSet*> ProvenanceGraph::OriginOf(uint64_t innermost_cl
   }
   std::sort(origin.keys.begin(), origin.keys.end());
   origin.keys.erase(std::unique(origin.keys.begin(), origin.keys.end()), origin.keys.end());
-  return &(origins_[innermost_claim] = std::move(origin));
+  return origin;
 }
 
 }  // namespace claimgraph::provenance

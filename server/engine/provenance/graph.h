@@ -1,12 +1,12 @@
 // ProvenanceGraph: the claims, sources and entities one provenance query walks, loaded lazily from
 // one ReadView and memoized for the query's lifetime, with the derived facts every provenance
-// answer needs: a claim's relay chain (innermost claim and discount factors), the strongly
-// connected components of the source derivation graph (root documents, cycles) and the origin
-// set of an innermost claim (docs/provenance.md sections 1-3). Records also come from the view's
-// RecordCache when it has them (see "Record cache" in graph.cc): claim records and dictionary
-// entries from any view, and the decoded claim, source and entity nodes, a statement's claims
-// and its id from a view of the latest state whose store state the cache serves. Every walk is
-// iterative, so a relay chain or derivation chain of any length uses no call stack. Not
+// answer needs: a claim's relay chain (innermost claim and discount factors, relay cycles), the
+// strongly connected components of the source derivation graph (root documents, cycles) and the
+// origin set of an innermost claim (docs/provenance.md sections 1-3). Records also come from the
+// view's RecordCache when it has them (see "Record cache" in graph.cc): claim records and
+// dictionary entries from any view, and the decoded claim, source and entity nodes, a statement's
+// claims and its id from a view of the latest state whose store state the cache serves. Every walk
+// is iterative, so a relay chain or derivation chain of any length uses no call stack. Not
 // thread-safe; must not outlive its ReadView.
 #pragma once
 
@@ -49,7 +49,16 @@ struct SourceNode {
   std::vector<std::pair<uint64_t, v1::DerivationType>> earlier;
 };
 
-// A claim's relay chain x0 -> ... -> xn and its discount factors (docs/provenance.md 3.2).
+// Claims that relay each other in a ring (circular reporting).
+struct RelayCycle {
+  // Internal ids in relay order (each relays the next, the last the first), starting from the
+  // member recorded first (the smallest internal id).
+  std::vector<uint64_t> members;
+};
+
+// A claim's relay chain x0 -> ... -> xn and its discount factors (docs/provenance.md 3.2). A
+// chain that reaches a relay cycle goes once round it: from the member it enters by to the
+// member that relays that one.
 struct ChainInfo {
   uint64_t innermost = 0;
   int64_t length = 1;
@@ -57,6 +66,8 @@ struct ChainInfo {
   double reliability_full = 1;   // product of source trusts, this claim's own source included
   double reliability_inner = 1;  // the same without this claim's own source
   bool any_source = false;       // some hop has a source
+  // The relay cycle the chain ends in (innermost is then its first member); nullptr: none.
+  const RelayCycle* cycle = nullptr;
   double Reliability() const { return any_source ? reliability_full : kUnsourcedTrust; }
 };
 
@@ -71,7 +82,7 @@ struct SourceComponent {
 // The origin set of an innermost claim (docs/provenance.md section 2).
 struct OriginSet {
   std::vector<std::string> keys;  // sorted, unique
-  bool circular = false;          // it holds members of a derivation cycle
+  bool circular = false;          // it holds members of a derivation cycle, or of a relay cycle
 };
 
 // Which state entries (record_cache.h) a graph reads and adds.
@@ -127,9 +138,13 @@ class ProvenanceGraph {
 
   absl::StatusOr<const ChainInfo*> Chain(uint64_t claim);
   absl::StatusOr<const SourceComponent*> Component(uint64_t source);
+  // The origin set of a chain's innermost claim (ChainInfo::innermost); for the first member of
+  // a relay cycle, the union of the sets of every member.
   absl::StatusOr<const OriginSet*> OriginOf(uint64_t innermost_claim);
   // The derivation cycles met so far, in discovery order.
   const std::vector<const SourceComponent*>& cycles() const { return cycles_; }
+  // The relay cycles met so far (by Chain), in discovery order.
+  const std::vector<std::unique_ptr<RelayCycle>>& relay_cycles() const { return relay_cycles_; }
 
  private:
   // Claims being loaded in one MultiGet: their records when not cached, and their markers.
@@ -138,6 +153,11 @@ class ProvenanceGraph {
     std::vector<std::shared_ptr<const CachedClaim>> cached;  // nullptr: the record is read
   };
   absl::Status VisitComponents(uint64_t start);
+  // Records the relay cycle `ring` (ring[i] relays ring[i + 1], the last relays the first) and
+  // the chains of its members.
+  absl::Status AddRelayCycle(std::vector<const ClaimNode*> ring);
+  // The origin set a claim gives as an innermost claim, by itself.
+  absl::StatusOr<OriginSet> OwnOrigin(const ClaimNode& node);
   // Appends to `keys` what loading `ids` (those neither memoized nor in the state cache, whose
   // nodes are memoized here) reads: the record of each claim the cache lacks, and every
   // lifecycle marker.
@@ -182,6 +202,8 @@ class ProvenanceGraph {
   std::unordered_map<uint64_t, size_t> component_of_;
   std::vector<const SourceComponent*> cycles_;
   std::unordered_map<uint64_t, OriginSet> origins_;
+  std::vector<std::unique_ptr<RelayCycle>> relay_cycles_;
+  std::unordered_map<uint64_t, const RelayCycle*> relay_cycle_of_first_;
 };
 
 // Keys of origin sets.

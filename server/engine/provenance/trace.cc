@@ -287,6 +287,10 @@ class TraceBuilder {
     return absl::OkStatus();
   }
 
+  // The relay cycles whose members are all on the trace, each in relay order from its smallest
+  // internal id.
+  absl::StatusOr<std::vector<std::vector<uint64_t>>> RelayCycles();
+
   void Flag(v1::TraceFlagKind kind, std::string node_key, std::string related_key,
             std::string detail) {
     v1::TraceFlag* flag = trace_->add_flags();
@@ -332,8 +336,52 @@ class TraceBuilder {
   std::vector<uint64_t> source_nodes_;
 };
 
+// Relay cycles among the claims of the trace: each claim relays at most one, so a walk along the
+// relays from a claim not yet seen either ends, meets a claim seen by an earlier walk, or comes
+// back to a claim of its own walk, whose claims from there on are a cycle. Linear, no recursion.
+absl::StatusOr<std::vector<std::vector<uint64_t>>> TraceBuilder::RelayCycles() {
+  enum class Seen { kOnWalk, kDone };
+  std::unordered_map<uint64_t, Seen> seen;
+  seen.reserve(claim_nodes_.size());
+  std::unordered_set<uint64_t> on_trace(claim_nodes_.begin(), claim_nodes_.end());
+  std::vector<std::vector<uint64_t>> cycles;
+  for (uint64_t start : claim_nodes_) {
+    std::vector<uint64_t> walk;
+    uint64_t current = start;
+    while (on_trace.count(current) != 0 && seen.count(current) == 0) {
+      seen.emplace(current, Seen::kOnWalk);
+      walk.push_back(current);
+      CG_ASSIGN_OR_RETURN(const ClaimNode* claim, graph_.Claim(current));
+      current = claim->relayed;
+    }
+    auto found = seen.find(current);
+    if (found != seen.end() && found->second == Seen::kOnWalk) {
+      std::vector<uint64_t> cycle(std::find(walk.begin(), walk.end(), current), walk.end());
+      // From the member recorded first, as ProvenanceGraph reports relay cycles.
+      std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
+      cycles.push_back(std::move(cycle));
+    }
+    for (uint64_t id : walk) seen[id] = Seen::kDone;
+  }
+  return cycles;
+}
+
 absl::Status TraceBuilder::Finish(std::string_view start_key) {
-  // Root claims: the innermost claims; who said it first among them.
+  // Relay cycles: their members are root claims (nothing outside the ring is further back).
+  CG_ASSIGN_OR_RETURN(auto relay_cycles, RelayCycles());
+  std::unordered_set<uint64_t> in_relay_cycle;
+  for (const auto& cycle : relay_cycles) {
+    v1::RelayCycle* out = trace_->add_relay_cycles();
+    for (uint64_t member : cycle) {
+      CG_ASSIGN_OR_RETURN(const ClaimNode* claim, graph_.Claim(member));
+      out->add_claim_ids(claim->claim().id());
+      in_relay_cycle.insert(member);
+      Flag(v1::TRACE_FLAG_KIND_RELAY_CYCLE, ClaimKey(claim->claim().id()), "",
+           StrCat("member of a relay cycle of ", cycle.size(), " claims"));
+    }
+  }
+  // Root claims: the innermost claims and the members of relay cycles; who said it first among
+  // them.
   using TimeKey = std::tuple<int, uint64_t>;
   std::vector<std::pair<TimeKey, std::string>> root_claims;
   for (uint64_t id : claim_nodes_) {
@@ -344,7 +392,7 @@ absl::Status TraceBuilder::Finish(std::string_view start_key) {
       Flag(v1::TRACE_FLAG_KIND_INACTIVE_CLAIM, key, "",
            StrCat("claim is ", v1::ClaimStatus_Name(claim->status)));
     }
-    if (claim->relayed != 0) continue;
+    if (claim->relayed != 0 && in_relay_cycle.count(id) == 0) continue;
     trace_->mutable_nodes(index_.at(key))->set_root(true);
     uint64_t said = ids::ToMicros(record.claimed_at());
     root_claims.push_back(

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "engine/ids.h"
+#include "engine/paging.h"
 #include "engine/provenance/graph.h"
 #include "engine/status_macros.h"
 #include "engine/strings.h"
@@ -76,9 +77,138 @@ v1::TrackOutcome OutcomeOf(const v1::Claim& claim, const std::vector<v1::Assessm
 
 }  // namespace
 
+namespace {
+
+// The attribution of one claim (its record as of the view, with status and lifecycle).
+absl::StatusOr<v1::Attribution> Attribute(ProvenanceGraph& graph, uint64_t internal,
+                                          v1::Claim claim) {
+  v1::Attribution attribution;
+  if (claim.claimant().kind_case() == v1::Agent::kEntityId) {
+    CG_ASSIGN_OR_RETURN(const v1::Entity* entity, graph.Entity(claim.claimant().entity_id()));
+    if (entity != nullptr) *attribution.mutable_claimant() = *entity;
+  }
+  if (!claim.on_behalf_of_id().empty()) {
+    CG_ASSIGN_OR_RETURN(const v1::Entity* entity, graph.Entity(claim.on_behalf_of_id()));
+    if (entity != nullptr) *attribution.mutable_on_behalf_of() = *entity;
+  }
+  CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(internal));
+  if (node->source != 0) {
+    CG_ASSIGN_OR_RETURN(const SourceNode* source, graph.Source(node->source));
+    if (source != nullptr) {
+      *attribution.mutable_source() = source->source;
+      attribution.mutable_source()->clear_text();  // the document is not the answer
+    }
+  }
+  CG_ASSIGN_OR_RETURN(const ChainInfo* chain, graph.Chain(internal));
+  CG_ASSIGN_OR_RETURN(const ClaimNode* innermost, graph.Claim(chain->innermost));
+  attribution.set_innermost_claim_id(innermost->claim().id());
+  attribution.set_relay_cycle(chain->cycle != nullptr);
+  *attribution.mutable_claim() = std::move(claim);
+  return attribution;
+}
+
+// Utterance order: dated claims first by claimed_at, then undated; then recorded order.
+using UtteranceKey = std::tuple<uint8_t, uint64_t, uint64_t, uint64_t>;  // unset, said, at, id
+
+std::string EncodeKey(const UtteranceKey& key) {
+  std::string bytes(1, static_cast<char>(std::get<0>(key)));
+  keys::AppendU64(&bytes, std::get<1>(key));
+  keys::AppendU64(&bytes, std::get<2>(key));
+  keys::AppendU64(&bytes, std::get<3>(key));
+  return bytes;
+}
+
+uint64_t WhoSaidFingerprint(std::string_view statement_id, bool include_inactive) {
+  return paging::Fingerprint(StrCat("WhoSaid", std::string_view("\0", 1), statement_id,
+                                    include_inactive ? "+inactive" : ""));
+}
+
+// A WhoSaid token's resume key: as_of:u64, then the last returned claim's utterance key.
+constexpr size_t kWhoSaidResumeBytes = 8 + 1 + 3 * 8;
+
+// One page in utterance order after `after` (nullopt: from the start). The whole statement is
+// scanned (time linear in its claims), but only the page is kept: a bounded heap of page_size + 1
+// keys, so memory stays bounded however many claims the statement has.
+absl::Status WhoSaidPage(const ReadView& view, ProvenanceGraph& graph, uint64_t statement,
+                         std::string_view statement_id, const WhoSaidOptions& options,
+                         const std::optional<UtteranceKey>& after, v1::WhoSaidResponse* response) {
+  std::vector<std::pair<uint64_t, uint64_t>> postings;
+  CG_RETURN_IF_ERROR(ScanClaimPostings(view, keys::kClaimsByStatement, statement, &postings));
+  std::vector<UtteranceKey> heap;  // max-heap of the page_size + 1 smallest keys after `after`
+  for (size_t i = 0; i < postings.size(); i += 4096) {
+    std::vector<uint64_t> batch;
+    for (size_t j = i; j < std::min(postings.size(), i + 4096); ++j) {
+      batch.push_back(postings[j].second);
+    }
+    CG_RETURN_IF_ERROR(graph.Preload(batch));
+    for (size_t j = i; j < std::min(postings.size(), i + 4096); ++j) {
+      const auto [recorded, internal] = postings[j];
+      CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(internal));
+      if (node == nullptr || (node->inactive() && !options.include_inactive)) continue;
+      uint64_t said = ids::ToMicros(node->claim().claimed_at());
+      UtteranceKey key{said != 0 ? 0 : 1, said, recorded, internal};
+      if (after && key <= *after) continue;
+      if (heap.size() > options.page_size && key >= heap.front()) continue;
+      heap.push_back(key);
+      std::push_heap(heap.begin(), heap.end());
+      if (heap.size() > options.page_size + 1) {
+        std::pop_heap(heap.begin(), heap.end());
+        heap.pop_back();
+      }
+    }
+  }
+  std::sort(heap.begin(), heap.end());
+  const bool more = heap.size() > options.page_size;
+  if (more) heap.resize(options.page_size);
+  for (const auto& key : heap) {
+    CG_ASSIGN_OR_RETURN(auto claim, view.ClaimByInternalId(std::get<3>(key)));
+    if (!claim) return absl::DataLossError("claim index points at a missing claim");
+    CG_ASSIGN_OR_RETURN(*response->add_attributions(),
+                        Attribute(graph, std::get<3>(key), *std::move(claim)));
+  }
+  if (more) {
+    std::string resume;
+    keys::AppendU64(&resume, view.as_of());
+    resume += EncodeKey(heap.back());
+    response->set_next_page_token(paging::EncodePageToken(
+        WhoSaidFingerprint(statement_id, options.include_inactive), resume));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<uint64_t>> WhoSaidTokenAsOf(std::string_view statement_id,
+                                                         bool include_inactive,
+                                                         std::string_view page_token) {
+  CG_ASSIGN_OR_RETURN(
+      std::string resume,
+      paging::DecodePageToken(page_token, WhoSaidFingerprint(statement_id, include_inactive)));
+  if (resume.empty()) return std::optional<uint64_t>();
+  if (resume.size() != kWhoSaidResumeBytes) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+  return std::optional<uint64_t>(keys::DecodeU64(resume));
+}
+
 absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_view statement_id,
                                             const WhoSaidOptions& options) {
   if (statement_id.empty()) return absl::InvalidArgumentError("statement_id: is required");
+  std::optional<UtteranceKey> after;
+  if (!options.page_token.empty()) {
+    CG_ASSIGN_OR_RETURN(
+        auto pinned, WhoSaidTokenAsOf(statement_id, options.include_inactive, options.page_token));
+    if (!pinned || *pinned != view.as_of()) {
+      return absl::InvalidArgumentError("page_token: belongs to another as_of");
+    }
+    CG_ASSIGN_OR_RETURN(
+        std::string resume,
+        paging::DecodePageToken(options.page_token,
+                                WhoSaidFingerprint(statement_id, options.include_inactive)));
+    std::string_view key = std::string_view(resume).substr(8);
+    after = UtteranceKey{static_cast<uint8_t>(key[0]), keys::DecodeU64(key.substr(1)),
+                         keys::DecodeU64(key.substr(9)), keys::DecodeU64(key.substr(17))};
+  }
   CG_ASSIGN_OR_RETURN(auto internal, view.Resolve(keys::IdKind::kStatement, statement_id));
   std::optional<v1::Statement> statement;
   if (internal) {
@@ -89,6 +219,14 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
   }
   v1::WhoSaidResponse response;
   ProvenanceGraph graph(view);
+  if (options.page_size > 0) {
+    if (view.as_of() == std::numeric_limits<uint64_t>::max()) {
+      return absl::InternalError("a paged WhoSaid needs a view as of a pinned time");
+    }
+    CG_RETURN_IF_ERROR(
+        WhoSaidPage(view, graph, *internal, statement_id, options, after, &response));
+    return response;
+  }
   std::vector<uint64_t> claims;
   CG_RETURN_IF_ERROR(view.ForEachClaimOfStatement(*internal, [&](uint64_t claim) {
     claims.push_back(claim);
@@ -106,29 +244,9 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
       response.set_truncated(true);
       break;
     }
-    v1::Attribution attribution;
-    if (claim->claimant().kind_case() == v1::Agent::kEntityId) {
-      CG_ASSIGN_OR_RETURN(const v1::Entity* entity, graph.Entity(claim->claimant().entity_id()));
-      if (entity != nullptr) *attribution.mutable_claimant() = *entity;
-    }
-    if (!claim->on_behalf_of_id().empty()) {
-      CG_ASSIGN_OR_RETURN(const v1::Entity* entity, graph.Entity(claim->on_behalf_of_id()));
-      if (entity != nullptr) *attribution.mutable_on_behalf_of() = *entity;
-    }
-    CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(claims[position]));
-    if (node->source != 0) {
-      CG_ASSIGN_OR_RETURN(const SourceNode* source, graph.Source(node->source));
-      if (source != nullptr) {
-        *attribution.mutable_source() = source->source;
-        attribution.mutable_source()->clear_text();  // the document is not the answer
-      }
-    }
-    CG_ASSIGN_OR_RETURN(const ChainInfo* chain, graph.Chain(claims[position]));
-    CG_ASSIGN_OR_RETURN(const ClaimNode* innermost, graph.Claim(chain->innermost));
-    attribution.set_innermost_claim_id(innermost->claim().id());
     uint64_t said = ids::ToMicros(claim->claimed_at());
     auto order = std::make_tuple(said != 0 ? 0 : 1, said, position);
-    *attribution.mutable_claim() = *std::move(claim);
+    CG_ASSIGN_OR_RETURN(auto attribution, Attribute(graph, claims[position], *std::move(claim)));
     found.emplace_back(order, std::move(attribution));
   }
   std::sort(found.begin(), found.end(),

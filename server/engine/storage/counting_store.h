@@ -59,6 +59,7 @@ class CountingStore final : public KeyValueStore {
   absl::Status CompactAll() override { return inner_->CompactAll(); }
   absl::Status CompactRecentWrites() override { return inner_->CompactRecentWrites(); }
   absl::Status Flush() override { return inner_->Flush(); }
+  bool BelowDiskReserve() const override { return inner_->BelowDiskReserve(); }
   absl::Status VerifyChecksums() override { return inner_->VerifyChecksums(); }
   absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) override {
     return inner_->CreateBackup(backup_dir);

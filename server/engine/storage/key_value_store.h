@@ -83,14 +83,18 @@ class Cursor {
   virtual absl::Status status() const = 0;
 };
 
+// What the store holds and costs. Sizes of files and memtables are exact at the moment they are
+// read; the `estimated_` figures are the engine's estimates and are labelled so wherever shown.
 struct StoreStats {
-  uint64_t live_data_bytes = 0;
+  uint64_t disk_bytes = 0;  // every file under the store's directory (SST, WAL, manifest, ...)
   uint64_t total_sst_bytes = 0;
+  uint64_t wal_bytes = 0;  // live write-ahead log files: writes not yet flushed to SST files
   uint64_t memtable_bytes = 0;
+  uint64_t estimated_live_data_bytes = 0;  // SST estimate of live data, plus the memtables
   uint64_t estimated_keys = 0;
   uint64_t block_cache_hits = 0;
   uint64_t block_cache_misses = 0;
-  uint64_t pending_compaction_bytes = 0;
+  uint64_t estimated_pending_compaction_bytes = 0;
   uint64_t bytes_written = 0;
 };
 
@@ -151,6 +155,8 @@ class KeyValueStore {
   virtual absl::Status VerifyChecksums() = 0;
   // An online, consistent, incremental backup into `backup_dir` (created when missing).
   virtual absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) = 0;
+  // True while writes are refused because the disk is below its free-space reserve.
+  virtual bool BelowDiskReserve() const { return false; }
 };
 
 }  // namespace claimgraph::storage

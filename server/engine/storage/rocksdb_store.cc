@@ -21,6 +21,7 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -58,6 +59,23 @@ void WriteBatch::Clear() {
 }
 
 namespace {
+
+// Bytes of every regular file under `path`; files that vanish while it walks (a compaction
+// deleting its inputs) are skipped, never an error.
+uint64_t DirectoryBytes(const std::string& path) {
+  namespace fs = std::filesystem;
+  uint64_t total = 0;
+  std::error_code error;
+  for (fs::recursive_directory_iterator it(path, error), end; !error && it != end;
+       it.increment(error)) {
+    std::error_code size_error;
+    if (!it->is_regular_file(size_error)) continue;
+    uint64_t size = it->file_size(size_error);
+    if (!size_error) total += size;
+  }
+  return total;
+}
+
 
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return absl::OkStatus();
@@ -226,16 +244,11 @@ class RocksDbStore final : public KeyValueStore {
     // Stop before the disk is full: RocksDB 7.8 as built by Debian aborts on an assertion when a
     // WAL write hits ENOSPC, so writes are refused while free space is under the reserve. Reads
     // keep working, and writes go through again as soon as space is freed.
-    if (min_free_bytes_ > 0) {
-      struct statvfs info;
-      if (statvfs(path_.c_str(), &info) == 0) {
-        uint64_t free_bytes = static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
-        if (free_bytes < min_free_bytes_ + batch.approximate_bytes() * 2) {
-          return absl::ResourceExhaustedError(StrCat(
-              "write refused: the disk is nearly full (", free_bytes >> 20, " MiB free, reserve ",
-              min_free_bytes_ >> 20, " MiB); reads still work, writes resume when space is freed"));
-        }
-      }
+    if (auto free_bytes = FreeDiskBytes(path_);
+        free_bytes && *free_bytes < min_free_bytes_ + batch.approximate_bytes() * 2) {
+      return absl::ResourceExhaustedError(StrCat(
+          "write refused: the disk is nearly full (", *free_bytes >> 20, " MiB free, reserve ",
+          min_free_bytes_ >> 20, " MiB); reads still work, writes resume when space is freed"));
     }
     rocksdb::Status written = db_->Write(options, &rocks_batch);
     return FromRocks(written, "write");
@@ -308,12 +321,18 @@ class RocksDbStore final : public KeyValueStore {
       }
       return total;
     };
-    stats.live_data_bytes = property(rocksdb::DB::Properties::kEstimateLiveDataSize);
     stats.total_sst_bytes = property(rocksdb::DB::Properties::kTotalSstFilesSize);
     stats.memtable_bytes = property(rocksdb::DB::Properties::kCurSizeAllMemTables);
+    stats.estimated_live_data_bytes =
+        property(rocksdb::DB::Properties::kEstimateLiveDataSize) + stats.memtable_bytes;
     stats.estimated_keys = property(rocksdb::DB::Properties::kEstimateNumKeys);
-    stats.pending_compaction_bytes =
+    stats.estimated_pending_compaction_bytes =
         property(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
+    rocksdb::VectorLogPtr wal_files;
+    if (db_->GetSortedWalFiles(wal_files).ok()) {
+      for (const auto& file : wal_files) stats.wal_bytes += file->SizeFileBytes();
+    }
+    stats.disk_bytes = DirectoryBytes(path_);
     stats.block_cache_hits = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_HIT);
     stats.block_cache_misses = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_MISS);
     stats.bytes_written = statistics_->getTickerCount(rocksdb::BYTES_WRITTEN);
@@ -337,7 +356,20 @@ class RocksDbStore final : public KeyValueStore {
     return FromRocks(db_->VerifyChecksum(), "verify checksums");
   }
 
+  bool BelowDiskReserve() const override {
+    auto free_bytes = FreeDiskBytes(path_);
+    return free_bytes && *free_bytes < min_free_bytes_;
+  }
+
   absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) override {
+    // A backup copies files: on a volume below the reserve it would fill it (and, on the data's
+    // own volume, stop RocksDB), so it is refused before it starts.
+    if (auto free_bytes = FreeDiskBytes(backup_dir); free_bytes && *free_bytes < min_free_bytes_) {
+      return absl::ResourceExhaustedError(
+          StrCat("backup refused: ", *free_bytes >> 20, " MiB free where the backups go (",
+                 backup_dir, "), below the ", min_free_bytes_ >> 20,
+                 " MiB reserve; free space first"));
+    }
     rocksdb::BackupEngineOptions options(backup_dir);
     rocksdb::BackupEngine* raw = nullptr;
     auto s = rocksdb::BackupEngine::Open(rocksdb::Env::Default(), options, &raw);
@@ -492,7 +524,46 @@ absl::Status PurgeOldBackups(const std::string& backup_dir, uint32_t keep) {
   return FromRocks(engine->PurgeOldBackups(keep), "purge backups");
 }
 
+namespace {
+
+// The volume holding `path`, judged by its nearest existing ancestor (a backup directory not
+// created yet is on its parent's volume).
+std::optional<struct statvfs> VolumeOf(const std::string& path) {
+  std::filesystem::path at(path);
+  std::error_code error;
+  while (!at.empty() && !std::filesystem::exists(at, error) && at.has_parent_path() &&
+         at.parent_path() != at) {
+    at = at.parent_path();
+  }
+  struct statvfs info;
+  if (statvfs(at.c_str(), &info) != 0) return std::nullopt;
+  return info;
+}
+
+}  // namespace
+
+std::optional<uint64_t> FreeDiskBytes(const std::string& path) {
+  auto volume = VolumeOf(path);
+  if (!volume) return std::nullopt;
+  return static_cast<uint64_t>(volume->f_bavail) * volume->f_frsize;
+}
+
+uint64_t DefaultDiskReserve(const std::string& path) {
+  constexpr uint64_t kLargestDefault = 256ull << 20;
+  auto volume = VolumeOf(path);
+  if (!volume) return kLargestDefault;
+  uint64_t size = static_cast<uint64_t>(volume->f_blocks) * volume->f_frsize;
+  return std::clamp(size / 20, kMinDiskReserveBytes, kLargestDefault);
+}
+
 absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOptions& options) {
+  if (options.min_free_disk_bytes != 0 && options.min_free_disk_bytes < kMinDiskReserveBytes) {
+    return absl::InvalidArgumentError(
+        StrCat("free-disk reserve of ", options.min_free_disk_bytes >> 20, " MiB is below the ",
+               kMinDiskReserveBytes >> 20, " MiB a memtable switch and flush may need"));
+  }
+  const uint64_t reserve = options.min_free_disk_bytes != 0 ? options.min_free_disk_bytes
+                                                            : DefaultDiskReserve(options.path);
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   auto compression = ChooseCompression();
   auto statistics = rocksdb::CreateDBStatistics();
@@ -506,6 +577,15 @@ absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOpt
   db_options.bytes_per_sync = 1 << 20;
   db_options.paranoid_checks = true;
   db_options.keep_log_file_num = 5;
+  // Below the reserve, opening must not need space: the WAL it replays stays in the memtables
+  // (no flush during recovery) and the new WAL is not preallocated. The database then serves
+  // reads and refuses writes until space is freed.
+  const auto free_at_open = FreeDiskBytes(options.path);
+  const bool low_on_disk = !options.read_only && free_at_open && *free_at_open < reserve;
+  if (low_on_disk) {
+    db_options.avoid_flush_during_recovery = true;
+    db_options.allow_fallocate = false;
+  }
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (int i = 0; i < kFamilyCount; ++i) {
@@ -522,12 +602,21 @@ absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOpt
   } else {
     s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
   }
-  if (!s.ok()) return FromRocks(s, StrCat("open ", options.path));
+  if (!s.ok()) {
+    absl::Status opened = FromRocks(s, StrCat("open ", options.path));
+    // RocksDB's own words ("lock ... LOCK: Resource temporarily unavailable") do not say why.
+    if (absl::IsFailedPrecondition(opened)) {
+      return absl::FailedPreconditionError(
+          StrCat("another claimgraphd is using ", options.path,
+                 " (its LOCK file is held): stop it, or give another --data-dir"));
+    }
+    return opened;
+  }
   auto store = std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw),
                                                          std::move(handles), std::move(statistics),
                                                          std::move(cache), options.sync_writes);
   store->path_ = options.path;
-  store->min_free_bytes_ = options.min_free_disk_bytes;
+  store->min_free_bytes_ = reserve;
   return std::unique_ptr<KeyValueStore>(std::move(store));
 }
 

@@ -180,11 +180,19 @@ absl::StatusOr<bool> Expander::Accepts(const Edge& edge) {
     return false;
   }
   if (edge.fields.confidence < filter_.min_confidence) return false;
-  if (!StanceAllows(edge.fields.claims, edge.fields.supporting, edge.fields.refuting)) return false;
+  if (!claim_level_) {
+    if (!StanceAllows(edge.fields.claims, edge.fields.supporting, edge.fields.refuting)) {
+      return false;
+    }
+    return NeighborTypeAllowed(edge.other);
+  }
+  // Excluded claims never count, so the stance is judged on the claims the claim-level filters
+  // keep (ClaimsAllow). Those filters only remove claims, so an edge whose counts fail the stance
+  // test even with its refutations ignored fails it after them too: skip the claim scan then.
+  if (!StanceAllows(edge.fields.claims, edge.fields.supporting, 0)) return false;
   CG_ASSIGN_OR_RETURN(bool type_ok, NeighborTypeAllowed(edge.other));
   if (!type_ok) return false;
-  if (claim_level_) return ClaimsAllow(edge.statement);
-  return true;
+  return ClaimsAllow(edge.statement);
 }
 
 absl::Status Expander::Expand(uint64_t entity, const std::function<bool(const Edge&)>& visit,

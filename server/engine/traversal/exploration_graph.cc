@@ -28,6 +28,11 @@ std::pair<uint32_t, uint32_t> ExplorationGraph::EdgesOf(uint64_t entity) const {
     expander_->mutable_cut()->edges_scanned = true;
     throw SearchStopped{};
   }
+  // The arena is the query's working memory: a new expansion may add up to max_fanout edges.
+  if (arena_.size() * sizeof(Edge) > expander_->limits().max_memory_bytes) {
+    expander_->mutable_cut()->memory = true;
+    throw SearchStopped{};
+  }
   auto begin = static_cast<uint32_t>(arena_.size());
   absl::Status status = expander_->Expand(entity, [&](const Edge& edge) {
     arena_.push_back(edge);

@@ -52,6 +52,9 @@ struct QueryLimits {
   // Edges read from storage or the topology over the whole query, accepted or not: bounds its
   // time and, with max_fanout, the memory it holds.
   size_t max_edges_scanned = 5'000'000;
+  // Bytes of edges the query holds while it runs (expanded edges, paths found): bounds its
+  // working memory whatever the graph's shape (Cut::memory).
+  size_t max_memory_bytes = 256u << 20;
   std::optional<std::chrono::steady_clock::time_point> deadline;
   // Polled while the query runs; true cancels it (Cut::cancelled).
   std::function<bool()> cancelled;
@@ -64,7 +67,12 @@ struct Cut {
   bool edges_scanned = false;
   bool deadline = false;
   bool cancelled = false;
-  bool any() const { return results || fanout || edges_scanned || deadline || cancelled; }
+  bool memory = false;  // QueryLimits::max_memory_bytes
+  // The answer reached the server's answer size limit (set by the service that builds it).
+  bool answer_bytes = false;
+  bool any() const {
+    return results || fanout || edges_scanned || deadline || cancelled || memory || answer_bytes;
+  }
   // "results,fanout" style list; empty when nothing was cut.
   std::string Describe() const;
   void Merge(const Cut& other);

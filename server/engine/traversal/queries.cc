@@ -377,16 +377,18 @@ absl::Status YenPaths(ExplorationGraph& graph, uint64_t from, uint64_t to, uint3
 
 // Every simple path of at most max_depth edges, depth first over the graph's out_edges. BGL's
 // depth_first_search visits each vertex once (a tree, not all paths), so this enumeration is
-// our own; it counts its steps against max_edges_scanned and stops at max_results paths.
+// our own; it counts its steps against max_edges_scanned and stops at max_results paths or when
+// the paths found would exceed max_memory_bytes.
 class SimplePathEnumerator {
  public:
-  SimplePathEnumerator(ExplorationGraph* graph, uint64_t to, uint32_t max_depth, size_t max_paths,
-                       size_t max_steps)
+  SimplePathEnumerator(ExplorationGraph* graph, uint64_t to, uint32_t max_depth,
+                       const QueryLimits& limits)
       : graph_(graph),
         to_(to),
         max_depth_(max_depth),
-        max_paths_(max_paths),
-        max_steps_(max_steps) {}
+        max_paths_(limits.max_results),
+        max_steps_(limits.max_edges_scanned),
+        max_bytes_(limits.max_memory_bytes) {}
 
   void Run(uint64_t from, std::vector<std::vector<uint32_t>>* paths, Cut* cut) {
     paths_ = paths;
@@ -403,6 +405,12 @@ class SimplePathEnumerator {
     if (entity == to_) {
       if (paths_->size() == max_paths_) {
         cut_->results = true;
+        throw SearchStopped{};
+      }
+      // Each path found is later a Path of whole Edges: its bytes count against the budget.
+      held_bytes_ += edges_.size() * (sizeof(Edge) + sizeof(uint32_t)) + sizeof(Path);
+      if (held_bytes_ > max_bytes_) {
+        cut_->memory = true;
         throw SearchStopped{};
       }
       paths_->push_back(edges_);
@@ -429,7 +437,7 @@ class SimplePathEnumerator {
   ExplorationGraph* graph_;
   uint64_t to_;
   uint32_t max_depth_;
-  size_t max_paths_, max_steps_, steps_ = 0;
+  size_t max_paths_, max_steps_, max_bytes_, steps_ = 0, held_bytes_ = 0;
   std::vector<uint32_t> edges_;
   std::set<uint64_t> on_path_;
   std::vector<std::vector<uint32_t>>* paths_ = nullptr;
@@ -444,6 +452,8 @@ void Cut::Merge(const Cut& other) {
   edges_scanned |= other.edges_scanned;
   deadline |= other.deadline;
   cancelled |= other.cancelled;
+  memory |= other.memory;
+  answer_bytes |= other.answer_bytes;
 }
 
 std::string Cut::Describe() const {
@@ -458,6 +468,8 @@ std::string Cut::Describe() const {
   add(edges_scanned, "edges_scanned");
   add(deadline, "deadline");
   add(cancelled, "cancelled");
+  add(memory, "memory");
+  add(answer_bytes, "answer_bytes");
   return out;
 }
 
@@ -564,8 +576,7 @@ absl::StatusOr<PathsResult> FindPaths(const EdgeSource& source, const PathsReque
   if (mode == PathMode::kAllSimple) {
     graph = std::make_unique<ExplorationGraph>(expander.get(), 0);
     graph->set_skip_self_loops(true);
-    SimplePathEnumerator enumerator(graph.get(), to, request.max_depth, request.limits.max_results,
-                                    request.limits.max_edges_scanned);
+    SimplePathEnumerator enumerator(graph.get(), to, request.max_depth, request.limits);
     enumerator.Run(from, &found, &result.cut);
     CG_RETURN_IF_ERROR(graph->status());
   } else if (mode == PathMode::kShortest && request.k == 1) {

@@ -188,8 +188,6 @@ TEST_CASE("source checks name their field") {
        "source.derived_from[0].type"},
       {[](v1::Source* s) { s->mutable_derived_from(0)->clear_source_id(); },
        "source.derived_from[0].source_id"},
-      {[](v1::Source* s) { s->mutable_derived_from(0)->set_source_id("page"); },
-       "source.derived_from[0].source_id"},
       {[](v1::Source* s) {
          for (size_t i = 0; i <= kLimits.max_derivations; ++i) {
            auto* link = s->add_derived_from();

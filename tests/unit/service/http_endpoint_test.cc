@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "doctest/doctest.h"
 
@@ -104,7 +106,7 @@ std::unique_ptr<HttpEndpoint> StartEndpoint(HttpEndpointOptions options) {
 }
 
 TEST_CASE("http endpoint serves metrics, healthz and readyz") {
-  std::atomic<bool> ready{false};
+  std::atomic<Readiness> ready{Readiness::kNotReady};
   std::atomic<int> scrapes{0};
   HttpEndpointOptions options;
   options.metrics = [&] {
@@ -130,15 +132,19 @@ TEST_CASE("http endpoint serves metrics, healthz and readyz") {
   Reply not_ready = Fetch(port, "GET", "/readyz");
   CHECK(not_ready.status == 503);
   CHECK(not_ready.body == "not ready\n");
-  ready = true;
+  ready = Readiness::kReady;
   Reply is_ready = Fetch(port, "GET", "/readyz");
   CHECK(is_ready.status == 200);
   CHECK(is_ready.body == "ready\n");
+  ready = Readiness::kReadOnly;
+  Reply read_only = Fetch(port, "GET", "/readyz");
+  CHECK(read_only.status == 200);
+  CHECK(read_only.body.rfind("read-only", 0) == 0);
 
   endpoint->Stop();
 }
 
-TEST_CASE("http endpoint answers 404 for unknown paths and 405 for other methods") {
+TEST_CASE("http endpoint answers 404 for unknown paths, 405 for other methods, HEAD like GET") {
   auto endpoint = StartEndpoint({});
   int port = endpoint->port();
   CHECK(Fetch(port, "GET", "/").status == 404);
@@ -146,9 +152,13 @@ TEST_CASE("http endpoint answers 404 for unknown paths and 405 for other methods
   CHECK(Fetch(port, "POST", "/nothing").status == 404);
   Reply post = Fetch(port, "POST", "/metrics");
   CHECK(post.status == 405);
-  CHECK(post.headers.find("Allow: GET") != std::string::npos);
+  CHECK(post.headers.find("Allow: GET, HEAD") != std::string::npos);
   CHECK(Fetch(port, "DELETE", "/healthz").status == 405);
-  CHECK(Fetch(port, "HEAD", "/readyz").status == 405);
+  Reply head = Fetch(port, "HEAD", "/healthz");
+  CHECK(head.status == 200);
+  CHECK(head.headers.find("Content-Length: 3") != std::string::npos);
+  CHECK(head.body.empty());
+  CHECK(Fetch(port, "HEAD", "/readyz").status == 200);
   // Without a metrics provider /metrics is empty, and without a readiness callback it is ready.
   Reply metrics = Fetch(port, "GET", "/metrics");
   CHECK(metrics.status == 200);
@@ -208,23 +218,34 @@ TEST_CASE("http endpoint closes idle connections after the timeout") {
   CHECK(Fetch(endpoint->port(), "GET", "/healthz").status == 200);
 }
 
-TEST_CASE("http endpoint refuses connections beyond the limit") {
+TEST_CASE("http endpoint at its connection cap closes the longest-idle connection for a new one") {
   HttpEndpointOptions options;
-  options.max_connections = 1;
+  options.max_connections = 2;
   auto endpoint = StartEndpoint(options);
   Client first(endpoint->port());
   REQUIRE(first.connected());
-  // A full exchange guarantees the endpoint has taken the first connection as a session.
+  // A full exchange guarantees the endpoint has taken each connection as a session.
   first.Send("GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n");
   CHECK(Parse(first.ReadResponse()).status == 200);
   Client second(endpoint->port());
-  if (second.connected()) {
-    second.Send("GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
-    CHECK(Parse(second.ReadToEnd()).status == 0);
+  REQUIRE(second.connected());
+  second.Send("GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n");
+  CHECK(Parse(second.ReadResponse()).status == 200);
+  // A third connection is served; the first, idle longest, was closed to make room.
+  CHECK(Fetch(endpoint->port(), "GET", "/healthz").status == 200);
+  CHECK(first.ReadToEnd().empty());
+  second.Send("GET /readyz HTTP/1.1\r\nHost: test\r\n\r\n");
+  CHECK(Parse(second.ReadResponse()).status == 200);
+}
+
+TEST_CASE("http endpoint answers probes while 100 idle connections are held open") {
+  auto endpoint = StartEndpoint({});  // the default cap of 64
+  std::vector<std::unique_ptr<Client>> idle;
+  for (int i = 0; i < 100; ++i) idle.push_back(std::make_unique<Client>(endpoint->port()));
+  for (int i = 0; i < 10; ++i) {
+    CHECK(Fetch(endpoint->port(), "GET", "/healthz").status == 200);
+    CHECK(Fetch(endpoint->port(), "HEAD", "/readyz").status == 200);
   }
-  // The first connection is still served.
-  first.Send("GET /readyz HTTP/1.1\r\nHost: test\r\n\r\n");
-  CHECK(Parse(first.ReadResponse()).status == 200);
 }
 
 TEST_CASE("http endpoint answers 500 when a callback throws") {

@@ -146,6 +146,41 @@ TEST_CASE(
   CHECK(absl::IsNotFound((*view)->GetEntity("iran").status()));
 }
 
+TEST_CASE("strict import names the first bad line as the resume point, whatever follows it") {
+  TempDir dir;
+  auto database = OpenTestDatabase(dir.path());
+  ImportOptions options;
+  options.mode = ImportMode::kStrict;
+  // [good, bad type, unknown field, good], a blank line first: file lines 2..5.
+  std::string text = StrCat("\n", kMixed[0], "\n", kMixed[8], "\n", kMixed[6], "\n", kMixed[2], "\n");
+  auto summary = Import(database.get(), text, options);
+  INFO(Describe(summary));
+  CHECK(summary.stopped);
+  CHECK(summary.rejected_total == 1);
+  REQUIRE(summary.rejections.size() == 1);
+  CHECK(summary.rejections[0].line == 3);
+  CHECK(summary.stopped_at == 1);
+  CHECK(summary.stopped_at_line == 3);
+  CHECK(summary.next_line == 3);
+  CHECK(summary.entities.created == 1);
+}
+
+TEST_CASE("lenient import reports rejections by file line, blank lines counted") {
+  TempDir dir;
+  auto database = OpenTestDatabase(dir.path());
+  std::string text = StrCat(kMixed[0], "\n\n", kMixed[5], "\n", kMixed[1], "\n\xff\xfe\n",
+                            kMixed[8], "\n\n");
+  auto summary = Import(database.get(), text, ImportOptions{});
+  INFO(Describe(summary));
+  REQUIRE(summary.rejections.size() == 3);
+  CHECK(summary.rejections[0].line == 3);
+  CHECK(summary.rejections[1].line == 5);
+  CHECK(std::string(summary.rejections[1].error.message()) == "line 5: is not valid UTF-8");
+  CHECK(summary.rejections[2].line == 6);
+  CHECK(summary.entities.created == 2);
+  CHECK(summary.next_line == 8);
+}
+
 TEST_CASE("references to records earlier in the same batch resolve") {
   TempDir dir;
   auto database = OpenTestDatabase(dir.path());

@@ -222,6 +222,41 @@ TEST_CASE("two reports resting on one intelligence release are one origin") {
   CHECK(has_release);
 }
 
+TEST_CASE("each claim reports its own origin set and the keys that joined it to its origin") {
+  Fixture f;
+  f.IranSuppliesRussia();
+  f.Entity("odni", "intelligence_agency");
+  f.Entity("gov", "government");
+  f.Entity("x", "person");
+  f.Entity("y", "person");
+  f.Entity("z", "person");
+  f.Source("release", "odni", v1::RELIABILITY_A);
+  // a and b share the release, b and c the government; a and c share nothing, yet all three are
+  // one origin (union-find over the keys).
+  f.Claim({.id = "a", .claimant = "x", .basis_source = "release"});
+  f.Claim({.id = "b", .claimant = "y", .on_behalf_of = "gov", .basis_source = "release"});
+  f.Claim({.id = "c", .claimant = "z", .on_behalf_of = "gov"});
+  f.Claim({.id = "d", .claimant = "z"});
+  auto answer = Answer(f);
+  REQUIRE(answer.origins_size() == 2);
+  const v1::Origin& joined = answer.origins(0);
+  REQUIRE(joined.supporting_size() == 3);
+  auto keys = [](const google::protobuf::RepeatedPtrField<std::string>& list) {
+    return std::vector<std::string>(list.begin(), list.end());
+  };
+  using Keys = std::vector<std::string>;
+  CHECK(keys(joined.supporting(0).origin_keys()) == Keys{"entity:x", "source:release"});
+  CHECK(keys(joined.supporting(0).joined_by_keys()) == Keys{"source:release"});
+  CHECK(keys(joined.supporting(1).origin_keys()) == Keys{"entity:gov", "source:release"});
+  CHECK(keys(joined.supporting(1).joined_by_keys()) == Keys{"entity:gov", "source:release"});
+  CHECK(keys(joined.supporting(2).origin_keys()) == Keys{"entity:gov"});
+  CHECK(keys(joined.supporting(2).joined_by_keys()) == Keys{"entity:gov"});
+  // d stands alone: its set, and nothing joined it.
+  REQUIRE(answer.origins(1).supporting_size() == 1);
+  CHECK(keys(answer.origins(1).supporting(0).origin_keys()) == Keys{"entity:z"});
+  CHECK(answer.origins(1).supporting(0).joined_by_keys_size() == 0);
+}
+
 TEST_CASE("two different officials quoted in one article are two origins") {
   Fixture f;
   f.IranSuppliesRussia();
@@ -462,6 +497,70 @@ TEST_CASE("the installed scorer keeps the fused probability on the statement's e
   }
   // Nothing supports the edge any more.
   CHECK(edge_score() == 0);
+}
+
+}  // namespace
+}  // namespace claimgraph::provenance
+
+namespace claimgraph::provenance {
+namespace {
+
+// The effective confidence on the out-edge of the fixture's statement subject (iran).
+double EdgeScore(Fixture& f) {
+  auto view = f.View();
+  auto iran = view->Resolve(keys::IdKind::kEntity, "iran");
+  REQUIRE(iran.ok());
+  std::optional<double> score;
+  bool pending = false;
+  REQUIRE(view->ForEachEdge(keys::kOutEdge, **iran, std::nullopt,
+                            [&](const keys::EdgeKey&, const storage::EdgeAggregate& aggregate) {
+                              score = aggregate.EffectiveConfidence();
+                              pending = aggregate.score_pending;
+                              return true;
+                            })
+              .ok());
+  REQUIRE(score.has_value());
+  CHECK_FALSE(pending);
+  return *score;
+}
+
+TEST_CASE("a source's new grade or derivation rescores the statements that depend on it") {
+  Fixture f;
+  REQUIRE(InstallStatementScorer(*f.db).ok());
+  f.IranSuppliesRussia();
+  f.Entity("official", "person");
+  f.Entity("outlet", "news_organisation");
+  f.Entity("wire-service", "news_organisation");
+  f.Entity("site", "news_organisation");
+  f.Source("article", "outlet", v1::RELIABILITY_B);
+  f.Claim({.id = "o1", .claimant = "official", .source = "article"});
+  // Certain (0.95) in a B source (0.80): b = 0.76, P = 0.76 + 0.5 * 0.24 = 0.88.
+  CHECK(std::abs(EdgeScore(f) - 0.88) < kTolerance);
+  // The outlet is regraded E (0.25): b = 0.2375, P = 0.2375 + 0.5 * 0.7625 = 0.61875.
+  f.Source("article", "outlet", v1::RELIABILITY_E, 0, {}, 0, /*update=*/true);
+  CHECK(std::abs(EdgeScore(f) - 0.61875) < kTolerance);
+  // Regraded B again.
+  f.Source("article", "outlet", v1::RELIABILITY_B, 0, {}, 0, /*update=*/true);
+  CHECK(std::abs(EdgeScore(f) - 0.88) < kTolerance);
+
+  // A wire story (B) and a site's page (C), each claim in its publisher's own voice: o1's origin,
+  // the wire's {source:wire-story, entity:wire-service} and the site's {source:page, entity:site}
+  // are three origins. Evidence: 0.76/0.24 twice (o1 and the wire) plus 0.6175/0.3825.
+  f.Source("wire-story", "wire-service", v1::RELIABILITY_B);
+  f.Source("page", "site", v1::RELIABILITY_C);
+  f.Claim({.id = "w", .claimant = "wire-service", .source = "wire-story"});
+  f.Claim({.id = "p", .claimant = "site", .source = "page"});
+  const double three = 2 * 0.76 / 0.24 + 0.6175 / 0.3825;
+  CHECK(std::abs(EdgeScore(f) - (three + 0.5) / (1 + three)) < kTolerance);
+  // The page turns out to republish the wire story: the site speaks for the wire, two origins
+  // (o1's and the wire's, whose strongest is the wire's own claim, 0.76).
+  v1::Derivation republishes;
+  republishes.set_type(v1::DERIVATION_TYPE_REPUBLISHES);
+  republishes.set_source_id("wire-story");
+  REQUIRE(f.db->AddDerivation("page", republishes, f.context).ok());
+  const double two = 2 * 0.76 / 0.24;
+  CHECK(std::abs(EdgeScore(f) - (two + 0.5) / (1 + two)) < kTolerance);
+  REQUIRE(f.db->SettleScores().ok());
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+#include <string>
+
 #include "unit/engine/provenance/provenance_fixture.h"
 
 namespace claimgraph::provenance {
@@ -85,6 +88,85 @@ TEST_CASE("claims by an entity, as claimant and as principal, with their track r
   CHECK(then->claims(0).outcome() == v1::TRACK_OUTCOME_UNASSESSED);
   CHECK(then->unassessed() == 1);
   CHECK(ClaimsBy(*f.View(), "nobody").status().code() == absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace claimgraph::provenance
+
+namespace claimgraph::provenance {
+namespace {
+
+TEST_CASE("a paged WhoSaid over 100,000 claims stays one answer while writes continue") {
+  testing::Fixture f;
+  f.IranSuppliesRussia();
+  f.Entity("crowd", "person");
+  constexpr int kClaims = 100'000;
+  auto spec = [](int i) {
+    // Days 1..997 in a scrambled order; every 10th claim undated (sorted after the dated ones).
+    return testing::ClaimSpec{.id = "w" + std::to_string(i),
+                              .claimant = "crowd",
+                              .claimed_day = i % 10 == 0 ? 0 : 1 + (i * 7919) % 997};
+  };
+  for (int start = 0; start < kClaims; start += 10'000) {
+    std::vector<v1::Claim> batch;
+    for (int i = start; i < start + 10'000; ++i) batch.push_back(f.Build(spec(i)));
+    auto written = f.db->CreateClaims(batch, f.context);
+    REQUIRE_MESSAGE(written.ok(), written.status().ToString());
+    f.statement_id = written->front().record.statement_id();
+  }
+  WhoSaidOptions options;
+  options.page_size = 9'000;
+  auto first = f.db->NewPinnedReadView();
+  REQUIRE(first.ok());
+  const uint64_t pinned = (*first)->as_of();
+  std::vector<v1::Attribution> all;
+  std::unique_ptr<ReadView> view = std::move(*first);
+  for (int page = 0; page < 20; ++page) {
+    auto answer = WhoSaid(*view, f.statement_id, options);
+    REQUIRE_MESSAGE(answer.ok(), answer.status().ToString());
+    CHECK(answer->attributions_size() <= 9'000);
+    for (auto& said : *answer->mutable_attributions()) all.push_back(std::move(said));
+    if (answer->next_page_token().empty()) break;
+    // Writes between pages: a new claim dated earliest of all, and a retraction.
+    f.Claim({.id = "late" + std::to_string(page), .claimant = "crowd", .claimed_day = 1});
+    if (page == 0) {
+      v1::LifecycleEvent retraction;
+      retraction.set_kind(v1::LIFECYCLE_KIND_RETRACTION);
+      retraction.mutable_target()->set_claim_id("w99999");
+      retraction.set_actor_id("crowd");
+      REQUIRE(f.db->RecordLifecycleEvent(retraction, f.context).ok());
+    }
+    options.page_token = answer->next_page_token();
+    auto as_of = WhoSaidTokenAsOf(f.statement_id, false, options.page_token);
+    REQUIRE(as_of.ok());
+    CHECK(**as_of == pinned);
+    auto next = f.db->NewReadView(*as_of);
+    REQUIRE(next.ok());
+    view = std::move(*next);
+  }
+  // Every claim once, none written after the first page, the retracted one still active then,
+  // in utterance order: dated by day, undated last, recorded order within a day.
+  REQUIRE(all.size() == kClaims);
+  std::set<std::string> ids;
+  int64_t last_day = 0;
+  bool undated = false;
+  for (const auto& said : all) {
+    ids.insert(said.claim().id());
+    CHECK(said.claim().id().rfind("late", 0) != 0);
+    if (said.claim().id() == "w99999") CHECK(said.claim().status() == v1::CLAIM_STATUS_ACTIVE);
+    int64_t day = said.claim().has_claimed_at() ? said.claim().claimed_at().seconds() / 86400 : 0;
+    if (day == 0) {
+      undated = true;
+    } else {
+      CHECK_FALSE(undated);
+      CHECK(day >= last_day);
+      last_day = day;
+    }
+  }
+  CHECK(ids.size() == kClaims);
+  // A token is bound to its query.
+  auto other = WhoSaidTokenAsOf(f.statement_id, /*include_inactive=*/true, options.page_token);
+  CHECK(other.status().code() == absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

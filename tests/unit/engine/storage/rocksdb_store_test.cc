@@ -159,5 +159,18 @@ TEST_CASE("an ingestion refuses a key given both as a value and as a merge") {
   CHECK_FALSE(edge->has_value());  // nothing of the refused ingestion landed
 }
 
+TEST_CASE("a second opener of a data directory is told another claimgraphd is using it") {
+  TempDir dir;
+  RocksDbOptions options;
+  options.path = dir.path();
+  auto first = OpenRocksDbStore(options);
+  REQUIRE(first.ok());
+  auto second = OpenRocksDbStore(options);
+  REQUIRE(absl::IsFailedPrecondition(second.status()));
+  CHECK(std::string(second.status().message()) ==
+        StrCat("another claimgraphd is using ", dir.path(),
+               " (its LOCK file is held): stop it, or give another --data-dir"));
+}
+
 }  // namespace
 }  // namespace claimgraph::storage

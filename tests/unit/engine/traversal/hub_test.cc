@@ -238,6 +238,41 @@ TEST_CASE("hub path searches stay within their limits") {
   });
 }
 
+TEST_CASE("a hub query over its memory budget stops and says so") {
+  Hub().ForEachSource([](const EdgeSource& source, const char* source_name) {
+    std::string name = source_name;
+    CAPTURE(name);
+    // The hub's 100k edges cannot be held in 1 MiB: the expansion after the budget is refused.
+    TraverseRequest traverse;
+    traverse.start_ids = {"hub"};
+    traverse.max_depth = 2;
+    traverse.filter.direction = Direction::kBoth;
+    traverse.limits.max_memory_bytes = 1u << 20;
+    auto reached = Traverse(source, traverse);
+    REQUIRE(reached.ok());
+    CHECK(reached->cut.memory);
+    CHECK(reached->cut.Describe().find("memory") != std::string::npos);
+    // Paths found count against it too: the hub's paths to leaf30 (direct, and through the leaf
+    // chain on either side) do not fit the bytes of two 3-edge paths.
+    PathsRequest paths;
+    paths.from_id = "hub";
+    paths.to_id = "leaf30";
+    paths.mode = PathMode::kAllSimple;
+    paths.max_depth = 3;
+    paths.filter.direction = Direction::kBoth;
+    paths.limits.max_memory_bytes = 64u << 20;
+    auto unbounded = FindPaths(source, paths);
+    REQUIRE(unbounded.ok());
+    REQUIRE(unbounded->paths.size() >= 3);
+    CHECK_FALSE(unbounded->cut.memory);
+    paths.limits.max_memory_bytes = 2 * (3 * (sizeof(Edge) + sizeof(uint32_t)) + sizeof(Path));
+    auto bounded = FindPaths(source, paths);
+    REQUIRE(bounded.ok());
+    CHECK(bounded->cut.memory);
+    CHECK(bounded->paths.size() < unbounded->paths.size());
+  });
+}
+
 TEST_CASE("a subgraph exports as JSON, DOT that Graphviz renders, and GraphML") {
   auto pinned = Hub().topology->Pin();
   REQUIRE(pinned.ok());

@@ -306,15 +306,17 @@ class RandomGraph {
     if (!fields.exists) return false;
     if (!filter.predicates.empty() && filter.predicates.count(edge.predicate) == 0) return false;
     if (fields.confidence < filter.min_confidence) return false;
-    if (!StanceAllows(filter.stance, fields.claims, fields.supporting, fields.refuting))
-      return false;
     if (!filter.neighbor_types.empty()) {
       // The test schema types have no subtypes among those used.
       if (filter.neighbor_types.count(types[to]) == 0) return false;
     }
     bool claim_level = !filter.include_claimants.empty() || !filter.exclude_claimants.empty() ||
                        !filter.include_sources.empty() || !filter.exclude_sources.empty();
-    if (claim_level) {
+    // The stance is judged on the claims the claim-level filters keep (excluded ones never count).
+    if (!claim_level) {
+      return StanceAllows(filter.stance, fields.claims, fields.supporting, fields.refuting);
+    }
+    {
       int64_t claims = 0, supporting = 0, refuting = 0;
       for (const auto& claim : edge.claims) {
         if (claim.recorded_at > as_of) continue;

@@ -1,0 +1,54 @@
+// QueryAdmission: a counting budget with an allocator trim when the last query leaves.
+#include "service/query_admission.h"
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "engine/strings.h"
+
+namespace claimgraph::service {
+namespace {
+
+// Free heap bytes worth a trim: below this, returning memory costs more than it gives back.
+constexpr size_t kTrimThresholdBytes = 32u << 20;
+
+}  // namespace
+
+QueryAdmission::QueryAdmission(size_t max_concurrent, uint64_t per_query_bytes)
+    : max_concurrent_(max_concurrent != 0 ? max_concurrent
+                                          : DefaultMaxConcurrent(per_query_bytes)) {}
+
+size_t QueryAdmission::DefaultMaxConcurrent(uint64_t per_query_bytes) {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page_size = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0 || per_query_bytes == 0) return 2;
+  uint64_t quarter = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) / 4;
+  return static_cast<size_t>(std::clamp<uint64_t>(quarter / per_query_bytes, 2, 64));
+}
+
+absl::StatusOr<QueryAdmission::Ticket> QueryAdmission::Admit(std::string_view method) {
+  size_t current = running_.load();
+  do {
+    if (current >= max_concurrent_) {
+      refused_.fetch_add(1);
+      return absl::ResourceExhaustedError(
+          StrCat(method, ": the server is running its limit of ", max_concurrent_,
+                 " heavy queries (--max-heavy-queries); retry later"));
+    }
+  } while (!running_.compare_exchange_weak(current, current + 1));
+  return Ticket(this);
+}
+
+void QueryAdmission::Release() {
+  if (running_.fetch_sub(1) != 1) return;
+  // The last heavy query is done: hand its freed memory back instead of keeping the peak.
+  if (mallinfo2().fordblks > kTrimThresholdBytes) malloc_trim(0);
+}
+
+QueryAdmission::Ticket::~Ticket() {
+  if (owner_ != nullptr) owner_->Release();
+}
+
+}  // namespace claimgraph::service

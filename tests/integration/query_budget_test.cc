@@ -1,0 +1,173 @@
+// The worst-case query of each traversal RPC on generated graphs whose answers explode (a ladder
+// with 4^11 simple paths between its ends, a star of 6,000 leaves), on a server with a 1 MiB
+// answer limit: each answers within the limit with the cut that says so, and the server's
+// resident memory stays bounded.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "server_harness.h"
+
+namespace claimgraph::testing {
+namespace {
+
+constexpr int kLadderLayers = 11;
+constexpr int kLadderWidth = 4;
+constexpr int kStarLeaves = 6000;
+constexpr uint64_t kAnswerLimit = 1u << 20;
+// Far above what the bounded queries need, far below what the unbounded ones took.
+constexpr uint64_t kResidentLimit = 600ull << 20;
+
+std::string Rung(int layer, int i) { return "n-" + std::to_string(layer) + "-" + std::to_string(i); }
+
+// start -> every node of layer 1 -> every node of layer 2 ... -> every node of layer 11 -> end;
+// star -> leaf-i.
+void WriteGraph(const std::string& path) {
+  std::ofstream out(path);
+  auto entity = [&](const std::string& id, const std::string& name) {
+    out << R"({"entity": {"id": ")" << id << R"(", "type": "person", "name": ")" << name << "\"}}\n";
+  };
+  out << R"({"source": {"id": "wire", "title": "Wire", "kind": "SOURCE_KIND_ARTICLE"}})" << "\n";
+  entity("start", "Start");
+  entity("end", "End");
+  entity("star", "Star");
+  for (int layer = 1; layer <= kLadderLayers; ++layer) {
+    for (int i = 0; i < kLadderWidth; ++i) entity(Rung(layer, i), "Rung " + Rung(layer, i));
+  }
+  for (int i = 0; i < kStarLeaves; ++i) entity("leaf-" + std::to_string(i), "Leaf number " + std::to_string(i));
+  int claims = 0;
+  auto claim = [&](const std::string& subject, const std::string& object) {
+    out << R"({"claim": {"id": "c-)" << claims++ << R"(", "statement": {"subject_id": ")" << subject
+        << R"(", "predicate": "sanctions", "object": {"entity_id": ")" << object
+        << R"("}}, "act": "CLAIM_ACT_SAYS", "stance": "STANCE_SUPPORTS", "claimant": {"entity_id": "star"}, "source_id": "wire", "confidence": 0.9}})"
+        << "\n";
+  };
+  for (int i = 0; i < kLadderWidth; ++i) {
+    claim("start", Rung(1, i));
+    claim(Rung(kLadderLayers, i), "end");
+  }
+  for (int layer = 1; layer < kLadderLayers; ++layer) {
+    for (int i = 0; i < kLadderWidth; ++i) {
+      for (int j = 0; j < kLadderWidth; ++j) claim(Rung(layer, i), Rung(layer + 1, j));
+    }
+  }
+  for (int i = 0; i < kStarLeaves; ++i) claim("star", "leaf-" + std::to_string(i));
+}
+
+struct BudgetServer {
+  BudgetServer() : server({"--max-answer-mb", "1"}) {
+    std::string error;
+    REQUIRE_MESSAGE(server.LoadAndStart(WriteGraph, &error), error);
+  }
+  ServerProcess server;
+};
+
+BudgetServer& Budget() {
+  static BudgetServer budget;
+  return budget;
+}
+
+v1::FindPathsRequest WorstPaths(v1::PathMode mode, int k) {
+  v1::FindPathsRequest request;
+  request.set_from_id("start");
+  request.set_to_id("end");
+  request.set_mode(mode);
+  request.set_k(k);
+  request.set_max_depth(16);
+  request.mutable_filter()->set_direction(v1::TRAVERSAL_DIRECTION_BOTH);
+  return request;
+}
+
+}  // namespace
+
+TEST_CASE("worst-case traversals answer within the answer limit, say so, and keep memory bounded") {
+  auto c = Budget().server.NewClient(120000);
+
+  SUBCASE("FindPaths ALL_SIMPLE, k 100000, depth 16, both directions") {
+    v1::FindPathsResponse response;
+    auto status = c->traversal().FindPaths(c->NewContext().get(), WorstPaths(v1::PATH_MODE_ALL_SIMPLE, 100000),
+                                           &response);
+    REQUIRE_MESSAGE(status.ok(), status.error_message());
+    CHECK(response.paths_size() > 0);
+    CHECK(response.cut().answer_bytes());
+    CHECK(response.ByteSizeLong() <= kAnswerLimit + 4096);
+    for (const auto& path : response.paths()) {
+      REQUIRE(path.edges_size() >= kLadderLayers + 1);
+      CHECK(path.edges(0).subject_id() == "start");
+    }
+  }
+
+  SUBCASE("FindPaths SHORTEST and MOST_CREDIBLE with many paths") {
+    for (auto mode : {v1::PATH_MODE_SHORTEST, v1::PATH_MODE_MOST_CREDIBLE}) {
+      v1::FindPathsResponse response;
+      auto status = c->traversal().FindPaths(c->NewContext().get(), WorstPaths(mode, 1000), &response);
+      REQUIRE_MESSAGE(status.ok(), status.error_message());
+      CHECK(response.paths_size() > 0);
+      CHECK(response.cut().answer_bytes());
+      CHECK(response.ByteSizeLong() <= kAnswerLimit + 4096);
+    }
+  }
+
+  SUBCASE("Subgraph of the star: the entities and edges that fit, and a document of them") {
+    v1::SubgraphRequest request;
+    request.add_entity_ids("star");
+    request.set_depth(16);
+    request.mutable_filter()->set_direction(v1::TRAVERSAL_DIRECTION_BOTH);
+    v1::SubgraphResponse response;
+    auto status = c->traversal().Subgraph(c->NewContext().get(), request, &response);
+    REQUIRE_MESSAGE(status.ok(), status.error_message());
+    CHECK(response.cut().answer_bytes());
+    CHECK(response.entities_size() > 1);
+    CHECK(response.entities_size() < kStarLeaves + 1);
+    CHECK(response.ByteSizeLong() <= kAnswerLimit + 4096);
+    CHECK(response.document().find("leaf-") != std::string::npos);
+    for (const auto& edge : response.edges()) CHECK(edge.subject_id() == "star");
+  }
+
+  SUBCASE("Traverse depth 16 both ways streams everything reachable") {
+    v1::TraverseRequest request;
+    request.add_start_ids("star");
+    request.set_max_depth(16);
+    request.mutable_filter()->set_direction(v1::TRAVERSAL_DIRECTION_BOTH);
+    auto context = c->NewContext();
+    auto stream = c->traversal().Traverse(context.get(), request);
+    v1::TraverseResponse message;
+    size_t reached = 0;
+    bool done = false;
+    while (stream->Read(&message)) {
+      reached += static_cast<size_t>(message.entities_size());
+      done = done || message.done();
+    }
+    REQUIRE(stream->Finish().ok());
+    CHECK(done);
+    CHECK(reached == kStarLeaves + 1);
+  }
+
+  SUBCASE("four worst-case path searches at once") {
+    std::vector<std::thread> threads;
+    std::atomic<int> answered{0};
+    for (int i = 0; i < 4; ++i) {
+      threads.emplace_back([&] {
+        auto own = Budget().server.NewClient(120000);
+        v1::FindPathsResponse response;
+        auto status = own->traversal().FindPaths(own->NewContext().get(),
+                                                 WorstPaths(v1::PATH_MODE_ALL_SIMPLE, 100000), &response);
+        // Admitted and cut, or refused by the heavy-query budget: never anything else.
+        if (status.ok() && response.cut().answer_bytes()) answered.fetch_add(1);
+        if (!status.ok()) CHECK(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    CHECK(answered.load() >= 1);
+  }
+
+  const uint64_t resident = Budget().server.ResidentBytes();
+  MESSAGE("server resident memory: " << (resident >> 20) << " MiB");
+  CHECK(resident > 0);
+  CHECK(resident < kResidentLimit);
+}
+
+}  // namespace claimgraph::testing
