@@ -49,9 +49,12 @@ struct HttpEndpointOptions {
   std::function<std::string()> metrics;
   // Readiness for /readyz, called on the endpoint's thread. Null: always ready.
   std::function<Readiness()> ready;
-  // Answers the paths the endpoint does not serve itself (the JSON API and the explorer), on the
-  // endpoint's thread; nullopt answers 404. Null: every other path is 404.
+  // Answers the paths the endpoint does not serve itself (the JSON API and the explorer), on one
+  // of route_threads worker threads (so it must be thread-safe); nullopt answers 404. Null:
+  // every other path is 404.
   std::function<std::optional<HttpRouteReply>(const HttpRouteRequest&)> routes;
+  // Routed requests answered at once; more wait their turn (each is bounded by its call deadline).
+  int route_threads = 4;
   // Request line plus headers; scrapers send a few hundred bytes.
   size_t max_header_bytes = 8 * 1024;
   // A GET carries no body; a small allowance keeps clients that send one from being cut off.

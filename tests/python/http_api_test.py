@@ -73,8 +73,9 @@ class HttpApiTest(unittest.TestCase):
 
     # Fields that move between two calls (the cache counters and the clock).
     VOLATILE = {"GetStats": ["block_cache_hits", "block_cache_misses", "block_cache_hit_rate",
-                             "uptime_seconds", "live_data_bytes", "sst_bytes", "memtable_bytes",
-                             "pending_compaction_bytes"]}
+                             "uptime_seconds", "estimated_live_data_bytes", "sst_bytes",
+                             "memtable_bytes", "estimated_pending_compaction_bytes", "disk_bytes",
+                             "wal_bytes"]}
 
     def assert_same(self, path, service, method, request, response_type):
         status, body = self.http("GET", path)
@@ -112,9 +113,9 @@ class HttpApiTest(unittest.TestCase):
             (f"/v1/statements/{statement_id}?include_inactive=true", "claim", "GetStatement",
              c.GetStatementRequest(id=statement_id, include_inactive=True),
              c.GetStatementResponse),
-            (f"/v1/assessments?target.statement_id={statement_id}", "claim", "ListAssessments",
-             c.ListAssessmentsRequest(target=model_pb2.Target(statement_id=statement_id)),
-             c.ListAssessmentsResponse),
+            ("/v1/assessments?target.source_id=capitaltrack-2025-04-16-iran-drones", "claim",
+             "ListAssessments", c.ListAssessmentsRequest(target=model_pb2.Target(
+                 source_id="capitaltrack-2025-04-16-iran-drones")), c.ListAssessmentsResponse),
             (f"/v1/sources/{claim.source_id}", "source", "GetSource",
              s.GetSourceRequest(id=claim.source_id), model_pb2.Source),
             ("/v1/sources?page_size=5", "source", "ListSources",
@@ -150,12 +151,25 @@ class HttpApiTest(unittest.TestCase):
         self.assertEqual(json.loads(body)["code"], grpc.StatusCode.NOT_FOUND.value[0])
 
     def test_bad_input_gets_the_grpc_status(self):
+        # An id longer than the 256-byte limit: INVALID_ARGUMENT, the same message both ways,
+        # and the echo of the input cut short.
+        long_id = "x" * 300
         with self.assertRaises(grpc.RpcError) as raised:
-            self.grpc_call("entity", "GetEntity", entity_service_pb2.GetEntityRequest(id="no such"))
-        status, body = self.http("GET", "/v1/entities/no%20such")
+            self.grpc_call("entity", "GetEntity", entity_service_pb2.GetEntityRequest(id=long_id))
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        status, body = self.http("GET", "/v1/entities/" + long_id)
         self.assertEqual(json.loads(body), {"code": raised.exception.code().value[0],
                                             "message": raised.exception.details()})
         self.assertEqual(status, 400)
+        self.assertIn("id", json.loads(body)["message"])
+        self.assertLess(len(body), 400)
+        # Unknown: NOT_FOUND (404), as over gRPC.
+        with self.assertRaises(grpc.RpcError) as raised:
+            self.grpc_call("entity", "GetEntity", entity_service_pb2.GetEntityRequest(id="no such"))
+        status, body = self.http("GET", "/v1/entities/no%20such")
+        self.assertEqual(status, 404, body)
+        self.assertEqual(json.loads(body), {"code": raised.exception.code().value[0],
+                                            "message": raised.exception.details()})
         for path, fragment in [("/v1/entities:search?query=kirby&limit=many", "limit"),
                                ("/v1/entities/iran?as_of=yesterday", "as_of"),
                                ("/v1/entities/iran?colour=red", "colour"),
@@ -168,6 +182,9 @@ class HttpApiTest(unittest.TestCase):
                 self.assertIn(fragment, error["message"])
         status, body = self.http("POST", "/v1/entities", body={"id": 7})
         self.assertEqual(status, 400, body)
+        status, body = self.http("POST", "/v1/entities", body={"colour": "red"}, role="writer")
+        self.assertEqual(status, 400, body)
+        self.assertIn("colour", json.loads(body)["message"])
         self.assertEqual(self.http("GET", "/v1/nothing")[0], 404)
         self.assertEqual(self.http("DELETE", "/v1/entities/iran")[0], 405)
 

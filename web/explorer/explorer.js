@@ -5,6 +5,18 @@
 
 const main = document.getElementById("main");
 
+// The bearer token: the same tokens and roles as gRPC. `make run` prints a link ending in
+// #token=...; the page moves it into sessionStorage (this tab only, gone when it closes) and
+// takes it out of the address, so it is neither bookmarked nor shared with the page's link.
+const TOKEN_KEY = "claimgraph-token";
+function takeTokenFromAddress() {
+  const match = location.hash.match(/^#token=([^&]*)(?:&(.*))?$/);
+  if (!match) return;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+  document.getElementById("token").value = decodeURIComponent(match[1]);
+  history.replaceState(null, "", location.pathname + location.search + (match[2] ? "#" + match[2] : "#/"));
+}
+
 function route() {
   const hash = location.hash.replace(/^#/, "") || "/";
   const [path, query] = hash.split("?");
@@ -37,7 +49,7 @@ async function api(path, query) {
   const q = new URLSearchParams(query || {});
   if (params.get("as_of")) q.set("as_of", params.get("as_of"));
   const headers = {};
-  const token = localStorage.getItem("claimgraph-token");
+  const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers["Authorization"] = "Bearer " + token;
   const response = await fetch(path + (q.toString() ? "?" + q : ""), { headers });
   const text = await response.text();
@@ -114,7 +126,8 @@ function empty(what) {
 // --- pages ---
 
 async function homePage() {
-  const stats = await api("/v1/stats").catch(() => null);
+  // Statistics need the admin role: a reader's page goes without them.
+  const stats = await api("/v1/stats").catch((e) => { if (e.status === 403) return null; throw e; });
   main.append(el("h1", {}, "claimgraph explorer"),
     el("p", {}, "Search an entity by name or alias to see its statements, who said them first, how many independent origins back or dispute them, and the drawing of each claim's trace."));
   if (stats) main.append(el("p", { class: "muted" }, `${stats.entities || 0} entities, ${stats.claims || 0} claims, ${stats.statements || 0} statements.`));
@@ -330,6 +343,7 @@ async function tracePage(kind, id) {
 }
 
 async function render() {
+  takeTokenFromAddress();
   const { parts, params } = route();
   document.getElementById("as-of").value = params.get("as_of") || "";
   document.getElementById("retracted").checked = params.get("retracted") === "1";
@@ -344,6 +358,12 @@ async function render() {
     else await homePage();
   } catch (e) {
     main.append(el("p", { class: "error", id: "error" }, `Error ${e.status || ""}: ${e.message}`));
+    if (e.status === 401 || e.status === 403) {
+      document.getElementById("token-box").open = true;
+      main.append(el("p", { id: "token-help" }, e.status === 401
+        ? "This server needs a bearer token: paste one under \u201cToken\u201d above (the admin token of a local server is in <data-dir>/admin.token), or open the link claimgraphd's `make run` prints."
+        : "Your token's role does not allow this."));
+    }
   }
   document.body.dataset.ready = location.hash;
 }
@@ -361,7 +381,11 @@ document.getElementById("view-form").addEventListener("submit", (event) => {
   location.hash = "#/" + parts.map(encodeURIComponent).join("/") + (params.toString() ? "?" + params : "");
 });
 const tokenInput = document.getElementById("token");
-tokenInput.value = localStorage.getItem("claimgraph-token") || "";
-tokenInput.addEventListener("change", () => { localStorage.setItem("claimgraph-token", tokenInput.value); render(); });
+tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || "";
+tokenInput.addEventListener("change", () => {
+  if (tokenInput.value.trim()) sessionStorage.setItem(TOKEN_KEY, tokenInput.value.trim());
+  else sessionStorage.removeItem(TOKEN_KEY);
+  render();
+});
 window.addEventListener("hashchange", render);
 render();

@@ -15,6 +15,7 @@
 #include "drawing/trace_dot.h"
 #include "engine/exchange/nquads.h"  // EncodeIriSegment: percent-encoding for URLs
 #include "engine/strings.h"
+#include "engine/validation.h"
 #include "service/http/svg_renderer.h"
 
 namespace claimgraph::service {
@@ -158,7 +159,7 @@ HttpRouteReply HttpApi::TraceSvg(const HttpRouteRequest& request, std::string_vi
     } else if (key == "include_inactive") {
       include_inactive = value == "true";
     } else {
-      return InvalidArgument(StrCat("parameter '", key.substr(0, 64), "': unknown"));
+      return InvalidArgument(StrCat("parameter ", validation::Quote(key), ": unknown"));
     }
   }
   if (claim_id.empty() == statement_id.empty()) {
@@ -166,7 +167,7 @@ HttpRouteReply HttpApi::TraceSvg(const HttpRouteRequest& request, std::string_vi
   }
   google::protobuf::Timestamp as_of;
   if (!as_of_text.empty() && !google::protobuf::util::TimeUtil::FromString(as_of_text, &as_of)) {
-    return InvalidArgument(StrCat("as_of: '", as_of_text.substr(0, 64), "' is not RFC 3339"));
+    return InvalidArgument(StrCat("as_of: ", validation::Quote(as_of_text), " is not RFC 3339"));
   }
   auto provenance = v1::ProvenanceService::NewStub(channel_);
   auto claims = v1::ClaimService::NewStub(channel_);

@@ -13,6 +13,8 @@
 #include <future>
 
 #include "engine/strings.h"
+#include "engine/text.h"
+#include "engine/validation.h"
 #include "google/api/annotations.pb.h"
 
 namespace claimgraph::service::http {
@@ -20,37 +22,10 @@ namespace {
 
 namespace pb = google::protobuf;
 
-// Echo at most this much of a client's input in an error message.
-constexpr size_t kEchoChars = 64;
-
-std::string Short(std::string_view text) {
-  return text.size() <= kEchoChars ? std::string(text) : StrCat(text.substr(0, kEchoChars), "...");
-}
-
-std::string JsonEscape(std::string_view text) {
+// A JSON string literal, quoted.
+std::string JsonString(std::string_view text) {
   std::string out;
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (c < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
+  text::AppendJsonString(text, &out);
   return out;
 }
 
@@ -63,7 +38,7 @@ std::string QueryDecode(std::string_view text) {
   for (char& c : plus_as_space) {
     if (c == '+') c = ' ';
   }
-  return PercentDecode(plus_as_space);
+  return text::PercentDecode(plus_as_space);
 }
 
 const pb::FieldDescriptor* FindField(const pb::Descriptor* descriptor, std::string_view name) {
@@ -81,19 +56,20 @@ absl::Status SetFromText(pb::Message* message, std::string_view path, const std:
   const pb::Descriptor* descriptor = message->GetDescriptor();
   const pb::FieldDescriptor* field = FindField(descriptor, name);
   if (field == nullptr) {
-    return absl::InvalidArgumentError(StrCat("parameter '", Short(path), "': no such field"));
+    return absl::InvalidArgumentError(
+        StrCat("parameter ", validation::Quote(path), ": no such field"));
   }
   const pb::Reflection* reflection = message->GetReflection();
   if (dot != std::string_view::npos) {
     if (field->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE || field->is_repeated()) {
       return absl::InvalidArgumentError(
-          StrCat("parameter '", Short(path), "': '", name, "' is not a message field"));
+          StrCat("parameter ", validation::Quote(path), ": '", name, "' is not a message field"));
     }
     return SetFromText(reflection->MutableMessage(message, field), path.substr(dot + 1), value);
   }
   auto bad = [&](std::string_view what) {
     return absl::InvalidArgumentError(
-        StrCat(field->name(), ": '", Short(value), "' is not ", what));
+        StrCat(field->name(), ": ", validation::Quote(value), " is not ", what));
   };
   bool repeated = field->is_repeated();
   auto parse_number = [&](auto* out) {
@@ -167,7 +143,7 @@ absl::Status SetFromText(pb::Message* message, std::string_view path, const std:
     case pb::FieldDescriptor::CPPTYPE_MESSAGE: {
       pb::Message* target = repeated ? reflection->AddMessage(message, field)
                                      : reflection->MutableMessage(message, field);
-      auto status = pb::util::JsonStringToMessage(StrCat("\"", JsonEscape(value), "\""), target);
+      auto status = pb::util::JsonStringToMessage(JsonString(value), target);
       if (!status.ok()) return bad(StrCat("a valid ", field->message_type()->name()));
       return absl::OkStatus();
     }
@@ -179,7 +155,7 @@ absl::Status SetFromText(pb::Message* message, std::string_view path, const std:
 
 JsonReply ErrorReply(int code, std::string_view message) {
   return {HttpStatusForCode(code),
-          StrCat("{\"code\":", code, ",\"message\":\"", JsonEscape(message), "\"}")};
+          StrCat("{\"code\":", code, ",\"message\":", JsonString(message), "}")};
 }
 
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query) {
@@ -294,8 +270,9 @@ std::optional<JsonReply> JsonTranscoder::Handle(std::string_view http_method,
     return Call(route, std::move(*bindings), query, authorization, body);
   }
   if (path_matched) {
-    JsonReply reply = ErrorReply(static_cast<int>(grpc::StatusCode::UNIMPLEMENTED),
-                                 StrCat("method ", Short(http_method), " is not allowed here"));
+    JsonReply reply =
+        ErrorReply(static_cast<int>(grpc::StatusCode::UNIMPLEMENTED),
+                   StrCat("method ", validation::Quote(http_method), " is not allowed here"));
     reply.http_status = 405;
     return reply;
   }
@@ -322,7 +299,8 @@ JsonReply JsonTranscoder::Call(const Route& route,
     std::string text = body.empty() ? std::string("{}") : std::string(body);
     auto status = pb::util::JsonStringToMessage(text, body_target, parse_options);
     if (!status.ok()) {
-      return InvalidArgument(StrCat("body: ", Short(std::string(status.message()))));
+      return InvalidArgument(
+          StrCat("body: ", std::string(status.message()).substr(0, validation::kMaxEchoBytes)));
     }
   }
   for (const auto& [field, value] : bindings) {

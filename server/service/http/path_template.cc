@@ -2,16 +2,10 @@
 #include "service/http/path_template.h"
 
 #include "engine/strings.h"
+#include "engine/text.h"
 
 namespace claimgraph::service::http {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::vector<std::string_view> Split(std::string_view path) {
   std::vector<std::string_view> parts;
@@ -26,24 +20,6 @@ std::vector<std::string_view> Split(std::string_view path) {
 }
 
 }  // namespace
-
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      int high = HexValue(text[i + 1]);
-      int low = HexValue(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        out.push_back(static_cast<char>(high * 16 + low));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(text[i]);
-  }
-  return out;
-}
 
 absl::StatusOr<PathTemplate> PathTemplate::Parse(std::string_view pattern) {
   if (pattern.empty() || pattern[0] != '/') {
@@ -100,7 +76,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> PathTemplate::Ma
                                parts[i].find(':') != std::string_view::npos)) {
         return std::nullopt;
       }
-      bound.emplace_back(segments_[i].text, PercentDecode(parts[i]));
+      bound.emplace_back(segments_[i].text, text::PercentDecode(parts[i]));
     } else if (parts[i] != segments_[i].text) {
       return std::nullopt;
     }

@@ -34,7 +34,5 @@ class PathTemplate {
   std::string verb_;  // without the colon; empty when none
 };
 
-// Percent-decodes a URL component ('+' stays '+'; query values are decoded by the caller).
-std::string PercentDecode(std::string_view text);
 
 }  // namespace claimgraph::service::http
