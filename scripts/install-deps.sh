@@ -32,3 +32,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+# Test tooling from npm, pinned by tests/js/package-lock.json: a JSON-LD processor (jsonld) that
+# validates the ClaimReview export in claimreview_test.
+tooling="$(dirname "$0")/../tests/js"
+if [ ! -f "$tooling/node_modules/jsonld/package.json" ]; then
+  echo "install-deps: installing test tooling (npm ci in tests/js)"
+  npm ci --prefix "$tooling" --no-audit --no-fund --silent
+fi
