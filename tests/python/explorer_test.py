@@ -114,7 +114,8 @@ class ExplorerTest(unittest.TestCase):
             listed = sorted(a.text for a in box.find_elements(By.CSS_SELECTOR, "li > a"))
             self.assertEqual(listed, sorted(c.claim_id for c in list(origin.supporting) +
                                             list(origin.refuting)))
-        self.assertIn(f"{expected.origins_for} independent origins for",
+        noun = "origin" if expected.origins_for == 1 else "origins"
+        self.assertIn(f"{expected.origins_for} independent {noun} for",
                       d.find_element(By.ID, "origin-counts").text)
 
         screenshot = os.path.join(ARGS.out, "explorer-statement.png")

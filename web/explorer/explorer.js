@@ -14,6 +14,7 @@ function takeTokenFromAddress() {
   if (!match) return;
   sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
   document.getElementById("token").value = decodeURIComponent(match[1]);
+  document.getElementById("token-box").open = false;
   history.replaceState(null, "", location.pathname + location.search + (match[2] ? "#" + match[2] : "#/"));
 }
 
@@ -78,6 +79,7 @@ const words = (e, prefix) => (e || "").replace(prefix, "").toLowerCase().replace
 const day = (t) => (t ? t.slice(0, 10) : "?");
 const num = (x) => (x === undefined ? 0 : Number(x));
 const fixed = (x) => num(x).toFixed(3);
+const plural = (n, noun) => `${num(n)} ${noun}${num(n) === 1 ? "" : "s"}`;
 
 const nameCache = new Map();
 async function entityName(id) {
@@ -144,6 +146,13 @@ async function searchPage(params) {
                    el("span", { class: "muted" }, e.type + (e.aliases ? " · also " + e.aliases.join(", ") : ""))));
   }
   main.append((found.entities || []).length ? list : empty(`\u201c${q}\u201d`));
+  // Statements by name: those about the best matches (the first few, to keep the page bounded).
+  const claims = [];
+  for (const e of (found.entities || []).slice(0, 5)) {
+    const about = await api("/v1/claims", { subject_id: e.id, page_size: "200", ...inactive() });
+    claims.push(...(about.claims || []));
+  }
+  if (claims.length) main.append(el("h2", {}, "Statements about them"), await statementTable(claims));
 }
 
 // Statements grouped by predicate, with claims for and against.
@@ -225,7 +234,7 @@ async function statementPage(id) {
 
   main.append(el("h2", {}, "Fused opinion"),
     el("p", {}, opinionText(corroborated.fused || {}, "fused")),
-    el("p", { id: "origin-counts" }, el("span", { class: "for" }, `${corroborated.originsFor || 0} independent origins for`), ", ",
+    el("p", { id: "origin-counts" }, el("span", { class: "for" }, `${plural(corroborated.originsFor, "independent origin")} for`), ", ",
        el("span", { class: "against" }, `${corroborated.originsAgainst || 0} against`),
        corroborated.singleOrigin ? el("span", { class: "flag" }, " · everything goes back to a single origin") : null));
 
