@@ -10,7 +10,10 @@ packages=(
   libboost-graph-dev doctest-dev libcli11-dev
   python3 python3-grpcio python3-protobuf python3-yaml
   systemd
-  graphviz raptor2-utils openssl
+  graphviz libgraphviz-dev raptor2-utils openssl
+  golang-github-gogo-googleapis-dev
+  python3-prov python3-rdflib
+  chromium chromium-driver python3-selenium
   postgresql-15 libpq-dev gnuplot-nox time
 )
 missing=()
@@ -37,4 +40,11 @@ if ! (cd "$bench_tools" && node -e 'require("kuzu")') >/dev/null 2>&1; then
   echo "install-deps: installing kuzu into $bench_tools"
   npm install --prefix "$bench_tools" --no-audit --no-fund >/dev/null
   (cd "$bench_tools/node_modules/kuzu" && node install.js >/dev/null)
+fi
+# Test tooling from npm, pinned by tests/js/package-lock.json: a JSON-LD processor (jsonld) that
+# validates the ClaimReview export in claimreview_test.
+tooling="$(dirname "$0")/../tests/js"
+if [ ! -f "$tooling/node_modules/jsonld/package.json" ]; then
+  echo "install-deps: installing test tooling (npm ci in tests/js)"
+  npm ci --prefix "$tooling" --no-audit --no-fund --silent
 fi

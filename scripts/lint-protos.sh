@@ -16,5 +16,14 @@ if [ ! -x "$buf" ] || [ "$("$buf" --version 2>/dev/null)" != "$BUF_VERSION" ]; t
     exit 0
   fi
 fi
-(cd proto && "../$buf" lint)
+# The protos import google/api/annotations.proto: lint in a folder holding both our protos and
+# Debian's googleapis ones (links), with proto/buf.yaml, which leaves google/ unlinted.
+googleapis=/usr/share/gocode/src/github.com/gogo/googleapis/google
+workspace=build/proto-lint
+rm -rf "$workspace"
+mkdir -p "$workspace"
+ln -s "$PWD/proto/claimgraph" "$workspace/claimgraph"
+ln -s "$googleapis" "$workspace/google"
+cp proto/buf.yaml "$workspace/buf.yaml"
+(cd "$workspace" && "../../$buf" lint)
 echo "buf lint: proto/ clean"

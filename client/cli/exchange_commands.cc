@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -154,6 +155,25 @@ void PrintSummary(CliContext& cli, const v1::ImportSummary& summary) {
   }
 }
 
+// A ClaimReview feed goes whole in one call: feeds are small, and a JSON array cannot be cut at
+// line boundaries. The server reads it (JSON document or NDJSON) and reports reviews by position.
+int ImportClaimReview(CliContext& cli, const Arguments& arguments, std::istream& input) {
+  v1::ImportClaimReviewRequest request;
+  request.mutable_options()->set_mode(arguments.Has("strict") ? v1::IMPORT_MODE_STRICT
+                                                              : v1::IMPORT_MODE_LENIENT);
+  request.mutable_options()->set_batch_size(
+      static_cast<int32_t>(arguments.GetInt("batch-size", 0)));
+  std::stringstream feed;
+  feed << input.rdbuf();
+  request.set_feed(feed.str());
+  v1::ImportSummary summary;
+  auto status =
+      cli.client->exchange().ImportClaimReview(cli.client->NewContext().get(), request, &summary);
+  if (!status.ok()) return ReportError(cli, status);
+  PrintSummary(cli, summary);
+  return summary.rejected_total() > 0 || summary.stopped() ? 65 : 0;
+}
+
 int Import(CliContext& cli, const Arguments& arguments) {
   std::string path = arguments.Positional(0, "FILE (or - for stdin)");
   std::ifstream file;
@@ -169,6 +189,12 @@ int Import(CliContext& cli, const Arguments& arguments) {
   }
   if (arguments.Has("strict") && arguments.Has("lenient"))
     throw UsageError{"--strict and --lenient exclude each other"};
+  std::string format = arguments.Get("format").value_or("ndjson");
+  if (format == "claimreview") {
+    if (arguments.Has("resume-from")) throw UsageError{"--resume-from: ndjson imports only"};
+    return ImportClaimReview(cli, arguments, *input);
+  }
+  if (format != "ndjson") throw UsageError{"--format: ndjson or claimreview"};
   v1::ImportWithProgressRequest message;
   v1::ImportRequest& request = *message.mutable_request();
   request.mutable_options()->set_mode(arguments.Has("strict") ? v1::IMPORT_MODE_STRICT
@@ -264,7 +290,29 @@ int Import(CliContext& cli, const Arguments& arguments) {
   return summary.rejected_total() > 0 || summary.stopped() ? 65 : 0;
 }
 
+// One ClaimReview JSON-LD document per line.
+int ExportClaimReview(CliContext& cli, const Arguments& arguments) {
+  v1::ExportClaimReviewRequest request;
+  for (const auto& id : arguments.GetAll("statement")) request.add_statement_ids(id);
+  SetAsOf(arguments, &request);
+  v1::ExportClaimReviewResponse response;
+  auto status =
+      cli.client->exchange().ExportClaimReview(cli.client->NewContext().get(), request, &response);
+  if (!status.ok()) return ReportError(cli, status);
+  for (const auto& review : response.claim_reviews()) *cli.out << review << "\n";
+  if (response.truncated()) {
+    *cli.err << "warning: truncated at " << response.claim_reviews_size()
+             << " reviews; ask for fewer statements (--statement)\n";
+  }
+  return 0;
+}
+
 int Export(CliContext& cli, const Arguments& arguments) {
+  if (arguments.Get("format").value_or("") == "claimreview") {
+    if (!arguments.GetAll("subgraph").empty()) throw UsageError{"--subgraph: not with claimreview"};
+    return ExportClaimReview(cli, arguments);
+  }
+  if (!arguments.GetAll("statement").empty()) throw UsageError{"--statement: claimreview only"};
   v1::ExportRequest request;
   for (const auto& id : arguments.GetAll("subgraph")) {
     size_t start = 0;
@@ -283,7 +331,7 @@ int Export(CliContext& cli, const Arguments& arguments) {
   else if (format == "nquads-rdf12")
     request.set_format(v1::EXPORT_FORMAT_NQUADS_RDF12);
   else
-    throw UsageError{"--format: ndjson, nquads or nquads-rdf12"};
+    throw UsageError{"--format: ndjson, nquads, nquads-rdf12 or claimreview"};
   SetAsOf(arguments, &request);
   auto context = StreamContext(cli);
   auto reader = cli.client->exchange().Export(context.get(), request);
@@ -316,17 +364,23 @@ void RegisterExchangeCommands(CommandTable& table) {
        "on a "
        "terminal's stderr; exit 65 when a line was not stored, 130 on Ctrl-C with the command to "
        "resume)",
-       {{"FILE", "the NDJSON file, or - for stdin"}},
-       {{"strict", "", "stop at the first bad line (the lines before it stay stored)"},
+       {{"FILE", "the NDJSON file (or ClaimReview feed), or - for stdin"}},
+       {{"format", "ndjson|claimreview",
+         "import records (default), or a schema.org ClaimReview feed: one JSON-LD document, an "
+         "array, or NDJSON"},
+        {"strict", "", "stop at the first bad line (the lines before it stay stored)"},
         {"lenient", "", "skip bad lines, report each, go on (the default)"},
         {"batch-size", "N", "lines per atomic batch on the server (default 1000)"},
         {"resume-from", "LINE", "start at this file line (the lines before it are not sent)"}},
        Import});
   table.Add({"export",
-             "write everything, or a subgraph, as import records or RDF N-Quads to stdout",
+             "write everything, or a subgraph, as import records or RDF N-Quads to stdout; or "
+             "assessments as schema.org ClaimReview",
              {},
              {{"subgraph", "ID[,ID...]", "only these entities and what they refer to", true},
-              {"format", "ndjson|nquads|nquads-rdf12", "default ndjson (import records)"},
+              {"format", "ndjson|nquads|nquads-rdf12|claimreview",
+               "default ndjson (import records); claimreview: one JSON-LD document a line"},
+              {"statement", "ID", "claimreview: this statement's assessments (default: all)", true},
               AsOfOption()},
              Export});
 }

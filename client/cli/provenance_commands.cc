@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "cli/cli.h"
+#include "cli/trace_drawing.h"
 
 namespace claimgraph::cli {
 namespace {
@@ -160,78 +161,6 @@ void PrintTraceText(CliContext& cli, const v1::Trace& trace) {
   if (trace.truncated()) o << "(truncated at " << trace.nodes_size() << " nodes)\n";
 }
 
-std::string DotQuote(const std::string& text) {
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') quoted += '\\';
-    if (c == '\n') {
-      quoted += "\\n";
-      continue;
-    }
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
-void PrintTraceDot(CliContext& cli, const v1::Trace& trace) {
-  std::map<std::string, std::vector<std::string>> flags;
-  for (const auto& flag : trace.flags()) flags[flag.node_key()].push_back(FlagName(flag.kind()));
-  std::set<std::string> in_cycle;
-  for (const auto& cycle : trace.cycles()) {
-    for (const auto& id : cycle.source_ids()) in_cycle.insert("source:" + id);
-  }
-  for (const auto& cycle : trace.relay_cycles()) {
-    for (const auto& id : cycle.claim_ids()) in_cycle.insert("claim:" + id);
-  }
-  std::ostream& o = *cli.out;
-  o << "digraph trace {\n  rankdir=LR;\n  node [fontsize=10];\n";
-  for (const auto& node : trace.nodes()) {
-    std::string shape = "ellipse";
-    std::string label = node.label();
-    switch (node.kind()) {
-      case v1::TRACE_NODE_KIND_CLAIM:
-        shape = "box";
-        label = node.id() + "\n" + node.label() + "\nsaid " + Day(node.claimed_at());
-        break;
-      case v1::TRACE_NODE_KIND_SOURCE:
-        shape = "note";
-        label = node.label() + "\ndeclared " + Day(node.declared_published_at()) + "\nfirst seen " +
-                Day(node.first_seen_at());
-        break;
-      case v1::TRACE_NODE_KIND_BASIS:
-        shape = "hexagon";
-        break;
-      default:
-        break;
-    }
-    for (const auto& flag : flags[node.key()]) label += "\n!" + flag;
-    o << "  " << DotQuote(node.key()) << " [shape=" << shape << ", label=" << DotQuote(label);
-    if (node.root()) o << ", peripheries=2";
-    if (in_cycle.count(node.key())) o << ", color=red, fontcolor=red";
-    o << "];\n";
-  }
-  for (const auto& edge : trace.edges()) {
-    o << "  " << DotQuote(edge.from_key()) << " -> " << DotQuote(edge.to_key())
-      << " [label=" << DotQuote(EdgeName(edge));
-    if (in_cycle.count(edge.from_key()) && in_cycle.count(edge.to_key())) o << ", color=red";
-    o << "];\n";
-  }
-  int index = 0;
-  for (const auto& cycle : trace.cycles()) {
-    o << "  subgraph cluster_cycle_" << index++
-      << " {\n    label=\"circular reporting\";\n    color=red;\n    style=dashed;\n";
-    for (const auto& id : cycle.source_ids()) o << "    " << DotQuote("source:" + id) << ";\n";
-    o << "  }\n";
-  }
-  for (const auto& cycle : trace.relay_cycles()) {
-    o << "  subgraph cluster_cycle_" << index++
-      << " {\n    label=\"circular reporting (relays)\";\n    color=red;\n    style=dashed;\n";
-    for (const auto& id : cycle.claim_ids()) o << "    " << DotQuote("claim:" + id) << ";\n";
-    o << "  }\n";
-  }
-  o << "}\n";
-}
-
 int Trace(CliContext& cli, const Arguments& arguments) {
   std::string id = arguments.Positional(0, "CLAIM_ID or STATEMENT_ID");
   std::string format = arguments.Get("format").value_or("text");
@@ -265,7 +194,7 @@ int Trace(CliContext& cli, const Arguments& arguments) {
   if (cli.json) {
     PrintJson(cli, trace);
   } else if (format == "dot") {
-    PrintTraceDot(cli, trace);
+    PrintTraceDot(cli, trace, as_statement ? "" : id, as_statement ? id : "");
   } else {
     PrintTraceText(cli, trace);
   }

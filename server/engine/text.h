@@ -23,4 +23,8 @@ std::vector<std::string> NameIndexTerms(std::string_view name);
 // for every JSON the engine writes by hand: NDJSON records and subgraph documents.
 void AppendJsonString(std::string_view text, std::string* out);
 
+// Decodes %XX escapes (a malformed one stays as it is; '+' stays '+'): URL path segments, query
+// values and the ids in our IRIs.
+std::string PercentDecode(std::string_view text);
+
 }  // namespace claimgraph::text

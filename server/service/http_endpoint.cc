@@ -3,12 +3,15 @@
 // state needs no locks; Stop() reaches it by posting to the io_context.
 #include "service/http_endpoint.h"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <exception>
 #include <mutex>
@@ -76,7 +79,10 @@ bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port)
 class HttpEndpoint::Impl {
  public:
   explicit Impl(HttpEndpointOptions options)
-      : options_(std::move(options)), acceptor_(io_), retry_timer_(io_) {}
+      : options_(std::move(options)),
+        acceptor_(io_),
+        retry_timer_(io_),
+        workers_(static_cast<size_t>(std::max(1, options_.route_threads))) {}
 
   absl::Status Bind();
   void Run() {
@@ -86,11 +92,17 @@ class HttpEndpoint::Impl {
   void Stop();
   int port() const { return port_; }
 
+  // Whether the endpoint answers the request itself (probes, metrics), on its own thread.
+  static bool OwnPath(const Request& request);
   // What the endpoint answers to one request.
   Response Answer(const Request& request) const;
+  // The answer of options_.routes for a path the endpoint does not serve itself.
+  Response Route(const Request& request) const;
 
   const HttpEndpointOptions& options() const { return options_; }
   bool stopping() const { return stopping_; }
+  asio::io_context& io() { return io_; }
+  asio::thread_pool& workers() { return workers_; }
 
  private:
   class Session;
@@ -104,6 +116,9 @@ class HttpEndpoint::Impl {
   asio::io_context io_;
   tcp::acceptor acceptor_;
   asio::steady_timer retry_timer_;
+  // Routed requests (the API, the explorer) run here, so a slow query never holds up the
+  // endpoint's thread and the probes it answers.
+  asio::thread_pool workers_;
   std::thread thread_;
   int port_ = 0;
   std::once_flag stop_once_;
@@ -160,7 +175,21 @@ class HttpEndpoint::Impl::Session : public std::enable_shared_from_this<Session>
     // End of stream, timeout, reset or cancellation: nothing to answer.
     if (error) return Close();
     const Request& request = parser_->get();
-    Reply(owner_->Answer(request), request.keep_alive(), request.method() == http::verb::head);
+    bool keep_alive = request.keep_alive();
+    bool head = request.method() == http::verb::head;
+    if (Impl::OwnPath(request) || !owner_->options().routes) {
+      return Reply(owner_->Answer(request), keep_alive, head);
+    }
+    // The work guard keeps the io_context running until the answer is back on its thread.
+    asio::post(owner_->workers(),
+               [self = shared_from_this(), request = parser_->release(), keep_alive, head,
+                guard = asio::make_work_guard(owner_->io())]() mutable {
+                 Response response = self->owner_->Route(request);
+                 asio::post(self->owner_->io(), [self, response = std::move(response), keep_alive,
+                                                 head, guard = std::move(guard)]() mutable {
+                   self->Reply(std::move(response), keep_alive, head);
+                 });
+               });
   }
 
   // `head`: the headers a GET would get (Content-Length included), without the body.
@@ -274,9 +303,33 @@ void HttpEndpoint::Impl::Stop() {
       }
     });
     // The io_context runs out of work once every connection has closed; writes in progress
-    // are bounded by the connection timeout.
+    // are bounded by the connection timeout, routed requests by their call deadline.
+    workers_.join();
     if (thread_.joinable()) thread_.join();
   });
+}
+
+Response HttpEndpoint::Impl::Route(const Request& request) const {
+  std::optional<HttpRouteReply> reply;
+  if (options_.routes) {
+    try {
+      reply = options_.routes({std::string(request.method_string()), std::string(request.target()),
+                               std::string(request[http::field::authorization]), request.body()});
+    } catch (const std::exception& e) {
+      return TextResponse(http::status::internal_server_error, kTextContentType,
+                          StrCat("internal error: ", e.what(), "\n"));
+    }
+  }
+  if (!reply) return TextResponse(http::status::not_found, kTextContentType, "not found\n");
+  Response response = TextResponse(http::status::ok, reply->content_type, std::move(reply->body));
+  response.result(static_cast<unsigned>(reply->status));
+  return response;
+}
+
+bool HttpEndpoint::Impl::OwnPath(const Request& request) {
+  std::string_view target(request.target().data(), request.target().size());
+  target = target.substr(0, target.find('?'));
+  return target == "/metrics" || target == "/healthz" || target == "/readyz";
 }
 
 Response HttpEndpoint::Impl::Answer(const Request& request) const {
@@ -291,7 +344,7 @@ Response HttpEndpoint::Impl::Answer(const Request& request) const {
   } else if (target == "/readyz") {
     path = Path::kReady;
   } else {
-    return TextResponse(http::status::not_found, kTextContentType, "not found\n");
+    return Route(request);
   }
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
     Response response =

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -26,6 +27,19 @@ enum class Readiness {
   kNotReady,  // starting or draining
 };
 
+// A request as `HttpEndpointOptions::routes` sees it, and what it answers.
+struct HttpRouteRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path and query
+  std::string authorization;
+  std::string body;
+};
+struct HttpRouteReply {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+};
+
 struct HttpEndpointOptions {
   // HOST:PORT (HOST may be a name, an IPv4 address or a bracketed IPv6 address); port 0 binds an
   // ephemeral port, reported by HttpEndpoint::port().
@@ -35,6 +49,12 @@ struct HttpEndpointOptions {
   std::function<std::string()> metrics;
   // Readiness for /readyz, called on the endpoint's thread. Null: always ready.
   std::function<Readiness()> ready;
+  // Answers the paths the endpoint does not serve itself (the JSON API and the explorer), on one
+  // of route_threads worker threads (so it must be thread-safe); nullopt answers 404. Null:
+  // every other path is 404.
+  std::function<std::optional<HttpRouteReply>(const HttpRouteRequest&)> routes;
+  // Routed requests answered at once; more wait their turn (each is bounded by its call deadline).
+  int route_threads = 4;
   // Request line plus headers; scrapers send a few hundred bytes.
   size_t max_header_bytes = 8 * 1024;
   // A GET carries no body; a small allowance keeps clients that send one from being cut off.

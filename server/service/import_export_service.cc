@@ -1,6 +1,7 @@
 // ImportExportService handlers: stream messages to Importer / ExportRecords and back.
 #include "service/import_export_service.h"
 
+#include "engine/exchange/claimreview.h"
 #include "engine/exchange/exporter.h"
 #include "engine/exchange/ndjson.h"
 #include "engine/exchange/nquads.h"
@@ -92,6 +93,7 @@ grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const
     };
     if (request->format() == v1::EXPORT_FORMAT_NQUADS || request->format() == v1::EXPORT_FORMAT_NQUADS_RDF12) {
       exchange::NQuadsOptions nquads_options;
+      nquads_options.schema = &context_.database->schema();
       nquads_options.reification = request->format() == v1::EXPORT_FORMAT_NQUADS_RDF12
                                        ? exchange::Reification::kTripleTerms
                                        : exchange::Reification::kClassic;
@@ -112,6 +114,39 @@ grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const
     }
     return flush();
   });
+}
+
+grpc::Status ImportExportServiceImpl::ExportClaimReview(grpc::ServerContext* context,
+                                                        const v1::ExportClaimReviewRequest* request,
+                                                        v1::ExportClaimReviewResponse* response) {
+  return context_.runtime->Run(
+      context, "ImportExportService/ExportClaimReview", Role::kReader,
+      [&](CallInfo&) -> absl::Status {
+        CG_ASSIGN_OR_RETURN(auto as_of,
+                            validation::ParseAsOf(request->has_as_of(), request->as_of()));
+        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
+        std::vector<std::string> ids(request->statement_ids().begin(),
+                                     request->statement_ids().end());
+        CG_ASSIGN_OR_RETURN(auto reviews, exchange::ExportClaimReviews(*view, ids, {}));
+        for (auto& document : reviews.documents) response->add_claim_reviews(std::move(document));
+        response->set_truncated(reviews.truncated);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status ImportExportServiceImpl::ImportClaimReview(grpc::ServerContext* context,
+                                                        const v1::ImportClaimReviewRequest* request,
+                                                        v1::ImportSummary* response) {
+  return context_.runtime->Run(
+      context, "ImportExportService/ImportClaimReview", Role::kWriter,
+      [&](CallInfo& call) -> absl::Status {
+        CG_ASSIGN_OR_RETURN(auto options, ImportOptionsFromProto(request->options()));
+        CG_ASSIGN_OR_RETURN(auto summary,
+                            exchange::ImportClaimReviewFeed(context_.database, request->feed(),
+                                                            options, WriterOf(call)));
+        ToProto(summary, response);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace claimgraph::service

@@ -1,4 +1,4 @@
-// ImportExportServiceImpl: gRPC adapter for the streaming import and export.
+// ImportExportServiceImpl: gRPC adapter for the streaming import and export, and ClaimReview.
 #pragma once
 
 #include "claimgraph/v1/import_export_service.grpc.pb.h"
@@ -19,6 +19,12 @@ class ImportExportServiceImpl final : public v1::ImportExportService::Service {
       override;
   grpc::Status Export(grpc::ServerContext* context, const v1::ExportRequest* request,
                       grpc::ServerWriter<v1::ExportResponse>* writer) override;
+  grpc::Status ExportClaimReview(grpc::ServerContext* context,
+                                 const v1::ExportClaimReviewRequest* request,
+                                 v1::ExportClaimReviewResponse* response) override;
+  grpc::Status ImportClaimReview(grpc::ServerContext* context,
+                                 const v1::ImportClaimReviewRequest* request,
+                                 v1::ImportSummary* response) override;
 
  private:
   ServiceContext context_;

@@ -64,9 +64,8 @@ void ToProto(const exchange::ImportSummary& summary, v1::ImportSummary* out,
 ImportStream::ImportStream(const ServiceContext& context, const CallInfo& call)
     : context_(context), call_(call), rate_limiter_(context.max_stream_records_per_second) {}
 
-absl::Status ImportStream::Start(const v1::ImportRequest& first) {
+absl::StatusOr<exchange::ImportOptions> ImportOptionsFromProto(const v1::ImportOptions& given) {
   exchange::ImportOptions options;
-  const auto& given = first.options();
   // The records' own enums are checked with each record (a rejected record, not a broken stream).
   CG_RETURN_IF_ERROR(validation::CheckEnums(given, "options"));
   options.mode =
@@ -80,8 +79,13 @@ absl::Status ImportStream::Start(const v1::ImportRequest& first) {
   if (given.batch_size() > 0) options.batch_size = static_cast<size_t>(given.batch_size());
   if (given.resume_from() < 0)
     return absl::InvalidArgumentError("options.resume_from: must not be negative");
-  if (first.first_line() < 0) return absl::InvalidArgumentError("first_line: must not be negative");
   options.resume_from = static_cast<uint64_t>(given.resume_from());
+  return options;
+}
+
+absl::Status ImportStream::Start(const v1::ImportRequest& first) {
+  CG_ASSIGN_OR_RETURN(auto options, ImportOptionsFromProto(first.options()));
+  if (first.first_line() < 0) return absl::InvalidArgumentError("first_line: must not be negative");
   resume_from_ = options.resume_from;
   first_line_ = first.first_line() == 0 ? 1 : static_cast<uint64_t>(first.first_line());
   CG_ASSIGN_OR_RETURN(auto created,

@@ -63,6 +63,10 @@ class ImportStream {
 
 // The summary as protobuf (also used by claimgraphd bulk-load's output). With `rejections_from`
 // only the rejections from that position on are copied (ImportWithProgress sends each once).
+// The import options of a request; InvalidArgument (RESOURCE_EXHAUSTED for too large a batch)
+// names the field.
+absl::StatusOr<exchange::ImportOptions> ImportOptionsFromProto(const v1::ImportOptions& given);
+
 void ToProto(const exchange::ImportSummary& summary, v1::ImportSummary* out,
              size_t rejections_from = 0);
 

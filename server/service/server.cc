@@ -12,6 +12,7 @@
 #include "engine/provenance/corroborate.h"
 #include "engine/status_macros.h"
 #include "service/admin_token.h"
+#include "service/http/http_api.h"
 #include "service/http_endpoint.h"
 #include "service/prometheus_text.h"
 #include "service/token_authenticator.h"
@@ -192,6 +193,19 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
       return self->database_->WritesRefusedForDiskSpace() ? Readiness::kReadOnly
                                                           : Readiness::kReady;
     };
+    // The endpoint has no TLS: data (and bearer tokens) cross it only on loopback; elsewhere it
+    // keeps to metrics and probes, and the API is reached through a TLS proxy or a tunnel.
+    if (IsLoopbackAddress(options.metrics_listen)) {
+      CG_ASSIGN_OR_RETURN(server->http_api_,
+                          HttpApi::Create(*server->server_, server->service_names_,
+                                          options.explorer_dir, options.max_message_bytes));
+      HttpApi* api = server->http_api_.get();
+      http.routes = [api](const HttpRouteRequest& request) { return api->Answer(request); };
+      http.max_body_bytes = HttpApi::kMaxBodyBytes;
+    } else {
+      Log(LogLevel::kInfo, "HTTP API and explorer off: the metrics address is not loopback",
+          {{"listen", options.metrics_listen}});
+    }
     CG_ASSIGN_OR_RETURN(server->metrics_endpoint_, HttpEndpoint::Start(std::move(http)));
     Log(LogLevel::kInfo, "metrics endpoint", {{"listen", options.metrics_listen},
                                               {"port", StrCat(server->metrics_endpoint_->port())}});

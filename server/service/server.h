@@ -68,13 +68,16 @@ struct ServerOptions {
   std::string backup_dir;
   // Where RestoreBackup may create a database; empty: the directory holding backup_dir.
   std::string restore_root;
-  // HTTP endpoint for /metrics, /healthz and /readyz; empty: none. Loopback only unless
-  // allow_remote_metrics (it has neither TLS nor tokens).
+  // HTTP endpoint for /metrics, /healthz and /readyz, and on a loopback address also the
+  // HTTP/JSON API (/v1/...) and the explorer (/); empty: none. Loopback only unless
+  // allow_remote_metrics (it has no TLS).
   std::string metrics_listen;
   bool allow_remote_metrics = false;
   // Its open connections at most, and how long one may sit idle or stall a request/response.
   int http_max_connections = 64;
   std::chrono::milliseconds http_timeout{5000};
+  // The explorer's files (web/explorer of the source tree unless set).
+  std::string explorer_dir = CLAIMGRAPH_EXPLORER_DIR;
 };
 
 // True for 127.0.0.0/8, ::1 and localhost, with a port.
@@ -113,6 +116,8 @@ class ClaimGraphServer {
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;
+  // Before the endpoint, which calls it, so it is destroyed after.
+  std::unique_ptr<class HttpApi> http_api_;
   std::unique_ptr<class HttpEndpoint> metrics_endpoint_;
   std::atomic<bool> ready_{false};
   int port_ = 0;

@@ -303,7 +303,9 @@ TEST_CASE_FIXTURE(ProvenanceFixture,
   CHECK(Contains(r.out, "\"source:page\" [shape=note"));
   CHECK(Contains(r.out, "\"agent:kirby\" [shape=ellipse"));
   CHECK(Contains(r.out, "subgraph cluster_cycle_0"));
-  CHECK(Contains(r.out, "color=red"));
+  CHECK(Contains(r.out, "label=\"circular reporting\""));
+  CHECK(Contains(r.out, "label=\"Legend\""));
+  CHECK(Contains(r.out, "labelloc=t"));  // the proposition as the title
 
   r = Cli({"trace", "nothing-here"});
   CHECK(r.exit_code == 5);

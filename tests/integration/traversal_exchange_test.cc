@@ -220,6 +220,13 @@ TEST_CASE("import and export: idempotent re-import, round trip, bad records, N-Q
   std::ofstream(dir + "/out.nq") << nquads.out;
   auto rapper = RunProgram("/usr/bin/rapper", {"-i", "nquads", "-c", dir + "/out.nq"});
   CHECK_MESSAGE(rapper.exit_code == 0, rapper.err);
+  // The W3C PROV library (python3-prov) reads it too: it rejects a relation whose agent is not
+  // typed as one.
+  auto prov = RunProgram("/usr/bin/python3",
+                         {std::string(CLAIMGRAPH_SOURCE_DIR) + "/tests/python/prov_check.py", dir + "/out.nq"});
+  REQUIRE_MESSAGE(prov.exit_code == 0, prov.err.substr(0, 2000));
+  CHECK_MESSAGE(prov.out.rfind("records ", 0) == 0, prov.out);
+  CHECK_MESSAGE(prov.out.find("\nProvAgent ") != std::string::npos, prov.out);
 
   // The offline loader builds the same database the streaming import did.
   auto bulk = RunProgram(CLAIMGRAPHD_PATH, {"bulk-load", "--data-dir", dir + "/bulk", "--file", kSample});

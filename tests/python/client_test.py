@@ -4,57 +4,19 @@ real claimgraphd — health, server reflection, and creating and reading back an
 claim. Stubs are generated at build time from our protos (see tests/integration/CMakeLists.txt).
 """
 import argparse
-import os
-import re
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import time
 import unittest
 
+from claimgraphd_fixture import ServerFixture
+
 ARGS = None
-
-
-class ServerFixture:
-    def __init__(self, binary):
-        self.dir = tempfile.mkdtemp(prefix="claimgraph-py-")
-        self.log = open(os.path.join(self.dir, "server.log"), "w")
-        self.process = subprocess.Popen(
-            # Without tokens: this test is about the protocol from Python, not authentication.
-            [binary, "--listen", "127.0.0.1:0", "--data-dir", os.path.join(self.dir, "db"),
-             "--allow-unauthenticated"],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
-        deadline = time.time() + 30
-        self.port = None
-        while time.time() < deadline and self.port is None:
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            match = re.search(r"listening on port (\d+)", line)
-            if match:
-                self.port = int(match.group(1))
-        if self.port is None:
-            self.stop()
-            raise RuntimeError("claimgraphd did not start")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class PythonClientTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = ServerFixture(ARGS.server)
+        # Without tokens: this test is about the protocol from Python, not authentication.
+        cls.server = ServerFixture(ARGS.server, ["--allow-unauthenticated"])
         cls.channel = grpc.insecure_channel(f"127.0.0.1:{cls.server.port}")
         grpc.channel_ready_future(cls.channel).result(timeout=10)
 

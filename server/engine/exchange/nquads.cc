@@ -105,6 +105,13 @@ std::string NQuadsWriter::Node(std::string_view kind, std::string_view id) const
   return StrCat("<", options_.base_iri, kind, "/", EncodeIriSegment(id), ">");
 }
 
+std::string NQuadsWriter::AgentNode(std::string_view entity_id) {
+  std::string node = Node("entity", entity_id);
+  // Typed where it is used, so the quad sits next to the use: an entity of any type may act.
+  Quad(node, Rdf("type"), Prov("Agent"));
+  return node;
+}
+
 std::string NQuadsWriter::Vocabulary(std::string_view term) const {
   return StrCat("<", options_.vocabulary_iri, term, ">");
 }
@@ -153,6 +160,12 @@ absl::Status NQuadsWriter::Write(const v1::ImportRecord& record) {
 void NQuadsWriter::WriteEntity(const v1::Entity& entity) {
   std::string node = Node("entity", entity.id());
   Quad(node, Rdf("type"), Vocabulary(StrCat("type/", EncodeIriSegment(entity.type()))));
+  if (options_.schema != nullptr) {
+    const auto& schema = *options_.schema;
+    if (schema.IsA(entity.type(), "person")) Quad(node, Rdf("type"), Prov("Person"));
+    if (schema.IsA(entity.type(), "organisation")) Quad(node, Rdf("type"), Prov("Organization"));
+    if (schema.IsA(entity.type(), "agent")) Quad(node, Rdf("type"), Prov("Agent"));
+  }
   if (!entity.name().empty()) Quad(node, Rdfs("label"), QuotedLiteral(entity.name()));
   for (const auto& alias : entity.aliases()) {
     Quad(node, Iri(kSkos, "altLabel"), QuotedLiteral(alias));
@@ -187,7 +200,7 @@ void NQuadsWriter::WriteSource(const v1::Source& source) {
          QuotedLiteral(EnumTerm(v1::SourceKind_descriptor(), source.kind(), "SOURCE_KIND_")));
   }
   if (!source.publisher_id().empty()) {
-    std::string publisher = Node("entity", source.publisher_id());
+    std::string publisher = AgentNode(source.publisher_id());
     Quad(node, Dcterms("publisher"), publisher);
     Quad(node, Prov("wasAttributedTo"), publisher);
   }
@@ -326,7 +339,7 @@ void NQuadsWriter::WriteClaim(const v1::Claim& claim) {
   if (claim.has_claimed_at()) Quad(node, Prov("generatedAtTime"), Time(claim.claimed_at()));
   std::string claimant;
   if (claim.claimant().kind_case() == v1::Agent::kEntityId) {
-    claimant = Node("entity", claim.claimant().entity_id());
+    claimant = AgentNode(claim.claimant().entity_id());
   } else {
     claimant = StrCat("_:claimant_", EncodeIriSegment(claim.id()));
     for (char& c : claimant) {
@@ -337,7 +350,7 @@ void NQuadsWriter::WriteClaim(const v1::Claim& claim) {
   }
   Quad(node, Prov("wasAttributedTo"), claimant);
   if (!claim.on_behalf_of_id().empty()) {
-    std::string principal = Node("entity", claim.on_behalf_of_id());
+    std::string principal = AgentNode(claim.on_behalf_of_id());
     Quad(node, Vocabulary("onBehalfOf"), principal);
     Quad(claimant, Prov("actedOnBehalfOf"), principal);
   }
@@ -379,9 +392,10 @@ std::string NQuadsWriter::TargetNode(const v1::Target& target) const {
 
 void NQuadsWriter::WriteAssessment(const v1::Assessment& assessment) {
   std::string node = Node("assessment", assessment.id());
+  Quad(node, Rdf("type"), Prov("Entity"));
   Quad(node, Rdf("type"), Vocabulary("Assessment"));
   Quad(node, Vocabulary("about"), TargetNode(assessment.target()));
-  Quad(node, Prov("wasAttributedTo"), Node("entity", assessment.assessor_id()));
+  Quad(node, Prov("wasAttributedTo"), AgentNode(assessment.assessor_id()));
   Quad(node, Vocabulary("verdict"),
        QuotedLiteral(EnumTerm(v1::Verdict_descriptor(), assessment.verdict(), "VERDICT_")));
   if (!assessment.verdict_text().empty())
@@ -403,8 +417,13 @@ void NQuadsWriter::WriteEvent(const v1::LifecycleEvent& event) {
   Quad(node, Rdf("type"), Vocabulary(kind));
   std::string target = TargetNode(event.target());
   Quad(node, Vocabulary("target"), target);
-  Quad(node, Prov("wasAssociatedWith"), Node("entity", event.actor_id()));
-  if (event.has_occurred_at()) Quad(node, Prov("atTime"), Time(event.occurred_at()));
+  Quad(node, Prov("wasAssociatedWith"), AgentNode(event.actor_id()));
+  // prov:atTime belongs to instantaneous events; an activity has a start and an end, which for
+  // a retraction or correction are the same instant.
+  if (event.has_occurred_at()) {
+    Quad(node, Prov("startedAtTime"), Time(event.occurred_at()));
+    Quad(node, Prov("endedAtTime"), Time(event.occurred_at()));
+  }
   if (!event.reason().empty()) Quad(node, Vocabulary("reason"), QuotedLiteral(event.reason()));
   if (event.target().kind_case() == v1::Target::kClaimId &&
       (event.kind() == v1::LIFECYCLE_KIND_RETRACTION ||

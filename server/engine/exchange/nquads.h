@@ -3,7 +3,10 @@
 //
 // Mapping (vocabulary `cg:` = options.vocabulary_iri, PROV = http://www.w3.org/ns/prov#):
 // - an entity is <base>entity/<id> with rdfs:label, skos:altLabel, rdfs:comment, its type
-//   cg:type/<type>, and owl:sameAs a Wikidata IRI when it has a "wikidata" external id;
+//   cg:type/<type> (plus prov:Person, prov:Organization, prov:Agent by the ontology's type
+//   hierarchy), and owl:sameAs a Wikidata IRI when it has a "wikidata" external id; every entity
+//   used as a claimant, principal, publisher, assessor or actor is typed prov:Agent where used,
+//   so each PROV relation's subject and object are of the class its domain and range name;
 // - a statement is <base>statement/<id>, tying subject, cg:predicate/<name> and object together,
 //   with its qualifiers (cg:qualifier/<key>) and valid time. How it carries the triple:
 //   kClassic: classic RDF reification (a rdf:Statement with rdf:subject/predicate/object), which
@@ -24,11 +27,13 @@
 //   and translates and cites as prov:wasDerivedFrom plus cg:republishes / cg:translates /
 //   cg:cites, quotes as prov:wasQuotedFrom, revises as prov:wasRevisionOf, primary source as
 //   prov:hadPrimarySource;
-// - an assessment is <base>assessment/<id> (cg:Assessment) with cg:about, prov:wasAttributedTo
+// - an assessment is <base>assessment/<id> (a prov:Entity and cg:Assessment) with cg:about,
+// prov:wasAttributedTo
 //   the assessor, cg:verdict, cg:verdictText, cg:mediaCategory, rdfs:comment,
 //   prov:generatedAtTime; a lifecycle event is <base>event/<id> (cg:Retraction, cg:Correction or
 //   cg:Deprecation; a prov:Activity) with cg:target, prov:wasAssociatedWith the actor,
-//   prov:atTime, cg:reason, and a retracted or deprecated claim prov:wasInvalidatedBy it.
+//   prov:startedAtTime and prov:endedAtTime (both the occurrence), cg:reason, and a retracted or
+//   deprecated claim prov:wasInvalidatedBy it.
 #pragma once
 
 #include <functional>
@@ -37,6 +42,7 @@
 
 #include "absl/status/status.h"
 #include "claimgraph/v1/model.pb.h"
+#include "engine/schema/schema_registry.h"
 
 namespace claimgraph::exchange {
 
@@ -50,6 +56,9 @@ struct NQuadsOptions {
   // Prefix of the IRIs of our records; ids are percent-encoded after it.
   std::string base_iri = "http://claimgraph.example/id/";
   std::string vocabulary_iri = "http://claimgraph.example/vocab#";
+  // Types entities of the ontology's person, organisation and agent types as prov:Person,
+  // prov:Organization and prov:Agent. Null: only entities used as agents are typed (prov:Agent).
+  const schema::SchemaRegistry* schema = nullptr;
 };
 
 // Turns import records into N-Quads text. Single-threaded.
@@ -61,6 +70,8 @@ class NQuadsWriter {
 
  private:
   std::string Node(std::string_view kind, std::string_view id) const;
+  // The entity's node, after a quad typing it prov:Agent.
+  std::string AgentNode(std::string_view entity_id);
   std::string Vocabulary(std::string_view term) const;
   void Quad(const std::string& subject, const std::string& predicate, const std::string& object);
   void WriteEntity(const v1::Entity& entity);

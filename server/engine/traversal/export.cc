@@ -2,7 +2,9 @@
 #include "engine/traversal/export.h"
 
 #include <cstdio>
+#include <map>
 
+#include "drawing/dot_text.h"
 #include "engine/status_macros.h"
 #include "engine/strings.h"
 #include "engine/text.h"
@@ -14,20 +16,6 @@ std::string JsonString(std::string_view text) {
   std::string out;
   text::AppendJsonString(text, &out);
   return out;
-}
-
-// A DOT double-quoted string: quotes and backslashes escaped; "\n" stays a line break.
-std::string DotString(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out.push_back(c);
-  }
-  return out + "\"";
 }
 
 std::string XmlText(std::string_view text) {
@@ -56,16 +44,88 @@ std::string XmlText(std::string_view text) {
   return out;
 }
 
-std::string Confidence(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.2f", value);
-  return buffer;
-}
-
 std::string Number(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.6g", value);
   return buffer;
+}
+
+// The subgraph drawing: entities by name and type, the start entities bold, each edge labelled
+// with its predicate, the statement's qualifiers (so parallel edges differ), P (the statement's
+// fused probability, or the best claim confidence before scoring) and its claim counts, and
+// coloured by stance; the start entities as the title, a legend.
+std::string SubgraphDot(const ReadView& view, const SubgraphResult& subgraph,
+                        const std::vector<EntityDescription>& entities,
+                        const std::vector<EdgeDescription>& edges, const std::string& cut) {
+  using drawing::DotQuote;
+  std::map<std::string, std::string> names;
+  std::string title;
+  for (size_t i = 0; i < entities.size(); ++i) {
+    names[entities[i].id] = entities[i].name;
+    if (subgraph.entities[i].depth == 0) {
+      title += StrCat(title.empty() ? "" : ", ",
+                      entities[i].name.empty() ? entities[i].id : entities[i].name);
+    }
+  }
+  auto name_of = [&](const std::string& id) {
+    auto at = names.find(id);
+    return at == names.end() ? std::string() : at->second;
+  };
+  std::string out = "digraph claimgraph {\n  rankdir=LR; nodesep=0.3;\n";
+  out +=
+      StrCat("  labelloc=t; fontname=\"Helvetica\"; fontsize=14; label=",
+             DotQuote(drawing::Wrap(
+                 StrCat("Around ", title, cut.empty() ? "" : StrCat(" (cut by: ", cut, ")")), 90)),
+             ";\n");
+  out +=
+      "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f6f8fa\", color=\"#6e7781\", "
+      "fontname=\"Helvetica\", fontsize=10];\n"
+      "  edge [fontname=\"Helvetica\", fontsize=8, fontcolor=\"#424a53\", arrowsize=0.6];\n";
+  for (size_t i = 0; i < entities.size(); ++i) {
+    const auto& entity = entities[i];
+    std::string label = drawing::Wrap(entity.name.empty() ? entity.id : entity.name, 24);
+    if (!entity.type.empty()) label += StrCat("\n(", entity.type, ")");
+    out += StrCat("  ", DotQuote(entity.id), " [label=", DotQuote(label),
+                  subgraph.entities[i].depth == 0 ? ", penwidth=2.5, fillcolor=\"#ddf4ff\"" : "",
+                  "];\n");
+  }
+  for (size_t i = 0; i < edges.size(); ++i) {
+    const auto& fields = subgraph.edges[i].fields;
+    std::string predicate = edges[i].predicate;
+    for (char& c : predicate) c = c == '_' ? ' ' : c;
+    std::string label = predicate;
+    // Qualifiers tell parallel edges apart; a statement that cannot be read is drawn without.
+    auto statement = view.GetStatement(edges[i].statement_id);
+    if (statement.ok()) {
+      for (const auto& qualifier : statement->qualifiers()) {
+        label +=
+            StrCat("\n", qualifier.key(), ": ", drawing::ValueText(qualifier.value(), name_of));
+      }
+    }
+    label += StrCat("\n", drawing::ProbabilityText(fields.confidence), " \u00b7 ", fields.claims,
+                    fields.claims == 1 ? " claim" : " claims");
+    if (fields.refuting > 0) label += StrCat(", ", fields.refuting, " against");
+    std::string_view colour = fields.refuting == 0     ? drawing::kSupportsColour
+                              : fields.supporting == 0 ? drawing::kRefutesColour
+                                                       : drawing::kDisputedColour;
+    out += StrCat("  ", DotQuote(edges[i].subject_id), " -> ", DotQuote(edges[i].object_id),
+                  " [label=", DotQuote(label), ", color=", DotQuote(colour),
+                  ", tooltip=", DotQuote(edges[i].statement_id), "];\n");
+  }
+  out += StrCat(
+      "  subgraph cluster_legend {\n    label=\"Legend\"; fontsize=10; color=\"#d0d7de\";\n"
+      "    node [shape=plaintext, style=\"\", fontsize=9];\n"
+      "    \"legend:a\" [label=\"\"]; \"legend:b\" [label=\"\"]; \"legend:c\" [label=\"\"];\n"
+      "    \"legend:d\" [label=\"\"]; \"legend:e\" [label=\"\"]; \"legend:f\" [label=\"\"];\n"
+      "    \"legend:a\" -> \"legend:b\" [label=\"supported\", color=",
+      DotQuote(drawing::kSupportsColour),
+      "];\n    \"legend:c\" -> \"legend:d\" [label=\"disputed\", color=",
+      DotQuote(drawing::kDisputedColour),
+      "];\n    \"legend:e\" -> \"legend:f\" [label=\"refuted\", color=",
+      DotQuote(drawing::kRefutesColour),
+      "];\n    \"legend:p\" [label=\"P = the statement's fused probability\\lof being true\\l\"];\n"
+      "  }\n}\n");
+  return out;
 }
 
 }  // namespace
@@ -178,24 +238,7 @@ absl::StatusOr<std::string> ExportSubgraph(const ReadView& view, const SubgraphR
       break;
     }
     case ExportFormat::kDot: {
-      out = "digraph claimgraph {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n";
-      if (!cut.empty()) out += StrCat("  label=", DotString(StrCat("cut by: ", cut)), ";\n");
-      for (size_t i = 0; i < entities.size(); ++i) {
-        const auto& entity = entities[i];
-        std::string label = entity.name.empty() ? entity.id : entity.name;
-        if (!entity.type.empty()) label += StrCat("\n(", entity.type, ")");
-        out += StrCat("  ", DotString(entity.id), " [label=", DotString(label),
-                      subgraph.entities[i].depth == 0 ? ", penwidth=2" : "", "];\n");
-      }
-      for (size_t i = 0; i < edges.size(); ++i) {
-        const auto& fields = subgraph.edges[i].fields;
-        std::string label = StrCat(edges[i].predicate, "\n", Confidence(fields.confidence));
-        if (fields.refuting > 0) label += StrCat(" (disputed: ", fields.refuting, ")");
-        out += StrCat("  ", DotString(edges[i].subject_id), " -> ", DotString(edges[i].object_id),
-                      " [label=", DotString(label), ", tooltip=", DotString(edges[i].statement_id),
-                      "];\n");
-      }
-      out += "}\n";
+      out = SubgraphDot(view, subgraph, entities, edges, cut);
       break;
     }
     case ExportFormat::kGraphMl: {

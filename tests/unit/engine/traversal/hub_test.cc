@@ -294,7 +294,8 @@ TEST_CASE("a subgraph exports as JSON, DOT that Graphviz renders, and GraphML") 
 
   auto dot = ExportSubgraph(*pinned->view, *subgraph, ExportFormat::kDot);
   REQUIRE(dot.ok());
-  CHECK(dot->find("\"leaf3\" -> \"leaf4\" [label=\"trusts\\n0.80\"") != std::string::npos);
+  CHECK(dot->find("\"leaf3\" -> \"leaf4\" [label=\"trusts\\nP=0.80 \u00b7 ") != std::string::npos);
+  CHECK(dot->find("label=\"Legend\"") != std::string::npos);
   CHECK(dot->find("label=\"Name of leaf3\\n(country)\"") != std::string::npos);
   char path[] = "/tmp/claimgraph-dot-XXXXXX";
   int fd = mkstemp(path);
