@@ -120,7 +120,7 @@ grpc::Status ImportExportServiceImpl::ExportClaimReview(grpc::ServerContext* con
                                                         const v1::ExportClaimReviewRequest* request,
                                                         v1::ExportClaimReviewResponse* response) {
   return context_.runtime->Run(
-      context, "ImportExportService/ExportClaimReview", Role::kReader,
+      context, "ImportExportService/ExportClaimReview", Role::kReader, request,
       [&](CallInfo&) -> absl::Status {
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -138,7 +138,7 @@ grpc::Status ImportExportServiceImpl::ImportClaimReview(grpc::ServerContext* con
                                                         const v1::ImportClaimReviewRequest* request,
                                                         v1::ImportSummary* response) {
   return context_.runtime->Run(
-      context, "ImportExportService/ImportClaimReview", Role::kWriter,
+      context, "ImportExportService/ImportClaimReview", Role::kWriter, request,
       [&](CallInfo& call) -> absl::Status {
         CG_ASSIGN_OR_RETURN(auto options, ImportOptionsFromProto(request->options()));
         CG_ASSIGN_OR_RETURN(auto summary,

@@ -636,7 +636,10 @@ absl::StatusOr<ClaimReviewExport> ExportClaimReviews(const ReadView& view,
     std::string current;
     CG_RETURN_IF_ERROR(ExportRecords(view, {}, [&](const v1::ImportRecord& record) {
       std::string statement;
-      if (record.has_claim()) current = ids::StatementId(record.claim().statement());
+      if (record.has_claim()) {
+        const v1::Predicate* predicate = view.schema().FindPredicate(record.claim().statement().predicate());
+        current = ids::StatementId(record.claim().statement(), predicate != nullptr && predicate->symmetric());
+      }
       if (record.has_assessment()) {
         const v1::Target& target = record.assessment().target();
         if (target.has_statement_id()) statement = target.statement_id();
