@@ -465,7 +465,7 @@ absl::Status Transaction::CheckStatementAgainstSchema(const v1::Statement& state
   const auto* predicate = schema.FindPredicate(statement.predicate());
   if (predicate == nullptr) {
     return absl::InvalidArgumentError(
-        StrCat(field, ".predicate: unknown predicate ", validation::Quote(statement.predicate()));
+        StrCat(field, ".predicate: unknown predicate ", validation::Quote(statement.predicate())));
   }
   CG_ASSIGN_OR_RETURN(uint64_t subject,
                       RequireEntityId(StrCat(field, ".subject_id"), statement.subject_id()));
@@ -499,7 +499,7 @@ absl::Status Transaction::CheckStatementAgainstSchema(const v1::Statement& state
   }
   if (!literal_kind.empty() && !schema.RangeAllows(*predicate, literal_kind, true)) {
     return absl::InvalidArgumentError(StrCat(field, ".object: a ", literal_kind,
-                                                   " is outside the range of ", validation::Quote(predicate->name()));
+                                                   " is outside the range of ", validation::Quote(predicate->name())));
   }
   for (int i = 0; i < statement.qualifiers_size(); ++i) {
     const auto& value = statement.qualifiers(i).value();
@@ -532,7 +532,7 @@ absl::StatusOr<Written<v1::Entity>> Transaction::StageEntity(const v1::Entity& i
                                                              OnExisting on_existing) {
   CG_RETURN_IF_ERROR(validation::CheckEntity(input, db_->limits));
   if (!db_->schema->HasEntityType(input.type())) {
-    return absl::InvalidArgumentError(StrCat("entity.type: unknown entity type ", validation::Quote(input.type()));
+    return absl::InvalidArgumentError(StrCat("entity.type: unknown entity type ", validation::Quote(input.type())));
   }
   v1::Entity entity = input;
   entity.set_recorded_by(context_.principal);
@@ -759,7 +759,7 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
     std::string derived = ids::StatementId(statement);
     if (!claim.statement_id().empty() && claim.statement_id() != derived) {
       return absl::InvalidArgumentError(StrCat(
-          "claim.statement_id: does not match the inline statement, whose id is ", validation::Quote(derived));
+          "claim.statement_id: does not match the inline statement, whose id is ", validation::Quote(derived)));
     }
     statement.set_id(derived);
     // Checked as given (not canonical), so a qualifier index in an error is the client's index.
@@ -806,7 +806,7 @@ absl::StatusOr<Written<v1::Claim>> Transaction::StageClaim(const v1::Claim& inpu
       auto at = text::CodePointSubstr(document, claim.quote().start(), claim.quote().end());
       if (!at) {
         return absl::InvalidArgumentError(StrCat("claim.quote.end: offset ", claim.quote().end(),
-                                                       " is past the end of source ", validation::Quote(claim.source_id()));
+                                                       " is past the end of source ", validation::Quote(claim.source_id())));
       }
       if (*at != claim.quote().text()) {
         return absl::InvalidArgumentError(StrCat(

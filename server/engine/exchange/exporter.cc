@@ -213,7 +213,7 @@ class SubgraphCollector {
   absl::Status Add(IdKind kind, std::string_view id, std::map<std::string, uint64_t>* into) {
     if (id.empty() || into->count(std::string(id))) return absl::OkStatus();
     CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(kind, id));
-    if (!internal) return absl::DataLossError(StrCat("reference to unknown id ", validation::Quote(id));
+    if (!internal) return absl::DataLossError(StrCat("reference to unknown id ", validation::Quote(id)));
     into->emplace(std::string(id), *internal);
     return absl::OkStatus();
   }

@@ -49,7 +49,7 @@ absl::StatusOr<std::unique_ptr<Expander>> Expander::Create(const EdgeSource* sou
       const auto& name = filter.predicates[i];
       if (view.schema().FindPredicate(name) == nullptr) {
         return absl::InvalidArgumentError(
-            StrCat("filter.predicates[", i, "]: unknown predicate ", validation::Quote(name));
+            StrCat("filter.predicates[", i, "]: unknown predicate ", validation::Quote(name)));
       }
       CG_ASSIGN_OR_RETURN(auto id, view.Resolve(IdKind::kPredicate, name));
       if (id) ids.push_back(static_cast<uint32_t>(*id));  // never used yet: matches no edge
@@ -61,7 +61,7 @@ absl::StatusOr<std::unique_ptr<Expander>> Expander::Create(const EdgeSource* sou
   for (size_t i = 0; i < filter.neighbor_types.size(); ++i) {
     if (!view.schema().HasEntityType(filter.neighbor_types[i])) {
       return absl::InvalidArgumentError(
-          StrCat("filter.neighbor_types[", i, "]: unknown type ", validation::Quote(filter.neighbor_types[i]));
+          StrCat("filter.neighbor_types[", i, "]: unknown type ", validation::Quote(filter.neighbor_types[i])));
     }
   }
   CG_RETURN_IF_ERROR(
