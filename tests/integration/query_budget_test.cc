@@ -1,8 +1,7 @@
-// The worst-case query of each traversal RPC on generated graphs whose answers explode (a ladder
-// with 4^11 simple paths between its ends, a star of 6,000 leaves, a statement said by 3,000
-// claimants), on a server with a 1 MiB
-// answer limit: each answers within the limit with the cut that says so, and the server's
-// resident memory stays bounded. An export takes a heavy-query slot for as long as it streams.
+// The worst-case query of each traversal RPC and provenance walk on generated graphs whose answers
+// explode (a ladder with 4^11 simple paths between its ends, a star of 6,000 leaves, a statement
+// said by 3,000 claimants), on a server with a 1 MiB answer limit: each answers within the limit
+// (with the cut that says so) or refuses, and the server's resident memory stays bounded. An export takes a heavy-query slot for as long as it streams.
 #include <doctest/doctest.h>
 #include <grpcpp/create_channel.h>
 
