@@ -58,13 +58,17 @@ void WriteGraph(const std::string& path) {
     }
   }
   for (int i = 0; i < kStarLeaves; ++i) claim("star", "leaf-" + std::to_string(i));
-  // A chorus: one statement (start sanctions end) said by kChorus claimants, each from its own
-  // source, so provenance walks over it have as many claims, claimants and origins.
+  // A chorus apart from the rest of the graph: one statement (choir sanctions hymn) said by
+  // kChorus claimants of their own, each from its own source, so provenance walks over it have as
+  // many claims, claimants and origins.
+  entity("choir", "Choir");
+  entity("hymn", "Hymn");
   for (int i = 0; i < kChorus; ++i) {
+    entity("voice-" + std::to_string(i), "Voice " + std::to_string(i));
     out << R"({"source": {"id": "outlet-)" << i << R"(", "title": "Outlet )" << i
         << R"(", "kind": "SOURCE_KIND_ARTICLE"}})" << "\n";
     out << R"({"claim": {"id": "chorus-)" << i
-        << R"(", "statement": {"subject_id": "start", "predicate": "sanctions", "object": {"entity_id": "end"}}, "act": "CLAIM_ACT_SAYS", "stance": "STANCE_SUPPORTS", "claimant": {"entity_id": "leaf-)"
+        << R"(", "statement": {"subject_id": "choir", "predicate": "sanctions", "object": {"entity_id": "hymn"}}, "act": "CLAIM_ACT_SAYS", "stance": "STANCE_SUPPORTS", "claimant": {"entity_id": "voice-)"
         << i << R"("}, "source_id": "outlet-)" << i << R"(", "confidence": 0.8}})" << "\n";
   }
 }
