@@ -48,7 +48,8 @@ void ExpectShortField(const grpc::Status& status, const std::string& field) {
 
 }  // namespace
 
-TEST_CASE("unknown enum values in requests are INVALID_ARGUMENT naming the field, and change nothing") {
+TEST_CASE(
+    "unknown enum values in requests are INVALID_ARGUMENT naming the field, and change nothing") {
   ServerProcess server;
   std::string error;
   REQUIRE_MESSAGE(server.Start(&error), error);
@@ -84,7 +85,8 @@ TEST_CASE("unknown enum values in requests are INVALID_ARGUMENT naming the field
   CHECK(walked.error_message() == "filter.stance: unknown value -3");
 
   // The same claim with a declared stance is accepted: the enum alone was wrong.
-  auto accepted = c->claims().CreateClaim(c->NewContext().get(), Claim(v1::STANCE_SUPPORTS), &created);
+  auto accepted =
+      c->claims().CreateClaim(c->NewContext().get(), Claim(v1::STANCE_SUPPORTS), &created);
   CHECK_MESSAGE(accepted.ok(), accepted.error_message());
 
   // In an import stream a record with an unknown enum is a rejected record, named by its line.
@@ -132,7 +134,8 @@ TEST_CASE("a 1 MB id gets a short message naming its field") {
   create.mutable_entity()->set_type(huge);
   create.mutable_entity()->set_name("E");
   auto typed = c->entities().CreateEntity(c->NewContext().get(), create, &entity);
-  CHECK_MESSAGE(typed.error_message().rfind("entity.type: ", 0) == 0, typed.error_message().substr(0, 300));
+  CHECK_MESSAGE(typed.error_message().rfind("entity.type: ", 0) == 0,
+                typed.error_message().substr(0, 300));
   CHECK(typed.error_message().size() < 400);
 
   v1::ListEntitiesRequest list;
