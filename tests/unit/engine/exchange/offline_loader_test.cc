@@ -253,18 +253,23 @@ TEST_CASE("an offline load that regrades sources rescores the statements already
   ImportOptions import;
   import.batch_size = 100;
   // Streamed with the server's scorer: the regrade rescores every statement citing the sources.
-  auto streamed = OpenTestDatabase(dir.path("streamed"));
-  REQUIRE(provenance::InstallStatementScorer(*streamed).ok());
-  REQUIRE(Import(streamed.get(), data, import).rejected_total == 0);
-  REQUIRE(Import(streamed.get(), regrade, import).rejected_total == 0);
-  REQUIRE(streamed->SettleScores().ok());
+  auto stream = [&](const std::string& name, const std::vector<std::string>& files) {
+    auto database = OpenTestDatabase(dir.path(name));
+    REQUIRE(provenance::InstallStatementScorer(*database).ok());
+    for (const auto& file : files) REQUIRE(Import(database.get(), file, import).rejected_total == 0);
+    REQUIRE(database->SettleScores().ok());
+    return database;
+  };
 
   SUBCASE("the claims and the regrade in one offline load") {
+    // One file, so both see the same batches.
+    auto streamed = stream("streamed", {data + regrade});
     REQUIRE(Load(dir.path("offline"), data + regrade, 100, 512u << 20).rejected_total == 0);
     auto offline = OpenTestDatabase(dir.path("offline"));
     CHECK(CheckScoresCurrent(offline.get()) > 0);
     CheckSameKeys(streamed.get(), offline.get(), true);
   }
+  auto streamed = stream("streamed", {data, regrade});
   SUBCASE("the claims streamed, the regrade loaded offline into the stopped database") {
     auto clock = testing::NewTestClock();
     {
