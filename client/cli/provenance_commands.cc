@@ -368,14 +368,14 @@ int WhoSaid(CliContext& cli, const Arguments& arguments) {
   request.set_include_inactive(arguments.Has("include-inactive"));
   SetAsOf(arguments, &request);
   v1::WhoSaidResponse response;
-  auto status = CallPages(cli, arguments, cli.client->provenance(),
-                          &v1::ProvenanceService::Stub::WhoSaid, request, &response,
-                          [](const v1::WhoSaidResponse& page, v1::WhoSaidResponse* all) {
-                            for (const auto& said : page.attributions()) {
-                              *all->add_attributions() = said;
-                            }
-                            all->set_truncated(page.truncated());
-                          });
+  auto status =
+      CallPages(cli, arguments, cli.client->provenance(), &v1::ProvenanceService::Stub::WhoSaid,
+                request, &response, [](const v1::WhoSaidResponse& page, v1::WhoSaidResponse* all) {
+                  for (const auto& said : page.attributions()) {
+                    *all->add_attributions() = said;
+                  }
+                  all->set_truncated(page.truncated());
+                });
   if (!status.ok()) return ReportError(cli, status);
   if (cli.json) {
     PrintJson(cli, response);

@@ -88,13 +88,12 @@ absl::StatusOr<std::set<uint64_t>> DependentStatements(const ReadView& view, uin
                                          keys::PrefixSuccessor(prefix));
     for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
       CG_ASSIGN_OR_RETURN(
-          auto value, view.store().Get(view.snapshot(), Family::kRecords,
-                                       keys::RecordKey(keys::kClaimRecord,
-                                                       keys::LastId(cursor->key()))));
+          auto value,
+          view.store().Get(view.snapshot(), Family::kRecords,
+                           keys::RecordKey(keys::kClaimRecord, keys::LastId(cursor->key()))));
       if (!value) return absl::DataLossError("claim index points at a missing claim");
       CG_ASSIGN_OR_RETURN(auto claim, Parse<v1::Claim>(*value, "claim"));
-      CG_ASSIGN_OR_RETURN(auto statement,
-                          view.Resolve(IdKind::kStatement, claim.statement_id()));
+      CG_ASSIGN_OR_RETURN(auto statement, view.Resolve(IdKind::kStatement, claim.statement_id()));
       if (statement) statements.insert(*statement);
     }
     CG_RETURN_IF_ERROR(cursor->status());

@@ -454,8 +454,8 @@ TEST_CASE_FIXTURE(ProvenanceFixture, "provenance rpc: claims-by pages as of the 
   auto& p = client->provenance();
   // kirby's claims: as claimant of "kirby" and three more; nsc's: "kirby" (as principal) and two.
   for (int i = 0; i < 3; ++i) {
-    Claim("kirby-" + std::to_string(i), "kirby", i < 2 ? "nsc" : "", "", "",
-          v1::STANCE_SUPPORTS, "");
+    Claim("kirby-" + std::to_string(i), "kirby", i < 2 ? "nsc" : "", "", "", v1::STANCE_SUPPORTS,
+          "");
   }
   v1::ClaimsByRequest request;
   request.set_entity_id("kirby");

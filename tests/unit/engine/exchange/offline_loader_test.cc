@@ -256,7 +256,8 @@ TEST_CASE("an offline load that regrades sources rescores the statements already
   auto stream = [&](const std::string& name, const std::vector<std::string>& files) {
     auto database = OpenTestDatabase(dir.path(name));
     REQUIRE(provenance::InstallStatementScorer(*database).ok());
-    for (const auto& file : files) REQUIRE(Import(database.get(), file, import).rejected_total == 0);
+    for (const auto& file : files)
+      REQUIRE(Import(database.get(), file, import).rejected_total == 0);
     REQUIRE(database->SettleScores().ok());
     return database;
   };
