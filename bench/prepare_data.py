@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import random
+import re
 import sys
 
 AGENT_TYPES = {"agent", "person", "organisation", "government", "government_body",
@@ -38,6 +39,23 @@ AGENT_TYPES = {"agent", "person", "organisation", "government", "government_body
                "international_organisation", "fact_checker", "group", "industry", "country"}
 CLAIMANT_TYPES = {"person", "organisation", "government", "government_body", "company",
                   "news_organisation", "international_organisation"}
+def symmetric_predicates(schema_path):
+    """Predicates declared `symmetric: true` in the schema's text format (flat blocks)."""
+    names = set()
+    with open(schema_path, encoding="utf-8") as schema:
+        for block in schema.read().split("predicates {")[1:]:
+            body = block.split("}", 1)[0]
+            if re.search(r"\bsymmetric:\s*true\b", body):
+                name = re.search(r'name:\s*"([^"]+)"', body)
+                if name:
+                    names.add(name.group(1))
+    return names
+
+
+# claimgraph stores a symmetric predicate's statement with the smaller entity id first.
+SYMMETRIC = symmetric_predicates(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                              "schema", "default.textproto"))
+
 STANCES = {"STANCE_UNSPECIFIED": 0, "STANCE_SUPPORTS": 1, "STANCE_REFUTES": 2,
            "STANCE_DISCUSSES": 3}
 LIFECYCLE_KINDS = {"LIFECYCLE_KIND_UNSPECIFIED": 0, "LIFECYCLE_KIND_RETRACTION": 1,
@@ -178,6 +196,11 @@ class Converter:
             return
         if statement_id is None:
             obj = statement.get("object", {})
+            if (statement.get("predicate") in SYMMETRIC and "entity_id" in obj
+                    and obj["entity_id"] < statement["subject_id"]):
+                statement = dict(statement, subject_id=obj["entity_id"],
+                                 object={"entity_id": statement["subject_id"]})
+                obj = statement["object"]
             object_entity = self.entities.get(obj.get("entity_id")) if "entity_id" in obj else None
             literal = None if object_entity else json.dumps(obj, sort_keys=True)
             subject = self.entities.get(statement["subject_id"])

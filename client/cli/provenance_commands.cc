@@ -212,50 +212,77 @@ int Corroborate(CliContext& cli, const Arguments& arguments) {
   request.set_statement_id(arguments.Positional(0, "STATEMENT_ID"));
   request.set_include_inactive(arguments.Has("include-inactive"));
   SetAsOf(arguments, &request);
-  return Invoke(
-      cli, cli.client->provenance(), &v1::ProvenanceService::Stub::Corroborate, request,
-      [&](const v1::CorroborateResponse& response) {
-        std::ostream& o = *cli.out;
-        o << "statement: " << response.statement_id() << "\n";
-        o << "independent origins: " << response.origins_for() << " for, "
-          << response.origins_against() << " against"
-          << (response.single_origin() ? "  (single origin)" : "") << "\n\n";
-        std::vector<std::vector<std::string>> rows;
-        int index = 0;
-        for (const auto& origin : response.origins()) {
-          ++index;
-          std::string keys;
-          for (const auto& key : origin.keys()) keys += (keys.empty() ? "" : " ") + key;
-          if (origin.circular()) keys += " (circular)";
-          auto add = [&](const v1::ClaimContribution& claim) {
-            rows.push_back({std::to_string(index), claim.claim_id(),
-                            EnumName(v1::Stance_descriptor(), claim.stance()),
-                            Number(claim.strength()), Number(claim.confidence_factor()),
-                            Number(claim.reliability_factor()), Number(claim.opinion().belief()),
-                            Number(claim.opinion().disbelief()),
-                            claim.claim_id() == origin.strongest_claim_id() ? "*" : "", keys});
-            keys.clear();
-          };
-          for (const auto& claim : origin.supporting()) add(claim);
-          for (const auto& claim : origin.refuting()) add(claim);
+  v1::CorroborateResponse response;
+  // Paged, an origin whose claims span pages comes on each of them with the same index.
+  auto status = CallPages(
+      cli, arguments, cli.client->provenance(), &v1::ProvenanceService::Stub::Corroborate, request,
+      &response, [](const v1::CorroborateResponse& page, v1::CorroborateResponse* all) {
+        if (all->statement_id().empty()) {
+          *all = page;
+          return;
         }
-        PrintTable(cli,
-                   {"ORIGIN", "CLAIM", "STANCE", "STRENGTH", "CONF", "RELIAB", "B", "D", "USED",
-                    "ORIGIN SET"},
-                   rows);
-        o << "\nfused: " << OpinionText(response.fused()) << "\n";
-        for (const auto& cycle : response.cycles()) {
-          std::string members;
-          for (const auto& id : cycle.source_ids()) members += (members.empty() ? "" : ", ") + id;
-          o << "circular reporting: " << members << "\n";
+        for (const auto& origin : page.origins()) {
+          v1::Origin* into = all->origins_size() > 0 &&
+                                     all->origins(all->origins_size() - 1).index() == origin.index()
+                                 ? all->mutable_origins(all->origins_size() - 1)
+                                 : nullptr;
+          if (into == nullptr) {
+            *all->add_origins() = origin;
+            continue;
+          }
+          for (const auto& claim : origin.supporting()) *into->add_supporting() = claim;
+          for (const auto& claim : origin.refuting()) *into->add_refuting() = claim;
         }
-         for (const auto& cycle : response.relay_cycles()) {
-           o << "relay cycle: " << RelayCycleText(cycle) << "\n";
-         }
-        if (response.discussing_claim_ids_size() > 0) {
-          o << "discussing only: " << response.discussing_claim_ids_size() << " claim(s)\n";
-        }
+        for (const auto& id : page.discussing_claim_ids()) all->add_discussing_claim_ids(id);
       });
+  if (!status.ok()) return ReportError(cli, status);
+  if (cli.json) {
+    PrintJson(cli, response);
+    return 0;
+  }
+  std::ostream& o = *cli.out;
+  o << "statement: " << response.statement_id() << "\n";
+  o << "independent origins: " << response.origins_for() << " for, "
+    << response.origins_against() << " against"
+    << (response.single_origin() ? "  (single origin)" : "") << "\n\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& origin : response.origins()) {
+    const int index = origin.index() + 1;
+    std::string keys;
+    for (const auto& key : origin.keys()) keys += (keys.empty() ? "" : " ") + key;
+    if (origin.circular()) keys += " (circular)";
+    auto add = [&](const v1::ClaimContribution& claim) {
+      rows.push_back({std::to_string(index), claim.claim_id(),
+                      EnumName(v1::Stance_descriptor(), claim.stance()),
+                      Number(claim.strength()), Number(claim.confidence_factor()),
+                      Number(claim.reliability_factor()), Number(claim.opinion().belief()),
+                      Number(claim.opinion().disbelief()),
+                      claim.claim_id() == origin.strongest_claim_id() ? "*" : "", keys});
+      keys.clear();
+    };
+    for (const auto& claim : origin.supporting()) add(claim);
+    for (const auto& claim : origin.refuting()) add(claim);
+  }
+  PrintTable(cli,
+             {"ORIGIN", "CLAIM", "STANCE", "STRENGTH", "CONF", "RELIAB", "B", "D", "USED",
+              "ORIGIN SET"},
+             rows);
+  o << "\nfused: " << OpinionText(response.fused()) << "\n";
+  for (const auto& cycle : response.cycles()) {
+    std::string members;
+    for (const auto& id : cycle.source_ids()) members += (members.empty() ? "" : ", ") + id;
+    o << "circular reporting: " << members << "\n";
+  }
+  for (const auto& cycle : response.relay_cycles()) {
+    o << "relay cycle: " << RelayCycleText(cycle) << "\n";
+  }
+  if (response.discussing_claim_ids_size() > 0) {
+    o << "discussing only: " << response.discussing_claim_ids_size() << " claim(s)\n";
+  }
+  if (!response.next_page_token().empty()) {
+    o << "next page: --page-token " << response.next_page_token() << "\n";
+  }
+  return 0;
 }
 
 int Contradictions(CliContext& cli, const Arguments& arguments) {
@@ -297,14 +324,14 @@ int WhoSaid(CliContext& cli, const Arguments& arguments) {
   request.set_include_inactive(arguments.Has("include-inactive"));
   SetAsOf(arguments, &request);
   v1::WhoSaidResponse response;
-  auto status = CallPages(cli, arguments, cli.client->provenance(),
-                          &v1::ProvenanceService::Stub::WhoSaid, request, &response,
-                          [](const v1::WhoSaidResponse& page, v1::WhoSaidResponse* all) {
-                            for (const auto& said : page.attributions()) {
-                              *all->add_attributions() = said;
-                            }
-                            all->set_truncated(page.truncated());
-                          });
+  auto status =
+      CallPages(cli, arguments, cli.client->provenance(), &v1::ProvenanceService::Stub::WhoSaid,
+                request, &response, [](const v1::WhoSaidResponse& page, v1::WhoSaidResponse* all) {
+                  for (const auto& said : page.attributions()) {
+                    *all->add_attributions() = said;
+                  }
+                  all->set_truncated(page.truncated());
+                });
   if (!status.ok()) return ReportError(cli, status);
   if (cli.json) {
     PrintJson(cli, response);
@@ -395,7 +422,11 @@ void RegisterProvenanceCommands(CommandTable& table) {
   table.Add({"corroborate",
              "independent origins for and against a statement, with the fused confidence",
              {{"STATEMENT_ID", "the statement"}},
-             {inactive, AsOfOption()},
+             {inactive,
+              {"page-size", "N", "claims per page (each page: every summary, its origins)"},
+              {"page-token", "TOKEN", "the page a previous call named"},
+              {"all", "", "follow the pages to the last one"},
+              AsOfOption()},
              Corroborate});
   table.Add({"contradictions",
              "contradictions about an entity or a statement",

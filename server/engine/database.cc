@@ -63,6 +63,58 @@ std::string DirtyScoreKey(uint64_t statement) {
   return key;
 }
 
+// The statements whose fused score depends on `source` after a new version of it changed its
+// reliability grade: those with a claim found in it; with `derivations` (its derivation links
+// changed), also those with a claim found in any source deriving from it, transitively (the 'd'
+// index), whose origin sets hold its root documents. Reads the claim postings of those sources
+// and one claim record per posting.
+absl::StatusOr<std::set<uint64_t>> DependentStatements(const ReadView& view, uint64_t source,
+                                                       bool derivations) {
+  std::vector<uint64_t> sources{source};
+  std::set<uint64_t> seen{source};
+  for (size_t next = 0; derivations && next < sources.size(); ++next) {
+    const std::string prefix = keys::PostingPrefix(keys::kDerivedFrom, sources[next]);
+    auto cursor = view.store().NewCursor(view.snapshot(), Family::kIndexes, prefix,
+                                         keys::PrefixSuccessor(prefix));
+    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+      uint64_t later = keys::LastId(cursor->key());
+      if (seen.insert(later).second) sources.push_back(later);
+    }
+    CG_RETURN_IF_ERROR(cursor->status());
+  }
+  std::set<uint64_t> statements;
+  for (uint64_t found_in : sources) {
+    const std::string prefix = keys::PostingPrefix(keys::kClaimsBySource, found_in);
+    auto cursor = view.store().NewCursor(view.snapshot(), Family::kIndexes, prefix,
+                                         keys::PrefixSuccessor(prefix));
+    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+      CG_ASSIGN_OR_RETURN(
+          auto value,
+          view.store().Get(view.snapshot(), Family::kRecords,
+                           keys::RecordKey(keys::kClaimRecord, keys::LastId(cursor->key()))));
+      if (!value) return absl::DataLossError("claim index points at a missing claim");
+      CG_ASSIGN_OR_RETURN(auto claim, Parse<v1::Claim>(*value, "claim"));
+      CG_ASSIGN_OR_RETURN(auto statement, view.Resolve(IdKind::kStatement, claim.statement_id()));
+      if (statement) statements.insert(*statement);
+    }
+    CG_RETURN_IF_ERROR(cursor->status());
+  }
+  return statements;
+}
+
+// A source regraded or relinked by a write that defers its scoring (an offline load, whose
+// staging store cannot be scanned) leaves this marker (meta, "rescore-source" source:u64
+// derivations:u8); the next SetStatementScorer adds the source's dependent statements to the
+// ones it rescores and removes the marker. Its prefix must not start with kDirtyScorePrefix.
+inline constexpr std::string_view kSourceRescorePrefix = "rescore-source";
+
+std::string SourceRescoreKey(uint64_t source, bool derivations) {
+  std::string key(kSourceRescorePrefix);
+  keys::AppendU64(&key, source);
+  key.push_back(derivations ? 1 : 0);
+  return key;
+}
+
 // Format version 2 added the 'h' marker of claims with lifecycle events (readers skip the event
 // scan of claims without it): writes it for every claim that has an event, then the version,
 // last, so an interrupted upgrade is redone whole by the next open. Cost: one scan of the claim
@@ -696,11 +748,14 @@ absl::StatusOr<Written<v1::Source>> Transaction::StageSource(const v1::Source& i
                std::string(1, static_cast<char>(source.derived_from(static_cast<int>(i)).type())));
   }
   // A grade feeds the discount of every claim found in the source; derivations feed the origin
-  // sets of claims in the sources that derive from it (docs/provenance.md 3.5).
-  // (An offline load, deferring its scoring, cannot scan its staging store: statements it loads are
-  // scored at its end anyway; docs/provenance.md 3.5 says what it leaves.)
-  if ((reliability_changed || derivations_changed) && db_->scorer && !db_->options.defer_scoring) {
-    CG_RETURN_IF_ERROR(RescoreDependents(id, derivations_changed));
+  // sets of claims in the sources that derive from it (docs/provenance.md 3.5). An offline load,
+  // deferring its scoring, cannot scan its staging store: it leaves a marker for the scorer.
+  if (reliability_changed || derivations_changed) {
+    if (db_->options.defer_scoring) {
+      batch_.Put(Family::kMeta, SourceRescoreKey(id, derivations_changed), "");
+    } else if (db_->scorer) {
+      CG_RETURN_IF_ERROR(RescoreDependents(id, derivations_changed));
+    }
   }
   return Written<v1::Source>{source, outcome};
 }
@@ -753,32 +808,9 @@ absl::Status Transaction::MarkScorePending(uint64_t statement_id) {
 }
 
 absl::Status Transaction::RescoreDependents(uint64_t source, bool derivations) {
-  // The sources whose claims depend on it: itself, and with derivations every later source
-  // reaching it through derived_from links (the 'd' index; committed links are enough, as a link
-  // staged by this transaction was made by a source version that rescores its own dependents).
-  std::vector<uint64_t> sources{source};
-  std::set<uint64_t> seen{source};
-  for (size_t next = 0; derivations && next < sources.size(); ++next) {
-    const std::string prefix = keys::PostingPrefix(keys::kDerivedFrom, sources[next]);
-    auto cursor = db_->store->NewCursor(nullptr, Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
-    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-      uint64_t later = keys::LastId(cursor->key());
-      if (seen.insert(later).second) sources.push_back(later);
-    }
-    CG_RETURN_IF_ERROR(cursor->status());
-  }
-  std::set<uint64_t> statements;
-  for (uint64_t found_in : sources) {
-    const std::string prefix = keys::PostingPrefix(keys::kClaimsBySource, found_in);
-    auto cursor = db_->store->NewCursor(nullptr, Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
-    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-      CG_ASSIGN_OR_RETURN(auto claim, Record<v1::Claim>(keys::RecordKey(keys::kClaimRecord, keys::LastId(cursor->key())), "claim"));
-      if (!claim) return absl::DataLossError("claim index points at a missing claim");
-      CG_ASSIGN_OR_RETURN(auto statement, Resolve(IdKind::kStatement, claim->statement_id()));
-      if (statement) statements.insert(*statement);
-    }
-    CG_RETURN_IF_ERROR(cursor->status());
-  }
+  // Committed state is enough: a claim or link staged by this transaction marks its own statement.
+  CG_ASSIGN_OR_RETURN(auto statements,
+                      DependentStatements(*db_->LatestView(), source, derivations));
   for (uint64_t statement : statements) CG_RETURN_IF_ERROR(MarkScorePending(statement));
   return absl::OkStatus();
 }
@@ -1767,7 +1799,26 @@ absl::Status Database::SetStatementScorer(StatementScorer scorer) {
     if (impl_->pending_scores.count(statement) == 0) dirty.insert(statement);
   }
   CG_RETURN_IF_ERROR(cursor->status());
+  // Sources a deferred-scoring write regraded or relinked: their dependents too. The markers go
+  // once the scores are written (a failure before leaves them for the next call).
+  storage::WriteBatch done;
+  std::string sources(kSourceRescorePrefix);
+  cursor = impl_->store->NewCursor(nullptr, Family::kMeta, sources, keys::PrefixSuccessor(sources));
+  std::unique_ptr<ReadView> view;
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    std::string_view marker = cursor->key().substr(kSourceRescorePrefix.size());
+    if (marker.size() != 9) return absl::DataLossError("malformed source rescore marker");
+    if (!view) view = impl_->LatestView();
+    CG_ASSIGN_OR_RETURN(auto dependents,
+                        DependentStatements(*view, keys::DecodeU64(marker), marker[8] != 0));
+    for (uint64_t statement : dependents) {
+      if (impl_->pending_scores.count(statement) == 0) dirty.insert(statement);
+    }
+    done.Delete(Family::kMeta, std::string(cursor->key()));
+  }
+  CG_RETURN_IF_ERROR(cursor->status());
   CG_RETURN_IF_ERROR(impl_->RescoreNow(dirty));
+  if (!done.empty()) CG_RETURN_IF_ERROR(impl_->store->Write(done));
   if (!impl_->rescorer.joinable() && !impl_->stop_rescoring) {
     impl_->rescorer = std::thread([impl = impl_.get()] { impl->RescoreLoop(); });
   }

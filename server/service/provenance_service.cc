@@ -1,11 +1,11 @@
 // ProvenanceService handlers.
 #include "service/provenance_service.h"
 
+#include "engine/paging.h"
 #include "engine/provenance/contradictions.h"
 #include "engine/provenance/corroborate.h"
 #include "engine/provenance/trace.h"
 #include "engine/provenance/who_said.h"
-#include "engine/paging.h"
 #include "engine/status_macros.h"
 #include "engine/validation.h"
 

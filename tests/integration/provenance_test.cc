@@ -456,8 +456,8 @@ TEST_CASE_FIXTURE(ProvenanceFixture, "provenance rpc: claims-by pages as of the 
   auto& p = client->provenance();
   // kirby's claims: as claimant of "kirby" and three more; nsc's: "kirby" (as principal) and two.
   for (int i = 0; i < 3; ++i) {
-    Claim("kirby-" + std::to_string(i), "kirby", i < 2 ? "nsc" : "", "", "",
-          v1::STANCE_SUPPORTS, "");
+    Claim("kirby-" + std::to_string(i), "kirby", i < 2 ? "nsc" : "", "", "", v1::STANCE_SUPPORTS,
+          "");
   }
   v1::ClaimsByRequest request;
   request.set_entity_id("kirby");
@@ -504,6 +504,33 @@ TEST_CASE_FIXTURE(ProvenanceFixture, "provenance rpc: claims-by pages as of the 
   CHECK(Contains(printed.out, "between-pages"));
   CHECK(Contains(printed.out, "unassessed 5"));
   CHECK_FALSE(Contains(printed.out, "next page"));
+}
+
+TEST_CASE_FIXTURE(ProvenanceFixture, "provenance rpc: corroborate pages, and the cli joins them") {
+  auto& p = client->provenance();
+  v1::CorroborateRequest request;
+  request.set_statement_id(statement_id);
+  request.set_page_size(1);
+  v1::CorroborateResponse first;
+  REQUIRE(p.Corroborate(client->NewContext().get(), request, &first).ok());
+  REQUIRE(first.origins_size() == 1);
+  CHECK(first.origins(0).supporting_size() + first.origins(0).refuting_size() == 1);
+  CHECK(first.origin_count() == 2);
+  REQUIRE_FALSE(first.next_page_token().empty());
+  request.set_page_token(first.next_page_token());
+  request.set_include_inactive(true);
+  v1::CorroborateResponse next;
+  ExpectCode(p.Corroborate(client->NewContext().get(), request, &next),
+             grpc::StatusCode::INVALID_ARGUMENT, "page_token");
+
+  auto unpaged = Cli({"corroborate", statement_id});
+  REQUIRE_MESSAGE(unpaged.exit_code == 0, unpaged.err);
+  auto paged = Cli({"corroborate", statement_id, "--page-size", "1"});
+  REQUIRE_MESSAGE(paged.exit_code == 0, paged.err);
+  CHECK(Contains(paged.out, "next page: --page-token "));
+  auto joined = Cli({"corroborate", statement_id, "--all", "--page-size", "1"});
+  REQUIRE_MESSAGE(joined.exit_code == 0, joined.err);
+  CHECK(joined.out == unpaged.out);
 }
 
 }  // namespace

@@ -206,9 +206,9 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
   if (!options.page_token.empty()) {
     CG_ASSIGN_OR_RETURN(
         std::string position,
-        paging::DecodePinnedPageToken(
-            options.page_token, WhoSaidFingerprint(statement_id, options.include_inactive),
-            view.as_of()));
+        paging::DecodePinnedPageToken(options.page_token,
+                                      WhoSaidFingerprint(statement_id, options.include_inactive),
+                                      view.as_of()));
     if (position.size() != kWhoSaidPositionBytes) {
       return absl::InvalidArgumentError("page_token: malformed");
     }
@@ -242,8 +242,7 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
   // (claimed_at or "unset, last", recorded position) -> attribution
   std::vector<std::pair<std::tuple<int, uint64_t, size_t>, v1::Attribution>> found;
   for (size_t position = 0; position < claims.size(); ++position) {
-    CG_ASSIGN_OR_RETURN(auto claim,
-                        ListedClaim(view, claims[position], options.include_inactive));
+    CG_ASSIGN_OR_RETURN(auto claim, ListedClaim(view, claims[position], options.include_inactive));
     if (!claim) continue;
     if (found.size() >= options.max_claims) {
       response.set_truncated(true);
@@ -348,8 +347,8 @@ absl::Status ClaimsByPage(const ReadView& view, uint64_t entity, std::string_vie
             ClaimsByFingerprint(entity_id, options.include_inactive), view.as_of(), position));
         return absl::OkStatus();
       }
-      CG_RETURN_IF_ERROR(AddTrackRecord(view, posting.second, *std::move(claim),
-                                        statement_assessments, response));
+      CG_RETURN_IF_ERROR(
+          AddTrackRecord(view, posting.second, *std::move(claim), statement_assessments, response));
       last_returned = posting;
     }
     if (!exact_to) return absl::OkStatus();
@@ -369,7 +368,8 @@ absl::StatusOr<v1::ClaimsByResponse> ClaimsBy(const ReadView& view, std::string_
                                       ClaimsByFingerprint(entity_id, options.include_inactive),
                                       view.as_of()));
     if (position.size() != 16) return absl::InvalidArgumentError("page_token: malformed");
-    after = Posting{keys::DecodeU64(position), keys::DecodeU64(std::string_view(position).substr(8))};
+    after =
+        Posting{keys::DecodeU64(position), keys::DecodeU64(std::string_view(position).substr(8))};
   }
   CG_ASSIGN_OR_RETURN(auto internal, view.Resolve(keys::IdKind::kEntity, entity_id));
   std::optional<v1::Entity> entity;

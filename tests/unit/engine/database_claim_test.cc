@@ -423,7 +423,8 @@ TEST_CASE("CreateClaims is all or nothing and names the bad index") {
   auto view = w.t.View();
   CHECK(testing::AllClaims(*view, ClaimQuery{}).empty());
   CHECK(absl::IsNotFound(
-      view->GetStatement(ids::StatementId(MakeStatement("iran", "supplies", "russia"), false)).status()));
+      view->GetStatement(ids::StatementId(MakeStatement("iran", "supplies", "russia"), false))
+          .status()));
   CHECK(Edges(*view, keys::kOutEdge, "iran").empty());
   auto after = Must(w.t.db->GetStats());
   CHECK(after.claims == before.claims);

@@ -152,7 +152,6 @@ TEST_CASE("micros convert to timestamps and back") {
   CHECK(now > 1700000000ull * 1000000);  // after November 2023
 }
 
-
 TEST_CASE("a symmetric predicate's two orientations are one statement, smaller entity id first") {
   v1::Statement forward, backward;
   forward.set_subject_id("iran");

@@ -5,6 +5,7 @@
 // what the provenance scorer answers over the loaded data.
 #include "engine/exchange/offline_loader.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 
 #include "engine/exchange/staging_store.h"
@@ -214,6 +215,90 @@ TEST_CASE("the offline loader adds to a stopped database that already holds data
   auto mixed = OpenTestDatabase(dir.path("mixed"));
   CHECK(Export(mixed.get()) == Export(streamed.get()));
   CheckSameKeys(streamed.get(), mixed.get());
+}
+
+// Every source record of `data` again, with another reliability grade (and, for every third, a
+// derivation link to the first source): NDJSON regrading sources that claims already cite.
+std::string Regraded(const std::string& data) {
+  std::istringstream lines(data);
+  std::string line, out, first;
+  int sources = 0;
+  while (std::getline(lines, line)) {
+    v1::ImportRecord record;
+    if (!google::protobuf::util::JsonStringToMessage(line, &record).ok() || !record.has_source()) {
+      continue;
+    }
+    v1::Source* source = record.mutable_source();
+    source->set_reliability(source->reliability() == v1::RELIABILITY_E ? v1::RELIABILITY_A
+                                                                       : v1::RELIABILITY_E);
+    if (first.empty()) {
+      first = source->id();
+    } else if (++sources % 3 == 0) {
+      auto* link = source->add_derived_from();
+      link->set_type(v1::DERIVATION_TYPE_CITES);
+      link->set_source_id(first);
+    }
+    std::string json;
+    REQUIRE(google::protobuf::util::MessageToJsonString(record, &json).ok());
+    out += json + "\n";
+  }
+  REQUIRE(sources > 3);
+  return out;
+}
+
+TEST_CASE("an offline load that regrades sources rescores the statements already citing them") {
+  TempDir dir;
+  const std::string data = testing::Generate(43, 100, 600);
+  const std::string regrade = Regraded(data);
+  ImportOptions import;
+  import.batch_size = 100;
+  // Streamed with the server's scorer: the regrade rescores every statement citing the sources.
+  auto stream = [&](const std::string& name, const std::vector<std::string>& files) {
+    auto database = OpenTestDatabase(dir.path(name));
+    REQUIRE(provenance::InstallStatementScorer(*database).ok());
+    for (const auto& file : files)
+      REQUIRE(Import(database.get(), file, import).rejected_total == 0);
+    REQUIRE(database->SettleScores().ok());
+    return database;
+  };
+
+  SUBCASE("the claims and the regrade in one offline load") {
+    // One file, so both see the same batches.
+    auto streamed = stream("streamed", {data + regrade});
+    REQUIRE(Load(dir.path("offline"), data + regrade, 100, 512u << 20).rejected_total == 0);
+    auto offline = OpenTestDatabase(dir.path("offline"));
+    CHECK(CheckScoresCurrent(offline.get()) > 0);
+    CheckSameKeys(streamed.get(), offline.get(), true);
+  }
+  auto streamed = stream("streamed", {data, regrade});
+  SUBCASE("the claims streamed, the regrade loaded offline into the stopped database") {
+    auto clock = testing::NewTestClock();
+    {
+      auto first = OpenTestDatabase(dir.path("offline"), clock);
+      REQUIRE(provenance::InstallStatementScorer(*first).ok());
+      REQUIRE(Import(first.get(), data, import).rejected_total == 0);
+      REQUIRE(first->SettleScores().ok());
+    }
+    REQUIRE(Load(dir.path("offline"), regrade, 100, 512u << 20, clock).rejected_total == 0);
+    auto offline = OpenTestDatabase(dir.path("offline"));
+    CHECK(DirtyMarkers(offline.get()) == 0);
+    CHECK(CheckScoresCurrent(offline.get()) > 0);
+    CheckSameKeys(streamed.get(), offline.get(), true);
+  }
+  SUBCASE("loaded without scoring, the next scorer installation rescores them") {
+    auto clock = testing::NewTestClock();
+    {
+      auto first = OpenTestDatabase(dir.path("offline"), clock);
+      REQUIRE(provenance::InstallStatementScorer(*first).ok());
+      REQUIRE(Import(first.get(), data, import).rejected_total == 0);
+      REQUIRE(first->SettleScores().ok());
+    }
+    REQUIRE(Load(dir.path("offline"), regrade, 100, 512u << 20, clock, false).rejected_total == 0);
+    auto offline = OpenTestDatabase(dir.path("offline"));
+    REQUIRE(provenance::InstallStatementScorer(*offline).ok());
+    CHECK(CheckScoresCurrent(offline.get()) > 0);
+    CheckSameKeys(streamed.get(), offline.get(), true);
+  }
 }
 
 TEST_CASE("the offline loader reports bad records as the streaming import does") {

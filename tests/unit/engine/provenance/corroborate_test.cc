@@ -668,3 +668,49 @@ TEST_CASE("paged Corroborate: the pages are the unpaged answer, whatever is writ
 
 }  // namespace
 }  // namespace claimgraph::provenance
+
+namespace claimgraph::provenance {
+namespace {
+
+TEST_CASE("lifecycle events rescore their statement: retraction, relays link, deprecation") {
+  Fixture f;
+  REQUIRE(InstallStatementScorer(*f.db).ok());
+  f.IranSuppliesRussia();
+  f.Entity("official-1", "person");
+  f.Entity("official-2", "person");
+  f.Entity("outlet", "news_organisation");
+  f.Source("article", "outlet", v1::RELIABILITY_B);
+  f.Source("page", "outlet", v1::RELIABILITY_C);
+  auto record = [&](v1::LifecycleKind kind, const std::string& claim, const std::string& actor,
+                    const std::string& relays = "") {
+    v1::LifecycleEvent event;
+    event.set_kind(kind);
+    event.mutable_target()->set_claim_id(claim);
+    event.set_actor_id(actor);
+    event.set_relays_claim_id(relays);
+    auto recorded = f.db->RecordLifecycleEvent(event, f.context);
+    REQUIRE_MESSAGE(recorded.ok(), recorded.status().ToString());
+  };
+  // o1: certain (0.95) in a B source (0.80): (0.76, 0, 0.24). o2: certain in a C source (0.65):
+  // (0.6175, 0, 0.3825). Two origins: B = 0.76/0.24 + 0.6175/0.3825, P = (B + 0.5) / (1 + B).
+  f.Claim({.id = "o1", .claimant = "official-1", .source = "article"});
+  f.Claim({.id = "o2", .claimant = "official-2", .source = "page"});
+  const double both = 0.76 / 0.24 + 0.6175 / 0.3825;
+  CHECK(std::abs(EdgeScore(f) - (both + 0.5) / (1 + both)) < kTolerance);
+  CHECK(std::abs(EdgeScore(f) - 0.9135105) < 1e-6);
+  // o2 turns out to pass on o1 (a RELAYS link): one origin, o1's, whose strongest claim is o1
+  // (o2 is discounted by both documents: 0.95 * 0.65 * 0.80 = 0.494 < 0.76). P = 0.88.
+  record(v1::LIFECYCLE_KIND_RELAYS, "o2", "official-2", "o1");
+  CHECK(std::abs(EdgeScore(f) - 0.88) < kTolerance);
+  // o1 retracted: o2 still reported it, through the retracted claim: (0.494, 0, 0.506),
+  // P = 0.494 + 0.5 * 0.506 = 0.747.
+  record(v1::LIFECYCLE_KIND_RETRACTION, "o1", "official-1");
+  CHECK(std::abs(EdgeScore(f) - 0.747) < kTolerance);
+  // o2 deprecated: nothing supports the statement any more.
+  record(v1::LIFECYCLE_KIND_DEPRECATION, "o2", "official-2");
+  CHECK(EdgeScore(f) == 0);
+  REQUIRE(f.db->SettleScores().ok());
+}
+
+}  // namespace
+}  // namespace claimgraph::provenance
