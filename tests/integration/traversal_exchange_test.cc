@@ -227,6 +227,8 @@ TEST_CASE("import and export: idempotent re-import, round trip, bad records, N-Q
   REQUIRE_MESSAGE(prov.exit_code == 0, prov.err.substr(0, 2000));
   CHECK_MESSAGE(prov.out.rfind("records ", 0) == 0, prov.out);
   CHECK_MESSAGE(prov.out.find("\nProvAgent ") != std::string::npos, prov.out);
+  // One attribution per claim (107), published source (4) and assessment (1) of the sample.
+  CHECK_MESSAGE(prov.out.find("\nProvAttribution 112\n") != std::string::npos, prov.out);
 
   // The offline loader builds the same database the streaming import did.
   auto bulk = RunProgram(CLAIMGRAPHD_PATH, {"bulk-load", "--data-dir", dir + "/bulk", "--file", kSample});

@@ -166,6 +166,11 @@ void NQuadsWriter::WriteEntity(const v1::Entity& entity) {
     if (schema.IsA(entity.type(), "organisation")) Quad(node, Rdf("type"), Prov("Organization"));
     if (schema.IsA(entity.type(), "agent")) Quad(node, Rdf("type"), Prov("Agent"));
   }
+  // Everything else (places, products, events) is a prov:Entity, a thing in the world: PROV
+  // readers take a resource only with a PROV class (python3-prov fails on one without).
+  if (options_.schema == nullptr || !options_.schema->IsA(entity.type(), "agent")) {
+    Quad(node, Rdf("type"), Prov("Entity"));
+  }
   if (!entity.name().empty()) Quad(node, Rdfs("label"), QuotedLiteral(entity.name()));
   for (const auto& alias : entity.aliases()) {
     Quad(node, Iri(kSkos, "altLabel"), QuotedLiteral(alias));
@@ -300,6 +305,8 @@ void NQuadsWriter::WriteStatement(const v1::Statement& statement, const std::str
     Quad(node, Rdf("reifies"), StrCat("<<( ", subject, " ", predicate, " ", object, " )>>"));
   }
   Quad(node, Rdf("type"), Vocabulary("Statement"));
+  // A proposition is a conceptual thing: a prov:Entity, like the claims that carry it.
+  Quad(node, Rdf("type"), Prov("Entity"));
   for (int i = 0; i < statement.qualifiers_size(); ++i) {
     const auto& qualifier = statement.qualifiers(i);
     Quad(node, Vocabulary(StrCat("qualifier/", EncodeIriSegment(qualifier.key()))),
@@ -341,10 +348,9 @@ void NQuadsWriter::WriteClaim(const v1::Claim& claim) {
   if (claim.claimant().kind_case() == v1::Agent::kEntityId) {
     claimant = AgentNode(claim.claimant().entity_id());
   } else {
-    claimant = StrCat("_:claimant_", EncodeIriSegment(claim.id()));
-    for (char& c : claimant) {
-      if (c == '%' || c == '.' || c == '~' || c == '-') c = '_';
-    }
+    // An IRI of its own under the claim's, not a blank node: PROV readers (python3-prov) take an
+    // agent only by identifier.
+    claimant = StrCat(node.substr(0, node.size() - 1), "/claimant>");
     Quad(claimant, Rdf("type"), Prov("Agent"));
     Quad(claimant, Rdfs("label"), QuotedLiteral(claim.claimant().some_value().description()));
   }

@@ -4,7 +4,7 @@
 // Mapping (vocabulary `cg:` = options.vocabulary_iri, PROV = http://www.w3.org/ns/prov#):
 // - an entity is <base>entity/<id> with rdfs:label, skos:altLabel, rdfs:comment, its type
 //   cg:type/<type> (plus prov:Person, prov:Organization, prov:Agent by the ontology's type
-//   hierarchy), and owl:sameAs a Wikidata IRI when it has a "wikidata" external id; every entity
+//   hierarchy, else prov:Entity), and owl:sameAs a Wikidata IRI when it has a "wikidata" external id; every entity
 //   used as a claimant, principal, publisher, assessor or actor is typed prov:Agent where used,
 //   so each PROV relation's subject and object are of the class its domain and range name;
 // - a statement is <base>statement/<id>, tying subject, cg:predicate/<name> and object together,
@@ -16,7 +16,7 @@
 // - a claim is <base>claim/<id> (a prov:Entity and cg:Claim) with cg:statement, cg:act,
 //   cg:stance, cg:certainty, cg:estimativeWord, cg:cue, cg:confidence, cg:quote,
 //   prov:generatedAtTime (claimed_at), prov:wasAttributedTo the claimant (an unnamed claimant is
-//   a blank node with rdfs:label), cg:onBehalfOf and the claimant prov:actedOnBehalfOf the
+//   <claim IRI>/claimant, a prov:Agent with rdfs:label), cg:onBehalfOf and the claimant prov:actedOnBehalfOf the
 //   principal, prov:wasDerivedFrom and cg:relays for a relayed claim, prov:hadPrimarySource for a
 //   basis source, cg:source and (with a quote) prov:wasQuotedFrom for the source it is found in.
 //   A claim's quads are in the named graph of its source document (the default graph without);
