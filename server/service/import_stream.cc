@@ -16,22 +16,6 @@ void CountsToProto(const exchange::KindCounts& counts, v1::ImportKindCounts* out
   out->set_rejected(static_cast<int64_t>(counts.rejected));
 }
 
-const char* CodeName(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kInvalidArgument:
-      return "INVALID_ARGUMENT";
-    case absl::StatusCode::kNotFound:
-      return "NOT_FOUND";
-    case absl::StatusCode::kAlreadyExists:
-      return "ALREADY_EXISTS";
-    case absl::StatusCode::kFailedPrecondition:
-      return "FAILED_PRECONDITION";
-    case absl::StatusCode::kResourceExhausted:
-      return "RESOURCE_EXHAUSTED";
-    default:
-      return "UNKNOWN";
-  }
-}
 
 }  // namespace
 
@@ -51,7 +35,7 @@ void ToProto(const exchange::ImportSummary& summary, v1::ImportSummary* out,
     auto* item = out->add_rejections();
     item->set_index(static_cast<int64_t>(rejection.index));
     item->set_line(static_cast<int64_t>(rejection.line));
-    item->set_code(CodeName(rejection.error.code()));
+    item->set_code(absl::StatusCodeToString(rejection.error.code()));
     item->set_message(std::string(rejection.error.message()));
   }
   out->set_stopped(summary.stopped);
