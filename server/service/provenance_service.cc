@@ -54,13 +54,14 @@ absl::StatusOr<PagedView> OpenPagedView(const Database& database, std::optional<
 }  // namespace
 
 grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceClaim(grpc::CallbackServerContext* context,
-                                               const v1::TraceClaimRequest* request,
-                                               v1::TraceClaimResponse* response) {
+                                                            const v1::TraceClaimRequest* request,
+                                                            v1::TraceClaimResponse* response) {
   return context_.runtime->RunUnary(
       context, "ProvenanceService/TraceClaim", Role::kReader, request,
       [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
-        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/TraceClaim"));
+        CG_ASSIGN_OR_RETURN(auto ticket,
+                            context_.heavy_queries->Admit("ProvenanceService/TraceClaim"));
         CG_RETURN_IF_ERROR(validation::CheckId("claim_id", request->claim_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -74,14 +75,15 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceClaim(grpc::CallbackServer
       });
 }
 
-grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceStatement(grpc::CallbackServerContext* context,
-                                                   const v1::TraceStatementRequest* request,
-                                                   v1::TraceStatementResponse* response) {
+grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceStatement(
+    grpc::CallbackServerContext* context, const v1::TraceStatementRequest* request,
+    v1::TraceStatementResponse* response) {
   return context_.runtime->RunUnary(
       context, "ProvenanceService/TraceStatement", Role::kReader, request,
       [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
-        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/TraceStatement"));
+        CG_ASSIGN_OR_RETURN(auto ticket,
+                            context_.heavy_queries->Admit("ProvenanceService/TraceStatement"));
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -97,13 +99,14 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceStatement(grpc::CallbackSe
 }
 
 grpc::ServerUnaryReactor* ProvenanceServiceImpl::Corroborate(grpc::CallbackServerContext* context,
-                                                const v1::CorroborateRequest* request,
-                                                v1::CorroborateResponse* response) {
+                                                             const v1::CorroborateRequest* request,
+                                                             v1::CorroborateResponse* response) {
   return context_.runtime->RunUnary(
       context, "ProvenanceService/Corroborate", Role::kReader, request,
       [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
-        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/Corroborate"));
+        CG_ASSIGN_OR_RETURN(auto ticket,
+                            context_.heavy_queries->Admit("ProvenanceService/Corroborate"));
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
@@ -119,14 +122,15 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::Corroborate(grpc::CallbackServe
       });
 }
 
-grpc::ServerUnaryReactor* ProvenanceServiceImpl::Contradictions(grpc::CallbackServerContext* context,
-                                                   const v1::ContradictionsRequest* request,
-                                                   v1::ContradictionsResponse* response) {
+grpc::ServerUnaryReactor* ProvenanceServiceImpl::Contradictions(
+    grpc::CallbackServerContext* context, const v1::ContradictionsRequest* request,
+    v1::ContradictionsResponse* response) {
   return context_.runtime->RunUnary(
       context, "ProvenanceService/Contradictions", Role::kReader, request,
       [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
-        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/Contradictions"));
+        CG_ASSIGN_OR_RETURN(auto ticket,
+                            context_.heavy_queries->Admit("ProvenanceService/Contradictions"));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
         switch (request->target_case()) {
@@ -152,17 +156,19 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::Contradictions(grpc::CallbackSe
 }
 
 grpc::ServerUnaryReactor* ProvenanceServiceImpl::WhoSaid(grpc::CallbackServerContext* context,
-                                            const v1::WhoSaidRequest* request,
-                                            v1::WhoSaidResponse* response) {
+                                                         const v1::WhoSaidRequest* request,
+                                                         v1::WhoSaidResponse* response) {
   return context_.runtime->RunUnary(
       context, "ProvenanceService/WhoSaid", Role::kReader, request, [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
-        CG_ASSIGN_OR_RETURN(auto ticket, context_.heavy_queries->Admit("ProvenanceService/WhoSaid"));
+        CG_ASSIGN_OR_RETURN(auto ticket,
+                            context_.heavy_queries->Admit("ProvenanceService/WhoSaid"));
         CG_RETURN_IF_ERROR(validation::CheckId("statement_id", request->statement_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
         provenance::WhoSaidOptions options;
         options.include_inactive = request->include_inactive();
+        options.max_answer_bytes = limits.max_answer_bytes;
         CG_ASSIGN_OR_RETURN(auto paged, OpenPagedView(*context_.database, as_of,
                                                       request->page_size(), request->page_token()));
         options.page_size = paged.page_size;
@@ -174,17 +180,20 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::WhoSaid(grpc::CallbackServerCon
 }
 
 grpc::ServerUnaryReactor* ProvenanceServiceImpl::ClaimsBy(grpc::CallbackServerContext* context,
-                                             const v1::ClaimsByRequest* request,
-                                             v1::ClaimsByResponse* response) {
+                                                          const v1::ClaimsByRequest* request,
+                                                          v1::ClaimsByResponse* response) {
   return context_.runtime->RunUnary(
       context, "ProvenanceService/ClaimsBy", Role::kReader, request,
       [&](CallInfo&) -> absl::Status {
         const Limits& limits = context_.database->limits();
+        CG_ASSIGN_OR_RETURN(auto ticket,
+                            context_.heavy_queries->Admit("ProvenanceService/ClaimsBy"));
         CG_RETURN_IF_ERROR(validation::CheckId("entity_id", request->entity_id(), limits));
         CG_ASSIGN_OR_RETURN(auto as_of,
                             validation::ParseAsOf(request->has_as_of(), request->as_of()));
         provenance::ClaimsByOptions options;
         options.include_inactive = request->include_inactive();
+        options.max_answer_bytes = limits.max_answer_bytes;
         CG_ASSIGN_OR_RETURN(options.max_claims, Limit("max_claims", request->max_claims(),
                                                       kDefaultClaimsBy, kMaxClaimsBy));
         CG_ASSIGN_OR_RETURN(auto paged, OpenPagedView(*context_.database, as_of,

@@ -125,7 +125,8 @@ const std::vector<Flag>& Flags() {
        "messages one stream may receive and send together before it is cancelled (CANCELLED); "
        "0: no limit; default 0",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
-         CG_ASSIGN_OR_RETURN(c->options.streams.max_messages, ParseUnsigned("max-stream-messages", v));
+         CG_ASSIGN_OR_RETURN(c->options.streams.max_messages,
+                             ParseUnsigned("max-stream-messages", v));
          return absl::OkStatus();
        }},
       {"max-page-size", "N", "largest page a List call returns; default 1000",
@@ -133,7 +134,8 @@ const std::vector<Flag>& Flags() {
          CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("max-page-size", v));
          if (n == 0 || n > 100000) return absl::InvalidArgumentError("--max-page-size: 1..100000");
          c->options.limits.max_page_size = static_cast<int32_t>(n);
-         c->options.limits.default_page_size = std::min<int32_t>(c->options.limits.default_page_size, static_cast<int32_t>(n));
+         c->options.limits.default_page_size =
+             std::min<int32_t>(c->options.limits.default_page_size, static_cast<int32_t>(n));
          return absl::OkStatus();
        }},
       {"max-string-bytes", "N", "longest name, title, quote or description; default 65536",
@@ -171,13 +173,15 @@ const std::vector<Flag>& Flags() {
        "that reaches it stops with cut.memory; default 256",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("max-traversal-memory-mb", v));
-         if (mb == 0 || mb > (1u << 20)) return absl::InvalidArgumentError("--max-traversal-memory-mb: 1..1048576");
+         if (mb == 0 || mb > (1u << 20))
+           return absl::InvalidArgumentError("--max-traversal-memory-mb: 1..1048576");
          c->options.limits.max_traversal_memory_bytes = mb << 20;
          return absl::OkStatus();
        }},
       {"max-answer-mb", "N",
-       "largest answer one traversal call builds, in MiB (at most --max-message-mb); a bigger "
-       "one is cut with cut.answer_bytes; default 8",
+       "largest answer one traversal, WhoSaid or ClaimsBy call builds, in MiB (at most "
+       "--max-message-mb); a bigger "
+       "one is cut with cut.answer_bytes or truncated; default 8",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("max-answer-mb", v));
          if (mb == 0 || mb > 1024) return absl::InvalidArgumentError("--max-answer-mb: 1..1024");
@@ -235,7 +239,8 @@ const std::vector<Flag>& Flags() {
          c->options.allow_unauthenticated = true;
          return absl::OkStatus();
        }},
-      {"allow-unauthenticated-remote", nullptr, "serve a non-loopback address without --tokens-file",
+      {"allow-unauthenticated-remote", nullptr,
+       "serve a non-loopback address without --tokens-file",
        [](ServerCommand* c, const std::string&) {
          c->options.allow_unauthenticated_remote = true;
          return absl::OkStatus();
@@ -259,7 +264,8 @@ const std::vector<Flag>& Flags() {
        "for a new one; default 64",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("http-max-connections", v));
-         if (n == 0 || n > 65536) return absl::InvalidArgumentError("--http-max-connections: 1..65536");
+         if (n == 0 || n > 65536)
+           return absl::InvalidArgumentError("--http-max-connections: 1..65536");
          c->options.http_max_connections = static_cast<int>(n);
          return absl::OkStatus();
        }},
@@ -268,7 +274,8 @@ const std::vector<Flag>& Flags() {
        "closed; default 5000",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto n, ParseUnsigned("http-timeout-ms", v));
-         if (n < 100 || n > 3600000) return absl::InvalidArgumentError("--http-timeout-ms: 100..3600000");
+         if (n < 100 || n > 3600000)
+           return absl::InvalidArgumentError("--http-timeout-ms: 100..3600000");
          c->options.http_timeout = std::chrono::milliseconds(n);
          return absl::OkStatus();
        }},
@@ -281,7 +288,8 @@ const std::vector<Flag>& Flags() {
        "RestoreBackup creates databases only inside this directory; default: the directory "
        "holding --backup-dir",
        [](ServerCommand* c, const std::string& v) {
-         if (v.empty() || v[0] != '/') return absl::InvalidArgumentError("--restore-root: an absolute path");
+         if (v.empty() || v[0] != '/')
+           return absl::InvalidArgumentError("--restore-root: an absolute path");
          c->options.restore_root = v;
          return absl::OkStatus();
        }},
@@ -329,10 +337,13 @@ absl::Status ApplyConfigFile(const std::string& path, ServerCommand* command) {
     std::string value = equals == std::string::npos ? "" : trim(line.substr(equals + 1));
     const Flag* flag = FindFlag(name);
     if (flag == nullptr || name == "help" || name == "version") {
-      return absl::InvalidArgumentError(StrCat(path, ":", number, ": unknown setting '", name, "'"));
+      return absl::InvalidArgumentError(
+          StrCat(path, ":", number, ": unknown setting '", name, "'"));
     }
     auto status = flag->apply(command, value);
-    if (!status.ok()) return absl::InvalidArgumentError(StrCat(path, ":", number, ": ", std::string(status.message())));
+    if (!status.ok())
+      return absl::InvalidArgumentError(
+          StrCat(path, ":", number, ": ", std::string(status.message())));
   }
   return absl::OkStatus();
 }
@@ -353,7 +364,8 @@ absl::StatusOr<ServerCommand> ParseServerFlags(const std::vector<std::string>& a
   for (size_t i = 0; i < arguments.size(); ++i) {
     const auto& argument = arguments[i];
     if (argument.rfind("--", 0) != 0) {
-      return absl::InvalidArgumentError(StrCat("unexpected argument '", argument, "' (see --help)"));
+      return absl::InvalidArgumentError(
+          StrCat("unexpected argument '", argument, "' (see --help)"));
     }
     std::string name = argument.substr(2), value;
     auto equals = name.find('=');
@@ -367,9 +379,11 @@ absl::StatusOr<ServerCommand> ParseServerFlags(const std::vector<std::string>& a
       continue;
     }
     const Flag* flag = FindFlag(name);
-    if (flag == nullptr) return absl::InvalidArgumentError(StrCat("unknown flag --", name, " (see --help)"));
+    if (flag == nullptr)
+      return absl::InvalidArgumentError(StrCat("unknown flag --", name, " (see --help)"));
     if (flag->value_name != nullptr && !inline_value) {
-      if (i + 1 >= arguments.size()) return absl::InvalidArgumentError(StrCat("--", name, ": needs a value"));
+      if (i + 1 >= arguments.size())
+        return absl::InvalidArgumentError(StrCat("--", name, ": needs a value"));
       value = arguments[++i];
     }
     CG_RETURN_IF_ERROR(flag->apply(&command, value));
@@ -384,12 +398,15 @@ std::string ServerFlagsHelp() {
       "       claimgraphd verify --data-dir DIR          check a stopped database's checksums\n"
       "       claimgraphd restore-backup --backup-dir DIR --backup-id N --data-dir NEW_DIR\n"
       "       claimgraphd bulk-load --data-dir DIR --file FILE|- [--strict] [--batch-size N]\n"
-      "                                                  offline SST load into a new or stopped database\n"
+      "                                                  offline SST load into a new or stopped "
+      "database\n"
       "Serves the claimgraph gRPC API (claimgraph.v1, grpc.health.v1, server reflection) on an\n"
-      "embedded RocksDB database. SIGTERM or SIGINT shuts down gracefully; a second one exits at once.\n\n"
+      "embedded RocksDB database. SIGTERM or SIGINT shuts down gracefully; a second one exits at "
+      "once.\n\n"
       "  --config FILE  read 'name = value' settings (the flag names below) before the flags\n";
   for (const auto& flag : Flags()) {
-    std::string left = StrCat("  --", flag.name, flag.value_name ? StrCat(" ", flag.value_name) : "");
+    std::string left =
+        StrCat("  --", flag.name, flag.value_name ? StrCat(" ", flag.value_name) : "");
     if (left.size() < 30) left.append(30 - left.size(), ' ');
     help += StrCat(left, " ", flag.help, "\n");
   }

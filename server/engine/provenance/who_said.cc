@@ -102,6 +102,27 @@ v1::TrackOutcome OutcomeOf(const v1::Claim& claim, const std::vector<v1::Assessm
 
 namespace {
 
+// The bytes an answer's repeated records add up to, against max_answer_bytes. The first record is
+// always taken, so that an answer (or a page) is never empty while records remain.
+class AnswerBytes {
+ public:
+  explicit AnswerBytes(size_t limit) : limit_(limit) {}
+  // Counts `record` and says whether it fits; a record that does not fit is not counted.
+  bool Take(const google::protobuf::Message& record) {
+    // The record's bytes plus its field tag and length prefix.
+    size_t bytes = record.ByteSizeLong() + 1 + 5;
+    if (taken_ > 0 && used_ + bytes > limit_) return false;
+    used_ += bytes;
+    ++taken_;
+    return true;
+  }
+
+ private:
+  size_t limit_;
+  size_t used_ = 0;
+  size_t taken_ = 0;
+};
+
 // The attribution of one claim (its record as of the view, with status and lifecycle).
 absl::StatusOr<v1::Attribution> Attribute(ProvenanceGraph& graph, uint64_t internal,
                                           v1::Claim claim) {
@@ -181,18 +202,25 @@ absl::Status WhoSaidPage(const ReadView& view, ProvenanceGraph& graph, uint64_t 
     }
   }
   std::sort(heap.begin(), heap.end());
-  const bool more = heap.size() > options.page_size;
+  bool more = heap.size() > options.page_size;
   if (more) heap.resize(options.page_size);
+  AnswerBytes budget(options.max_answer_bytes);
+  size_t answered = 0;
   for (const auto& key : heap) {
     CG_ASSIGN_OR_RETURN(auto claim, view.ClaimByInternalId(std::get<3>(key)));
     if (!claim) return absl::DataLossError("claim index points at a missing claim");
-    CG_ASSIGN_OR_RETURN(*response->add_attributions(),
-                        Attribute(graph, std::get<3>(key), *std::move(claim)));
+    CG_ASSIGN_OR_RETURN(auto attribution, Attribute(graph, std::get<3>(key), *std::move(claim)));
+    if (!budget.Take(attribution)) {
+      more = true;  // the rest of this page starts the next one
+      break;
+    }
+    *response->add_attributions() = std::move(attribution);
+    ++answered;
   }
   if (more) {
     response->set_next_page_token(
         paging::EncodePinnedPageToken(WhoSaidFingerprint(statement_id, options.include_inactive),
-                                      view.as_of(), EncodeKey(heap.back())));
+                                      view.as_of(), EncodeKey(heap[answered - 1])));
   }
   return absl::OkStatus();
 }
@@ -222,7 +250,8 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
     CG_ASSIGN_OR_RETURN(statement, view.StatementByInternalId(*internal));
   }
   if (!statement) {
-    return absl::NotFoundError(StrCat("statement_id: statement ", validation::Quote(statement_id), " not found"));
+    return absl::NotFoundError(
+        StrCat("statement_id: statement ", validation::Quote(statement_id), " not found"));
   }
   v1::WhoSaidResponse response;
   ProvenanceGraph graph(view);
@@ -239,8 +268,9 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
     claims.push_back(claim);
     return true;
   }));
-  // (claimed_at or "unset, last", recorded position) -> attribution
-  std::vector<std::pair<std::tuple<int, uint64_t, size_t>, v1::Attribution>> found;
+  // The first max_claims listed claims in recorded order, as (utterance order, internal id); the
+  // attributions are built in that order afterwards, so only the answer's are ever held.
+  std::vector<std::pair<std::tuple<int, uint64_t, size_t>, uint64_t>> found;
   for (size_t position = 0; position < claims.size(); ++position) {
     CG_ASSIGN_OR_RETURN(auto claim, ListedClaim(view, claims[position], options.include_inactive));
     if (!claim) continue;
@@ -249,17 +279,42 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
       break;
     }
     uint64_t said = ids::ToMicros(claim->claimed_at());
-    auto order = std::make_tuple(said != 0 ? 0 : 1, said, position);
-    CG_ASSIGN_OR_RETURN(auto attribution, Attribute(graph, claims[position], *std::move(claim)));
-    found.emplace_back(order, std::move(attribution));
+    found.emplace_back(std::make_tuple(said != 0 ? 0 : 1, said, position), claims[position]);
   }
-  std::sort(found.begin(), found.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& entry : found) *response.add_attributions() = std::move(entry.second);
+  std::sort(found.begin(), found.end());
+  AnswerBytes budget(options.max_answer_bytes);
+  for (const auto& [order, claim_id] : found) {
+    CG_ASSIGN_OR_RETURN(auto claim, view.ClaimByInternalId(claim_id));
+    if (!claim) return absl::DataLossError("claim index points at a missing claim");
+    CG_ASSIGN_OR_RETURN(auto attribution, Attribute(graph, claim_id, *std::move(claim)));
+    if (!budget.Take(attribution)) {
+      response.set_truncated(true);
+      break;
+    }
+    *response.add_attributions() = std::move(attribution);
+  }
   return response;
 }
 
 namespace {
+
+// Adds `delta` to the answer's total of `outcome`.
+void CountOutcome(v1::TrackOutcome outcome, int delta, v1::ClaimsByResponse* response) {
+  switch (outcome) {
+    case v1::TRACK_OUTCOME_BORNE_OUT:
+      response->set_borne_out(response->borne_out() + delta);
+      break;
+    case v1::TRACK_OUTCOME_CONTRADICTED:
+      response->set_contradicted(response->contradicted() + delta);
+      break;
+    case v1::TRACK_OUTCOME_MIXED:
+      response->set_mixed(response->mixed() + delta);
+      break;
+    default:
+      response->set_unassessed(response->unassessed() + delta);
+      break;
+  }
+}
 
 // Adds a claim's track record to a ClaimsBy answer. `statement_assessments` memoizes the
 // assessments of each statement across the claims of one answer.
@@ -283,21 +338,14 @@ absl::Status AddTrackRecord(const ReadView& view, uint64_t claim_id, v1::Claim c
   for (const auto& assessment : of_claim) *record->add_claim_assessments() = assessment;
   for (const auto& assessment : *of_statement) *record->add_statement_assessments() = assessment;
   *record->mutable_claim() = std::move(claim);
-  switch (record->outcome()) {
-    case v1::TRACK_OUTCOME_BORNE_OUT:
-      response->set_borne_out(response->borne_out() + 1);
-      break;
-    case v1::TRACK_OUTCOME_CONTRADICTED:
-      response->set_contradicted(response->contradicted() + 1);
-      break;
-    case v1::TRACK_OUTCOME_MIXED:
-      response->set_mixed(response->mixed() + 1);
-      break;
-    default:
-      response->set_unassessed(response->unassessed() + 1);
-      break;
-  }
+  CountOutcome(record->outcome(), +1, response);
   return absl::OkStatus();
+}
+
+// Takes back the last AddTrackRecord (a record that did not fit the answer).
+void RemoveLastTrackRecord(v1::ClaimsByResponse* response) {
+  CountOutcome(response->claims(response->claims_size() - 1).outcome(), -1, response);
+  response->mutable_claims()->RemoveLast();
 }
 
 uint64_t ClaimsByFingerprint(std::string_view entity_id, bool include_inactive) {
@@ -312,6 +360,7 @@ absl::Status ClaimsByPage(const ReadView& view, uint64_t entity, std::string_vie
                           const ClaimsByOptions& options, std::optional<Posting> after,
                           v1::ClaimsByResponse* response) {
   std::map<uint64_t, std::vector<v1::Assessment>> statement_assessments;
+  AnswerBytes budget(options.max_answer_bytes);
   const size_t window = options.page_size + 1;
   std::optional<Posting> last_returned;
   while (true) {
@@ -339,7 +388,14 @@ absl::Status ClaimsByPage(const ReadView& view, uint64_t entity, std::string_vie
       after = posting;
       CG_ASSIGN_OR_RETURN(auto claim, ListedClaim(view, posting.second, options.include_inactive));
       if (!claim) continue;
-      if (static_cast<size_t>(response->claims_size()) == options.page_size) {
+      bool fits = static_cast<size_t>(response->claims_size()) < options.page_size;
+      if (fits) {
+        CG_RETURN_IF_ERROR(AddTrackRecord(view, posting.second, *std::move(claim),
+                                          statement_assessments, response));
+        fits = budget.Take(response->claims(response->claims_size() - 1));
+        if (!fits) RemoveLastTrackRecord(response);
+      }
+      if (!fits) {
         std::string position;
         keys::AppendU64(&position, last_returned->first);
         keys::AppendU64(&position, last_returned->second);
@@ -347,8 +403,6 @@ absl::Status ClaimsByPage(const ReadView& view, uint64_t entity, std::string_vie
             ClaimsByFingerprint(entity_id, options.include_inactive), view.as_of(), position));
         return absl::OkStatus();
       }
-      CG_RETURN_IF_ERROR(
-          AddTrackRecord(view, posting.second, *std::move(claim), statement_assessments, response));
       last_returned = posting;
     }
     if (!exact_to) return absl::OkStatus();
@@ -376,7 +430,9 @@ absl::StatusOr<v1::ClaimsByResponse> ClaimsBy(const ReadView& view, std::string_
   if (internal) {
     CG_ASSIGN_OR_RETURN(entity, view.EntityByInternalId(*internal));
   }
-  if (!entity) return absl::NotFoundError(StrCat("entity_id: entity ", validation::Quote(entity_id), " not found"));
+  if (!entity)
+    return absl::NotFoundError(
+        StrCat("entity_id: entity ", validation::Quote(entity_id), " not found"));
   v1::ClaimsByResponse response;
   if (options.page_size > 0) {
     if (view.as_of() == std::numeric_limits<uint64_t>::max()) {
@@ -392,6 +448,7 @@ absl::StatusOr<v1::ClaimsByResponse> ClaimsBy(const ReadView& view, std::string_
   std::sort(postings.begin(), postings.end());
   postings.erase(std::unique(postings.begin(), postings.end()), postings.end());
   std::map<uint64_t, std::vector<v1::Assessment>> statement_assessments;
+  AnswerBytes budget(options.max_answer_bytes);
   for (const auto& [recorded, claim_id] : postings) {
     CG_ASSIGN_OR_RETURN(auto claim, ListedClaim(view, claim_id, options.include_inactive));
     if (!claim) continue;
@@ -401,6 +458,11 @@ absl::StatusOr<v1::ClaimsByResponse> ClaimsBy(const ReadView& view, std::string_
     }
     CG_RETURN_IF_ERROR(
         AddTrackRecord(view, claim_id, *std::move(claim), statement_assessments, &response));
+    if (!budget.Take(response.claims(response.claims_size() - 1))) {
+      RemoveLastTrackRecord(&response);
+      response.set_truncated(true);
+      break;
+    }
   }
   return response;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,10 @@ struct WhoSaidOptions {
   // (Database::NewPinnedReadView for the first page, the token's as_of for the next ones).
   size_t page_size = 0;
   std::string page_token;
+  // Bytes of attributions one answer carries (--max-answer-mb): unpaged, the attributions past it
+  // are left out with `truncated`; paged, the page ends early with a `next_page_token`. At least
+  // one attribution is always answered.
+  size_t max_answer_bytes = std::numeric_limits<size_t>::max();
 };
 
 struct ClaimsByOptions {
@@ -34,6 +39,9 @@ struct ClaimsByOptions {
   // be as of a pinned time, as for WhoSaid.
   size_t page_size = 0;
   std::string page_token;
+  // As for WhoSaid: claims past this many answer bytes are left out (`truncated`) or moved to the
+  // next page.
+  size_t max_answer_bytes = std::numeric_limits<size_t>::max();
 };
 
 // InvalidArgument for an empty id; NotFound when unknown at the view's time.

@@ -340,4 +340,94 @@ TEST_CASE("a ClaimsBy page token is bound to its entity, include_inactive and ti
 }
 
 }  // namespace
+TEST_CASE("an answer byte budget cuts unpaged answers and ends pages early, losing nothing") {
+  Fixture f;
+  f.IranSuppliesRussia();
+  f.Entity("org", "government_body");
+  // 40 claims of about 2 KB each (their basis descriptions) by org, on one statement.
+  const std::string padding(2000, 'x');
+  for (int i = 0; i < 40; ++i) {
+    f.Claim({.id = "c" + std::to_string(i),
+             .claimant = "org",
+             .basis_description = padding + std::to_string(i),
+             .claimed_day = 1 + i % 7});
+  }
+  constexpr size_t kBudget = 16 * 1024;
+  auto pinned = f.db->NewPinnedReadView();
+  REQUIRE(pinned.ok());
+  const uint64_t as_of = (*pinned)->as_of();
+
+  SUBCASE("WhoSaid") {
+    auto whole = WhoSaid(**pinned, f.statement_id);
+    REQUIRE(whole.ok());
+    REQUIRE(whole->attributions_size() == 40);
+    CHECK_FALSE(whole->truncated());
+    WhoSaidOptions options;
+    options.max_answer_bytes = kBudget;
+    auto cut = WhoSaid(**pinned, f.statement_id, options);
+    REQUIRE(cut.ok());
+    CHECK(cut->truncated());
+    CHECK(cut->ByteSizeLong() <= kBudget);
+    REQUIRE(cut->attributions_size() > 1);
+    REQUIRE(cut->attributions_size() < 40);
+    for (int i = 0; i < cut->attributions_size(); ++i) {
+      CHECK(cut->attributions(i).SerializeAsString() == whole->attributions(i).SerializeAsString());
+    }
+    // Paged, 25 a page: the budget ends pages early, and the pages are still the whole answer.
+    options.page_size = 25;
+    v1::WhoSaidResponse all;
+    int pages = 0;
+    std::unique_ptr<ReadView> view = std::move(*pinned);
+    while (true) {
+      auto page = WhoSaid(*view, f.statement_id, options);
+      REQUIRE_MESSAGE(page.ok(), page.status().ToString());
+      CHECK(page->ByteSizeLong() <= kBudget);
+      CHECK(page->attributions_size() >= 1);
+      ++pages;
+      for (const auto& attribution : page->attributions()) *all.add_attributions() = attribution;
+      if (page->next_page_token().empty()) break;
+      options.page_token = page->next_page_token();
+      auto next = f.db->NewReadView(as_of);
+      REQUIRE(next.ok());
+      view = std::move(*next);
+    }
+    CHECK(pages > 40 * 2000 / kBudget);
+    CHECK(all.SerializeAsString() == whole->SerializeAsString());
+  }
+
+  SUBCASE("ClaimsBy") {
+    ClaimsByOptions options;
+    options.max_claims = 100;
+    auto whole = ClaimsBy(**pinned, "org", options);
+    REQUIRE(whole.ok());
+    REQUIRE(whole->claims_size() == 40);
+    options.max_answer_bytes = kBudget;
+    auto cut = ClaimsBy(**pinned, "org", options);
+    REQUIRE(cut.ok());
+    CHECK(cut->truncated());
+    CHECK(cut->ByteSizeLong() <= kBudget);
+    REQUIRE(cut->claims_size() > 1);
+    REQUIRE(cut->claims_size() < 40);
+    // The totals count the claims answered, not the one left out.
+    CHECK(cut->unassessed() == cut->claims_size());
+    options.page_size = 25;
+    v1::ClaimsByResponse all;
+    std::unique_ptr<ReadView> view = std::move(*pinned);
+    while (true) {
+      auto page = ClaimsBy(*view, "org", options);
+      REQUIRE_MESSAGE(page.ok(), page.status().ToString());
+      CHECK(page->ByteSizeLong() <= kBudget);
+      CHECK(page->unassessed() == page->claims_size());
+      for (const auto& record : page->claims()) *all.add_claims() = record;
+      all.set_unassessed(all.unassessed() + page->unassessed());
+      if (page->next_page_token().empty()) break;
+      options.page_token = page->next_page_token();
+      auto next = f.db->NewReadView(as_of);
+      REQUIRE(next.ok());
+      view = std::move(*next);
+    }
+    CHECK(all.SerializeAsString() == whole->SerializeAsString());
+  }
+}
+
 }  // namespace claimgraph::provenance
