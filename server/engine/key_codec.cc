@@ -75,6 +75,19 @@ bool KeyReader::Skip(size_t bytes) {
   return true;
 }
 
+std::string DirtyScoreKey(uint64_t statement) {
+  std::string key(kDirtyScorePrefix);
+  AppendU64(&key, statement);
+  return key;
+}
+
+std::string SourceRescoreKey(uint64_t source, bool derivations) {
+  std::string key(kSourceRescorePrefix);
+  AppendU64(&key, source);
+  key.push_back(derivations ? 1 : 0);
+  return key;
+}
+
 std::string PrefixSuccessor(std::string_view prefix) {
   std::string out(prefix);
   while (!out.empty()) {

@@ -13,6 +13,10 @@
 //   "generation"                              -> u64   the cache generation (absent: 0;
 //                                                        engine/cache_invariants.h)
 //   "dirty" statement:u64                     -> empty  the statement's score awaits a rescore
+//   "rescore-source" source:u64 derivations:u8 -> empty a deferred-scoring write (an offline
+//                                                        load) regraded the source (derivations
+//                                                        0) or relinked it (1): the next scorer
+//                                                        rescores its dependent statements
 // dictionary:
 //   kind:u8 external-id                       -> id:u64        (kind = IdKind, lower-case letter)
 //   kind|0x80:u8 id:u64                       -> external-id   (reverse)
@@ -154,6 +158,10 @@ inline constexpr std::string_view kFormatVersionKey = "format_version";
 inline constexpr std::string_view kClockKey = "clock";
 inline constexpr std::string_view kCacheGenerationKey = "generation";
 inline constexpr std::string_view kDirtyScorePrefix = "dirty";  // + statement:u64
+std::string DirtyScoreKey(uint64_t statement);
+// Must not start with kDirtyScorePrefix.
+inline constexpr std::string_view kSourceRescorePrefix = "rescore-source";
+std::string SourceRescoreKey(uint64_t source, bool derivations);
 
 // Record keys.
 std::string VersionedRecordKey(char prefix, uint64_t id, uint64_t recorded_at);
@@ -165,7 +173,7 @@ std::string TargetRecordPrefix(char prefix, TargetKind kind, uint64_t target);
 // Edge keys.
 struct EdgeKey {
   char direction = kOutEdge;
-  uint64_t node = 0;   // subject for out-edges, object for in-edges
+  uint64_t node = 0;  // subject for out-edges, object for in-edges
   uint32_t predicate = 0;
   uint64_t other = 0;  // object for out-edges, subject for in-edges
   uint64_t statement = 0;

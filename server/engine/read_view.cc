@@ -5,10 +5,11 @@
 #include <limits>
 #include <set>
 
-#include "engine/strings.h"
 #include "engine/ids.h"
 #include "engine/paging.h"
+#include "engine/record_parse.h"
 #include "engine/status_macros.h"
+#include "engine/strings.h"
 #include "engine/text.h"
 #include "engine/validation.h"
 
@@ -17,15 +18,6 @@ namespace {
 
 using keys::IdKind;
 using storage::Family;
-
-template <typename T>
-absl::StatusOr<T> Parse(std::string_view bytes, std::string_view what) {
-  T message;
-  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(StrCat("corrupt ", what, " record"));
-  }
-  return message;
-}
 
 absl::Status NotFound(std::string_view what, std::string_view id) {
   return absl::NotFoundError(StrCat(what, " '", id, "' not found"));
@@ -85,21 +77,23 @@ template <typename T>
 absl::StatusOr<std::optional<T>> ReadView::VersionAsOf(char prefix, uint64_t id) const {
   if (current_) {
     // The latest version is also kept under its own key: one point read.
-    char current_prefix = prefix == keys::kEntityRecord ? keys::kCurrentEntity : keys::kCurrentSource;
-    CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kRecords,
-                                                keys::RecordKey(current_prefix, id)));
+    char current_prefix =
+        prefix == keys::kEntityRecord ? keys::kCurrentEntity : keys::kCurrentSource;
+    CG_ASSIGN_OR_RETURN(
+        auto value, store_->Get(snapshot(), Family::kRecords, keys::RecordKey(current_prefix, id)));
     if (!value) return std::optional<T>();
-    CG_ASSIGN_OR_RETURN(T record, Parse<T>(*value, "current"));
+    CG_ASSIGN_OR_RETURN(T record, ParseRecord<T>(*value, "current"));
     return std::optional<T>(std::move(record));
   }
   // Versions are keyed (id, recorded_at): the last key at or before (id, as_of) is the version
   // that was current then.
   std::string lower = keys::RecordKey(prefix, id);
-  auto cursor = store_->NewCursor(snapshot(), Family::kRecords, lower, keys::PrefixSuccessor(lower));
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kRecords, lower, keys::PrefixSuccessor(lower));
   cursor->SeekForPrev(keys::VersionedRecordKey(prefix, id, as_of_));
   CG_RETURN_IF_ERROR(cursor->status());
   if (!cursor->Valid()) return std::optional<T>();
-  CG_ASSIGN_OR_RETURN(T record, Parse<T>(cursor->value(), "versioned"));
+  CG_ASSIGN_OR_RETURN(T record, ParseRecord<T>(cursor->value(), "versioned"));
   return std::optional<T>(std::move(record));
 }
 
@@ -149,7 +143,7 @@ absl::StatusOr<std::vector<std::optional<v1::Source>>> ReadView::SourcesByIntern
       sources.emplace_back();
       continue;
     }
-    CG_ASSIGN_OR_RETURN(auto source, Parse<v1::Source>(**value, "current"));
+    CG_ASSIGN_OR_RETURN(auto source, ParseRecord<v1::Source>(**value, "current"));
     sources.emplace_back(std::move(source));
   }
   return sources;
@@ -167,7 +161,7 @@ absl::StatusOr<std::optional<v1::Statement>> ReadView::StatementByInternalId(uin
   CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kRecords,
                                               keys::RecordKey(keys::kStatementRecord, id)));
   if (!value) return std::optional<v1::Statement>();
-  CG_ASSIGN_OR_RETURN(auto statement, Parse<v1::Statement>(*value, "statement"));
+  CG_ASSIGN_OR_RETURN(auto statement, ParseRecord<v1::Statement>(*value, "statement"));
   if (ids::ToMicros(statement.recorded_at()) > as_of_) return std::optional<v1::Statement>();
   return std::optional<v1::Statement>(std::move(statement));
 }
@@ -211,7 +205,7 @@ absl::StatusOr<std::vector<v1::LifecycleEvent>> ReadView::ScanLifecycleEvents(
   std::vector<v1::LifecycleEvent> events;
   auto cursor = store_->NewCursor(snapshot(), Family::kRecords, prefix, upper);
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    CG_ASSIGN_OR_RETURN(auto event, Parse<v1::LifecycleEvent>(cursor->value(), "event"));
+    CG_ASSIGN_OR_RETURN(auto event, ParseRecord<v1::LifecycleEvent>(cursor->value(), "event"));
     events.push_back(std::move(event));
   }
   CG_RETURN_IF_ERROR(cursor->status());
@@ -231,7 +225,8 @@ absl::StatusOr<std::vector<v1::Assessment>> ReadView::Assessments(keys::TargetKi
       return absl::DataLossError("corrupt assessment key");
     }
     if (recorded_at > as_of_) break;
-    CG_ASSIGN_OR_RETURN(auto assessment, Parse<v1::Assessment>(cursor->value(), "assessment"));
+    CG_ASSIGN_OR_RETURN(auto assessment,
+                        ParseRecord<v1::Assessment>(cursor->value(), "assessment"));
     assessments.push_back(std::move(assessment));
   }
   CG_RETURN_IF_ERROR(cursor->status());
@@ -260,14 +255,17 @@ absl::Status ReadView::FillClaimState(uint64_t claim_id, v1::Claim* claim) const
   for (auto& event : events) {
     // Retraction outranks deprecation, which outranks correction.
     switch (event.kind()) {
-      case v1::LIFECYCLE_KIND_RETRACTION: status = v1::CLAIM_STATUS_RETRACTED; break;
+      case v1::LIFECYCLE_KIND_RETRACTION:
+        status = v1::CLAIM_STATUS_RETRACTED;
+        break;
       case v1::LIFECYCLE_KIND_DEPRECATION:
         if (status != v1::CLAIM_STATUS_RETRACTED) status = v1::CLAIM_STATUS_DEPRECATED;
         break;
       case v1::LIFECYCLE_KIND_CORRECTION:
         if (status == v1::CLAIM_STATUS_ACTIVE) status = v1::CLAIM_STATUS_CORRECTED;
         break;
-      default: break;
+      default:
+        break;
     }
     *claim->add_lifecycle() = std::move(event);
   }
@@ -284,7 +282,7 @@ absl::StatusOr<std::optional<v1::Claim>> ReadView::ClaimByInternalId(uint64_t id
   CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kRecords,
                                               keys::RecordKey(keys::kClaimRecord, id)));
   if (!value) return std::optional<v1::Claim>();
-  CG_ASSIGN_OR_RETURN(auto claim, Parse<v1::Claim>(*value, "claim"));
+  CG_ASSIGN_OR_RETURN(auto claim, ParseRecord<v1::Claim>(*value, "claim"));
   if (ids::ToMicros(claim.recorded_at()) > as_of_) return std::optional<v1::Claim>();
   CG_RETURN_IF_ERROR(FillClaimState(id, &claim));
   return std::optional<v1::Claim>(std::move(claim));
@@ -332,7 +330,7 @@ absl::Status ReadView::ForEachRelayOf(uint64_t claim, const IdVisitor& visit) co
     CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kRecords,
                                                 keys::RecordKey(keys::kClaimRecord, relaying)));
     if (!value) continue;
-    CG_ASSIGN_OR_RETURN(auto claim, Parse<v1::Claim>(*value, "claim"));
+    CG_ASSIGN_OR_RETURN(auto claim, ParseRecord<v1::Claim>(*value, "claim"));
     if (ids::ToMicros(claim.recorded_at()) > as_of_) continue;
     if (claim.relays_claim_id().empty()) {
       // The link is a RELAYS event: visible from when it was recorded.
@@ -372,12 +370,14 @@ absl::StatusOr<storage::EdgeAggregate> ReadView::AggregateAsOf(uint64_t statemen
   storage::EdgeAggregate aggregate;
   absl::Status failure;
   CG_RETURN_IF_ERROR(ForEachClaimOfStatement(statement, [&](uint64_t claim_id) {
-    auto value = store_->Get(snapshot(), Family::kRecords, keys::RecordKey(keys::kClaimRecord, claim_id));
+    auto value =
+        store_->Get(snapshot(), Family::kRecords, keys::RecordKey(keys::kClaimRecord, claim_id));
     if (!value.ok() || !value->has_value()) {
-      failure = value.ok() ? absl::DataLossError("claim index points at a missing claim") : value.status();
+      failure = value.ok() ? absl::DataLossError("claim index points at a missing claim")
+                           : value.status();
       return false;
     }
-    auto claim = Parse<v1::Claim>(**value, "claim");
+    auto claim = ParseRecord<v1::Claim>(**value, "claim");
     if (!claim.ok()) {
       failure = claim.status();
       return false;
@@ -413,7 +413,8 @@ absl::Status ReadView::ForEachEdge(char direction, uint64_t node, std::optional<
                                    const EdgeVisitor& visit) const {
   std::string prefix =
       predicate ? keys::EdgePrefix(direction, node, *predicate) : keys::EdgePrefix(direction, node);
-  auto cursor = store_->NewCursor(snapshot(), Family::kEdges, prefix, keys::PrefixSuccessor(prefix));
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kEdges, prefix, keys::PrefixSuccessor(prefix));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
     auto edge = keys::EdgeKey::Decode(cursor->key());
     auto aggregate = storage::EdgeAggregate::Decode(cursor->value());
@@ -456,15 +457,15 @@ absl::StatusOr<Page<v1::Claim>> ReadView::ListClaims(const ClaimQuery& query, in
     CG_RETURN_IF_ERROR(validation::CheckId(filter.field, *filter.id, *limits_));
     CG_ASSIGN_OR_RETURN(filter.internal, Resolve(filter.kind, *filter.id));
     if (!filter.internal) {
-      return absl::NotFoundError(StrCat(filter.field, ": ", validation::Quote(*filter.id), " not found"));
+      return absl::NotFoundError(
+          StrCat(filter.field, ": ", validation::Quote(*filter.id), " not found"));
     }
     if (driver == nullptr) driver = &filter;
   }
   std::string fingerprint_text =
-      StrCat("claims|", query.statement_id, "|", query.claimant_id, "|",
-                   query.on_behalf_of_id, "|", query.source_id, "|", query.subject_id, "|",
-                   query.stance, "|", query.recorded_from, "|", query.recorded_to, "|",
-                   query.include_inactive);
+      StrCat("claims|", query.statement_id, "|", query.claimant_id, "|", query.on_behalf_of_id, "|",
+             query.source_id, "|", query.subject_id, "|", query.stance, "|", query.recorded_from,
+             "|", query.recorded_to, "|", query.include_inactive);
   uint64_t fingerprint = paging::Fingerprint(fingerprint_text);
   CG_ASSIGN_OR_RETURN(std::string resume, paging::DecodePageToken(page_token, fingerprint));
 
@@ -488,7 +489,8 @@ absl::StatusOr<Page<v1::Claim>> ReadView::ListClaims(const ClaimQuery& query, in
   std::string last_key;
   cursor->SeekToFirst();
   for (; cursor->Valid(); cursor->Next()) {
-    if (static_cast<int32_t>(page.items.size()) >= wanted || examined >= limits_->max_scan_per_page) {
+    if (static_cast<int32_t>(page.items.size()) >= wanted ||
+        examined >= limits_->max_scan_per_page) {
       break;
     }
     ++examined;
@@ -500,10 +502,12 @@ absl::StatusOr<Page<v1::Claim>> ReadView::ListClaims(const ClaimQuery& query, in
     for (const auto& filter : filters) {
       if (&filter == driver || filter.id->empty()) continue;
       if (filter.kind == IdKind::kStatement) keep &= claim->statement_id() == *filter.id;
-      if (filter.index == keys::kClaimsByClaimant) keep &= claim->claimant().entity_id() == *filter.id;
+      if (filter.index == keys::kClaimsByClaimant)
+        keep &= claim->claimant().entity_id() == *filter.id;
       if (filter.index == keys::kClaimsByPrincipal) keep &= claim->on_behalf_of_id() == *filter.id;
       if (filter.index == keys::kClaimsBySource) keep &= claim->source_id() == *filter.id;
-      if (filter.index == keys::kClaimsBySubject) keep &= claim->statement().subject_id() == *filter.id;
+      if (filter.index == keys::kClaimsBySubject)
+        keep &= claim->statement().subject_id() == *filter.id;
     }
     if (query.stance != v1::STANCE_UNSPECIFIED) keep &= claim->stance() == query.stance;
     if (!query.include_inactive) {
@@ -520,8 +524,7 @@ absl::StatusOr<Page<v1::Claim>> ReadView::ListClaims(const ClaimQuery& query, in
   return page;
 }
 
-absl::StatusOr<Page<v1::Entity>> ReadView::ListEntities(const EntityQuery& query,
-                                                        int32_t page_size,
+absl::StatusOr<Page<v1::Entity>> ReadView::ListEntities(const EntityQuery& query, int32_t page_size,
                                                         std::string_view page_token) const {
   CG_RETURN_IF_ERROR(validation::CheckPageSize(page_size, *limits_));
   const int32_t wanted = EffectivePageSize(page_size, *limits_);
@@ -565,7 +568,8 @@ absl::StatusOr<Page<v1::Entity>> ReadView::ListEntities(const EntityQuery& query
     std::string lower = std::max(range_lower, resume);
     auto cursor = store_->NewCursor(snapshot(), family, lower, range_upper);
     for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-      if (static_cast<int32_t>(page.items.size()) >= wanted || examined >= limits_->max_scan_per_page) {
+      if (static_cast<int32_t>(page.items.size()) >= wanted ||
+          examined >= limits_->max_scan_per_page) {
         more = true;
         break;
       }
@@ -601,7 +605,8 @@ absl::StatusOr<Page<v1::Entity>> ReadView::ListEntities(const EntityQuery& query
     CG_RETURN_IF_ERROR(cursor->status());
     if (more) break;
   }
-  if (more) page.next_page_token = paging::EncodePageToken(fingerprint, last_key + std::string(1, '\0'));
+  if (more)
+    page.next_page_token = paging::EncodePageToken(fingerprint, last_key + std::string(1, '\0'));
   return page;
 }
 
@@ -621,7 +626,8 @@ absl::StatusOr<std::vector<v1::Entity>> ReadView::SearchEntities(std::string_vie
   std::string normalized = text::NormalizeName(query);
   if (normalized.empty()) return results;
   std::string lower = keys::KeyBuilder(keys::kEntitiesByName).Raw(normalized).Build();
-  auto cursor = store_->NewCursor(snapshot(), Family::kIndexes, lower, keys::PrefixSuccessor(lower));
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kIndexes, lower, keys::PrefixSuccessor(lower));
   size_t examined = 0;
   for (cursor->SeekToFirst(); cursor->Valid() && results.size() < limit; cursor->Next()) {
     if (++examined > limits_->max_scan_per_page) break;
@@ -666,7 +672,8 @@ absl::StatusOr<Page<v1::Source>> ReadView::ListSources(std::string_view publishe
   }
   std::string upper = keys::PrefixSuccessor(lower);
   if (!resume.empty()) {
-    if (resume < lower || resume >= upper) return absl::InvalidArgumentError("page_token: does not fit the query");
+    if (resume < lower || resume >= upper)
+      return absl::InvalidArgumentError("page_token: does not fit the query");
     lower = resume;
   }
   Page<v1::Source> page;
@@ -674,7 +681,8 @@ absl::StatusOr<Page<v1::Source>> ReadView::ListSources(std::string_view publishe
   std::string last_key;
   size_t examined = 0;
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    if (static_cast<int32_t>(page.items.size()) >= wanted || examined >= limits_->max_scan_per_page) break;
+    if (static_cast<int32_t>(page.items.size()) >= wanted || examined >= limits_->max_scan_per_page)
+      break;
     ++examined;
     last_key.assign(cursor->key());
     uint64_t source_id = family == Family::kDictionary
@@ -686,7 +694,8 @@ absl::StatusOr<Page<v1::Source>> ReadView::ListSources(std::string_view publishe
     page.items.push_back(*std::move(source));
   }
   CG_RETURN_IF_ERROR(cursor->status());
-  if (cursor->Valid()) page.next_page_token = paging::EncodePageToken(fingerprint, last_key + std::string(1, '\0'));
+  if (cursor->Valid())
+    page.next_page_token = paging::EncodePageToken(fingerprint, last_key + std::string(1, '\0'));
   return page;
 }
 
