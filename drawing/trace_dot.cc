@@ -100,7 +100,23 @@ std::string TraceDot(const v1::Trace& trace, const TraceDotOptions& options) {
   for (const auto& cycle : trace.relay_cycles()) {
     for (const auto& id : cycle.claim_ids()) in_cycle.insert("claim:" + id);
   }
-  std::string out = "digraph trace {\n  rankdir=LR; newrank=true; nodesep=0.25; ranksep=0.45;\n";
+  // Agents who made claims: where they also published a document, that edge is laid out
+  // reversed (drawn as usual), so the agent sits between its claims and its documents instead
+  // of below the deepest document with its claimant edges spanning the drawing.
+  std::set<std::string> claimants;
+  for (const auto& edge : trace.edges()) {
+    if (edge.kind() == v1::TRACE_EDGE_KIND_CLAIMANT ||
+        edge.kind() == v1::TRACE_EDGE_KIND_ON_BEHALF_OF) {
+      claimants.insert(edge.to_key());
+    }
+  }
+  // Top to bottom: a trace is deep (claims relaying claims found in documents quoting
+  // documents), and its depth goes down the page, its breadth across, so the drawing of the
+  // sample article fits a laptop's width at full size. Edge labels are external labels, placed
+  // after the layout, so they do not push the nodes apart.
+  std::string out =
+      "digraph trace {\n  rankdir=TB; newrank=true; forcelabels=true; nodesep=0.15; "
+      "ranksep=0.35;\n";
   out += "  node [fontname=\"Helvetica\", fontsize=10, margin=\"0.1,0.05\"];\n";
   out +=
       "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#8c959f\", fontcolor=\"#57606a\", "
@@ -117,7 +133,7 @@ std::string TraceDot(const v1::Trace& trace, const TraceDotOptions& options) {
       case v1::TRACE_NODE_KIND_CLAIM:
         look = StanceLook(node.stance());
         label = Wrap(node.label(), options.wrap) + "\n" +
-                Words(v1::Stance_descriptor(), node.stance(), "STANCE_") + ", said " +
+                Words(v1::Stance_descriptor(), node.stance(), "STANCE_") + "\nsaid " +
                 Day(node.claimed_at());
         dashed = node.status() != v1::CLAIM_STATUS_ACTIVE &&
                  node.status() != v1::CLAIM_STATUS_UNSPECIFIED;
@@ -132,11 +148,11 @@ std::string TraceDot(const v1::Trace& trace, const TraceDotOptions& options) {
         break;
       case v1::TRACE_NODE_KIND_AGENT:
         look = {"ellipse", "#6e7781", "#ffffff"};
-        label = Wrap(node.label().empty() ? node.id() : node.label(), options.wrap);
+        label = Wrap(node.label().empty() ? node.id() : node.label(), options.short_wrap);
         break;
       default:
         look = {"hexagon", "#6e7781", "#fff8c5"};
-        label = Wrap(node.label().empty() ? node.id() : node.label(), options.wrap);
+        label = Wrap(node.label().empty() ? node.id() : node.label(), options.short_wrap);
         break;
     }
     bool flagged = !flags[node.key()].empty() || in_cycle.count(node.key()) > 0;
@@ -151,9 +167,15 @@ std::string TraceDot(const v1::Trace& trace, const TraceDotOptions& options) {
     }
     out += "];\n";
   }
+  std::set<std::string> has_out_edge;
   for (const auto& edge : trace.edges()) {
-    out += "  " + DotQuote(edge.from_key()) + " -> " + DotQuote(edge.to_key()) +
-           " [label=" + DotQuote(EdgeText(edge));
+    bool reversed =
+        edge.kind() == v1::TRACE_EDGE_KIND_PUBLISHED_BY && claimants.count(edge.to_key()) > 0;
+    const std::string& tail = reversed ? edge.to_key() : edge.from_key();
+    const std::string& head = reversed ? edge.from_key() : edge.to_key();
+    has_out_edge.insert(tail);
+    out += "  " + DotQuote(tail) + " -> " + DotQuote(head) + " [xlabel=" + DotQuote(EdgeText(edge));
+    if (reversed) out += ", dir=back";
     switch (edge.kind()) {
       case v1::TRACE_EDGE_KIND_CLAIMANT:
       case v1::TRACE_EDGE_KIND_ON_BEHALF_OF:
@@ -184,6 +206,12 @@ std::string TraceDot(const v1::Trace& trace, const TraceDotOptions& options) {
     cluster("circular reporting (relays)", "claim:", cycle.claim_ids());
   }
   Legend(&out);
+  // The legend below everything: after every node that has no edge leaving it.
+  for (const auto& node : trace.nodes()) {
+    if (has_out_edge.count(node.key()) == 0) {
+      out += "  " + DotQuote(node.key()) + " -> \"legend:supports\" [style=invis, weight=0];\n";
+    }
+  }
   out += "}\n";
   return out;
 }

@@ -323,6 +323,7 @@ Response HttpEndpoint::Impl::Route(const Request& request) const {
   if (!reply) return TextResponse(http::status::not_found, kTextContentType, "not found\n");
   Response response = TextResponse(http::status::ok, reply->content_type, std::move(reply->body));
   response.result(static_cast<unsigned>(reply->status));
+  if (!reply->allow.empty()) response.set(http::field::allow, reply->allow);
   return response;
 }
 

@@ -1,9 +1,11 @@
 // HttpEndpoint: a small embedded HTTP/1.1 server for orchestrators and scrapers, separate from
-// the gRPC port. It serves exactly three paths, to GET and HEAD:
+// the gRPC port. It serves three paths itself, to GET and HEAD:
 //   /metrics  200, the provider's text, "text/plain; version=0.0.4" (Prometheus exposition)
 //   /healthz  200 "ok" while the process runs (liveness)
 //   /readyz   200 "ready", 200 "read-only ..." while writes are refused, 503 "not ready"
-// Any other path is 404; another method on a known path is 405. Requests are bounded in size
+// Any other path goes to `routes` (404 without it); another method on these three is 405. A HEAD
+// request, here or routed, is answered with the headers of the reply (Content-Length included)
+// and no body. Requests are bounded in size
 // (431/413 and the connection closed), each connection has an idle/read/write timeout, and the
 // number of open connections is capped: at the cap, the connection idle longest is closed to
 // make room, so connections held open by idle clients never keep a probe out. It knows nothing
@@ -38,6 +40,8 @@ struct HttpRouteReply {
   int status = 200;
   std::string content_type;
   std::string body;
+  // The Allow header (a 405 names the methods the path answers); empty: none.
+  std::string allow;
 };
 
 struct HttpEndpointOptions {

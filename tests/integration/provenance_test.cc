@@ -306,6 +306,11 @@ TEST_CASE_FIXTURE(ProvenanceFixture,
   CHECK(Contains(r.out, "label=\"circular reporting\""));
   CHECK(Contains(r.out, "label=\"Legend\""));
   CHECK(Contains(r.out, "labelloc=t"));  // the proposition as the title
+  // Graphviz lays it out, the cycle's box and the legend below included, without complaint.
+  auto svg = RunProgram("/usr/bin/dot", {"-Tsvg"}, r.out);
+  CHECK(svg.exit_code == 0);
+  CHECK_MESSAGE(svg.err.empty(), svg.err);
+  CHECK(Contains(svg.out, "circular reporting"));
 
   r = Cli({"trace", "nothing-here"});
   CHECK(r.exit_code == 5);

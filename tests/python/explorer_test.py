@@ -95,6 +95,22 @@ class ExplorerTest(unittest.TestCase):
         d.find_element(By.CSS_SELECTOR, f'a[href^="#/statement/{statement_id}"]').click()
         self.wait_for_page("#/statement/" + statement_id)
         self.assertIn("shipped from", d.find_element(By.ID, "proposition").text)
+        # Entities by name, each a link to its page (the qualifiers' too); ids only in the links.
+        linked = [(a.text, a.get_attribute("href").split("#", 1)[1]) for a in
+                  d.find_elements(By.CSS_SELECTOR, "#proposition a")]
+        self.assertEqual(linked, [("Iranian attack drones", "/entity/iranian-attack-drones"),
+                                  ("Amirabad", "/entity/amirabad"), ("Iran", "/entity/iran"),
+                                  ("Russia", "/entity/russia")])
+        # Flags and first appearances name documents by title, linked; no raw node keys.
+        flags = d.find_element(By.ID, "flags").text
+        self.assertIn("copy dated later", flags)
+        self.assertNotIn("source:", flags)
+        self.assertIn("Declassified U.S. intelligence", d.find_element(By.ID, "first").text)
+        joined = d.find_element(By.CSS_SELECTOR, ".origin .joined")
+        self.assertIn("the Biden administration", joined.text)
+        self.assertNotIn("entity:", joined.text)
+        self.assertIn("#/entity/biden-administration", " ".join(
+            a.get_attribute("href") for a in joined.find_elements(By.TAG_NAME, "a")))
 
         expected = provenance.Corroborate(
             provenance_service_pb2.CorroborateRequest(statement_id=statement_id), timeout=10,
@@ -133,6 +149,15 @@ class ExplorerTest(unittest.TestCase):
             lambda d: d.find_element(By.CSS_SELECTOR, "#drawing svg"))
         self.assertIn("shipped from", svg.find_element(By.TAG_NAME, "title").get_attribute(
             "textContent") + svg.text)
+        # Readable without zooming on a laptop (the window is 1366 px wide): drawn at its own
+        # size, all of its width in the window, no scrolling across.
+        box_scroll, box_client, drawn, own, window, right = d.execute_script(
+            "const box = document.getElementById('drawing'), svg = box.querySelector('svg');"
+            "return [box.scrollWidth, box.clientWidth, svg.getBoundingClientRect().width,"
+            " svg.width.baseVal.value, window.innerWidth, box.getBoundingClientRect().right];")
+        self.assertAlmostEqual(drawn, own, delta=1)
+        self.assertLessEqual(box_scroll, box_client)
+        self.assertLessEqual(right, window)
         node = svg.find_element(By.CSS_SELECTOR, 'a[*|href*="#/claim/claim-route-from-kirby"]')
         node.click()
         self.wait_for_page("#/claim/claim-route-from-kirby")

@@ -7,6 +7,7 @@ gets the same status code and message, roles hold (a reader cannot write), and e
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -66,6 +67,18 @@ class HttpApiTest(unittest.TestCase):
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
+
+    def http_full(self, method, path, role="admin"):
+        """(status, headers, body bytes) of a request without a body."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.server.http_port}{path}", method=method)
+        if role:
+            request.add_header("Authorization", "Bearer " + TOKENS[role])
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
 
     def grpc_call(self, service, method, request, role="admin"):
         call = getattr(self.stubs[service], method)
@@ -187,6 +200,57 @@ class HttpApiTest(unittest.TestCase):
         self.assertIn("colour", json.loads(body)["message"])
         self.assertEqual(self.http("GET", "/v1/nothing")[0], 404)
         self.assertEqual(self.http("DELETE", "/v1/entities/iran")[0], 405)
+
+    def test_head_answers_as_get_without_the_body(self):
+        statement_id = self.grpc_call("claim", "GetClaim", claim_service_pb2.GetClaimRequest(
+            id="claim-route-from-kirby")).statement_id
+        paths = ["/v1/entities/iran", "/v1/entities:search?query=kirby",
+                 f"/v1/statements/{statement_id}:corroborate", "/v1/stats", "/v1/nothing",
+                 "/v1/entities/no%20such", "/", "/explorer/", "/explorer/explorer.js",
+                 "/explorer/explorer.css", "/explorer/nothing.js",
+                 f"/explorer/trace.svg?statement_id={statement_id}", "/metrics", "/healthz"]
+        for path in paths:
+            with self.subTest(path=path):
+                get_status, get_headers, get_body = self.http_full("GET", path)
+                status, headers, body = self.http_full("HEAD", path)
+                self.assertEqual(status, get_status)
+                self.assertNotIn(status, (405, 501))
+                self.assertEqual(body, b"")
+                self.assertEqual(headers["Content-Type"], get_headers["Content-Type"])
+                self.assertEqual(int(headers["Content-Length"]), len(get_body))
+        # Roles hold for HEAD as for GET.
+        self.assertEqual(self.http_full("HEAD", "/v1/stats", role="reader")[0], 403)
+        self.assertEqual(self.http_full("HEAD", "/v1/entities/iran", role=None)[0], 401)
+        # Another method on a GET path: 405, naming what the path answers.
+        for path, allowed in [("/v1/entities/iran", "GET, HEAD"), ("/explorer/", "GET, HEAD"),
+                              ("/explorer/explorer.js", "GET, HEAD")]:
+            with self.subTest(path=path):
+                status, headers, _ = self.http_full("DELETE", path)
+                self.assertEqual(status, 405)
+                self.assertEqual(headers["Allow"], allowed)
+
+    def test_trace_drawings_fit_a_laptop_screen(self):
+        # Every statement of the sample article, drawn as the explorer shows it: at 100% (no
+        # scaling) and with 10-point node text, at most 1,400 px wide (a laptop's screen).
+        claims = self.grpc_call("claim", "ListClaims", claim_service_pb2.ListClaimsRequest(
+            page_size=1000)).claims
+        statements = sorted({c.statement_id for c in claims})
+        self.assertGreater(len(statements), 20)
+        widest = (0, None)
+        for statement_id in statements:
+            status, headers, body = self.http_full(
+                "GET", f"/explorer/trace.svg?statement_id={statement_id}")
+            self.assertEqual(status, 200, body[:200])
+            svg = body.decode()
+            width = re.search(r'<svg width="([0-9.]+)pt"', svg)
+            self.assertIsNotNone(width, svg[:300])
+            pixels = float(width.group(1)) * 96 / 72
+            widest = max(widest, (pixels, statement_id))
+            self.assertIn("scale(1 1)", svg)
+            sizes = {float(x) for x in re.findall(r'font-size="([0-9.]+)"', svg)}
+            self.assertIn(10.0, sizes)
+            self.assertGreaterEqual(min(sizes), 8.0)
+        self.assertLessEqual(widest[0], 1400, f"{widest[1]} is {widest[0]:.0f} px wide")
 
     def test_writes_and_roles(self):
         entity = {"id": "http-test-agency", "type": "intelligence_agency", "name": "HTTP Agency"}

@@ -88,6 +88,13 @@ async function entityName(id) {
   }
   return nameCache.get(id);
 }
+const titleCache = new Map();
+async function sourceTitle(id) {
+  if (!titleCache.has(id)) {
+    titleCache.set(id, api("/v1/sources/" + encodeURIComponent(id)).then((s) => s.title || id, () => id));
+  }
+  return titleCache.get(id);
+}
 async function valueText(value) {
   if (!value) return "-";
   if (value.entityId) return entityName(value.entityId);
@@ -106,6 +113,34 @@ async function proposition(statement) {
              (await valueText(statement.object));
   for (const q of statement.qualifiers || []) text += " [" + q.key + ": " + (await valueText(q.value)) + "]";
   return text;
+}
+// The same words with each entity (subject, object, qualifier values) a link to its page: names
+// are shown, ids are only the links' targets.
+async function linkedProposition(statement) {
+  const part = async (value) => (value && value.entityId ? link("entity", value.entityId, await entityName(value.entityId))
+                                                         : valueText(value));
+  const parts = [link("entity", statement.subjectId, await entityName(statement.subjectId)),
+                 " " + words(statement.predicate, "") + " ", await part(statement.object)];
+  for (const q of statement.qualifiers || []) parts.push(" [" + q.key + ": ", await part(q.value), "]");
+  return parts;
+}
+// An origin key (provenance.md, section 2) in words: an entity or document by name, as a link.
+async function originKey(key, labels) {
+  const colon = key.indexOf(":");
+  const kind = key.slice(0, colon), id = key.slice(colon + 1);
+  if (kind === "entity") return [link("entity", id, await entityName(id))];
+  if (kind === "source") return ["the document ", link("source", id, labels.get(key) || await sourceTitle(id))];
+  if (kind === "basis") return ["the basis \u201c" + id + "\u201d"];
+  if (kind === "anonymous") return ["the unnamed claimant of ", link("claim", id, id)];
+  return [key];
+}
+// A trace node ("claim:ID", "source:ID", "agent:ID") as a link to its page, by its label.
+function nodeLink(key, labels) {
+  const colon = key.indexOf(":");
+  const kind = key.slice(0, colon), id = key.slice(colon + 1);
+  const page = { claim: "claim", source: "source", agent: "entity" }[kind];
+  const text = labels.get(key) || id;
+  return page ? link(page, id, kind === "claim" ? id : text) : text;
 }
 function opinionBar(o) {
   return el("span", { class: "bar", "aria-hidden": "true" },
@@ -222,13 +257,15 @@ async function statementPage(id) {
     api(statementPath + ":trace", inactive()), api("/v1/assessments", { "target.statement_id": id }),
     api("/v1/contradictions", { statement_id: id })]);
   const claims = new Map((got.claims || []).map((c) => [c.id, c]));
+  const t = trace.trace || {};
+  const labels = new Map((t.nodes || []).map((n) => [n.key, n.label]));
   const claimLine = async (contribution) => {
     const c = claims.get(contribution.claimId) || {};
     const who = c.claimant && c.claimant.entityId ? await entityName(c.claimant.entityId) : "someone unnamed";
     return el("li", {}, link("claim", contribution.claimId, contribution.claimId), ` ${who} ${words(c.act, "CLAIM_ACT_")}`,
               el("span", { class: "muted" }, ` · said ${day(c.claimedAt)} · strength ${fixed(contribution.strength)}`));
   };
-  main.append(el("h1", { id: "proposition" }, await proposition(got.statement)),
+  main.append(el("h1", { id: "proposition" }, ...(await linkedProposition(got.statement))),
     el("p", { class: "muted" }, `${id} · ${got.claimCount || 0} claims: `, el("span", { class: "for" }, `${got.supportingCount || 0} for`), ", ",
        el("span", { class: "against" }, `${got.refutingCount || 0} against`), " · ", link("trace/statement", id, "trace drawing")));
 
@@ -243,8 +280,10 @@ async function statementPage(id) {
   for (const [i, o] of (corroborated.origins || []).entries()) {
     const box = el("section", { class: "origin", "data-keys": (o.keys || []).join(" ") },
       el("h3", {}, `Origin ${i + 1}`, o.circular ? el("span", { class: "flag" }, " · circular reporting") : null),
-      el("p", { class: "muted" }, "Joined because they share: " + (o.keys || []).join(", ")),
+      el("p", { class: "muted joined" }, "Joined because they share: "),
       el("p", {}, "Contribution: ", opinionText(o.contribution || {})));
+    const joined = box.querySelector(".joined");
+    for (const [k, key] of (o.keys || []).entries()) joined.append(k ? ", " : "", ...(await originKey(key, labels)));
     if ((o.supporting || []).length) {
       const ul = el("ul", {});
       for (const c of o.supporting) ul.append(await claimLine(c));
@@ -264,7 +303,6 @@ async function statementPage(id) {
     main.append(el("h2", {}, "Discussing (neither for nor against)"), ul);
   }
 
-  const t = trace.trace || {};
   main.append(el("h2", {}, "Who said it first"));
   const first = el("ul", { id: "first" });
   for (const cid of t.firstClaimIds || []) {
@@ -272,7 +310,9 @@ async function statementPage(id) {
     const who = c.claimant && c.claimant.entityId ? await entityName(c.claimant.entityId) : "someone unnamed";
     first.append(el("li", {}, "First said by ", who, " on ", day(c.claimedAt), " (", link("claim", cid, cid), ")"));
   }
-  for (const sid of t.firstSourceIds || []) first.append(el("li", {}, "First appeared in ", link("source", sid, sid)));
+  for (const sid of t.firstSourceIds || []) {
+    first.append(el("li", {}, "First appeared in ", link("source", sid, labels.get("source:" + sid) || await sourceTitle(sid))));
+  }
   main.append(first);
   const attributions = el("table", {}, el("tr", {}, el("th", {}, "when"), el("th", {}, "who"), el("th", {}, "act"),
                                           el("th", {}, "stance"), el("th", {}, "reported in")));
@@ -288,8 +328,16 @@ async function statementPage(id) {
 
   main.append(el("h2", {}, "Flags"));
   const flags = el("ul", { id: "flags" });
-  for (const f of t.flags || []) flags.append(el("li", { class: "flag" }, words(f.kind, "TRACE_FLAG_KIND_"), el("span", { class: "muted" }, ` ${f.nodeKey} ${f.detail || ""}`)));
-  for (const c of t.cycles || []) flags.append(el("li", { class: "flag" }, "circular reporting among " + (c.sourceIds || []).join(", ")));
+  for (const f of t.flags || []) {
+    flags.append(el("li", { class: "flag" }, words(f.kind, "TRACE_FLAG_KIND_"), ": ", nodeLink(f.nodeKey, labels),
+                    f.relatedKey ? " (see " : "", f.relatedKey ? nodeLink(f.relatedKey, labels) : null, f.relatedKey ? ")" : "",
+                    el("span", { class: "muted" }, f.detail ? " · " + f.detail : "")));
+  }
+  for (const c of t.cycles || []) {
+    const li = el("li", { class: "flag" }, "circular reporting among ");
+    for (const [i, sid] of (c.sourceIds || []).entries()) li.append(i ? ", " : "", nodeLink("source:" + sid, labels));
+    flags.append(li);
+  }
   main.append((t.flags || []).length || (t.cycles || []).length ? flags : el("p", { class: "muted" }, "None."));
 
   main.append(el("h2", {}, "Assessments"));
@@ -311,12 +359,12 @@ async function claimPage(id) {
   }
   const who = c.claimant && c.claimant.entityId ? link("entity", c.claimant.entityId, await entityName(c.claimant.entityId))
                                                 : (c.claimant && c.claimant.someValue ? c.claimant.someValue.description : "someone unnamed");
-  main.append(el("h1", {}, await proposition(c.statement)),
+  main.append(el("h1", {}, ...(await linkedProposition(c.statement))),
     el("p", {}, who, ` ${words(c.act, "CLAIM_ACT_")} it (${words(c.stance, "STANCE_")}, ${words(c.certainty, "CERTAINTY_")})`,
        ` on ${day(c.claimedAt)}`, c.status && c.status !== "CLAIM_STATUS_ACTIVE" ? el("span", { class: "flag" }, " · " + words(c.status, "CLAIM_STATUS_")) : null),
     c.quote ? el("blockquote", {}, c.quote.text) : null,
     el("p", {}, link("statement", c.statementId, "the statement and all its claims"),
-       c.sourceId ? " · found in " : "", c.sourceId ? link("source", c.sourceId, c.sourceId) : null,
+       c.sourceId ? " · found in " : "", c.sourceId ? link("source", c.sourceId, await sourceTitle(c.sourceId)) : null,
        c.relaysClaimId ? " · relays " : "", c.relaysClaimId ? link("claim", c.relaysClaimId, c.relaysClaimId) : null));
   main.append(el("h2", {}, "Trace"), await drawing({ claim_id: id }));
 }

@@ -67,9 +67,16 @@ std::string SubgraphDot(const ReadView& view, const SubgraphResult& subgraph,
                       entities[i].name.empty() ? entities[i].id : entities[i].name);
     }
   }
+  // Qualifiers name entities outside the subgraph too (the countries of a shipping route, say):
+  // those are read, once each, so the drawing shows names; an entity that cannot be read keeps
+  // its id.
   auto name_of = [&](const std::string& id) {
-    auto at = names.find(id);
-    return at == names.end() ? std::string() : at->second;
+    auto [at, inserted] = names.emplace(id, "");
+    if (inserted) {
+      auto entity = view.GetEntity(id);
+      if (entity.ok()) at->second = entity->name();
+    }
+    return at->second;
   };
   std::string out = "digraph claimgraph {\n  rankdir=LR; nodesep=0.3;\n";
   out +=

@@ -26,7 +26,13 @@ constexpr std::chrono::seconds kCallDeadline{10};
 constexpr std::string_view kJson = "application/json";
 
 HttpRouteReply FromJson(http::JsonReply reply) {
-  return {reply.http_status, std::string(kJson), std::move(reply.body)};
+  return {reply.http_status, std::string(kJson), std::move(reply.body), std::move(reply.allow)};
+}
+
+HttpRouteReply NotFound() { return {404, "text/plain; charset=utf-8", "not found\n", ""}; }
+
+HttpRouteReply MethodNotAllowed() {
+  return {405, "text/plain; charset=utf-8", "method not allowed\n", "GET, HEAD"};
 }
 
 HttpRouteReply GrpcError(const grpc::Status& status) {
@@ -121,29 +127,27 @@ std::optional<HttpRouteReply> HttpApi::Answer(const HttpRouteRequest& request) {
     }
     return FromJson(std::move(*reply));
   }
+  // The explorer's files and drawing answer GET and HEAD (the same reply; the endpoint leaves
+  // the body out).
+  bool get = request.method == "GET" || request.method == "HEAD";
   if (path == "/" || path == "/explorer" || path == "/explorer/") {
-    if (request.method != "GET") return std::nullopt;
-    return StaticFile("index.html");
+    return get ? StaticFile("index.html") : MethodNotAllowed();
   }
-  if (path == "/explorer/trace.svg") {
-    if (request.method != "GET") return std::nullopt;
-    return TraceSvg(request, query);
-  }
+  if (path == "/explorer/trace.svg") return get ? TraceSvg(request, query) : MethodNotAllowed();
   if (path.rfind("/explorer/", 0) == 0) {
-    if (request.method != "GET") return std::nullopt;
-    return StaticFile(std::string(path.substr(10)));
+    return get ? StaticFile(std::string(path.substr(10))) : MethodNotAllowed();
   }
   return std::nullopt;
 }
 
 HttpRouteReply HttpApi::StaticFile(const std::string& name) const {
   std::string_view type = ContentType(name);
-  if (!SafeName(name) || type.empty()) return {404, "text/plain; charset=utf-8", "not found\n"};
+  if (!SafeName(name) || type.empty()) return NotFound();
   std::ifstream in(explorer_dir_ + "/" + name, std::ios::binary);
-  if (!in) return {404, "text/plain; charset=utf-8", "not found\n"};
+  if (!in) return NotFound();
   std::stringstream buffer;
   buffer << in.rdbuf();
-  return {200, std::string(type), buffer.str()};
+  return {200, std::string(type), buffer.str(), ""};
 }
 
 HttpRouteReply HttpApi::TraceSvg(const HttpRouteRequest& request, std::string_view query) const {
@@ -228,7 +232,7 @@ HttpRouteReply HttpApi::TraceSvg(const HttpRouteRequest& request, std::string_vi
     return FromJson(http::ErrorReply(static_cast<int>(svg.status().code()),
                                      std::string(svg.status().message())));
   }
-  return {200, "image/svg+xml", std::move(*svg)};
+  return {200, "image/svg+xml", std::move(*svg), ""};
 }
 
 }  // namespace claimgraph::service

@@ -9,6 +9,7 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/byte_buffer.h>
 
+#include <algorithm>
 #include <charconv>
 #include <future>
 
@@ -155,7 +156,7 @@ absl::Status SetFromText(pb::Message* message, std::string_view path, const std:
 
 JsonReply ErrorReply(int code, std::string_view message) {
   return {HttpStatusForCode(code),
-          StrCat("{\"code\":", code, ",\"message\":", JsonString(message), "}")};
+          StrCat("{\"code\":", code, ",\"message\":", JsonString(message), "}"), ""};
 }
 
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query) {
@@ -261,19 +262,27 @@ std::optional<JsonReply> JsonTranscoder::Handle(std::string_view http_method,
   std::string_view path = target.substr(0, question);
   std::string_view query =
       question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-  bool path_matched = false;
+  // HEAD is GET without the body, which the endpoint leaves out.
+  std::string_view method = http_method == "HEAD" ? std::string_view("GET") : http_method;
+  std::vector<std::string> allowed;
   for (const Route& route : routes_) {
     auto bindings = route.path.Match(path);
     if (!bindings) continue;
-    path_matched = true;
-    if (route.http_method != http_method) continue;
+    if (route.http_method != method) {
+      if (std::find(allowed.begin(), allowed.end(), route.http_method) == allowed.end()) {
+        allowed.push_back(route.http_method);
+        if (route.http_method == "GET") allowed.push_back("HEAD");
+      }
+      continue;
+    }
     return Call(route, std::move(*bindings), query, authorization, body);
   }
-  if (path_matched) {
+  if (!allowed.empty()) {
     JsonReply reply =
         ErrorReply(static_cast<int>(grpc::StatusCode::UNIMPLEMENTED),
                    StrCat("method ", validation::Quote(http_method), " is not allowed here"));
     reply.http_status = 405;
+    for (const auto& name : allowed) reply.allow += StrCat(reply.allow.empty() ? "" : ", ", name);
     return reply;
   }
   return std::nullopt;
@@ -349,7 +358,7 @@ JsonReply JsonTranscoder::Call(const Route& route,
   if (!printed.ok()) {
     return ErrorReply(static_cast<int>(grpc::StatusCode::INTERNAL), std::string(printed.message()));
   }
-  return JsonReply{200, std::move(json)};
+  return JsonReply{200, std::move(json), ""};
 }
 
 }  // namespace claimgraph::service::http

@@ -29,7 +29,8 @@ namespace claimgraph::service::http {
 
 struct JsonReply {
   int http_status = 200;
-  std::string body;  // application/json
+  std::string body;   // application/json
+  std::string allow;  // with 405: the methods the path answers ("GET, HEAD")
 };
 
 // The HTTP status a gRPC status code answers with (google/rpc/code.proto's mapping).
@@ -46,9 +47,10 @@ class JsonTranscoder {
       const std::vector<std::string>& service_names, std::shared_ptr<grpc::Channel> channel,
       std::chrono::milliseconds deadline);
 
-  // Nullopt when no rule's path matches (the caller answers 404); 405 JSON when a path matches
-  // under another method. `target` is the request target (path and query); `authorization` the
-  // Authorization header's value, passed on as the call's metadata.
+  // Nullopt when no rule's path matches (the caller answers 404); 405 JSON (with the methods
+  // that path answers in `allow`) when a path matches under another method. HEAD is answered as
+  // GET (the endpoint leaves the body out). `target` is the request target (path and query);
+  // `authorization` the Authorization header's value, passed on as the call's metadata.
   std::optional<JsonReply> Handle(std::string_view http_method, std::string_view target,
                                   std::string_view authorization, std::string_view body);
 

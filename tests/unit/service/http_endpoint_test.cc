@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -164,6 +165,35 @@ TEST_CASE("http endpoint answers 404 for unknown paths, 405 for other methods, H
   CHECK(metrics.status == 200);
   CHECK(metrics.body.empty());
   CHECK(Fetch(port, "GET", "/readyz").status == 200);
+}
+
+TEST_CASE("http endpoint: routed HEAD gets the reply's headers without its body; Allow passes") {
+  HttpEndpointOptions options;
+  options.routes = [](const HttpRouteRequest& request) -> std::optional<HttpRouteReply> {
+    if (request.target == "/page") {
+      return HttpRouteReply{200, "text/html; charset=utf-8", "<p>" + request.method + "</p>", ""};
+    }
+    if (request.target == "/fixed") {
+      return HttpRouteReply{405, "text/plain; charset=utf-8", "no\n", "GET, HEAD"};
+    }
+    return std::nullopt;
+  };
+  auto endpoint = StartEndpoint(std::move(options));
+  int port = endpoint->port();
+  Reply get = Fetch(port, "GET", "/page");
+  CHECK(get.status == 200);
+  CHECK(get.body == "<p>GET</p>");
+  // The route sees HEAD (so it may answer it as GET); the client gets the headers only, with
+  // the length of the body the route answered.
+  Reply head = Fetch(port, "HEAD", "/page");
+  CHECK(head.status == 200);
+  CHECK(head.headers.find("Content-Type: text/html; charset=utf-8") != std::string::npos);
+  CHECK(head.headers.find("Content-Length: 11") != std::string::npos);
+  CHECK(head.body.empty());
+  Reply refused = Fetch(port, "POST", "/fixed");
+  CHECK(refused.status == 405);
+  CHECK(refused.headers.find("Allow: GET, HEAD") != std::string::npos);
+  CHECK(Fetch(port, "HEAD", "/nothing").status == 404);
 }
 
 TEST_CASE("http endpoint keeps a connection alive across requests") {
