@@ -154,7 +154,7 @@ std::unique_ptr<storage::Cursor> StagingStore::NewCursor(const storage::Snapshot
   return std::make_unique<UnsupportedCursor>();
 }
 
-absl::Status StagingStore::Write(const storage::WriteBatch& batch) {
+absl::Status StagingStore::Write(const storage::WriteBatch& batch, storage::WriteSync) {
   std::lock_guard lock(mutex_);
   for (const auto& op : batch.operations()) {
     if (op.kind == storage::WriteBatch::Kind::kDelete) {

@@ -50,7 +50,9 @@ class StagingStore final : public storage::KeyValueStore {
   std::unique_ptr<storage::Cursor> NewCursor(const storage::Snapshot* snapshot,
                                              storage::Family family, std::string_view lower,
                                              std::string_view upper) override;
-  absl::Status Write(const storage::WriteBatch& batch) override;
+  // Staged data is durable only once ingested: `sync` does not apply.
+  absl::Status Write(const storage::WriteBatch& batch,
+                     storage::WriteSync sync = storage::WriteSync::kPolicy) override;
   absl::StatusOr<storage::StoreStats> Stats() override;
   absl::Status CompactAll() override;
   absl::Status Flush() override;

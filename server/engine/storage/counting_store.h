@@ -1,6 +1,6 @@
 // CountingStore: a KeyValueStore that forwards every call to the store it wraps and counts the
-// reads, so tests and benchmarks can check how a query reads storage (point reads, batched
-// reads, cursors) without timing it.
+// reads and writes, so tests and benchmarks can check how a query reads storage (point reads,
+// batched reads, cursors) and how a write reaches it (synced or deferred), without timing it.
 // Header only; the counters are atomic, the store as thread-safe as the wrapped one.
 #pragma once
 
@@ -17,41 +17,47 @@ namespace claimgraph::storage {
 
 class CountingStore final : public KeyValueStore {
  public:
-  explicit CountingStore(std::unique_ptr<KeyValueStore> inner)
-      : inner_(std::move(inner)) {}
+  explicit CountingStore(std::unique_ptr<KeyValueStore> inner) : inner_(std::move(inner)) {}
 
   struct Counts {
     uint64_t gets = 0, multi_gets = 0, multi_get_keys = 0, cursors = 0;
+    uint64_t synced_writes = 0, deferred_writes = 0;  // by WriteSync
   };
-  Counts counts() const { return {gets_, multi_gets_, multi_get_keys_, cursors_}; }
+  Counts counts() const {
+    return {gets_, multi_gets_, multi_get_keys_, cursors_, synced_writes_, deferred_writes_};
+  }
   // Counts since `before`.
   Counts Since(const Counts& before) const {
     Counts now = counts();
-    return {now.gets - before.gets, now.multi_gets - before.multi_gets,
-            now.multi_get_keys - before.multi_get_keys, now.cursors - before.cursors};
+    return {now.gets - before.gets,
+            now.multi_gets - before.multi_gets,
+            now.multi_get_keys - before.multi_get_keys,
+            now.cursors - before.cursors,
+            now.synced_writes - before.synced_writes,
+            now.deferred_writes - before.deferred_writes};
   }
 
   std::unique_ptr<Snapshot> NewSnapshot() override { return inner_->NewSnapshot(); }
-  absl::StatusOr<std::optional<std::string>> Get(const Snapshot* snapshot,
-                                                 Family family,
+  absl::StatusOr<std::optional<std::string>> Get(const Snapshot* snapshot, Family family,
                                                  std::string_view key) override {
     ++gets_;
     return inner_->Get(snapshot, family, key);
   }
   std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
-      const Snapshot* snapshot, Family family,
-      const std::vector<std::string>& keys) override {
+      const Snapshot* snapshot, Family family, const std::vector<std::string>& keys) override {
     ++multi_gets_;
     multi_get_keys_ += keys.size();
     return inner_->MultiGet(snapshot, family, keys);
   }
-  std::unique_ptr<Cursor> NewCursor(const Snapshot* snapshot,
-                                             Family family, std::string_view lower,
-                                             std::string_view upper) override {
+  std::unique_ptr<Cursor> NewCursor(const Snapshot* snapshot, Family family, std::string_view lower,
+                                    std::string_view upper) override {
     ++cursors_;
     return inner_->NewCursor(snapshot, family, lower, upper);
   }
-  absl::Status Write(const WriteBatch& batch) override { return inner_->Write(batch); }
+  absl::Status Write(const WriteBatch& batch, WriteSync sync = WriteSync::kPolicy) override {
+    ++(sync == WriteSync::kDeferred ? deferred_writes_ : synced_writes_);
+    return inner_->Write(batch, sync);
+  }
   absl::Status IngestSorted(const std::vector<SortedIngest>& families) override {
     return inner_->IngestSorted(families);
   }
@@ -68,6 +74,7 @@ class CountingStore final : public KeyValueStore {
  private:
   std::unique_ptr<KeyValueStore> inner_;
   std::atomic<uint64_t> gets_{0}, multi_gets_{0}, multi_get_keys_{0}, cursors_{0};
+  std::atomic<uint64_t> synced_writes_{0}, deferred_writes_{0};
 };
 
 }  // namespace claimgraph::storage

@@ -30,6 +30,17 @@ inline constexpr int kFamilyCount = 5;
 const char* FamilyName(Family family);
 
 // An ordered list of writes applied all at once or not at all. Not thread-safe.
+// How long a write waits for the disk.
+enum class WriteSync {
+  // Per the store's sync policy (--wal-sync): what an acknowledged write needs.
+  kPolicy,
+  // Without waiting for the disk: the batch is in the log, so a process crash keeps it, and the
+  // next synced write makes it durable too; only a power loss before then can drop it. For
+  // writes that a synced marker rebuilds (a statement's score, whose dirty marker was synced in
+  // the batch that made it stale), so that an acknowledged write costs one sync.
+  kDeferred,
+};
+
 class WriteBatch {
  public:
   enum class Kind : uint8_t { kPut, kDelete, kMergeAggregate };
@@ -131,8 +142,8 @@ class KeyValueStore {
   // outlive the snapshot.
   virtual std::unique_ptr<Cursor> NewCursor(const Snapshot* snapshot, Family family,
                                             std::string_view lower, std::string_view upper) = 0;
-  // Applies the batch atomically and durably (per the store's sync policy) before returning OK.
-  virtual absl::Status Write(const WriteBatch& batch) = 0;
+  // Applies the batch atomically before returning OK; durably per `sync` (WriteSync).
+  virtual absl::Status Write(const WriteBatch& batch, WriteSync sync = WriteSync::kPolicy) = 0;
 
   // Bulk-loads sorted entries into several families at once, without the write path: all of
   // them or none. Meant for offline loads while nothing else writes. Stores that cannot do this

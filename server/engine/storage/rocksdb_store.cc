@@ -25,18 +25,23 @@
 #include <string>
 #include <thread>
 
-#include "engine/strings.h"
 #include "engine/storage/edge_aggregate.h"
+#include "engine/strings.h"
 
 namespace claimgraph::storage {
 
 const char* FamilyName(Family family) {
   switch (family) {
-    case Family::kMeta: return "default";
-    case Family::kDictionary: return "dictionary";
-    case Family::kRecords: return "records";
-    case Family::kEdges: return "edges";
-    case Family::kIndexes: return "indexes";
+    case Family::kMeta:
+      return "default";
+    case Family::kDictionary:
+      return "dictionary";
+    case Family::kRecords:
+      return "records";
+    case Family::kEdges:
+      return "edges";
+    case Family::kIndexes:
+      return "indexes";
   }
   return "unknown";
 }
@@ -75,7 +80,6 @@ uint64_t DirectoryBytes(const std::string& path) {
   }
   return total;
 }
-
 
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return absl::OkStatus();
@@ -166,8 +170,8 @@ class RocksCursor final : public Cursor {
 class RocksDbStore final : public KeyValueStore {
  public:
   RocksDbStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
-               std::shared_ptr<rocksdb::Statistics> statistics, std::shared_ptr<rocksdb::Cache> cache,
-               bool sync_writes)
+               std::shared_ptr<rocksdb::Statistics> statistics,
+               std::shared_ptr<rocksdb::Cache> cache, bool sync_writes)
       : db_(std::move(db)),
         handles_(std::move(handles)),
         statistics_(std::move(statistics)),
@@ -221,18 +225,22 @@ class RocksDbStore final : public KeyValueStore {
     return out;
   }
 
-  std::unique_ptr<Cursor> NewCursor(const Snapshot* snapshot, Family family,
-                                    std::string_view lower, std::string_view upper) override {
+  std::unique_ptr<Cursor> NewCursor(const Snapshot* snapshot, Family family, std::string_view lower,
+                                    std::string_view upper) override {
     return std::make_unique<RocksCursor>(db_.get(), handle(family), snapshot, lower, upper);
   }
 
-  absl::Status Write(const WriteBatch& batch) override {
+  absl::Status Write(const WriteBatch& batch, WriteSync sync = WriteSync::kPolicy) override {
     rocksdb::WriteBatch rocks_batch;
     for (const auto& op : batch.operations()) {
       rocksdb::Status s;
       switch (op.kind) {
-        case WriteBatch::Kind::kPut: s = rocks_batch.Put(handle(op.family), op.key, op.value); break;
-        case WriteBatch::Kind::kDelete: s = rocks_batch.Delete(handle(op.family), op.key); break;
+        case WriteBatch::Kind::kPut:
+          s = rocks_batch.Put(handle(op.family), op.key, op.value);
+          break;
+        case WriteBatch::Kind::kDelete:
+          s = rocks_batch.Delete(handle(op.family), op.key);
+          break;
         case WriteBatch::Kind::kMergeAggregate:
           s = rocks_batch.Merge(handle(op.family), op.key, op.value);
           break;
@@ -240,7 +248,7 @@ class RocksDbStore final : public KeyValueStore {
       if (!s.ok()) return FromRocks(s, "batch");
     }
     rocksdb::WriteOptions options;
-    options.sync = sync_writes_;
+    options.sync = sync_writes_ && sync == WriteSync::kPolicy;
     // Stop before the disk is full: RocksDB 7.8 as built by Debian aborts on an assertion when a
     // WAL write hits ENOSPC, so writes are refused while free space is under the reserve. Reads
     // keep working, and writes go through again as soon as space is freed.
@@ -365,10 +373,9 @@ class RocksDbStore final : public KeyValueStore {
     // A backup copies files: on a volume below the reserve it would fill it (and, on the data's
     // own volume, stop RocksDB), so it is refused before it starts.
     if (auto free_bytes = FreeDiskBytes(backup_dir); free_bytes && *free_bytes < min_free_bytes_) {
-      return absl::ResourceExhaustedError(
-          StrCat("backup refused: ", *free_bytes >> 20, " MiB free where the backups go (",
-                 backup_dir, "), below the ", min_free_bytes_ >> 20,
-                 " MiB reserve; free space first"));
+      return absl::ResourceExhaustedError(StrCat(
+          "backup refused: ", *free_bytes >> 20, " MiB free where the backups go (", backup_dir,
+          "), below the ", min_free_bytes_ >> 20, " MiB reserve; free space first"));
     }
     rocksdb::BackupEngineOptions options(backup_dir);
     rocksdb::BackupEngine* raw = nullptr;
@@ -407,9 +414,8 @@ class RocksDbStore final : public KeyValueStore {
     std::vector<rocksdb::Status> results(handles_.size());
     std::vector<std::thread> compactions;
     for (size_t i = 0; i < handles_.size(); ++i) {
-      compactions.emplace_back([&, i] {
-        results[i] = db_->CompactRange(options, handles_[i], nullptr, nullptr);
-      });
+      compactions.emplace_back(
+          [&, i] { results[i] = db_->CompactRange(options, handles_[i], nullptr, nullptr); });
     }
     for (auto& compaction : compactions) compaction.join();
     auto restored = db_->SetDBOptions({{"max_background_jobs", std::to_string(usual_jobs)}});
@@ -426,6 +432,7 @@ class RocksDbStore final : public KeyValueStore {
   bool sync_writes_;
   std::atomic<uint64_t> ingest_counter_{0};
   std::mutex compact_all_mutex_;
+
  public:
   std::string path_;
   uint64_t min_free_bytes_ = 0;
@@ -442,7 +449,8 @@ rocksdb::CompressionType ChooseCompression() {
   return rocksdb::kNoCompression;
 }
 
-rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const std::shared_ptr<rocksdb::Cache>& cache,
+rocksdb::ColumnFamilyOptions FamilyOptions(Family family,
+                                           const std::shared_ptr<rocksdb::Cache>& cache,
                                            rocksdb::CompressionType compression) {
   rocksdb::ColumnFamilyOptions options;
   options.compression = compression;
@@ -471,7 +479,8 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const std::shared_ptr<
   return options;
 }
 
-absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenBackups(const std::string& backup_dir) {
+absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenBackups(
+    const std::string& backup_dir) {
   if (!std::filesystem::exists(backup_dir)) {
     return absl::NotFoundError(StrCat("backup directory ", backup_dir, " does not exist"));
   }
@@ -490,7 +499,8 @@ absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_di
   std::vector<rocksdb::BackupInfo> infos;
   (*engine)->GetBackupInfo(&infos);
   std::vector<BackupInfo> out;
-  for (const auto& info : infos) out.push_back({info.backup_id, info.timestamp, info.size, info.number_files});
+  for (const auto& info : infos)
+    out.push_back({info.backup_id, info.timestamp, info.size, info.number_files});
   return out;
 }
 
@@ -518,7 +528,8 @@ absl::Status RestoreBackup(const std::string& backup_dir, uint32_t backup_id,
 
 absl::Status PurgeOldBackups(const std::string& backup_dir, uint32_t keep) {
   rocksdb::BackupEngine* raw = nullptr;
-  auto s = rocksdb::BackupEngine::Open(rocksdb::Env::Default(), rocksdb::BackupEngineOptions(backup_dir), &raw);
+  auto s = rocksdb::BackupEngine::Open(rocksdb::Env::Default(),
+                                       rocksdb::BackupEngineOptions(backup_dir), &raw);
   if (!s.ok()) return FromRocks(s, "open backup engine");
   std::unique_ptr<rocksdb::BackupEngine> engine(raw);
   return FromRocks(engine->PurgeOldBackups(keep), "purge backups");
@@ -612,9 +623,9 @@ absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOpt
     }
     return opened;
   }
-  auto store = std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw),
-                                                         std::move(handles), std::move(statistics),
-                                                         std::move(cache), options.sync_writes);
+  auto store =
+      std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
+                                     std::move(statistics), std::move(cache), options.sync_writes);
   store->path_ = options.path;
   store->min_free_bytes_ = reserve;
   return std::unique_ptr<KeyValueStore>(std::move(store));

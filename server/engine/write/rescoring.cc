@@ -108,7 +108,7 @@ absl::Status Database::Impl::Rescore(const std::set<uint64_t>& statements) {
     CG_RETURN_IF_ERROR(StageScore(*view, statement_id, result.score, false, &batch, nullptr));
   }
   if (batch.empty()) return absl::OkStatus();
-  return store->Write(batch);
+  return store->Write(batch, storage::WriteSync::kDeferred);
 }
 
 absl::Status Database::Impl::RescoreNow(const std::set<uint64_t>& statements) {
@@ -150,7 +150,7 @@ absl::Status Database::Impl::RescoreNow(const std::set<uint64_t>& statements) {
         status = result.ok() ? StageScore(view, ids[i], result->score, false, &batch, nullptr)
                              : result.status();
       }
-      if (status.ok()) status = store->Write(batch);
+      if (status.ok()) status = store->Write(batch, storage::WriteSync::kDeferred);
       if (!status.ok()) {
         results[worker] = status;
         failed.store(true);
@@ -180,7 +180,7 @@ absl::Status Database::Impl::LandScore(const ReadView& view, uint64_t statement_
   batch.Put(Family::kMeta, keys::kClockKey, encoded_time);
   std::vector<keys::EdgeKey> edges;
   CG_RETURN_IF_ERROR(StageScore(view, statement_id, score, !current, &batch, &edges));
-  CG_RETURN_IF_ERROR(store->Write(batch));
+  CG_RETURN_IF_ERROR(store->Write(batch, storage::WriteSync::kDeferred));
   NotifyCommitted(time, {statement_id}, edges);
   if (!current) {
     // Writes came after the snapshot: this value is newer than the stored one but still pending.
@@ -264,6 +264,8 @@ absl::Status Database::SetStatementScorer(StatementScorer scorer) {
   }
   CG_RETURN_IF_ERROR(cursor->status());
   CG_RETURN_IF_ERROR(impl_->RescoreNow(dirty));
+  // Synced: the scores above were written deferred, and the log is synced in order, so once the
+  // markers' removal is durable so are the scores that replace them.
   if (!done.empty()) CG_RETURN_IF_ERROR(impl_->store->Write(done));
   if (!impl_->rescorer.joinable() && !impl_->stop_rescoring) {
     impl_->rescorer = std::thread([impl = impl_.get()] { impl->RescoreLoop(); });

@@ -373,5 +373,36 @@ TEST_CASE("a failed background rescore stays pending and is redone at the next s
   CHECK(*edge.score == FullScore(*f.View(), f.statement_id));
 }
 
+TEST_CASE(
+    "an acknowledged write costs one sync: its score's write is deferred, and rebuilt when lost") {
+  // Every deferred write is lost, as a power loss before the next sync could lose them.
+  Fixture f(FixtureOptions{.count_reads = true, .lose_deferred_writes = true});
+  REQUIRE(provenance::InstallStatementScorer(*f.db).ok());
+  SeedWorld(f);
+  f.IranSuppliesRussia();
+  auto before = f.counting->counts();
+  f.Claim({.id = "a", .claimant = "person-1", .source = "wire-story"});
+  auto spent = f.counting->Since(before);
+  CHECK(spent.synced_writes == 1);    // the claim, its edges and the statement's dirty marker
+  CHECK(spent.deferred_writes == 1);  // the statement's new score, which removes the marker
+  // The score's write was lost: the synced marker says the statement still needs one.
+  CHECK(AnyDirtyMarker(*f.db));
+  before = f.counting->counts();
+  f.Claim({.id = "b", .claimant = "person-2", .stance = v1::STANCE_REFUTES, .source = "briefing"});
+  spent = f.counting->Since(before);
+  CHECK(spent.synced_writes == 1);
+  CHECK(spent.deferred_writes == 1);
+  // The next start rescores the marked statements before it serves.
+  f.Reopen();
+  CHECK(AnyDirtyMarker(*f.db));
+  REQUIRE(provenance::InstallStatementScorer(*f.db).ok());
+  CHECK_FALSE(AnyDirtyMarker(*f.db));
+  auto edge = EdgeOf(*f.View(), f.statement_id);
+  CHECK_FALSE(edge.score_pending);
+  REQUIRE(edge.score.has_value());
+  CHECK(*edge.score == FullScore(*f.View(), f.statement_id));
+  CHECK(edge.refuting == 1);
+}
+
 }  // namespace
 }  // namespace claimgraph

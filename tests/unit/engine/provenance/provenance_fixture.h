@@ -13,8 +13,8 @@
 
 #include "engine/database.h"
 #include "engine/ids.h"
-#include "engine/storage/rocksdb_store.h"
 #include "engine/storage/counting_store.h"
+#include "engine/storage/rocksdb_store.h"
 
 namespace claimgraph::provenance::testing {
 
@@ -38,11 +38,51 @@ struct ClaimSpec {
   v1::ClaimAct act = v1::CLAIM_ACT_SAYS;
 };
 
+// Forwards everything to the store it wraps except deferred writes, which it drops.
+class DeferredWriteLosingStore final : public storage::KeyValueStore {
+ public:
+  explicit DeferredWriteLosingStore(std::unique_ptr<storage::KeyValueStore> inner)
+      : inner_(std::move(inner)) {}
+  std::unique_ptr<storage::Snapshot> NewSnapshot() override { return inner_->NewSnapshot(); }
+  absl::StatusOr<std::optional<std::string>> Get(const storage::Snapshot* snapshot,
+                                                 storage::Family family,
+                                                 std::string_view key) override {
+    return inner_->Get(snapshot, family, key);
+  }
+  std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
+      const storage::Snapshot* snapshot, storage::Family family,
+      const std::vector<std::string>& keys) override {
+    return inner_->MultiGet(snapshot, family, keys);
+  }
+  std::unique_ptr<storage::Cursor> NewCursor(const storage::Snapshot* snapshot,
+                                             storage::Family family, std::string_view lower,
+                                             std::string_view upper) override {
+    return inner_->NewCursor(snapshot, family, lower, upper);
+  }
+  absl::Status Write(const storage::WriteBatch& batch, storage::WriteSync sync) override {
+    if (sync == storage::WriteSync::kDeferred) return absl::OkStatus();
+    return inner_->Write(batch, sync);
+  }
+  absl::StatusOr<storage::StoreStats> Stats() override { return inner_->Stats(); }
+  absl::Status CompactAll() override { return inner_->CompactAll(); }
+  absl::Status Flush() override { return inner_->Flush(); }
+  absl::Status VerifyChecksums() override { return inner_->VerifyChecksums(); }
+  absl::StatusOr<storage::BackupInfo> CreateBackup(const std::string& backup_dir) override {
+    return inner_->CreateBackup(backup_dir);
+  }
+
+ private:
+  std::unique_ptr<storage::KeyValueStore> inner_;
+};
+
 struct FixtureOptions {
   // DatabaseOptions::inline_rescore_max_claims.
   size_t inline_rescore_max_claims = 64;
   // Open the database over a CountingStore (Fixture::counting) to check how queries read.
   bool count_reads = false;
+  // Drop every deferred write (storage::WriteSync::kDeferred) before it reaches the store: what
+  // a power loss before the next synced write could lose. Reopen() opens without it.
+  bool lose_deferred_writes = false;
 };
 
 class Fixture {
@@ -61,12 +101,19 @@ class Fixture {
     options.schema = std::shared_ptr<const schema::SchemaRegistry>(std::move(*schema));
     options.inline_rescore_max_claims = fixture_options.inline_rescore_max_claims;
     absl::StatusOr<std::unique_ptr<Database>> opened;
-    if (fixture_options.count_reads) {
-      auto store = storage::OpenRocksDbStore(options.storage);
-      REQUIRE_MESSAGE(store.ok(), store.status().ToString());
-      auto wrapped = std::make_unique<claimgraph::storage::CountingStore>(std::move(*store));
-      counting = wrapped.get();
-      opened = Database::OpenWithStore(options, std::move(wrapped));
+    if (fixture_options.count_reads || fixture_options.lose_deferred_writes) {
+      auto opened_store = storage::OpenRocksDbStore(options.storage);
+      REQUIRE_MESSAGE(opened_store.ok(), opened_store.status().ToString());
+      std::unique_ptr<storage::KeyValueStore> store = std::move(*opened_store);
+      if (fixture_options.lose_deferred_writes) {
+        store = std::make_unique<DeferredWriteLosingStore>(std::move(store));
+      }
+      if (fixture_options.count_reads) {
+        auto wrapped = std::make_unique<claimgraph::storage::CountingStore>(std::move(store));
+        counting = wrapped.get();
+        store = std::move(wrapped);
+      }
+      opened = Database::OpenWithStore(options, std::move(store));
     } else {
       opened = Database::Open(options);
     }
