@@ -95,6 +95,8 @@ std::string RelayCycleText(const v1::RelayCycle& cycle) {
   return text + (cycle.claim_ids().empty() ? std::string() : cycle.claim_ids(0));
 }
 
+void PrintTraceSummary(std::ostream& o, const v1::Trace& trace);
+
 void PrintTraceText(CliContext& cli, const v1::Trace& trace) {
   std::unordered_map<std::string, const v1::TraceNode*> nodes;
   for (const auto& node : trace.nodes()) nodes[node.key()] = &node;
@@ -143,6 +145,62 @@ void PrintTraceText(CliContext& cli, const v1::Trace& trace) {
       stack.push_back({(*edge)->to_key(), EdgeName(**edge), item.level + 1});
     }
   }
+  PrintTraceSummary(o, trace);
+  if (trace.truncated()) o << "(truncated at " << trace.nodes_size() << " nodes)\n";
+}
+
+// One page of a paged trace, as a list: its nodes (with their flags) and its edges; the first
+// page also gives the summaries.
+template <typename Response>
+void PrintTracePage(CliContext& cli, const Response& page) {
+  const v1::Trace& trace = page.trace();
+  std::map<std::string, std::vector<std::string>> flags;
+  for (const auto& flag : trace.flags()) {
+    std::string text = FlagName(flag.kind());
+    if (!flag.related_key().empty()) text += " " + flag.related_key();
+    flags[flag.node_key()].push_back(text);
+  }
+  std::ostream& o = *cli.out;
+  for (const auto& node : trace.nodes()) {
+    o << "[" << node.depth() << "] " << node.key() << "  " << NodeText(node);
+    for (const auto& flag : flags[node.key()]) o << "  !" << flag;
+    o << "\n";
+  }
+  for (const auto& edge : trace.edges()) {
+    o << "  " << edge.from_key() << " -> " << EdgeName(edge) << " -> " << edge.to_key() << "\n";
+  }
+  o << "(" << trace.nodes_size() << " nodes and " << trace.edges_size() << " edges of "
+    << page.total_nodes() << " and " << page.total_edges() << ")\n";
+  const bool first = trace.root_claim_ids_size() + trace.root_source_ids_size() > 0 ||
+                     trace.first_claim_ids_size() + trace.first_source_ids_size() > 0;
+  if (first) PrintTraceSummary(o, trace);
+  if (trace.truncated()) o << "(truncated at " << page.total_nodes() << " nodes)\n";
+  if (!page.next_page_token().empty()) {
+    o << "next page: --page-token " << page.next_page_token() << "\n";
+  }
+}
+
+// Adds a trace page to the pages before it: only the first page has the summaries.
+template <typename Response>
+void MergeTracePage(const Response& page, Response* all) {
+  const v1::Trace& from = page.trace();
+  v1::Trace* into = all->mutable_trace();
+  for (const auto& node : from.nodes()) *into->add_nodes() = node;
+  for (const auto& edge : from.edges()) *into->add_edges() = edge;
+  for (const auto& flag : from.flags()) *into->add_flags() = flag;
+  for (const auto& id : from.root_claim_ids()) into->add_root_claim_ids(id);
+  for (const auto& id : from.root_source_ids()) into->add_root_source_ids(id);
+  for (const auto& id : from.first_claim_ids()) into->add_first_claim_ids(id);
+  for (const auto& id : from.first_source_ids()) into->add_first_source_ids(id);
+  for (const auto& cycle : from.cycles()) *into->add_cycles() = cycle;
+  for (const auto& cycle : from.relay_cycles()) *into->add_relay_cycles() = cycle;
+  into->set_truncated(from.truncated());
+  if (from.has_as_of()) *into->mutable_as_of() = from.as_of();
+  all->set_total_nodes(page.total_nodes());
+  all->set_total_edges(page.total_edges());
+}
+
+void PrintTraceSummary(std::ostream& o, const v1::Trace& trace) {
   auto list = [](const google::protobuf::RepeatedPtrField<std::string>& ids) {
     std::string text;
     for (const auto& id : ids) text += (text.empty() ? "" : ", ") + id;
@@ -158,7 +216,28 @@ void PrintTraceText(CliContext& cli, const v1::Trace& trace) {
   for (const auto& cycle : trace.relay_cycles()) {
     o << "relay cycle: " << RelayCycleText(cycle) << "\n";
   }
-  if (trace.truncated()) o << "(truncated at " << trace.nodes_size() << " nodes)\n";
+}
+
+// Prints a trace answer (merged from its pages when paged): JSON, DOT or the text tree; one page
+// of a paged answer as a list.
+template <typename Response>
+int PrintTraceAnswer(CliContext& cli, const Arguments& arguments, const Response& response,
+                     bool paged, const std::string& format, const std::string& claim_id,
+                     const std::string& statement_id) {
+  if (cli.json) {
+    if (paged) {
+      PrintJson(cli, response);
+    } else {
+      PrintJson(cli, response.trace());
+    }
+  } else if (format == "dot") {
+    PrintTraceDot(cli, response.trace(), claim_id, statement_id);
+  } else if (paged && !arguments.Has("all")) {
+    PrintTracePage(cli, response);
+  } else {
+    PrintTraceText(cli, response.trace());
+  }
+  return 0;
 }
 
 int Trace(CliContext& cli, const Arguments& arguments) {
@@ -168,7 +247,11 @@ int Trace(CliContext& cli, const Arguments& arguments) {
   bool as_statement = arguments.Has("statement") || !StatementIdFrom(id).empty();
   if (arguments.Has("claim")) as_statement = false;
   int32_t max_nodes = static_cast<int32_t>(arguments.GetInt("max-nodes", 0));
-  v1::Trace trace;
+  const bool paged =
+      arguments.Has("page-size") || arguments.Has("page-token") || arguments.Has("all");
+  if (paged && format == "dot" && !arguments.Has("all")) {
+    throw UsageError{"--format dot draws the whole trace: add --all, or leave out --page-size"};
+  }
   grpc::Status status;
   if (as_statement) {
     v1::TraceStatementRequest request;
@@ -177,28 +260,32 @@ int Trace(CliContext& cli, const Arguments& arguments) {
     request.set_include_inactive(arguments.Has("include-inactive"));
     SetAsOf(arguments, &request);
     v1::TraceStatementResponse response;
-    status = Call(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::TraceStatement,
-                  request, &response);
-    trace = response.trace();
+    if (paged) {
+      status = CallPages(cli, arguments, cli.client->provenance(),
+                         &v1::ProvenanceService::Stub::TraceStatement, request, &response,
+                         MergeTracePage<v1::TraceStatementResponse>);
+    } else {
+      status = Call(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::TraceStatement,
+                    request, &response);
+    }
+    if (!status.ok()) return ReportError(cli, status);
+    return PrintTraceAnswer(cli, arguments, response, paged, format, "", id);
+  }
+  v1::TraceClaimRequest request;
+  request.set_claim_id(id);
+  request.set_max_nodes(max_nodes);
+  SetAsOf(arguments, &request);
+  v1::TraceClaimResponse response;
+  if (paged) {
+    status = CallPages(cli, arguments, cli.client->provenance(),
+                       &v1::ProvenanceService::Stub::TraceClaim, request, &response,
+                       MergeTracePage<v1::TraceClaimResponse>);
   } else {
-    v1::TraceClaimRequest request;
-    request.set_claim_id(id);
-    request.set_max_nodes(max_nodes);
-    SetAsOf(arguments, &request);
-    v1::TraceClaimResponse response;
     status = Call(cli, cli.client->provenance(), &v1::ProvenanceService::Stub::TraceClaim, request,
                   &response);
-    trace = response.trace();
   }
   if (!status.ok()) return ReportError(cli, status);
-  if (cli.json) {
-    PrintJson(cli, trace);
-  } else if (format == "dot") {
-    PrintTraceDot(cli, trace, as_statement ? "" : id, as_statement ? id : "");
-  } else {
-    PrintTraceText(cli, trace);
-  }
-  return 0;
+  return PrintTraceAnswer(cli, arguments, response, paged, format, id, "");
 }
 
 std::string OpinionText(const v1::Opinion& opinion) {
@@ -416,6 +503,9 @@ void RegisterProvenanceCommands(CommandTable& table) {
               {"statement", "", "ID is a statement"},
               {"format", "text|dot", "an indented tree (default) or Graphviz DOT"},
               {"max-nodes", "N", "stop the walk at N nodes"},
+              {"page-size", "N", "nodes and edges per page (a page is listed, not drawn)"},
+              {"page-token", "TOKEN", "the page a previous call named"},
+              {"all", "", "follow the pages to the last one (draws the whole trace)"},
               inactive,
               AsOfOption()},
              Trace});

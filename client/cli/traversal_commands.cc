@@ -157,6 +157,56 @@ int Path(CliContext& cli, const Arguments& arguments) {
       });
 }
 
+// A paged subgraph: its entities and edges as tables (or JSON); pages have no document.
+int SubgraphPages(CliContext& cli, const Arguments& arguments, const v1::SubgraphRequest& request) {
+  if (request.format() != v1::GRAPH_FORMAT_UNSPECIFIED &&
+      request.format() != v1::GRAPH_FORMAT_JSON) {
+    throw UsageError{
+        "--format dot and graphml need the whole subgraph in one call: leave out --page-size, "
+        "--page-token and --all"};
+  }
+  v1::SubgraphResponse response;
+  auto status = CallPages(cli, arguments, cli.client->traversal(),
+                          &v1::TraversalService::Stub::Subgraph, request, &response,
+                          [](const v1::SubgraphResponse& page, v1::SubgraphResponse* all) {
+                            for (const auto& entity : page.entities())
+                              *all->add_entities() = entity;
+                            for (const auto& edge : page.edges()) *all->add_edges() = edge;
+                            *all->mutable_cut() = page.cut();
+                            all->set_total_entities(page.total_entities());
+                            all->set_total_edges(page.total_edges());
+                          });
+  if (!status.ok()) return ReportError(cli, status);
+  if (cli.json) {
+    PrintJson(cli, response);
+  } else {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& entity : response.entities()) {
+      rows.push_back(
+          {std::to_string(entity.depth()), entity.entity_id(), entity.type(), entity.name()});
+    }
+    PrintTable(cli, {"DEPTH", "ENTITY", "TYPE", "NAME"}, rows);
+    rows.clear();
+    for (const auto& edge : response.edges()) {
+      rows.push_back({edge.subject_id(), edge.predicate(), edge.object_id(),
+                      Confidence(edge.confidence()),
+                      std::to_string(edge.supporting()) + "/" + std::to_string(edge.refuting()),
+                      edge.statement_id()});
+    }
+    *cli.out << "\n";
+    PrintTable(cli, {"SUBJECT", "PREDICATE", "OBJECT", "CONFIDENCE", "FOR/AGAINST", "STATEMENT"},
+               rows);
+    *cli.out << "(" << response.entities_size() << " entities and " << response.edges_size()
+             << " edges of " << response.total_entities() << " and " << response.total_edges()
+             << ")\n";
+    if (!response.next_page_token().empty()) {
+      *cli.out << "next page: --page-token " << response.next_page_token() << "\n";
+    }
+  }
+  ReportCut(cli, response.cut());
+  return 0;
+}
+
 int SubgraphCommand(CliContext& cli, const Arguments& arguments) {
   v1::SubgraphRequest request;
   for (const auto& id : arguments.positional) request.add_entity_ids(id);
@@ -167,6 +217,9 @@ int SubgraphCommand(CliContext& cli, const Arguments& arguments) {
   ApplyFilter(arguments, request.mutable_filter());
   ApplyLimits(arguments, request.mutable_limits());
   SetAsOf(arguments, &request);
+  if (arguments.Has("page-size") || arguments.Has("page-token") || arguments.Has("all")) {
+    return SubgraphPages(cli, arguments, request);
+  }
   return Invoke(cli, cli.client->traversal(), &v1::TraversalService::Stub::Subgraph, request,
                 [&](const v1::SubgraphResponse& response) {
                   // The document is the output, so `... --format dot | dot -Tsvg` works.
@@ -219,13 +272,17 @@ void RegisterTraversalCommands(CommandTable& table) {
                            FilterOptions()),
                     kLimitOptions),
              Path});
-  table.Add({"subgraph",
-             "the neighbourhood of entities as JSON, DOT (pipe to dot -Tsvg) or GraphML", entities,
-             Concat(Concat({{"depth", "N", "hops (default 1)"},
-                            {"format", "json|dot|graphml", "default json"}},
-                           FilterOptions()),
-                    kLimitOptions),
-             SubgraphCommand});
+  table.Add(
+      {"subgraph", "the neighbourhood of entities as JSON, DOT (pipe to dot -Tsvg) or GraphML",
+       entities,
+       Concat(Concat({{"depth", "N", "hops (default 1)"},
+                      {"format", "json|dot|graphml", "default json (unpaged only: dot, graphml)"},
+                      {"page-size", "N", "entities and edges per page, as tables (no document)"},
+                      {"page-token", "TOKEN", "the page a previous call named"},
+                      {"all", "", "follow the pages to the last one"}},
+                     FilterOptions()),
+              kLimitOptions),
+       SubgraphCommand});
 }
 
 }  // namespace claimgraph::cli

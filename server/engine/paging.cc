@@ -1,6 +1,8 @@
 // Page token encoding: web-safe base64 of version:u8 fingerprint:u64 resume-key.
 #include "engine/paging.h"
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "engine/key_codec.h"
 #include "engine/status_macros.h"
@@ -29,7 +31,8 @@ std::string EncodePageToken(uint64_t query_fingerprint, std::string_view resume_
 absl::StatusOr<std::string> DecodePageToken(std::string_view token, uint64_t query_fingerprint) {
   if (token.empty()) return std::string();
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(std::string(token), &raw) || raw.size() < 9 || raw[0] != kTokenVersion) {
+  if (!absl::WebSafeBase64Unescape(std::string(token), &raw) || raw.size() < 9 ||
+      raw[0] != kTokenVersion) {
     return absl::InvalidArgumentError("page_token: malformed");
   }
   if (keys::DecodeU64(std::string_view(raw).substr(1)) != query_fingerprint) {
@@ -65,6 +68,41 @@ absl::StatusOr<std::string> DecodePinnedPageToken(std::string_view token,
     return absl::InvalidArgumentError("page_token: belongs to another as_of");
   }
   return resume.substr(8);
+}
+
+std::vector<GraphItem> GraphPageOrder(size_t node_count,
+                                      const std::vector<size_t>& edge_later_end) {
+  std::vector<GraphItem> items;
+  items.reserve(node_count + edge_later_end.size());
+  size_t edge = 0, complete_at = 0;
+  for (size_t node = 0; node < node_count; ++node) {
+    items.push_back({false, node});
+    while (edge < edge_later_end.size() && std::max(complete_at, edge_later_end[edge]) <= node) {
+      complete_at = std::max(complete_at, edge_later_end[edge]);
+      items.push_back({true, edge++});
+    }
+  }
+  // Ends past the last node (none in a well-formed answer) go last, still in order.
+  for (; edge < edge_later_end.size(); ++edge) items.push_back({true, edge});
+  return items;
+}
+
+// Position grammar: offset:u64 item_count:u64.
+std::string EncodeGraphPosition(uint64_t offset, uint64_t item_count) {
+  std::string position;
+  keys::AppendU64(&position, offset);
+  keys::AppendU64(&position, item_count);
+  return position;
+}
+
+absl::StatusOr<uint64_t> DecodeGraphPosition(std::string_view position, uint64_t item_count) {
+  if (position.empty()) return 0;
+  if (position.size() != 16) return absl::InvalidArgumentError("page_token: malformed");
+  uint64_t offset = keys::DecodeU64(position);
+  if (keys::DecodeU64(position.substr(8)) != item_count || offset == 0 || offset > item_count) {
+    return absl::InvalidArgumentError("page_token: does not belong to this answer");
+  }
+  return offset;
 }
 
 }  // namespace claimgraph::paging

@@ -51,6 +51,24 @@ absl::StatusOr<PagedView> OpenPagedView(const Database& database, std::optional<
   return paged;
 }
 
+// A paged trace's pages end before the server's answer limit.
+template <typename Request>
+provenance::TracePaging TracePaging(const PagedView& paged, const Request& request) {
+  provenance::TracePaging paging;
+  paging.page_size = paged.page_size;
+  paging.page_token = request.page_token();
+  paging.max_page_bytes = static_cast<size_t>(paged.view->limits().max_answer_bytes);
+  return paging;
+}
+
+template <typename Response>
+void SetTracePage(provenance::TracePage page, Response* response) {
+  *response->mutable_trace() = std::move(page.trace);
+  response->set_next_page_token(std::move(page.next_page_token));
+  response->set_total_nodes(static_cast<int32_t>(page.total_nodes));
+  response->set_total_edges(static_cast<int32_t>(page.total_edges));
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceClaim(grpc::CallbackServerContext* context,
@@ -68,9 +86,17 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceClaim(grpc::CallbackServer
         provenance::TraceOptions options;
         CG_ASSIGN_OR_RETURN(options.max_nodes, Limit("max_nodes", request->max_nodes(),
                                                      kDefaultTraceNodes, kMaxTraceNodes));
-        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
-        CG_ASSIGN_OR_RETURN(*response->mutable_trace(),
-                            provenance::TraceClaim(*view, request->claim_id(), options));
+        CG_ASSIGN_OR_RETURN(auto paged, OpenPagedView(*context_.database, as_of,
+                                                      request->page_size(), request->page_token()));
+        if (paged.page_size == 0) {
+          CG_ASSIGN_OR_RETURN(*response->mutable_trace(),
+                              provenance::TraceClaim(*paged.view, request->claim_id(), options));
+          return absl::OkStatus();
+        }
+        CG_ASSIGN_OR_RETURN(auto page,
+                            provenance::TraceClaimPage(*paged.view, request->claim_id(), options,
+                                                       TracePaging(paged, *request)));
+        SetTracePage(std::move(page), response);
         return absl::OkStatus();
       });
 }
@@ -91,9 +117,18 @@ grpc::ServerUnaryReactor* ProvenanceServiceImpl::TraceStatement(
         CG_ASSIGN_OR_RETURN(options.max_nodes, Limit("max_nodes", request->max_nodes(),
                                                      kDefaultTraceNodes, kMaxTraceNodes));
         options.include_inactive = request->include_inactive();
-        CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
-        CG_ASSIGN_OR_RETURN(*response->mutable_trace(),
-                            provenance::TraceStatement(*view, request->statement_id(), options));
+        CG_ASSIGN_OR_RETURN(auto paged, OpenPagedView(*context_.database, as_of,
+                                                      request->page_size(), request->page_token()));
+        if (paged.page_size == 0) {
+          CG_ASSIGN_OR_RETURN(
+              *response->mutable_trace(),
+              provenance::TraceStatement(*paged.view, request->statement_id(), options));
+          return absl::OkStatus();
+        }
+        CG_ASSIGN_OR_RETURN(
+            auto page, provenance::TraceStatementPage(*paged.view, request->statement_id(), options,
+                                                      TracePaging(paged, *request)));
+        SetTracePage(std::move(page), response);
         return absl::OkStatus();
       });
 }

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "engine/ids.h"
+#include "engine/paging.h"
 #include "engine/status_macros.h"
 #include "engine/strings.h"
 #include "engine/traversal/export.h"
@@ -277,6 +278,66 @@ grpc::Status TraversalServiceImpl::FindPaths(grpc::ServerContext* context, const
   });
 }
 
+namespace {
+
+// A page of a paged Subgraph (page_size > 0 or a page_token).
+absl::Status SubgraphPage(const Database& database, const traversal::TopologyManager& topology,
+                          const v1::SubgraphRequest& request,
+                          const traversal::SubgraphRequest& query, v1::SubgraphResponse* response) {
+  const auto& limits = database.limits();
+  // The first page pins a time (the request's as_of, or its snapshot's); later pages are answered
+  // as of the time their token carries.
+  CG_ASSIGN_OR_RETURN(auto token_as_of, paging::PinnedPageTokenAsOf(request.page_token()));
+  uint64_t as_of = 0;
+  if (token_as_of) {
+    as_of = *token_as_of;
+  } else {
+    CG_ASSIGN_OR_RETURN(auto requested,
+                        validation::ParseAsOf(request.has_as_of(), request.as_of()));
+    CG_ASSIGN_OR_RETURN(auto pinned_view, database.NewPinnedReadView(requested));
+    as_of = pinned_view->as_of();
+  }
+  CG_ASSIGN_OR_RETURN(auto pinned, topology.Pin(as_of));
+  traversal::SubgraphPaging paging;
+  paging.page_size = request.page_size() > 0 ? static_cast<size_t>(request.page_size())
+                                             : static_cast<size_t>(limits.default_page_size);
+  paging.page_token = request.page_token();
+  CG_ASSIGN_OR_RETURN(auto page, traversal::SubgraphPaged(*pinned.source, query, paging));
+  // A page that would pass the answer limit ends early, with the token of what it left out.
+  size_t answer_bytes = 0, sent = 0;
+  traversal::Describer describer(pinned.view.get(), pinned.base.get());
+  for (const auto& item : page.items) {
+    google::protobuf::Message* added = nullptr;
+    if (item.is_edge) {
+      auto* edge = response->add_edges();
+      CG_RETURN_IF_ERROR(ToProto(describer, page.whole.edges[item.index], edge));
+      added = edge;
+    } else {
+      auto* entity = response->add_entities();
+      CG_RETURN_IF_ERROR(ToProto(describer, page.whole.entities[item.index], entity));
+      added = entity;
+    }
+    size_t bytes = added->ByteSizeLong();
+    if (sent > 0 && answer_bytes + bytes > limits.max_answer_bytes) {
+      if (item.is_edge) {
+        response->mutable_edges()->RemoveLast();
+      } else {
+        response->mutable_entities()->RemoveLast();
+      }
+      break;
+    }
+    answer_bytes += bytes;
+    ++sent;
+  }
+  response->set_next_page_token(page.TokenAfter(sent));
+  response->set_total_entities(static_cast<int32_t>(page.whole.entities.size()));
+  response->set_total_edges(static_cast<int32_t>(page.whole.edges.size()));
+  ToProto(page.whole.cut, response->mutable_cut());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 grpc::Status TraversalServiceImpl::Subgraph(grpc::ServerContext* context, const v1::SubgraphRequest* request,
                                             v1::SubgraphResponse* response) {
   return context_.runtime->Run(context, "TraversalService/Subgraph", Role::kReader, request,
@@ -301,6 +362,14 @@ grpc::Status TraversalServiceImpl::Subgraph(grpc::ServerContext* context, const 
     query.depth = static_cast<uint32_t>(request->depth());
     CG_ASSIGN_OR_RETURN(query.filter, ToFilter(request->filter()));
     CG_ASSIGN_OR_RETURN(query.limits, ToLimits(request->limits(), limits, call));
+    CG_RETURN_IF_ERROR(validation::CheckPageSize(request->page_size(), limits));
+    if (request->page_size() > 0 || !request->page_token().empty()) {
+      if (format != traversal::ExportFormat::kJson) {
+        return absl::InvalidArgumentError(
+            "format: a paged Subgraph has no document; DOT and GraphML need an unpaged call");
+      }
+      return SubgraphPage(*context_.database, *topology_, *request, query, response);
+    }
     CG_ASSIGN_OR_RETURN(auto pinned, Pin(topology_, request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto result, traversal::Subgraph(*pinned.source, query));
     // Entities and edges are counted as they are built, within half the answer limit (the

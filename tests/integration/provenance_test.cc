@@ -540,3 +540,124 @@ TEST_CASE_FIXTURE(ProvenanceFixture, "provenance rpc: corroborate pages, and the
 
 }  // namespace
 }  // namespace claimgraph::testing
+
+namespace claimgraph::testing {
+namespace {
+
+int traces_written = 0;  // claims written between trace pages
+
+// Follows a trace's pages, writing a claim that relays one on the trace after the first page.
+template <typename Request, typename Response, typename Method>
+v1::Trace TracePages(ProvenanceFixture& f, Request request, Method method, int* pages) {
+  auto& p = f.client->provenance();
+  v1::Trace joined;
+  for (*pages = 0; *pages < 100; ++*pages) {
+    Response response;
+    auto status = (p.*method)(f.client->NewContext().get(), request, &response);
+    REQUIRE_MESSAGE(status.ok(), status.error_message());
+    CHECK(response.trace().nodes_size() + response.trace().edges_size() <= request.page_size());
+    joined.MergeFrom(response.trace());
+    joined.set_truncated(response.trace().truncated());
+    if (response.next_page_token().empty()) break;
+    if (*pages == 0) {
+      f.Claim("between-pages-" + std::to_string(traces_written++), "kirby", "", "page", "page",
+              v1::STANCE_SUPPORTS, "");
+    }
+    request.set_page_token(response.next_page_token());
+  }
+  return joined;
+}
+
+std::vector<std::string> Keys(const v1::Trace& trace) {
+  std::vector<std::string> keys;
+  for (const auto& node : trace.nodes()) keys.push_back(node.key());
+  for (const auto& edge : trace.edges()) {
+    keys.push_back(edge.from_key() + ">" + edge.to_key() + ":" + std::to_string(edge.kind()));
+  }
+  return keys;
+}
+
+TEST_CASE_FIXTURE(ProvenanceFixture, "provenance rpc: traces page as of the first page") {
+  auto& p = client->provenance();
+  // The unpaged answers, as of now (the first page's time: nothing is written before it).
+  v1::TraceStatementRequest statement;
+  statement.set_statement_id(statement_id);
+  statement.set_include_inactive(true);
+  v1::TraceStatementResponse unpaged_statement;
+  REQUIRE(p.TraceStatement(client->NewContext().get(), statement, &unpaged_statement).ok());
+  CHECK(unpaged_statement.next_page_token().empty());
+  CHECK(unpaged_statement.total_nodes() == 0);  // unpaged: as before
+  v1::TraceClaimRequest claim;
+  claim.set_claim_id("page");
+  v1::TraceClaimResponse unpaged_claim;
+  REQUIRE(p.TraceClaim(client->NewContext().get(), claim, &unpaged_claim).ok());
+
+  statement.set_page_size(3);
+  int pages = 0;
+  v1::Trace joined = TracePages<v1::TraceStatementRequest, v1::TraceStatementResponse>(
+      *this, statement, &v1::ProvenanceService::Stub::TraceStatement, &pages);
+  CHECK(pages > 1);
+  CHECK(Keys(joined) == Keys(unpaged_statement.trace()));
+  CHECK(std::vector<std::string>(joined.root_claim_ids().begin(), joined.root_claim_ids().end()) ==
+        std::vector<std::string>(unpaged_statement.trace().root_claim_ids().begin(),
+                                 unpaged_statement.trace().root_claim_ids().end()));
+  CHECK(joined.flags_size() == unpaged_statement.trace().flags_size());
+  CHECK(joined.cycles_size() == 1);
+
+  claim.set_page_size(2);
+  joined = TracePages<v1::TraceClaimRequest, v1::TraceClaimResponse>(
+      *this, claim, &v1::ProvenanceService::Stub::TraceClaim, &pages);
+  CHECK(Keys(joined) == Keys(unpaged_claim.trace()));
+
+  // Tokens are bound to the query: another claim, another max_nodes; garbage; page_size bounds.
+  v1::TraceClaimResponse first;
+  REQUIRE(p.TraceClaim(client->NewContext().get(), claim, &first).ok());
+  CHECK(first.total_nodes() == unpaged_claim.trace().nodes_size());
+  CHECK(first.total_edges() == unpaged_claim.trace().edges_size());
+  REQUIRE_FALSE(first.next_page_token().empty());
+  claim.set_page_token(first.next_page_token());
+  v1::TraceClaimResponse response;
+  REQUIRE(p.TraceClaim(client->NewContext().get(), claim, &response).ok());
+  claim.set_claim_id("kirby");
+  ExpectCode(p.TraceClaim(client->NewContext().get(), claim, &response),
+             grpc::StatusCode::INVALID_ARGUMENT, "page_token");
+  claim.set_claim_id("page");
+  claim.set_max_nodes(5);
+  ExpectCode(p.TraceClaim(client->NewContext().get(), claim, &response),
+             grpc::StatusCode::INVALID_ARGUMENT, "page_token");
+  claim.set_max_nodes(0);
+  claim.set_page_token("garbage!");
+  ExpectCode(p.TraceClaim(client->NewContext().get(), claim, &response),
+             grpc::StatusCode::INVALID_ARGUMENT, "page_token");
+  v1::TraceStatementResponse statement_response;
+  statement.set_page_token(first.next_page_token());  // a TraceClaim token
+  ExpectCode(p.TraceStatement(client->NewContext().get(), statement, &statement_response),
+             grpc::StatusCode::INVALID_ARGUMENT, "page_token");
+  claim.clear_page_token();
+  claim.set_page_size(1'000'000);
+  ExpectCode(p.TraceClaim(client->NewContext().get(), claim, &response),
+             grpc::StatusCode::RESOURCE_EXHAUSTED, "page_size");
+
+  // The CLI: a page is a list with the next token; --all is the whole tree, as unpaged.
+  auto unpaged = Cli({"trace", "page"});
+  REQUIRE_MESSAGE(unpaged.exit_code == 0, unpaged.err);
+  auto printed = Cli({"trace", "page", "--page-size", "2"});
+  REQUIRE_MESSAGE(printed.exit_code == 0, printed.err);
+  CHECK(Contains(printed.out, "next page: --page-token "));
+  CHECK(Contains(printed.out, "claim:page"));
+  auto joined_text = Cli({"trace", "page", "--page-size", "2", "--all"});
+  REQUIRE_MESSAGE(joined_text.exit_code == 0, joined_text.err);
+  CHECK(joined_text.out == unpaged.out);
+  auto dot = Cli({"trace", "page", "--page-size", "2", "--format", "dot"});
+  CHECK(dot.exit_code != 0);
+  dot = Cli({"trace", "page", "--page-size", "2", "--all", "--format", "dot"});
+  CHECK_MESSAGE(dot.exit_code == 0, dot.err);
+  CHECK(dot.out == Cli({"trace", "page", "--format", "dot"}).out);
+  auto json = Cli({"--json", "trace", statement_id, "--page-size", "3"});
+  REQUIRE_MESSAGE(json.exit_code == 0, json.err);
+  CHECK(Contains(json.out, "next_page_token"));
+  CHECK(Contains(json.out, "total_nodes"));
+}
+
+}  // namespace
+}  // namespace claimgraph::testing

@@ -241,3 +241,103 @@ TEST_CASE("import and export: idempotent re-import, round trip, bad records, N-Q
 }
 
 }  // namespace claimgraph::testing
+
+namespace claimgraph::testing {
+namespace {
+
+std::vector<std::string> Listed(const v1::SubgraphResponse& answer) {
+  std::vector<std::string> listed;
+  for (const auto& entity : answer.entities()) {
+    listed.push_back(entity.entity_id() + "@" + std::to_string(entity.depth()));
+  }
+  for (const auto& edge : answer.edges()) listed.push_back(edge.statement_id());
+  return listed;
+}
+
+TEST_CASE("subgraph pages over gRPC are the unpaged answer as of the first page") {
+  ServerProcess server({"--load", kSample});
+  std::string error;
+  REQUIRE_MESSAGE(server.Start(&error), error);
+  auto c = server.NewClient(30000);
+  v1::SubgraphRequest request;
+  request.add_entity_ids("iran");
+  request.add_entity_ids("russia");
+  request.set_depth(2);
+  request.mutable_filter()->set_direction(v1::TRAVERSAL_DIRECTION_BOTH);
+  v1::SubgraphResponse unpaged;
+  REQUIRE(c->traversal().Subgraph(c->NewContext().get(), request, &unpaged).ok());
+  CHECK_FALSE(unpaged.document().empty());
+  REQUIRE(unpaged.entities_size() > 3);
+
+  request.set_page_size(3);
+  v1::SubgraphResponse joined;
+  std::string written_statement;
+  int pages = 0;
+  for (; pages < 1000; ++pages) {
+    v1::SubgraphResponse page;
+    auto status = c->traversal().Subgraph(c->NewContext().get(), request, &page);
+    REQUIRE_MESSAGE(status.ok(), status.error_message());
+    CHECK(page.document().empty());
+    CHECK(page.entities_size() + page.edges_size() <= 3);
+    CHECK(page.total_entities() == unpaged.entities_size());
+    CHECK(page.total_edges() == unpaged.edges_size());
+    joined.MergeFrom(page);
+    if (page.next_page_token().empty()) break;
+    if (pages == 0) {
+      // A new edge out of iran, written between pages, is not part of the answer.
+      v1::CreateClaimRequest write;
+      auto* claim = write.mutable_claim();
+      claim->set_id("between-pages");
+      claim->mutable_statement()->set_subject_id("iran");
+      claim->mutable_statement()->set_predicate("supplies");
+      claim->mutable_statement()->mutable_object()->set_entity_id("turkey");
+      claim->set_act(v1::CLAIM_ACT_SAYS);
+      claim->set_stance(v1::STANCE_SUPPORTS);
+      claim->mutable_claimant()->set_entity_id("john-kirby");
+      v1::Claim created;
+      auto written = c->claims().CreateClaim(c->NewContext().get(), write, &created);
+      REQUIRE_MESSAGE(written.ok(), written.error_message());
+      written_statement = created.statement_id();
+    }
+    request.set_page_token(page.next_page_token());
+  }
+  CHECK(pages > 1);
+  CHECK(Listed(joined) == Listed(unpaged));
+  for (const auto& edge : joined.edges()) CHECK(edge.statement_id() != written_statement);
+
+  // Tokens are bound to the query; paged answers have no DOT or GraphML document.
+  v1::SubgraphResponse response;
+  request.set_depth(1);
+  auto status = c->traversal().Subgraph(c->NewContext().get(), request, &response);
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(status.error_message().find("page_token") != std::string::npos);
+  request.set_depth(2);
+  request.set_page_token("garbage!");
+  status = c->traversal().Subgraph(c->NewContext().get(), request, &response);
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(status.error_message().find("page_token") != std::string::npos);
+  request.clear_page_token();
+  request.set_format(v1::GRAPH_FORMAT_DOT);
+  status = c->traversal().Subgraph(c->NewContext().get(), request, &response);
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(status.error_message().find("format") != std::string::npos);
+  request.set_format(v1::GRAPH_FORMAT_UNSPECIFIED);
+  request.set_page_size(1'000'000);
+  status = c->traversal().Subgraph(c->NewContext().get(), request, &response);
+  CHECK(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  // The CLI: a page as tables with the next token, or every page with --all.
+  auto page = Cli(server, {"subgraph", "iran", "--depth", "2", "--page-size", "2"});
+  REQUIRE_MESSAGE(page.exit_code == 0, page.err);
+  CHECK(page.out.find("next page: --page-token ") != std::string::npos);
+  auto all = Cli(server, {"subgraph", "iran", "--depth", "2", "--page-size", "2", "--all"});
+  REQUIRE_MESSAGE(all.exit_code == 0, all.err);
+  CHECK(all.out.find("next page") == std::string::npos);
+  // A new query: the edge written above is part of it now.
+  CHECK(all.out.find(written_statement) != std::string::npos);
+  auto dot = Cli(server, {"subgraph", "iran", "--page-size", "2", "--format", "dot"});
+  CHECK(dot.exit_code != 0);
+}
+
+}  // namespace
+}  // namespace claimgraph::testing

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "engine/ids.h"
+#include "engine/paging.h"
 #include "engine/provenance/graph.h"
 #include "engine/status_macros.h"
 #include "engine/strings.h"
@@ -479,6 +480,106 @@ absl::Status CheckMaxNodes(const TraceOptions& options) {
   return absl::OkStatus();
 }
 
+// What a paged trace's tokens are bound to: the query (which RPC, its id and what changes the
+// walk) and, through the pinned token, its time.
+uint64_t TraceFingerprint(std::string_view kind, std::string_view id, const TraceOptions& options) {
+  const std::string_view zero("\0", 1);
+  return paging::Fingerprint(
+      StrCat(kind, zero, id, zero, options.max_nodes, options.include_inactive ? "+inactive" : ""));
+}
+
+// The position a paged trace's token names ("" for the first page), checked against the query
+// and the view's time before the walk.
+absl::StatusOr<std::string> TracePosition(const ReadView& view, uint64_t fingerprint,
+                                          const TracePaging& paging) {
+  if (paging.page_size == 0) return absl::InvalidArgumentError("page_size: must be positive");
+  if (view.as_of() == std::numeric_limits<uint64_t>::max()) {
+    return absl::InternalError("a paged trace needs a view as of a pinned time");
+  }
+  return paging::DecodePinnedPageToken(paging.page_token, fingerprint, view.as_of());
+}
+
+// The page of `full` (the whole walk) at `position`.
+absl::StatusOr<TracePage> PageOf(const v1::Trace& full, uint64_t fingerprint, uint64_t as_of,
+                                 std::string_view position, const TracePaging& paging) {
+  std::unordered_map<std::string_view, size_t> node_at;
+  node_at.reserve(static_cast<size_t>(full.nodes_size()));
+  for (int i = 0; i < full.nodes_size(); ++i) node_at.emplace(full.nodes(i).key(), i);
+  std::vector<size_t> later_end;
+  later_end.reserve(static_cast<size_t>(full.edges_size()));
+  for (const auto& edge : full.edges()) {
+    later_end.push_back(std::max(node_at.at(edge.from_key()), node_at.at(edge.to_key())));
+  }
+  const auto items = paging::GraphPageOrder(node_at.size(), later_end);
+  CG_ASSIGN_OR_RETURN(uint64_t offset, paging::DecodeGraphPosition(position, items.size()));
+  // Flags go with their node; a flag on no node of the trace (there are none) with the summaries.
+  std::unordered_map<size_t, std::vector<int>> flags_of;
+  std::vector<int> unplaced_flags;
+  for (int i = 0; i < full.flags_size(); ++i) {
+    auto node = node_at.find(full.flags(i).node_key());
+    if (node != node_at.end()) {
+      flags_of[node->second].push_back(i);
+    } else {
+      unplaced_flags.push_back(i);
+    }
+  }
+  TracePage page;
+  page.total_nodes = node_at.size();
+  page.total_edges = later_end.size();
+  v1::Trace& out = page.trace;
+  out.set_truncated(full.truncated());
+  if (full.has_as_of()) *out.mutable_as_of() = full.as_of();
+  std::vector<bool> flag_on_page(static_cast<size_t>(full.flags_size()), false);
+  if (offset == 0) {
+    *out.mutable_root_claim_ids() = full.root_claim_ids();
+    *out.mutable_root_source_ids() = full.root_source_ids();
+    *out.mutable_first_claim_ids() = full.first_claim_ids();
+    *out.mutable_first_source_ids() = full.first_source_ids();
+    *out.mutable_cycles() = full.cycles();
+    *out.mutable_relay_cycles() = full.relay_cycles();
+    for (int i : unplaced_flags) flag_on_page[static_cast<size_t>(i)] = true;
+  }
+  size_t bytes = out.ByteSizeLong();
+  size_t end = offset;
+  while (end < items.size() && end - offset < paging.page_size) {
+    const paging::GraphItem& item = items[end];
+    size_t item_bytes = 0;
+    const std::vector<int>* flags = nullptr;
+    if (item.is_edge) {
+      item_bytes = full.edges(static_cast<int>(item.index)).ByteSizeLong();
+    } else {
+      item_bytes = full.nodes(static_cast<int>(item.index)).ByteSizeLong();
+      auto found = flags_of.find(item.index);
+      if (found != flags_of.end()) {
+        flags = &found->second;
+        for (int i : *flags) item_bytes += full.flags(i).ByteSizeLong();
+      }
+    }
+    if (end > offset && paging.max_page_bytes > 0 && bytes + item_bytes > paging.max_page_bytes) {
+      break;
+    }
+    bytes += item_bytes;
+    if (item.is_edge) {
+      *out.add_edges() = full.edges(static_cast<int>(item.index));
+    } else {
+      *out.add_nodes() = full.nodes(static_cast<int>(item.index));
+      if (flags != nullptr) {
+        for (int i : *flags) flag_on_page[static_cast<size_t>(i)] = true;
+      }
+    }
+    ++end;
+  }
+  // The page's flags in the unpaged answer's order.
+  for (int i = 0; i < full.flags_size(); ++i) {
+    if (flag_on_page[static_cast<size_t>(i)]) *out.add_flags() = full.flags(i);
+  }
+  if (end < items.size()) {
+    page.next_page_token = paging::EncodePinnedPageToken(
+        fingerprint, as_of, paging::EncodeGraphPosition(end, items.size()));
+  }
+  return page;
+}
+
 }  // namespace
 
 absl::StatusOr<v1::Trace> TraceClaim(const ReadView& view, std::string_view claim_id,
@@ -487,7 +588,9 @@ absl::StatusOr<v1::Trace> TraceClaim(const ReadView& view, std::string_view clai
   CG_RETURN_IF_ERROR(CheckMaxNodes(options));
   ProvenanceGraph graph(view);
   CG_ASSIGN_OR_RETURN(auto internal, graph.ResolveClaim(claim_id));
-  if (!internal) return absl::NotFoundError(StrCat("claim_id: claim ", validation::Quote(claim_id), " not found"));
+  if (!internal)
+    return absl::NotFoundError(
+        StrCat("claim_id: claim ", validation::Quote(claim_id), " not found"));
   v1::Trace trace;
   TraceBuilder builder(graph, options, &trace);
   CG_RETURN_IF_ERROR(builder.AddStart(*internal));
@@ -506,7 +609,8 @@ absl::StatusOr<v1::Trace> TraceStatement(const ReadView& view, std::string_view 
     CG_ASSIGN_OR_RETURN(statement, view.StatementByInternalId(*internal));
   }
   if (!statement) {
-    return absl::NotFoundError(StrCat("statement_id: statement ", validation::Quote(statement_id), " not found"));
+    return absl::NotFoundError(
+        StrCat("statement_id: statement ", validation::Quote(statement_id), " not found"));
   }
   ProvenanceGraph graph(view);
   v1::Trace trace;
@@ -524,6 +628,23 @@ absl::StatusOr<v1::Trace> TraceStatement(const ReadView& view, std::string_view 
   CG_RETURN_IF_ERROR(builder.Run());
   CG_RETURN_IF_ERROR(builder.Finish(""));
   return trace;
+}
+
+absl::StatusOr<TracePage> TraceClaimPage(const ReadView& view, std::string_view claim_id,
+                                         const TraceOptions& options, const TracePaging& paging) {
+  const uint64_t fingerprint = TraceFingerprint("TraceClaim", claim_id, options);
+  CG_ASSIGN_OR_RETURN(std::string position, TracePosition(view, fingerprint, paging));
+  CG_ASSIGN_OR_RETURN(v1::Trace full, TraceClaim(view, claim_id, options));
+  return PageOf(full, fingerprint, view.as_of(), position, paging);
+}
+
+absl::StatusOr<TracePage> TraceStatementPage(const ReadView& view, std::string_view statement_id,
+                                             const TraceOptions& options,
+                                             const TracePaging& paging) {
+  const uint64_t fingerprint = TraceFingerprint("TraceStatement", statement_id, options);
+  CG_ASSIGN_OR_RETURN(std::string position, TracePosition(view, fingerprint, paging));
+  CG_ASSIGN_OR_RETURN(v1::Trace full, TraceStatement(view, statement_id, options));
+  return PageOf(full, fingerprint, view.as_of(), position, paging);
 }
 
 }  // namespace claimgraph::provenance

@@ -636,4 +636,62 @@ absl::StatusOr<SubgraphResult> Subgraph(const EdgeSource& source, const Subgraph
   return result;
 }
 
+namespace {
+
+uint64_t SubgraphFingerprint(const SubgraphRequest& request) {
+  std::string ids;
+  for (const auto& id : request.entity_ids) ids += StrCat(id.size(), ":", id);
+  const QueryLimits& limits = request.limits;
+  return paging::Fingerprint(StrCat("subgraph|", ids, "|", request.depth, "|",
+                                    FilterFingerprint(request.filter), "|", limits.max_results, "|",
+                                    limits.max_fanout, "|", limits.max_edges_scanned, "|",
+                                    limits.max_memory_bytes));
+}
+
+}  // namespace
+
+std::string SubgraphPage::TokenAfter(size_t sent) const {
+  const uint64_t next = offset + sent;
+  if (next >= item_count) return std::string();
+  return paging::EncodePinnedPageToken(fingerprint, as_of,
+                                       paging::EncodeGraphPosition(next, item_count));
+}
+
+absl::StatusOr<SubgraphPage> SubgraphPaged(const EdgeSource& source, const SubgraphRequest& request,
+                                           const SubgraphPaging& paging) {
+  if (paging.page_size == 0) return absl::InvalidArgumentError("page_size: must be positive");
+  const ReadView& view = source.view();
+  if (view.as_of() == std::numeric_limits<uint64_t>::max()) {
+    return absl::InternalError("a paged Subgraph needs a view as of a pinned time");
+  }
+  SubgraphPage page;
+  page.fingerprint = SubgraphFingerprint(request);
+  page.as_of = view.as_of();
+  CG_ASSIGN_OR_RETURN(std::string position, paging::DecodePinnedPageToken(
+                                                paging.page_token, page.fingerprint, page.as_of));
+  CG_ASSIGN_OR_RETURN(page.whole, Subgraph(source, request));
+  if (page.whole.cut.deadline) {
+    return absl::DeadlineExceededError(
+        "the subgraph's walk ran out of time: a paged Subgraph walks the whole subgraph on "
+        "every page");
+  }
+  if (page.whole.cut.cancelled) return absl::CancelledError("the subgraph's walk was cancelled");
+  std::unordered_map<uint64_t, size_t> entity_at;
+  for (size_t i = 0; i < page.whole.entities.size(); ++i) {
+    entity_at.emplace(page.whole.entities[i].entity, i);
+  }
+  std::vector<size_t> later_end;
+  later_end.reserve(page.whole.edges.size());
+  for (const auto& edge : page.whole.edges) {
+    later_end.push_back(std::max(entity_at.at(edge.node), entity_at.at(edge.other)));
+  }
+  auto items = paging::GraphPageOrder(page.whole.entities.size(), later_end);
+  page.item_count = items.size();
+  CG_ASSIGN_OR_RETURN(page.offset, paging::DecodeGraphPosition(position, page.item_count));
+  const size_t end = std::min<size_t>(items.size(), page.offset + paging.page_size);
+  page.items.assign(items.begin() + static_cast<std::ptrdiff_t>(page.offset),
+                    items.begin() + static_cast<std::ptrdiff_t>(end));
+  return page;
+}
+
 }  // namespace claimgraph::traversal

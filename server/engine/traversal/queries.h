@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/paging.h"
 #include "engine/traversal/edge_source.h"
 #include "engine/traversal/options.h"
 
@@ -104,6 +105,38 @@ struct SubgraphResult {
   Cut cut;
 };
 absl::StatusOr<SubgraphResult> Subgraph(const EdgeSource& source, const SubgraphRequest& request);
+
+// --- Subgraph, paged ---
+// Every page walks the whole subgraph again (within the request's limits, as unpaged) and
+// answers the slice of its items the token names: the entities in the unpaged order, each
+// followed by the edges that become complete with it (paging::GraphPageOrder), so the pages'
+// entities and edges, concatenated, are the unpaged answer's in order. The source's view must be
+// as of a pinned time (Database::NewPinnedReadView's for the first page, the token's after).
+struct SubgraphPaging {
+  size_t page_size = 0;  // > 0: items per page
+  std::string page_token;
+};
+struct SubgraphPage {
+  // The whole walk: every entity and edge, and its cut (never deadline or cancelled: a walk they
+  // stop fails, since its pages would not be one answer).
+  SubgraphResult whole;
+  // This page's items, in order, indexing whole.entities and whole.edges.
+  std::vector<paging::GraphItem> items;
+  // The token that resumes after the first `sent` of this page's items ("" when they end the
+  // answer): the next page's is TokenAfter(items.size()); a caller that sends fewer (an answer
+  // size limit) resumes from where it stopped.
+  std::string TokenAfter(size_t sent) const;
+
+  uint64_t fingerprint = 0;
+  uint64_t as_of = 0;
+  uint64_t offset = 0;      // of the page's first item
+  uint64_t item_count = 0;  // of the whole answer
+};
+// As Subgraph, and InvalidArgument("page_token: ...") for a token that is malformed, of another
+// query (entities, depth, filter, limits) or of another time; DeadlineExceeded or Cancelled when
+// the walk is stopped by them.
+absl::StatusOr<SubgraphPage> SubgraphPaged(const EdgeSource& source, const SubgraphRequest& request,
+                                           const SubgraphPaging& paging);
 
 // The edge as seen from its subject (an in-edge turned around).
 Edge AsOutEdge(const Edge& edge);

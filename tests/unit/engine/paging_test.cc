@@ -63,4 +63,30 @@ TEST_CASE("fingerprints differ for different queries and are stable") {
   CHECK(Fingerprint("a") == 0xaf63dc4c8601ec8cull);
 }
 
+TEST_CASE(
+    "graph pages: each edge follows the node from which on it and every edge before it is "
+    "complete") {
+  // Nodes 0..3; edges with later ends 1, 0, 3, 2, 3: the running maximum is 1, 1, 3, 3, 3.
+  auto items = GraphPageOrder(4, {1, 0, 3, 2, 3});
+  std::string order;
+  for (const auto& item : items)
+    order += (item.is_edge ? "e" : "n") + std::to_string(item.index) + " ";
+  CHECK(order == "n0 n1 e0 e1 n2 n3 e2 e3 e4 ");
+  CHECK(GraphPageOrder(0, {}).empty());
+  CHECK(GraphPageOrder(2, {}).size() == 2);
+}
+
+TEST_CASE("graph positions carry their answer's size and refuse another answer's") {
+  CHECK(*DecodeGraphPosition("", 5) == 0);
+  CHECK(*DecodeGraphPosition(EncodeGraphPosition(3, 5), 5) == 3);
+  CHECK(*DecodeGraphPosition(EncodeGraphPosition(5, 5), 5) == 5);
+  for (auto position : {EncodeGraphPosition(3, 6), EncodeGraphPosition(6, 5),
+                        EncodeGraphPosition(0, 5), std::string("short")}) {
+    auto decoded = DecodeGraphPosition(position, 5);
+    REQUIRE_FALSE(decoded.ok());
+    CHECK(decoded.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(std::string(decoded.status().message()).rfind("page_token: ", 0) == 0);
+  }
+}
+
 }  // namespace claimgraph::paging
