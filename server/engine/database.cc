@@ -34,22 +34,40 @@ absl::Status Renamed(const absl::Status& status, std::string_view from, std::str
   return absl::Status(status.code(), message);
 }
 
-// The write path of a one-record write: stages it under the write lock in one transaction and,
-// unless it changed nothing, publishes it (commit, rescoring, observers).
+// The one write path: runs `write` (which stages a transaction and, when it changed something,
+// publishes it) under the write lock, then waits outside the lock until everything applied so far
+// is durable (group commit, engine/write/group_sync.h). An answer that changed nothing waits
+// too: the record it found may have been applied by a writer still waiting for its sync.
+template <typename Result, typename Write>
+absl::StatusOr<Result> RunWrite(Database::Impl& db, Write write) {
+  uint64_t ticket = 0;
+  absl::StatusOr<Result> result = absl::UnknownError("not run");
+  {
+    std::lock_guard lock(db.write_mutex);
+    result = write();
+    ticket = db.group_sync.LastApplied();
+  }
+  if (!result.ok()) return result;
+  CG_RETURN_IF_ERROR(db.group_sync.AwaitDurable(ticket, *db.store));
+  return result;
+}
+
+// A one-record write: stages it in one transaction and, unless it changed nothing, publishes it.
 template <typename T, typename Stage>
 absl::StatusOr<Written<T>> WriteOne(Database::Impl& db, const WriteContext& context, Stage stage) {
-  std::lock_guard lock(db.write_mutex);
-  Transaction transaction(&db, context);
-  CG_ASSIGN_OR_RETURN(Written<T> written, stage(transaction));
-  if (written.outcome == WriteOutcome::kUnchanged) return written;
-  CG_RETURN_IF_ERROR(db.Publish(transaction));
-  return written;
+  return RunWrite<Written<T>>(db, [&]() -> absl::StatusOr<Written<T>> {
+    Transaction transaction(&db, context);
+    CG_ASSIGN_OR_RETURN(Written<T> written, stage(transaction));
+    if (written.outcome != WriteOutcome::kUnchanged) CG_RETURN_IF_ERROR(db.Publish(transaction));
+    return written;
+  });
 }
 
 }  // namespace
 
 absl::Status Database::Impl::Publish(Transaction& transaction) {
   CG_RETURN_IF_ERROR(transaction.Commit());
+  group_sync.Applied();
   CG_RETURN_IF_ERROR(Rescore(transaction.touched_statements));
   NotifyCommitted(transaction.time(), transaction.touched_statements, transaction.touched_edges);
   return absl::OkStatus();
@@ -150,50 +168,52 @@ absl::StatusOr<Written<v1::Source>> Database::UpdateSource(const v1::Source& pat
 absl::StatusOr<Written<v1::Source>> Database::AddDerivation(std::string_view source_id,
                                                             const v1::Derivation& derivation,
                                                             const WriteContext& context) {
-  std::lock_guard lock(impl_->write_mutex);
   // Read and write under the write lock, so concurrent additions cannot lose each other.
-  auto view = impl_->LatestView();
-  CG_RETURN_IF_ERROR(validation::CheckId("source_id", source_id, impl_->limits));
-  auto source = view->GetSource(source_id);
-  if (!source.ok()) {
-    return absl::Status(source.status().code(),
-                        StrCat("source_id: ", std::string(source.status().message())));
-  }
-  for (const auto& link : source->derived_from()) {
-    if (link.source_id() == derivation.source_id() && link.type() == derivation.type()) {
-      return Written<v1::Source>{*std::move(source), WriteOutcome::kUnchanged};
+  return RunWrite<Written<v1::Source>>(*impl_, [&]() -> absl::StatusOr<Written<v1::Source>> {
+    auto view = impl_->LatestView();
+    CG_RETURN_IF_ERROR(validation::CheckId("source_id", source_id, impl_->limits));
+    auto source = view->GetSource(source_id);
+    if (!source.ok()) {
+      return absl::Status(source.status().code(),
+                          StrCat("source_id: ", std::string(source.status().message())));
     }
-  }
-  *source->add_derived_from() = derivation;
-  Transaction transaction(impl_.get(), context);
-  auto staged = transaction.StageSource(*source, OnExisting::kUpdate);
-  if (!staged.ok()) {
-    // The new link is the source's last: name it as the request does.
-    std::string message(staged.status().message());
-    const std::string link = StrCat("source.derived_from[", source->derived_from_size() - 1, "]");
-    if (message.rfind(link, 0) == 0) message = StrCat("derivation", message.substr(link.size()));
-    return absl::Status(staged.status().code(), message);
-  }
-  auto written = *std::move(staged);
-  if (written.outcome == WriteOutcome::kUnchanged) return written;
-  CG_RETURN_IF_ERROR(impl_->Publish(transaction));
-  return written;
+    for (const auto& link : source->derived_from()) {
+      if (link.source_id() == derivation.source_id() && link.type() == derivation.type()) {
+        return Written<v1::Source>{*std::move(source), WriteOutcome::kUnchanged};
+      }
+    }
+    *source->add_derived_from() = derivation;
+    Transaction transaction(impl_.get(), context);
+    auto staged = transaction.StageSource(*source, OnExisting::kUpdate);
+    if (!staged.ok()) {
+      // The new link is the source's last: name it as the request does.
+      std::string message(staged.status().message());
+      const std::string link = StrCat("source.derived_from[", source->derived_from_size() - 1, "]");
+      if (message.rfind(link, 0) == 0) message = StrCat("derivation", message.substr(link.size()));
+      return absl::Status(staged.status().code(), message);
+    }
+    auto written = *std::move(staged);
+    if (written.outcome == WriteOutcome::kUnchanged) return written;
+    CG_RETURN_IF_ERROR(impl_->Publish(transaction));
+    return written;
+  });
 }
 
 absl::StatusOr<Written<v1::Claim>> Database::CreateClaim(const v1::Claim& claim,
                                                          std::string_view request_id,
                                                          const WriteContext& context,
                                                          OnExisting on_existing) {
-  std::lock_guard lock(impl_->write_mutex);
-  Transaction transaction(impl_.get(), context);
-  CG_ASSIGN_OR_RETURN(auto written, transaction.StageClaim(claim, request_id, on_existing));
-  if (written.outcome == WriteOutcome::kUnchanged) {
-    auto view = impl_->LatestView();
-    CG_ASSIGN_OR_RETURN(written.record, view->GetClaim(written.record.id()));
+  return RunWrite<Written<v1::Claim>>(*impl_, [&]() -> absl::StatusOr<Written<v1::Claim>> {
+    Transaction transaction(impl_.get(), context);
+    CG_ASSIGN_OR_RETURN(auto written, transaction.StageClaim(claim, request_id, on_existing));
+    if (written.outcome == WriteOutcome::kUnchanged) {
+      auto view = impl_->LatestView();
+      CG_ASSIGN_OR_RETURN(written.record, view->GetClaim(written.record.id()));
+      return written;
+    }
+    CG_RETURN_IF_ERROR(impl_->Publish(transaction));
     return written;
-  }
-  CG_RETURN_IF_ERROR(impl_->Publish(transaction));
-  return written;
+  });
 }
 
 absl::StatusOr<std::vector<Written<v1::Claim>>> Database::CreateClaims(
@@ -202,26 +222,28 @@ absl::StatusOr<std::vector<Written<v1::Claim>>> Database::CreateClaims(
     return absl::ResourceExhaustedError(
         StrCat("claims: at most ", impl_->limits.max_batch_claims, " in one batch"));
   }
-  std::lock_guard lock(impl_->write_mutex);
-  Transaction transaction(impl_.get(), context);
-  transaction.DeclareBatchClaims(claims);
-  std::vector<Written<v1::Claim>> results;
-  for (size_t i = 0; i < claims.size(); ++i) {
-    auto written = transaction.StageClaim(claims[i], "", OnExisting::kFail);
-    if (!written.ok()) return Renamed(written.status(), "claim", StrCat("claims[", i, "]"));
-    results.push_back(*std::move(written));
-  }
-  CG_ASSIGN_OR_RETURN(auto bad_relays, transaction.FinishBatchRelays());
-  if (!bad_relays.empty()) {
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (results[i].record.id() == bad_relays.front().claim_id) {
-        return Renamed(bad_relays.front().error, "claim", StrCat("claims[", i, "]"));
-      }
+  using Results = std::vector<Written<v1::Claim>>;
+  return RunWrite<Results>(*impl_, [&]() -> absl::StatusOr<Results> {
+    Transaction transaction(impl_.get(), context);
+    transaction.DeclareBatchClaims(claims);
+    std::vector<Written<v1::Claim>> results;
+    for (size_t i = 0; i < claims.size(); ++i) {
+      auto written = transaction.StageClaim(claims[i], "", OnExisting::kFail);
+      if (!written.ok()) return Renamed(written.status(), "claim", StrCat("claims[", i, "]"));
+      results.push_back(*std::move(written));
     }
-    return bad_relays.front().error;
-  }
-  CG_RETURN_IF_ERROR(impl_->Publish(transaction));
-  return results;
+    CG_ASSIGN_OR_RETURN(auto bad_relays, transaction.FinishBatchRelays());
+    if (!bad_relays.empty()) {
+      for (size_t i = 0; i < results.size(); ++i) {
+        if (results[i].record.id() == bad_relays.front().claim_id) {
+          return Renamed(bad_relays.front().error, "claim", StrCat("claims[", i, "]"));
+        }
+      }
+      return bad_relays.front().error;
+    }
+    CG_RETURN_IF_ERROR(impl_->Publish(transaction));
+    return results;
+  });
 }
 
 absl::StatusOr<Written<v1::LifecycleEvent>> Database::RecordLifecycleEvent(
@@ -300,33 +322,35 @@ std::vector<RecordResult> StageImportRecords(Transaction& transaction,
 
 absl::StatusOr<std::vector<RecordResult>> Database::ApplyRecords(
     const std::vector<v1::ImportRecord>& records, ImportMode mode, const WriteContext& context) {
-  std::lock_guard lock(impl_->write_mutex);
-  std::vector<v1::Claim> batch_claims;
-  for (const auto& record : records) {
-    if (record.record_case() == v1::ImportRecord::kClaim) batch_claims.push_back(record.claim());
-  }
-  // A claim whose relay to a later claim of the batch fails (that claim was rejected, or is about
-  // another statement) is rejected in its turn, and the batch staged again without it: each
-  // pass rejects at least one more record, so this ends.
-  std::map<size_t, absl::Status> rejected_relays;
-  while (true) {
-    Transaction transaction(impl_.get(), context);
-    transaction.DeclareBatchClaims(batch_claims);
-    auto results = StageImportRecords(transaction, records, mode, rejected_relays);
-    CG_ASSIGN_OR_RETURN(auto bad_relays, transaction.FinishBatchRelays());
-    if (bad_relays.empty()) {
-      CG_RETURN_IF_ERROR(impl_->Publish(transaction));
-      return results;
+  using Results = std::vector<RecordResult>;
+  return RunWrite<Results>(*impl_, [&]() -> absl::StatusOr<Results> {
+    std::vector<v1::Claim> batch_claims;
+    for (const auto& record : records) {
+      if (record.record_case() == v1::ImportRecord::kClaim) batch_claims.push_back(record.claim());
     }
-    for (const auto& bad : bad_relays) {
-      for (size_t i = 0; i < results.size(); ++i) {
-        if (results[i].error.ok() && records[i].record_case() == v1::ImportRecord::kClaim &&
-            results[i].id == bad.claim_id) {
-          rejected_relays.emplace(i, bad.error);
+    // A claim whose relay to a later claim of the batch fails (that claim was rejected, or is about
+    // another statement) is rejected in its turn, and the batch staged again without it: each
+    // pass rejects at least one more record, so this ends.
+    std::map<size_t, absl::Status> rejected_relays;
+    while (true) {
+      Transaction transaction(impl_.get(), context);
+      transaction.DeclareBatchClaims(batch_claims);
+      auto results = StageImportRecords(transaction, records, mode, rejected_relays);
+      CG_ASSIGN_OR_RETURN(auto bad_relays, transaction.FinishBatchRelays());
+      if (bad_relays.empty()) {
+        CG_RETURN_IF_ERROR(impl_->Publish(transaction));
+        return results;
+      }
+      for (const auto& bad : bad_relays) {
+        for (size_t i = 0; i < results.size(); ++i) {
+          if (results[i].error.ok() && records[i].record_case() == v1::ImportRecord::kClaim &&
+              results[i].id == bad.claim_id) {
+            rejected_relays.emplace(i, bad.error);
+          }
         }
       }
     }
-  }
+  });
 }
 
 absl::StatusOr<std::unique_ptr<ReadView>> Database::NewReadView(

@@ -22,9 +22,11 @@ class CountingStore final : public KeyValueStore {
   struct Counts {
     uint64_t gets = 0, multi_gets = 0, multi_get_keys = 0, cursors = 0;
     uint64_t synced_writes = 0, deferred_writes = 0;  // by WriteSync
+    uint64_t log_syncs = 0;                           // SyncLog calls
   };
   Counts counts() const {
-    return {gets_, multi_gets_, multi_get_keys_, cursors_, synced_writes_, deferred_writes_};
+    return {gets_,          multi_gets_,      multi_get_keys_, cursors_,
+            synced_writes_, deferred_writes_, log_syncs_};
   }
   // Counts since `before`.
   Counts Since(const Counts& before) const {
@@ -34,7 +36,8 @@ class CountingStore final : public KeyValueStore {
             now.multi_get_keys - before.multi_get_keys,
             now.cursors - before.cursors,
             now.synced_writes - before.synced_writes,
-            now.deferred_writes - before.deferred_writes};
+            now.deferred_writes - before.deferred_writes,
+            now.log_syncs - before.log_syncs};
   }
 
   std::unique_ptr<Snapshot> NewSnapshot() override { return inner_->NewSnapshot(); }
@@ -66,6 +69,10 @@ class CountingStore final : public KeyValueStore {
   absl::Status CompactRecentWrites() override { return inner_->CompactRecentWrites(); }
   absl::Status Flush() override { return inner_->Flush(); }
   bool BelowDiskReserve() const override { return inner_->BelowDiskReserve(); }
+  absl::Status SyncLog() override {
+    ++log_syncs_;
+    return inner_->SyncLog();
+  }
   absl::Status VerifyChecksums() override { return inner_->VerifyChecksums(); }
   absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) override {
     return inner_->CreateBackup(backup_dir);
@@ -74,7 +81,7 @@ class CountingStore final : public KeyValueStore {
  private:
   std::unique_ptr<KeyValueStore> inner_;
   std::atomic<uint64_t> gets_{0}, multi_gets_{0}, multi_get_keys_{0}, cursors_{0};
-  std::atomic<uint64_t> synced_writes_{0}, deferred_writes_{0};
+  std::atomic<uint64_t> synced_writes_{0}, deferred_writes_{0}, log_syncs_{0};
 };
 
 }  // namespace claimgraph::storage

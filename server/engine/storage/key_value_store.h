@@ -168,6 +168,10 @@ class KeyValueStore {
   virtual absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) = 0;
   // True while writes are refused because the disk is below its free-space reserve.
   virtual bool BelowDiskReserve() const { return false; }
+  // Makes every write applied before the call durable, as a synced write would have (a no-op
+  // when the store's sync policy does not sync). With deferred writes, what lets writers share
+  // one sync (group commit).
+  virtual absl::Status SyncLog() { return absl::OkStatus(); }
 };
 
 }  // namespace claimgraph::storage

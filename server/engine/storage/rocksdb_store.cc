@@ -230,6 +230,11 @@ class RocksDbStore final : public KeyValueStore {
     return std::make_unique<RocksCursor>(db_.get(), handle(family), snapshot, lower, upper);
   }
 
+  absl::Status SyncLog() override {
+    if (!sync_writes_) return absl::OkStatus();
+    return FromRocks(db_->SyncWAL(), "WAL sync");
+  }
+
   absl::Status Write(const WriteBatch& batch, WriteSync sync = WriteSync::kPolicy) override {
     rocksdb::WriteBatch rocks_batch;
     for (const auto& op : batch.operations()) {

@@ -22,6 +22,7 @@
 #include "engine/read_view.h"
 #include "engine/record_cache.h"
 #include "engine/status_macros.h"
+#include "engine/write/group_sync.h"
 #include "engine/write/resolution_cache.h"
 
 namespace claimgraph {
@@ -44,6 +45,9 @@ struct Database::Impl {
   // engine/cache_invariants.h; advanced (under write_mutex) after the commit of a write that
   // broke an invariant, read by every new view before it takes its snapshot.
   std::atomic<uint64_t> cache_generation{kFirstCacheGeneration};
+  // Transactions are applied without waiting for the disk; their callers wait here, outside
+  // write_mutex, and share syncs.
+  GroupSync group_sync;
 
   // Tells the observers about a committed transaction. Called under write_mutex.
   void NotifyCommitted(uint64_t time, const std::set<uint64_t>& statements,
@@ -102,8 +106,9 @@ struct Database::Impl {
   }
   std::unique_ptr<ReadView> LatestView() { return LatestView(record_cache.get()); }
 
-  // After `transaction` staged a write that changed something: commits its batch, rescores the
-  // statements it touched (Rescore) and tells the commit observers. write_mutex held.
+  // After `transaction` staged a write that changed something: commits its batch (applied, not
+  // yet durable: the caller then waits on group_sync), rescores the statements it touched
+  // (Rescore) and tells the commit observers. write_mutex held.
   absl::Status Publish(Transaction& transaction);
 };
 

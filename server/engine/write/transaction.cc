@@ -792,7 +792,8 @@ absl::Status Transaction::Commit() {
         break;
     }
   }
-  CG_RETURN_IF_ERROR(db_->store->Write(sorted));
+  // Applied without waiting for the disk: the caller waits for a shared sync (group_sync.h).
+  CG_RETURN_IF_ERROR(db_->store->Write(sorted, storage::WriteSync::kDeferred));
   db_->counters = counters_;
   if (breaks_invariant_) {
     // What the caches learnt before this commit may no longer hold: start them over.

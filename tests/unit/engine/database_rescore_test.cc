@@ -373,35 +373,54 @@ TEST_CASE("a failed background rescore stays pending and is redone at the next s
   CHECK(*edge.score == FullScore(*f.View(), f.statement_id));
 }
 
-TEST_CASE(
-    "an acknowledged write costs one sync: its score's write is deferred, and rebuilt when lost") {
-  // Every deferred write is lost, as a power loss before the next sync could lose them.
-  Fixture f(FixtureOptions{.count_reads = true, .lose_deferred_writes = true});
-  REQUIRE(provenance::InstallStatementScorer(*f.db).ok());
-  SeedWorld(f);
-  f.IranSuppliesRussia();
-  auto before = f.counting->counts();
-  f.Claim({.id = "a", .claimant = "person-1", .source = "wire-story"});
-  auto spent = f.counting->Since(before);
-  CHECK(spent.synced_writes == 1);    // the claim, its edges and the statement's dirty marker
-  CHECK(spent.deferred_writes == 1);  // the statement's new score, which removes the marker
-  // The score's write was lost: the synced marker says the statement still needs one.
-  CHECK(AnyDirtyMarker(*f.db));
-  before = f.counting->counts();
-  f.Claim({.id = "b", .claimant = "person-2", .stance = v1::STANCE_REFUTES, .source = "briefing"});
-  spent = f.counting->Since(before);
-  CHECK(spent.synced_writes == 1);
-  CHECK(spent.deferred_writes == 1);
-  // The next start rescores the marked statements before it serves.
-  f.Reopen();
-  CHECK(AnyDirtyMarker(*f.db));
-  REQUIRE(provenance::InstallStatementScorer(*f.db).ok());
-  CHECK_FALSE(AnyDirtyMarker(*f.db));
-  auto edge = EdgeOf(*f.View(), f.statement_id);
-  CHECK_FALSE(edge.score_pending);
-  REQUIRE(edge.score.has_value());
-  CHECK(*edge.score == FullScore(*f.View(), f.statement_id));
-  CHECK(edge.refuting == 1);
+TEST_CASE("an acknowledged write costs one log sync, and a lost background score is rebuilt") {
+  SUBCASE("the write and its inline rescore are applied, then one sync covers both") {
+    Fixture f(FixtureOptions{.count_reads = true});
+    REQUIRE(provenance::InstallStatementScorer(*f.db).ok());
+    SeedWorld(f);
+    f.IranSuppliesRussia();
+    auto before = f.counting->counts();
+    f.Claim({.id = "a", .claimant = "person-1", .source = "wire-story"});
+    auto spent = f.counting->Since(before);
+    CHECK(spent.synced_writes == 0);
+    CHECK(spent.deferred_writes == 2);  // the claim's batch, then the statement's new score
+    CHECK(spent.log_syncs == 1);
+    CHECK_FALSE(AnyDirtyMarker(*f.db));
+    // A write that changes nothing still waits until what it found is durable: here it already
+    // is, so it syncs nothing.
+    before = f.counting->counts();
+    v1::Entity same;
+    same.set_id("person-1");
+    same.set_type("person");
+    same.set_name("person-1");
+    auto written = f.db->CreateEntity(same, f.context, OnExisting::kUpdate);
+    REQUIRE(written.ok());
+    CHECK(written->outcome == WriteOutcome::kUnchanged);
+    spent = f.counting->Since(before);
+    CHECK(spent.deferred_writes == 0);
+    CHECK(spent.log_syncs == 0);
+  }
+  SUBCASE("a background score written after the last sync is lost, and redone at the next start") {
+    Fixture f(FixtureOptions{.inline_rescore_max_claims = 0, .lose_deferred_writes = true});
+    REQUIRE(provenance::InstallStatementScorer(*f.db).ok());
+    SeedWorld(f);
+    f.IranSuppliesRussia();
+    f.Claim({.id = "a", .claimant = "person-1", .source = "wire-story"});
+    f.Claim({.id = "b", .claimant = "person-2", .stance = v1::STANCE_REFUTES, .source = "briefing"});
+    REQUIRE(f.db->SettleScores().ok());
+    // The claims were synced before their calls returned, their dirty marker with them; the
+    // background score that removes it was not, and a power loss now drops it.
+    CHECK(AnyDirtyMarker(*f.db));
+    f.Reopen();
+    CHECK(AnyDirtyMarker(*f.db));
+    REQUIRE(provenance::InstallStatementScorer(*f.db).ok());
+    CHECK_FALSE(AnyDirtyMarker(*f.db));
+    auto edge = EdgeOf(*f.View(), f.statement_id);
+    CHECK_FALSE(edge.score_pending);
+    REQUIRE(edge.score.has_value());
+    CHECK(*edge.score == FullScore(*f.View(), f.statement_id));
+    CHECK(edge.refuting == 1);
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "engine/database.h"
 #include "engine/ids.h"
+#include "engine/status_macros.h"
 #include "engine/storage/counting_store.h"
 #include "engine/storage/rocksdb_store.h"
 
@@ -38,7 +40,10 @@ struct ClaimSpec {
   v1::ClaimAct act = v1::CLAIM_ACT_SAYS;
 };
 
-// Forwards everything to the store it wraps except deferred writes, which it drops.
+// A store that loses what a power loss would: deferred writes (storage::WriteSync::kDeferred)
+// reach the wrapped store only at the next SyncLog, and those still held when it is closed are
+// dropped. Everything else is forwarded. (Unlike a real store, a held write is not visible until
+// then, so a test sees it only after the write call that synced it returned.)
 class DeferredWriteLosingStore final : public storage::KeyValueStore {
  public:
   explicit DeferredWriteLosingStore(std::unique_ptr<storage::KeyValueStore> inner)
@@ -60,8 +65,18 @@ class DeferredWriteLosingStore final : public storage::KeyValueStore {
     return inner_->NewCursor(snapshot, family, lower, upper);
   }
   absl::Status Write(const storage::WriteBatch& batch, storage::WriteSync sync) override {
-    if (sync == storage::WriteSync::kDeferred) return absl::OkStatus();
+    std::lock_guard lock(mutex_);
+    if (sync == storage::WriteSync::kDeferred) {
+      held_.push_back(batch);
+      return absl::OkStatus();
+    }
+    CG_RETURN_IF_ERROR(ApplyHeld());
     return inner_->Write(batch, sync);
+  }
+  absl::Status SyncLog() override {
+    std::lock_guard lock(mutex_);
+    CG_RETURN_IF_ERROR(ApplyHeld());
+    return inner_->SyncLog();
   }
   absl::StatusOr<storage::StoreStats> Stats() override { return inner_->Stats(); }
   absl::Status CompactAll() override { return inner_->CompactAll(); }
@@ -72,7 +87,14 @@ class DeferredWriteLosingStore final : public storage::KeyValueStore {
   }
 
  private:
+  absl::Status ApplyHeld() {
+    for (const auto& batch : held_) CG_RETURN_IF_ERROR(inner_->Write(batch));
+    held_.clear();
+    return absl::OkStatus();
+  }
   std::unique_ptr<storage::KeyValueStore> inner_;
+  std::mutex mutex_;
+  std::vector<storage::WriteBatch> held_;  // guarded by mutex_
 };
 
 struct FixtureOptions {
