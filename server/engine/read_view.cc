@@ -73,6 +73,40 @@ absl::StatusOr<std::vector<std::optional<uint64_t>>> ReadView::ResolveMany(
   return ids;
 }
 
+uint64_t ReadView::snapshot_sequence() const {
+  return snapshot_ != nullptr ? snapshot_->sequence() : 0;
+}
+
+absl::StatusOr<uint64_t> ReadView::CommittedClock() const {
+  CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kMeta, keys::kClockKey));
+  return value ? keys::DecodeU64(*value) : 0;
+}
+
+absl::Status ReadView::ForEachExternalId(IdKind kind, const NamedIdVisitor& visit) const {
+  std::string prefix(1, static_cast<char>(kind));
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kDictionary, prefix, keys::PrefixSuccessor(prefix));
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    auto external = keys::DecodeDictionaryKey(kind, cursor->key());
+    if (!external) return absl::DataLossError("corrupt dictionary key");
+    if (!visit(*external, keys::DecodeU64(cursor->value()))) break;
+  }
+  return cursor->status();
+}
+
+absl::Status ReadView::ForEachInternalId(IdKind kind, uint64_t first, uint64_t last,
+                                         const NamedIdVisitor& visit) const {
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kDictionary, keys::ReverseDictionaryKey(kind, first),
+                        keys::PrefixSuccessor(keys::ReverseDictionaryKey(kind, last)));
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    auto id = keys::DecodeReverseDictionaryKey(kind, cursor->key());
+    if (!id) return absl::DataLossError("corrupt reverse dictionary key");
+    if (!visit(cursor->value(), *id)) break;
+  }
+  return cursor->status();
+}
+
 template <typename T>
 absl::StatusOr<std::optional<T>> ReadView::VersionAsOf(char prefix, uint64_t id) const {
   if (current_) {
@@ -288,6 +322,39 @@ absl::StatusOr<std::optional<v1::Claim>> ReadView::ClaimByInternalId(uint64_t id
   return std::optional<v1::Claim>(std::move(claim));
 }
 
+absl::StatusOr<std::optional<v1::Claim>> ReadView::StoredClaim(uint64_t id) const {
+  CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kRecords,
+                                              keys::RecordKey(keys::kClaimRecord, id)));
+  if (!value) return std::optional<v1::Claim>();
+  CG_ASSIGN_OR_RETURN(auto claim, ParseRecord<v1::Claim>(*value, "claim"));
+  return std::optional<v1::Claim>(std::move(claim));
+}
+
+std::vector<absl::StatusOr<std::optional<std::string>>> ReadView::MultiGetStored(
+    const std::vector<StoredRef>& refs) const {
+  std::vector<std::string> record_keys;
+  record_keys.reserve(refs.size());
+  for (const auto& ref : refs) {
+    char prefix = keys::kClaimRecord;
+    switch (ref.kind) {
+      case StoredKind::kClaim:
+        prefix = keys::kClaimRecord;
+        break;
+      case StoredKind::kClaimEventsMarker:
+        prefix = keys::kClaimHasEvents;
+        break;
+      case StoredKind::kCurrentSource:
+        prefix = keys::kCurrentSource;
+        break;
+      case StoredKind::kCurrentEntity:
+        prefix = keys::kCurrentEntity;
+        break;
+    }
+    record_keys.push_back(keys::RecordKey(prefix, ref.id));
+  }
+  return store_->MultiGet(snapshot(), Family::kRecords, record_keys);
+}
+
 absl::StatusOr<v1::Claim> ReadView::GetClaim(std::string_view id) const {
   CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kClaim, id));
   if (!internal) return NotFound("claim", id);
@@ -318,6 +385,35 @@ absl::Status ReadView::ForEachClaimOfStatement(uint64_t statement, const IdVisit
 absl::Status ReadView::ForEachClaimByClaimant(uint64_t entity, const IdVisitor& visit) const {
   return ScanPostings(keys::PostingPrefix(keys::kClaimsByClaimant, entity), 0,
                       std::numeric_limits<uint64_t>::max(), visit);
+}
+
+absl::Status ReadView::ForEachPosting(char index, uint64_t owner,
+                                      const std::optional<Posting>& after,
+                                      const PostingVisitor& visit) const {
+  std::string prefix = keys::PostingPrefix(index, owner);
+  std::string lower = prefix, upper = prefix;
+  keys::AppendU64(&lower, after ? after->first : 0);
+  if (after) keys::AppendU64(&lower, after->second);
+  keys::AppendU64(&upper, as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1);
+  auto cursor = store_->NewCursor(snapshot(), Family::kIndexes, lower, upper);
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    auto parts = keys::DecodePostingKey(cursor->key());
+    if (!parts) return absl::DataLossError("corrupt posting key");
+    const Posting posting{parts->recorded_at, parts->claim};
+    if (after && posting <= *after) continue;
+    if (!visit(posting)) break;
+  }
+  return cursor->status();
+}
+
+absl::Status ReadView::ForEachDerivationLink(uint64_t source, const IdVisitor& visit) const {
+  const std::string prefix = keys::PostingPrefix(keys::kDerivedFrom, source);
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    if (!visit(keys::LastId(cursor->key()))) break;
+  }
+  return cursor->status();
 }
 
 absl::Status ReadView::ForEachRelayOf(uint64_t claim, const IdVisitor& visit) const {
@@ -411,19 +507,49 @@ absl::StatusOr<storage::EdgeAggregate> ReadView::AggregateAsOf(uint64_t statemen
 
 absl::Status ReadView::ForEachEdge(char direction, uint64_t node, std::optional<uint32_t> predicate,
                                    const EdgeVisitor& visit) const {
-  std::string prefix =
-      predicate ? keys::EdgePrefix(direction, node, *predicate) : keys::EdgePrefix(direction, node);
+  return ForEachEdge(direction, node, EdgeScan{predicate, std::nullopt, false}, visit);
+}
+
+absl::Status ReadView::ForEachEdge(char direction, uint64_t node, const EdgeScan& scan,
+                                   const EdgeVisitor& visit) const {
+  std::string prefix = scan.predicate ? keys::EdgePrefix(direction, node, *scan.predicate)
+                                      : keys::EdgePrefix(direction, node);
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kEdges, prefix, keys::PrefixSuccessor(prefix));
+  if (scan.after) {
+    // Seek to the first key after `after`: the key itself, then step over it when present.
+    auto [after_predicate, after_other, after_statement] = *scan.after;
+    std::string resume =
+        keys::EdgeKey{direction, node, after_predicate, after_other, after_statement}.Encode();
+    cursor->Seek(resume);
+    if (cursor->Valid() && cursor->key() == resume) cursor->Next();
+  } else {
+    cursor->SeekToFirst();
+  }
+  for (; cursor->Valid(); cursor->Next()) {
+    auto edge = keys::EdgeKey::Decode(cursor->key());
+    auto aggregate = storage::EdgeAggregate::Decode(cursor->value());
+    if (!edge || !aggregate) return absl::DataLossError("corrupt edge");
+    if (scan.entity_objects_only && edge->other == 0) continue;
+    if (!current_) {
+      // first_recorded_at never moves later, so an edge first recorded after as_of is absent.
+      if (aggregate->first_recorded_at > as_of_) continue;
+      CG_ASSIGN_OR_RETURN(aggregate, AggregateAsOf(edge->statement));
+      if (aggregate->first_recorded_at > as_of_) continue;
+    }
+    if (!visit(*edge, *aggregate)) break;
+  }
+  return cursor->status();
+}
+
+absl::Status ReadView::ForEachStoredEdge(char direction, const EdgeVisitor& visit) const {
+  const std::string prefix(1, direction);
   auto cursor =
       store_->NewCursor(snapshot(), Family::kEdges, prefix, keys::PrefixSuccessor(prefix));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
     auto edge = keys::EdgeKey::Decode(cursor->key());
     auto aggregate = storage::EdgeAggregate::Decode(cursor->value());
     if (!edge || !aggregate) return absl::DataLossError("corrupt edge");
-    if (!current_) {
-      if (aggregate->first_recorded_at > as_of_) continue;
-      CG_ASSIGN_OR_RETURN(aggregate, AggregateAsOf(edge->statement));
-      if (aggregate->first_recorded_at > as_of_) continue;
-    }
     if (!visit(*edge, *aggregate)) break;
   }
   return cursor->status();
