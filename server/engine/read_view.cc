@@ -253,12 +253,9 @@ absl::StatusOr<std::vector<v1::Assessment>> ReadView::Assessments(keys::TargetKi
   auto cursor =
       store_->NewCursor(snapshot(), Family::kRecords, prefix, keys::PrefixSuccessor(prefix));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    keys::KeyReader reader(cursor->key());
-    uint64_t recorded_at = 0;
-    if (!reader.Skip(1 + 1 + 8) || !reader.U64(&recorded_at)) {
-      return absl::DataLossError("corrupt assessment key");
-    }
-    if (recorded_at > as_of_) break;
+    auto key = keys::DecodeTargetRecordKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt assessment key");
+    if (key->recorded_at > as_of_) break;
     CG_ASSIGN_OR_RETURN(auto assessment,
                         ParseRecord<v1::Assessment>(cursor->value(), "assessment"));
     assessments.push_back(std::move(assessment));
@@ -372,7 +369,9 @@ absl::Status ReadView::ScanPostings(std::string_view prefix, uint64_t from, uint
   keys::AppendU64(&upper, end);
   auto cursor = store_->NewCursor(snapshot(), Family::kIndexes, lower, upper);
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    if (!visit(keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8)))) break;
+    auto key = keys::DecodePostingKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt posting key");
+    if (!visit(key->claim)) break;
   }
   return cursor->status();
 }
@@ -411,7 +410,9 @@ absl::Status ReadView::ForEachDerivationLink(uint64_t source, const IdVisitor& v
   auto cursor =
       store_->NewCursor(snapshot(), Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    if (!visit(keys::LastId(cursor->key()))) break;
+    auto key = keys::DecodePairKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt derivation index key");
+    if (!visit(key->second)) break;
   }
   return cursor->status();
 }
@@ -421,7 +422,9 @@ absl::Status ReadView::ForEachRelayOf(uint64_t claim, const IdVisitor& visit) co
   auto cursor =
       store_->NewCursor(snapshot(), Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    uint64_t relaying = keys::DecodeU64(cursor->key().substr(9));
+    auto key = keys::DecodePairKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt relay index key");
+    const uint64_t relaying = key->second;
     // The relaying claim must itself be visible at as_of.
     CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kRecords,
                                                 keys::RecordKey(keys::kClaimRecord, relaying)));
@@ -448,7 +451,9 @@ absl::Status ReadView::ForEachDerivedSource(
       store_->NewCursor(snapshot(), Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
   CG_ASSIGN_OR_RETURN(auto earlier_id, ExternalId(IdKind::kSource, source));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    uint64_t later = keys::DecodeU64(cursor->key().substr(9));
+    auto key = keys::DecodePairKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt derivation index key");
+    const uint64_t later = key->second;
     // The index is append-only: confirm the later source, as of now, still has the link.
     CG_ASSIGN_OR_RETURN(auto record, SourceByInternalId(later));
     if (!record) continue;
@@ -621,8 +626,14 @@ absl::StatusOr<Page<v1::Claim>> ReadView::ListClaims(const ClaimQuery& query, in
     }
     ++examined;
     last_key.assign(cursor->key());
-    uint64_t claim_id = keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8));
-    CG_ASSIGN_OR_RETURN(auto claim, ClaimByInternalId(claim_id));
+    std::optional<uint64_t> claim_id;
+    if (driver != nullptr) {
+      if (auto key = keys::DecodePostingKey(cursor->key())) claim_id = key->claim;
+    } else if (auto key = keys::DecodeTimePostingKey(cursor->key())) {
+      claim_id = key->claim;
+    }
+    if (!claim_id) return absl::DataLossError("corrupt posting key");
+    CG_ASSIGN_OR_RETURN(auto claim, ClaimByInternalId(*claim_id));
     if (!claim) continue;
     bool keep = true;
     for (const auto& filter : filters) {
@@ -701,15 +712,22 @@ absl::StatusOr<Page<v1::Entity>> ReadView::ListEntities(const EntityQuery& query
       }
       ++examined;
       last_key.assign(cursor->key());
-      uint64_t entity_id = family == Family::kDictionary
-                               ? keys::DecodeU64(cursor->value())
-                               : keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8));
+      // By id: the dictionary's value; else the name or type index entry (name, entity).
+      std::optional<keys::NamedPostingKeyParts> entry;
+      uint64_t entity_id = 0;
+      if (family == Family::kDictionary) {
+        entity_id = keys::DecodeU64(cursor->value());
+      } else {
+        entry = keys::DecodeNamedPostingKey(cursor->key());
+        if (!entry) return absl::DataLossError("corrupt entity index key");
+        entity_id = entry->entity;
+      }
       CG_ASSIGN_OR_RETURN(auto entity, EntityByInternalId(entity_id));
       if (!entity) continue;
       if (!query.type.empty() && !schema_->IsA(entity->type(), query.type)) continue;
       if (family == Family::kIndexes && !normalized_prefix.empty()) {
         // Report each entity once: at the first (smallest) of its terms that matches.
-        std::string_view term = cursor->key().substr(1, cursor->key().size() - 1 - 9);
+        std::string_view term = entry->name;
         std::string first;
         std::vector<std::string> names(entity->aliases().begin(), entity->aliases().end());
         names.push_back(entity->name());
@@ -723,8 +741,7 @@ absl::StatusOr<Page<v1::Entity>> ReadView::ListEntities(const EntityQuery& query
         }
         if (first != term) continue;
       } else if (family == Family::kIndexes) {
-        std::string_view type = cursor->key().substr(1, cursor->key().size() - 1 - 9);
-        if (entity->type() != type) continue;  // stale entry of an older version
+        if (entity->type() != entry->name) continue;  // stale entry of an older version
       }
       page.items.push_back(*std::move(entity));
     }
@@ -757,8 +774,9 @@ absl::StatusOr<std::vector<v1::Entity>> ReadView::SearchEntities(std::string_vie
   size_t examined = 0;
   for (cursor->SeekToFirst(); cursor->Valid() && results.size() < limit; cursor->Next()) {
     if (++examined > limits_->max_scan_per_page) break;
-    uint64_t entity_id = keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8));
-    CG_ASSIGN_OR_RETURN(auto entity, EntityByInternalId(entity_id));
+    auto key = keys::DecodeNamedPostingKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt entity index key");
+    CG_ASSIGN_OR_RETURN(auto entity, EntityByInternalId(key->entity));
     if (!entity || seen.count(entity->id())) continue;
     // Confirm the match against the names the entity has at as_of (the index is append-only).
     bool matches = false;
@@ -811,9 +829,14 @@ absl::StatusOr<Page<v1::Source>> ReadView::ListSources(std::string_view publishe
       break;
     ++examined;
     last_key.assign(cursor->key());
-    uint64_t source_id = family == Family::kDictionary
-                             ? keys::DecodeU64(cursor->value())
-                             : keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8));
+    uint64_t source_id = 0;
+    if (family == Family::kDictionary) {
+      source_id = keys::DecodeU64(cursor->value());
+    } else {
+      auto key = keys::DecodePairKey(cursor->key());
+      if (!key) return absl::DataLossError("corrupt publisher index key");
+      source_id = key->second;
+    }
     CG_ASSIGN_OR_RETURN(auto source, SourceByInternalId(source_id));
     if (!source) continue;
     if (!publisher_id.empty() && source->publisher_id() != publisher_id) continue;

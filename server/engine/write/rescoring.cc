@@ -235,9 +235,10 @@ absl::Status Database::SetStatementScorer(StatementScorer scorer) {
   auto cursor =
       impl_->store->NewCursor(nullptr, Family::kMeta, lower, keys::PrefixSuccessor(lower));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    uint64_t statement = keys::DecodeU64(cursor->key().substr(kDirtyScorePrefix.size()));
+    auto statement = keys::DecodeDirtyScoreKey(cursor->key());
+    if (!statement) return absl::DataLossError("malformed dirty score marker");
     // Queued ones (when the scorer is replaced) are the rescoring thread's.
-    if (impl_->pending_scores.count(statement) == 0) dirty.insert(statement);
+    if (impl_->pending_scores.count(*statement) == 0) dirty.insert(*statement);
   }
   CG_RETURN_IF_ERROR(cursor->status());
   // Sources a deferred-scoring write regraded or relinked: their dependents too. The markers go
@@ -247,11 +248,11 @@ absl::Status Database::SetStatementScorer(StatementScorer scorer) {
   cursor = impl_->store->NewCursor(nullptr, Family::kMeta, sources, keys::PrefixSuccessor(sources));
   std::unique_ptr<ReadView> view;
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    std::string_view marker = cursor->key().substr(keys::kSourceRescorePrefix.size());
-    if (marker.size() != 9) return absl::DataLossError("malformed source rescore marker");
+    auto marker = keys::DecodeSourceRescoreKey(cursor->key());
+    if (!marker) return absl::DataLossError("malformed source rescore marker");
     if (!view) view = impl_->LatestView();
     CG_ASSIGN_OR_RETURN(auto dependents,
-                        DependentStatements(*view, keys::DecodeU64(marker), marker[8] != 0));
+                        DependentStatements(*view, marker->source, marker->derivations));
     for (uint64_t statement : dependents) {
       if (impl_->pending_scores.count(statement) == 0) dirty.insert(statement);
     }

@@ -196,7 +196,8 @@ class Transaction {
     const std::string lower = keys::TargetRecordPrefix(prefix, kind, target);
     const std::string upper = keys::PrefixSuccessor(lower);
     auto has_id = [&](std::string_view key) {
-      return key.size() == lower.size() + 16 && keys::DecodeU64(key.substr(key.size() - 8)) == id;
+      auto parts = keys::DecodeTargetRecordKey(key);
+      return parts && parts->id == id;
     };
     const std::string overlay_lower = OverlayKey(Family::kRecords, lower);
     const std::string overlay_upper = OverlayKey(Family::kRecords, upper);
