@@ -264,6 +264,34 @@ absl::StatusOr<std::vector<v1::Assessment>> ReadView::Assessments(keys::TargetKi
   return assessments;
 }
 
+absl::StatusOr<std::vector<v1::Assessment>> ReadView::Assessments(const v1::Target& target) const {
+  IdKind kind;
+  keys::TargetKind target_kind;
+  std::string_view id;
+  switch (target.kind_case()) {
+    case v1::Target::kStatementId:
+      kind = IdKind::kStatement, target_kind = keys::TargetKind::kStatement;
+      id = target.statement_id();
+      break;
+    case v1::Target::kClaimId:
+      kind = IdKind::kClaim, target_kind = keys::TargetKind::kClaim;
+      id = target.claim_id();
+      break;
+    case v1::Target::kSourceId:
+      kind = IdKind::kSource, target_kind = keys::TargetKind::kSource;
+      id = target.source_id();
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          "target: one of statement_id, claim_id, source_id is required");
+  }
+  CG_RETURN_IF_ERROR(validation::CheckId("target", id, *limits_));
+  CG_ASSIGN_OR_RETURN(auto internal, Resolve(kind, id));
+  if (!internal)
+    return absl::NotFoundError(StrCat("target: ", validation::Quote(id), " not found"));
+  return Assessments(target_kind, *internal);
+}
+
 absl::StatusOr<bool> ReadView::ClaimInactive(uint64_t claim) const {
   if (current_) {
     CG_ASSIGN_OR_RETURN(auto marker, store_->Get(snapshot(), Family::kRecords,
@@ -379,6 +407,13 @@ absl::Status ReadView::ScanPostings(std::string_view prefix, uint64_t from, uint
 absl::Status ReadView::ForEachClaimOfStatement(uint64_t statement, const IdVisitor& visit) const {
   return ScanPostings(keys::PostingPrefix(keys::kClaimsByStatement, statement), 0,
                       std::numeric_limits<uint64_t>::max(), visit);
+}
+
+absl::Status ReadView::ForEachClaimOfStatement(std::string_view statement_id,
+                                               const IdVisitor& visit) const {
+  CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kStatement, statement_id));
+  if (!internal) return NotFound("statement", statement_id);
+  return ForEachClaimOfStatement(*internal, visit);
 }
 
 absl::Status ReadView::ForEachClaimByClaimant(uint64_t entity, const IdVisitor& visit) const {

@@ -146,6 +146,10 @@ class ReadView {
       uint64_t claim, std::optional<bool> marked = std::nullopt) const;
   absl::StatusOr<std::vector<v1::Assessment>> Assessments(keys::TargetKind kind,
                                                           uint64_t target) const;
+  // The assessments of a statement, claim or source named by external id, recorded by as_of.
+  // InvalidArgument `target` when no target or a malformed id is given; NotFound when the target
+  // is not stored.
+  absl::StatusOr<std::vector<v1::Assessment>> Assessments(const v1::Target& target) const;
 
   // --- graph walks; callbacks return false to stop early ---
   using EdgeVisitor = std::function<bool(const keys::EdgeKey&, const storage::EdgeAggregate&)>;
@@ -170,6 +174,8 @@ class ReadView {
   using IdVisitor = std::function<bool(uint64_t)>;
   // Claims (internal ids) recorded by as_of, in recorded order; inactive ones included.
   absl::Status ForEachClaimOfStatement(uint64_t statement, const IdVisitor& visit) const;
+  // The same for a statement named by external id; NotFound when it is not stored.
+  absl::Status ForEachClaimOfStatement(std::string_view statement_id, const IdVisitor& visit) const;
   absl::Status ForEachClaimByClaimant(uint64_t entity, const IdVisitor& visit) const;
   // A claim posting (recorded_at, claim internal id), the order of a claim index.
   using Posting = std::pair<uint64_t, uint64_t>;
