@@ -7,8 +7,8 @@
 #include <mutex>
 
 #include "engine/ids.h"
-#include "engine/key_codec.h"
 #include "engine/status_macros.h"
+#include "engine/storage/key_codec.h"
 #include "engine/strings.h"
 #include "engine/validation.h"
 #include "engine/write/database_impl.h"

@@ -16,11 +16,11 @@
 #include "absl/status/statusor.h"
 #include "claimgraph/v1/model.pb.h"
 #include "engine/cache_invariants.h"
-#include "engine/key_codec.h"
 #include "engine/limits.h"
 #include "engine/record_cache.h"
 #include "engine/schema/schema_registry.h"
 #include "engine/storage/edge_aggregate.h"
+#include "engine/storage/key_codec.h"
 #include "engine/storage/key_value_store.h"
 
 namespace claimgraph {

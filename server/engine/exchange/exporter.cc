@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
-#include "engine/key_codec.h"
 #include "engine/status_macros.h"
+#include "engine/storage/key_codec.h"
 #include "engine/strings.h"
 #include "engine/validation.h"
 

@@ -7,8 +7,8 @@
 #include <unordered_set>
 
 #include "engine/ids.h"
-#include "engine/key_codec.h"
 #include "engine/status_macros.h"
+#include "engine/storage/key_codec.h"
 #include "engine/strings.h"
 #include "engine/text.h"
 

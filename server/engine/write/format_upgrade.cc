@@ -1,7 +1,7 @@
 #include "engine/write/format_upgrade.h"
 
-#include "engine/key_codec.h"
 #include "engine/status_macros.h"
+#include "engine/storage/key_codec.h"
 
 namespace claimgraph {
 

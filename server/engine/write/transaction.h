@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/key_codec.h"
 #include "engine/record_parse.h"
 #include "engine/status_macros.h"
+#include "engine/storage/key_codec.h"
 #include "engine/strings.h"
 #include "engine/validation.h"
 #include "engine/write/database_impl.h"

@@ -1,5 +1,5 @@
 // Key codec: round trips and byte order equal to numeric order, on random inputs.
-#include "engine/key_codec.h"
+#include "engine/storage/key_codec.h"
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // Key construction and parsing; the grammar is documented in key_codec.h.
-#include "engine/key_codec.h"
+#include "engine/storage/key_codec.h"
 
 namespace claimgraph::keys {
 
