@@ -34,8 +34,8 @@
 
 #include "bench_cli.h"
 #include "bench_stats.h"
-#include "engine/key_codec.h"
 #include "engine/storage/edge_aggregate.h"
+#include "engine/storage/key_codec.h"
 #include "engine/storage/rocksdb_store.h"
 
 namespace claimgraph::bench {

@@ -7,8 +7,8 @@
 #include <mutex>
 
 #include "engine/ids.h"
-#include "engine/key_codec.h"
 #include "engine/status_macros.h"
+#include "engine/storage/key_codec.h"
 #include "engine/strings.h"
 #include "engine/validation.h"
 #include "engine/write/database_impl.h"
@@ -411,6 +411,25 @@ absl::StatusOr<DatabaseStats> Database::GetStats() const {
 const schema::SchemaRegistry& Database::schema() const { return *impl_->schema; }
 const Limits& Database::limits() const { return impl_->limits; }
 storage::KeyValueStore& Database::store() { return *impl_->store; }
+
+absl::Status Database::Flush() { return impl_->store->Flush(); }
+
+absl::StatusOr<BackupInfo> Database::CreateBackup(const std::string& backup_dir) {
+  return impl_->store->CreateBackup(backup_dir);
+}
+absl::StatusOr<std::vector<BackupInfo>> Database::ListBackups(const std::string& backup_dir) {
+  return storage::ListBackups(backup_dir);
+}
+absl::Status Database::VerifyBackup(const std::string& backup_dir, uint32_t backup_id) {
+  return storage::VerifyBackup(backup_dir, backup_id);
+}
+absl::Status Database::RestoreBackup(const std::string& backup_dir, uint32_t backup_id,
+                                     const std::string& target_dir) {
+  return storage::RestoreBackup(backup_dir, backup_id, target_dir);
+}
+absl::Status Database::PurgeOldBackups(const std::string& backup_dir, uint32_t keep) {
+  return storage::PurgeOldBackups(backup_dir, keep);
+}
 
 bool Database::WritesRefusedForDiskSpace() const { return impl_->store->BelowDiskReserve(); }
 

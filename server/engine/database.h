@@ -114,6 +114,9 @@ struct CommitEvent {
 // Must be quick and must not write to the database.
 using CommitObserver = std::function<void(const CommitEvent& event)>;
 
+// What a backup holds (id, creation time, size): the store's record of it.
+using BackupInfo = storage::BackupInfo;
+
 struct DatabaseStats {
   uint64_t entities = 0, sources = 0, statements = 0, claims = 0, assessments = 0,
            lifecycle_events = 0, predicates = 0;
@@ -208,6 +211,24 @@ class Database {
   void AddCommitObserver(CommitObserver observer);
   // Flushes memtables and compacts every family (used after bulk loads and by benchmarks).
   absl::Status Compact();
+  // Writes the memtables to disk, so the next open replays no log (a clean shutdown).
+  absl::Status Flush();
+
+  // --- backups (the store's; see storage::KeyValueStore::CreateBackup) ---
+  // An online, consistent, incremental backup into `backup_dir` (created when missing). Callers
+  // serialize backup calls on one directory.
+  absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir);
+  // The operations on a backup directory need no open database. Backups oldest first; NotFound
+  // when none was made there yet.
+  static absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir);
+  // Checks that every file of the backup is present with its size and checksum.
+  static absl::Status VerifyBackup(const std::string& backup_dir, uint32_t backup_id);
+  // Restores a backup into `target_dir`, which must be empty or absent; the live database is
+  // never touched.
+  static absl::Status RestoreBackup(const std::string& backup_dir, uint32_t backup_id,
+                                    const std::string& target_dir);
+  // Deletes all but the newest `keep` backups.
+  static absl::Status PurgeOldBackups(const std::string& backup_dir, uint32_t keep);
 
   struct Impl;
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "absl/strings/escaping.h"
-#include "engine/key_codec.h"
 #include "engine/status_macros.h"
+#include "engine/storage/key_codec.h"
 
 namespace claimgraph::paging {
 namespace {

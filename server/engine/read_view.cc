@@ -73,6 +73,40 @@ absl::StatusOr<std::vector<std::optional<uint64_t>>> ReadView::ResolveMany(
   return ids;
 }
 
+uint64_t ReadView::snapshot_sequence() const {
+  return snapshot_ != nullptr ? snapshot_->sequence() : 0;
+}
+
+absl::StatusOr<uint64_t> ReadView::CommittedClock() const {
+  CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kMeta, keys::kClockKey));
+  return value ? keys::DecodeU64(*value) : 0;
+}
+
+absl::Status ReadView::ForEachExternalId(IdKind kind, const NamedIdVisitor& visit) const {
+  std::string prefix(1, static_cast<char>(kind));
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kDictionary, prefix, keys::PrefixSuccessor(prefix));
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    auto external = keys::DecodeDictionaryKey(kind, cursor->key());
+    if (!external) return absl::DataLossError("corrupt dictionary key");
+    if (!visit(*external, keys::DecodeU64(cursor->value()))) break;
+  }
+  return cursor->status();
+}
+
+absl::Status ReadView::ForEachInternalId(IdKind kind, uint64_t first, uint64_t last,
+                                         const NamedIdVisitor& visit) const {
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kDictionary, keys::ReverseDictionaryKey(kind, first),
+                        keys::PrefixSuccessor(keys::ReverseDictionaryKey(kind, last)));
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    auto id = keys::DecodeReverseDictionaryKey(kind, cursor->key());
+    if (!id) return absl::DataLossError("corrupt reverse dictionary key");
+    if (!visit(cursor->value(), *id)) break;
+  }
+  return cursor->status();
+}
+
 template <typename T>
 absl::StatusOr<std::optional<T>> ReadView::VersionAsOf(char prefix, uint64_t id) const {
   if (current_) {
@@ -219,18 +253,43 @@ absl::StatusOr<std::vector<v1::Assessment>> ReadView::Assessments(keys::TargetKi
   auto cursor =
       store_->NewCursor(snapshot(), Family::kRecords, prefix, keys::PrefixSuccessor(prefix));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    keys::KeyReader reader(cursor->key());
-    uint64_t recorded_at = 0;
-    if (!reader.Skip(1 + 1 + 8) || !reader.U64(&recorded_at)) {
-      return absl::DataLossError("corrupt assessment key");
-    }
-    if (recorded_at > as_of_) break;
+    auto key = keys::DecodeTargetRecordKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt assessment key");
+    if (key->recorded_at > as_of_) break;
     CG_ASSIGN_OR_RETURN(auto assessment,
                         ParseRecord<v1::Assessment>(cursor->value(), "assessment"));
     assessments.push_back(std::move(assessment));
   }
   CG_RETURN_IF_ERROR(cursor->status());
   return assessments;
+}
+
+absl::StatusOr<std::vector<v1::Assessment>> ReadView::Assessments(const v1::Target& target) const {
+  IdKind kind;
+  keys::TargetKind target_kind;
+  std::string_view id;
+  switch (target.kind_case()) {
+    case v1::Target::kStatementId:
+      kind = IdKind::kStatement, target_kind = keys::TargetKind::kStatement;
+      id = target.statement_id();
+      break;
+    case v1::Target::kClaimId:
+      kind = IdKind::kClaim, target_kind = keys::TargetKind::kClaim;
+      id = target.claim_id();
+      break;
+    case v1::Target::kSourceId:
+      kind = IdKind::kSource, target_kind = keys::TargetKind::kSource;
+      id = target.source_id();
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          "target: one of statement_id, claim_id, source_id is required");
+  }
+  CG_RETURN_IF_ERROR(validation::CheckId("target", id, *limits_));
+  CG_ASSIGN_OR_RETURN(auto internal, Resolve(kind, id));
+  if (!internal)
+    return absl::NotFoundError(StrCat("target: ", validation::Quote(id), " not found"));
+  return Assessments(target_kind, *internal);
 }
 
 absl::StatusOr<bool> ReadView::ClaimInactive(uint64_t claim) const {
@@ -288,6 +347,39 @@ absl::StatusOr<std::optional<v1::Claim>> ReadView::ClaimByInternalId(uint64_t id
   return std::optional<v1::Claim>(std::move(claim));
 }
 
+absl::StatusOr<std::optional<v1::Claim>> ReadView::StoredClaim(uint64_t id) const {
+  CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kRecords,
+                                              keys::RecordKey(keys::kClaimRecord, id)));
+  if (!value) return std::optional<v1::Claim>();
+  CG_ASSIGN_OR_RETURN(auto claim, ParseRecord<v1::Claim>(*value, "claim"));
+  return std::optional<v1::Claim>(std::move(claim));
+}
+
+std::vector<absl::StatusOr<std::optional<std::string>>> ReadView::MultiGetStored(
+    const std::vector<StoredRef>& refs) const {
+  std::vector<std::string> record_keys;
+  record_keys.reserve(refs.size());
+  for (const auto& ref : refs) {
+    char prefix = keys::kClaimRecord;
+    switch (ref.kind) {
+      case StoredKind::kClaim:
+        prefix = keys::kClaimRecord;
+        break;
+      case StoredKind::kClaimEventsMarker:
+        prefix = keys::kClaimHasEvents;
+        break;
+      case StoredKind::kCurrentSource:
+        prefix = keys::kCurrentSource;
+        break;
+      case StoredKind::kCurrentEntity:
+        prefix = keys::kCurrentEntity;
+        break;
+    }
+    record_keys.push_back(keys::RecordKey(prefix, ref.id));
+  }
+  return store_->MultiGet(snapshot(), Family::kRecords, record_keys);
+}
+
 absl::StatusOr<v1::Claim> ReadView::GetClaim(std::string_view id) const {
   CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kClaim, id));
   if (!internal) return NotFound("claim", id);
@@ -305,7 +397,9 @@ absl::Status ReadView::ScanPostings(std::string_view prefix, uint64_t from, uint
   keys::AppendU64(&upper, end);
   auto cursor = store_->NewCursor(snapshot(), Family::kIndexes, lower, upper);
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    if (!visit(keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8)))) break;
+    auto key = keys::DecodePostingKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt posting key");
+    if (!visit(key->claim)) break;
   }
   return cursor->status();
 }
@@ -315,9 +409,47 @@ absl::Status ReadView::ForEachClaimOfStatement(uint64_t statement, const IdVisit
                       std::numeric_limits<uint64_t>::max(), visit);
 }
 
+absl::Status ReadView::ForEachClaimOfStatement(std::string_view statement_id,
+                                               const IdVisitor& visit) const {
+  CG_ASSIGN_OR_RETURN(auto internal, Resolve(IdKind::kStatement, statement_id));
+  if (!internal) return NotFound("statement", statement_id);
+  return ForEachClaimOfStatement(*internal, visit);
+}
+
 absl::Status ReadView::ForEachClaimByClaimant(uint64_t entity, const IdVisitor& visit) const {
   return ScanPostings(keys::PostingPrefix(keys::kClaimsByClaimant, entity), 0,
                       std::numeric_limits<uint64_t>::max(), visit);
+}
+
+absl::Status ReadView::ForEachPosting(char index, uint64_t owner,
+                                      const std::optional<Posting>& after,
+                                      const PostingVisitor& visit) const {
+  std::string prefix = keys::PostingPrefix(index, owner);
+  std::string lower = prefix, upper = prefix;
+  keys::AppendU64(&lower, after ? after->first : 0);
+  if (after) keys::AppendU64(&lower, after->second);
+  keys::AppendU64(&upper, as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1);
+  auto cursor = store_->NewCursor(snapshot(), Family::kIndexes, lower, upper);
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    auto parts = keys::DecodePostingKey(cursor->key());
+    if (!parts) return absl::DataLossError("corrupt posting key");
+    const Posting posting{parts->recorded_at, parts->claim};
+    if (after && posting <= *after) continue;
+    if (!visit(posting)) break;
+  }
+  return cursor->status();
+}
+
+absl::Status ReadView::ForEachDerivationLink(uint64_t source, const IdVisitor& visit) const {
+  const std::string prefix = keys::PostingPrefix(keys::kDerivedFrom, source);
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    auto key = keys::DecodePairKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt derivation index key");
+    if (!visit(key->second)) break;
+  }
+  return cursor->status();
 }
 
 absl::Status ReadView::ForEachRelayOf(uint64_t claim, const IdVisitor& visit) const {
@@ -325,7 +457,9 @@ absl::Status ReadView::ForEachRelayOf(uint64_t claim, const IdVisitor& visit) co
   auto cursor =
       store_->NewCursor(snapshot(), Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    uint64_t relaying = keys::DecodeU64(cursor->key().substr(9));
+    auto key = keys::DecodePairKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt relay index key");
+    const uint64_t relaying = key->second;
     // The relaying claim must itself be visible at as_of.
     CG_ASSIGN_OR_RETURN(auto value, store_->Get(snapshot(), Family::kRecords,
                                                 keys::RecordKey(keys::kClaimRecord, relaying)));
@@ -352,7 +486,9 @@ absl::Status ReadView::ForEachDerivedSource(
       store_->NewCursor(snapshot(), Family::kIndexes, prefix, keys::PrefixSuccessor(prefix));
   CG_ASSIGN_OR_RETURN(auto earlier_id, ExternalId(IdKind::kSource, source));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    uint64_t later = keys::DecodeU64(cursor->key().substr(9));
+    auto key = keys::DecodePairKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt derivation index key");
+    const uint64_t later = key->second;
     // The index is append-only: confirm the later source, as of now, still has the link.
     CG_ASSIGN_OR_RETURN(auto record, SourceByInternalId(later));
     if (!record) continue;
@@ -411,19 +547,49 @@ absl::StatusOr<storage::EdgeAggregate> ReadView::AggregateAsOf(uint64_t statemen
 
 absl::Status ReadView::ForEachEdge(char direction, uint64_t node, std::optional<uint32_t> predicate,
                                    const EdgeVisitor& visit) const {
-  std::string prefix =
-      predicate ? keys::EdgePrefix(direction, node, *predicate) : keys::EdgePrefix(direction, node);
+  return ForEachEdge(direction, node, EdgeScan{predicate, std::nullopt, false}, visit);
+}
+
+absl::Status ReadView::ForEachEdge(char direction, uint64_t node, const EdgeScan& scan,
+                                   const EdgeVisitor& visit) const {
+  std::string prefix = scan.predicate ? keys::EdgePrefix(direction, node, *scan.predicate)
+                                      : keys::EdgePrefix(direction, node);
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kEdges, prefix, keys::PrefixSuccessor(prefix));
+  if (scan.after) {
+    // Seek to the first key after `after`: the key itself, then step over it when present.
+    auto [after_predicate, after_other, after_statement] = *scan.after;
+    std::string resume =
+        keys::EdgeKey{direction, node, after_predicate, after_other, after_statement}.Encode();
+    cursor->Seek(resume);
+    if (cursor->Valid() && cursor->key() == resume) cursor->Next();
+  } else {
+    cursor->SeekToFirst();
+  }
+  for (; cursor->Valid(); cursor->Next()) {
+    auto edge = keys::EdgeKey::Decode(cursor->key());
+    auto aggregate = storage::EdgeAggregate::Decode(cursor->value());
+    if (!edge || !aggregate) return absl::DataLossError("corrupt edge");
+    if (scan.entity_objects_only && edge->other == 0) continue;
+    if (!current_) {
+      // first_recorded_at never moves later, so an edge first recorded after as_of is absent.
+      if (aggregate->first_recorded_at > as_of_) continue;
+      CG_ASSIGN_OR_RETURN(aggregate, AggregateAsOf(edge->statement));
+      if (aggregate->first_recorded_at > as_of_) continue;
+    }
+    if (!visit(*edge, *aggregate)) break;
+  }
+  return cursor->status();
+}
+
+absl::Status ReadView::ForEachStoredEdge(char direction, const EdgeVisitor& visit) const {
+  const std::string prefix(1, direction);
   auto cursor =
       store_->NewCursor(snapshot(), Family::kEdges, prefix, keys::PrefixSuccessor(prefix));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
     auto edge = keys::EdgeKey::Decode(cursor->key());
     auto aggregate = storage::EdgeAggregate::Decode(cursor->value());
     if (!edge || !aggregate) return absl::DataLossError("corrupt edge");
-    if (!current_) {
-      if (aggregate->first_recorded_at > as_of_) continue;
-      CG_ASSIGN_OR_RETURN(aggregate, AggregateAsOf(edge->statement));
-      if (aggregate->first_recorded_at > as_of_) continue;
-    }
     if (!visit(*edge, *aggregate)) break;
   }
   return cursor->status();
@@ -495,8 +661,14 @@ absl::StatusOr<Page<v1::Claim>> ReadView::ListClaims(const ClaimQuery& query, in
     }
     ++examined;
     last_key.assign(cursor->key());
-    uint64_t claim_id = keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8));
-    CG_ASSIGN_OR_RETURN(auto claim, ClaimByInternalId(claim_id));
+    std::optional<uint64_t> claim_id;
+    if (driver != nullptr) {
+      if (auto key = keys::DecodePostingKey(cursor->key())) claim_id = key->claim;
+    } else if (auto key = keys::DecodeTimePostingKey(cursor->key())) {
+      claim_id = key->claim;
+    }
+    if (!claim_id) return absl::DataLossError("corrupt posting key");
+    CG_ASSIGN_OR_RETURN(auto claim, ClaimByInternalId(*claim_id));
     if (!claim) continue;
     bool keep = true;
     for (const auto& filter : filters) {
@@ -575,15 +747,22 @@ absl::StatusOr<Page<v1::Entity>> ReadView::ListEntities(const EntityQuery& query
       }
       ++examined;
       last_key.assign(cursor->key());
-      uint64_t entity_id = family == Family::kDictionary
-                               ? keys::DecodeU64(cursor->value())
-                               : keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8));
+      // By id: the dictionary's value; else the name or type index entry (name, entity).
+      std::optional<keys::NamedPostingKeyParts> entry;
+      uint64_t entity_id = 0;
+      if (family == Family::kDictionary) {
+        entity_id = keys::DecodeU64(cursor->value());
+      } else {
+        entry = keys::DecodeNamedPostingKey(cursor->key());
+        if (!entry) return absl::DataLossError("corrupt entity index key");
+        entity_id = entry->entity;
+      }
       CG_ASSIGN_OR_RETURN(auto entity, EntityByInternalId(entity_id));
       if (!entity) continue;
       if (!query.type.empty() && !schema_->IsA(entity->type(), query.type)) continue;
       if (family == Family::kIndexes && !normalized_prefix.empty()) {
         // Report each entity once: at the first (smallest) of its terms that matches.
-        std::string_view term = cursor->key().substr(1, cursor->key().size() - 1 - 9);
+        std::string_view term = entry->name;
         std::string first;
         std::vector<std::string> names(entity->aliases().begin(), entity->aliases().end());
         names.push_back(entity->name());
@@ -597,8 +776,7 @@ absl::StatusOr<Page<v1::Entity>> ReadView::ListEntities(const EntityQuery& query
         }
         if (first != term) continue;
       } else if (family == Family::kIndexes) {
-        std::string_view type = cursor->key().substr(1, cursor->key().size() - 1 - 9);
-        if (entity->type() != type) continue;  // stale entry of an older version
+        if (entity->type() != entry->name) continue;  // stale entry of an older version
       }
       page.items.push_back(*std::move(entity));
     }
@@ -631,8 +809,9 @@ absl::StatusOr<std::vector<v1::Entity>> ReadView::SearchEntities(std::string_vie
   size_t examined = 0;
   for (cursor->SeekToFirst(); cursor->Valid() && results.size() < limit; cursor->Next()) {
     if (++examined > limits_->max_scan_per_page) break;
-    uint64_t entity_id = keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8));
-    CG_ASSIGN_OR_RETURN(auto entity, EntityByInternalId(entity_id));
+    auto key = keys::DecodeNamedPostingKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt entity index key");
+    CG_ASSIGN_OR_RETURN(auto entity, EntityByInternalId(key->entity));
     if (!entity || seen.count(entity->id())) continue;
     // Confirm the match against the names the entity has at as_of (the index is append-only).
     bool matches = false;
@@ -685,9 +864,14 @@ absl::StatusOr<Page<v1::Source>> ReadView::ListSources(std::string_view publishe
       break;
     ++examined;
     last_key.assign(cursor->key());
-    uint64_t source_id = family == Family::kDictionary
-                             ? keys::DecodeU64(cursor->value())
-                             : keys::DecodeU64(cursor->key().substr(cursor->key().size() - 8));
+    uint64_t source_id = 0;
+    if (family == Family::kDictionary) {
+      source_id = keys::DecodeU64(cursor->value());
+    } else {
+      auto key = keys::DecodePairKey(cursor->key());
+      if (!key) return absl::DataLossError("corrupt publisher index key");
+      source_id = key->second;
+    }
     CG_ASSIGN_OR_RETURN(auto source, SourceByInternalId(source_id));
     if (!source) continue;
     if (!publisher_id.empty() && source->publisher_id() != publisher_id) continue;

@@ -9,16 +9,18 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "claimgraph/v1/model.pb.h"
-#include "engine/key_codec.h"
-#include "engine/limits.h"
 #include "engine/cache_invariants.h"
+#include "engine/limits.h"
 #include "engine/record_cache.h"
 #include "engine/schema/schema_registry.h"
 #include "engine/storage/edge_aggregate.h"
+#include "engine/storage/key_codec.h"
 #include "engine/storage/key_value_store.h"
 
 namespace claimgraph {
@@ -30,7 +32,7 @@ struct ClaimQuery {
   std::string on_behalf_of_id;
   std::string source_id;
   v1::Stance stance = v1::STANCE_UNSPECIFIED;  // unspecified: any
-  uint64_t recorded_from = 0;                   // [from, to) in micros; 0: open
+  uint64_t recorded_from = 0;                  // [from, to) in micros; 0: open
   uint64_t recorded_to = 0;
   // Retracted and deprecated claims are left out unless asked for.
   bool include_inactive = false;
@@ -51,8 +53,7 @@ class ReadView {
  public:
   ReadView(storage::KeyValueStore* store, std::unique_ptr<storage::Snapshot> snapshot,
            uint64_t as_of, bool current, const schema::SchemaRegistry* schema, const Limits* limits,
-           RecordCache* record_cache = nullptr,
-           uint64_t cache_generation = kFirstCacheGeneration);
+           RecordCache* record_cache = nullptr, uint64_t cache_generation = kFirstCacheGeneration);
 
   // The system time the view answers for (micros since the epoch).
   uint64_t as_of() const { return as_of_; }
@@ -60,7 +61,6 @@ class ReadView {
   bool current() const { return current_; }
   const schema::SchemaRegistry& schema() const { return *schema_; }
   const Limits& limits() const { return *limits_; }
-  storage::KeyValueStore& store() const { return *store_; }
   // The Database's cache of immutable records, shared with every other view; nullptr: none.
   // Only what this view is known to hold may be looked up in it (see record_cache.h).
   const RecordCacheAccess* record_cache() const {
@@ -69,15 +69,30 @@ class ReadView {
   // The cache generation (engine/cache_invariants.h) the view was created in: taken before its
   // snapshot, so a view never holds data of a later generation than this.
   uint64_t cache_generation() const { return cache_generation_; }
-  const storage::Snapshot* snapshot() const { return snapshot_.get(); }
+  // Identifies the stored state the view's snapshot holds: two views with the same nonzero
+  // sequence hold the same data (storage::Snapshot::sequence). 0: unknown, never to be matched.
+  uint64_t snapshot_sequence() const;
+  // The clock stored in the snapshot: the recorded_at of the last commit it includes (0: none).
+  // Not as_of: a past view's snapshot is still the latest state when it was taken.
+  absl::StatusOr<uint64_t> CommittedClock() const;
 
   // --- ids ---
   // The internal id of an external id, or nullopt when it is not stored.
-  absl::StatusOr<std::optional<uint64_t>> Resolve(keys::IdKind kind, std::string_view external) const;
+  absl::StatusOr<std::optional<uint64_t>> Resolve(keys::IdKind kind,
+                                                  std::string_view external) const;
   absl::StatusOr<std::string> ExternalId(keys::IdKind kind, uint64_t id) const;
   // Resolve for many ids with one storage MultiGet; the answers are in the order of `externals`.
   absl::StatusOr<std::vector<std::optional<uint64_t>>> ResolveMany(
       keys::IdKind kind, const std::vector<std::string>& externals) const;
+  // Dictionary scans read the snapshot's dictionary, which is append-only: ids recorded after
+  // as_of are visited too, and callers decide by the records whether they existed then.
+  using NamedIdVisitor = std::function<bool(std::string_view external, uint64_t internal)>;
+  // Every id of `kind`, in external-id order.
+  absl::Status ForEachExternalId(keys::IdKind kind, const NamedIdVisitor& visit) const;
+  // The ids of `kind` from `first` to `last` (internal ids, both included) that are stored, in
+  // internal-id order: one ordered scan of the reverse dictionary.
+  absl::Status ForEachInternalId(keys::IdKind kind, uint64_t first, uint64_t last,
+                                 const NamedIdVisitor& visit) const;
 
   // --- records as of the view's time (NotFound when absent or recorded later) ---
   absl::StatusOr<v1::Entity> GetEntity(std::string_view id) const;
@@ -92,6 +107,25 @@ class ReadView {
   // A claim with its statement inline, its status and the lifecycle events known at as_of.
   absl::StatusOr<v1::Claim> GetClaim(std::string_view id) const;
   absl::StatusOr<std::optional<v1::Claim>> ClaimByInternalId(uint64_t id) const;
+
+  // --- stored records as the snapshot holds them, without as_of selection ---
+  // The claim record alone (no statement, status or lifecycle), whenever it was recorded; for
+  // callers that reached the claim through an as_of-cut posting, or that cut it themselves.
+  absl::StatusOr<std::optional<v1::Claim>> StoredClaim(uint64_t id) const;
+  enum class StoredKind : uint8_t {
+    kClaim,              // the claim record (v1::Claim)
+    kClaimEventsMarker,  // present (empty) when the claim has lifecycle events
+    kCurrentSource,      // the latest version of a source (v1::Source); current views only
+    kCurrentEntity,      // the latest version of an entity (v1::Entity); current views only
+  };
+  struct StoredRef {
+    StoredKind kind;
+    uint64_t id;
+  };
+  // The stored bytes of records of several kinds in one storage MultiGet, in the order of
+  // `refs`; nullopt where absent. The caller parses them and applies as_of.
+  std::vector<absl::StatusOr<std::optional<std::string>>> MultiGetStored(
+      const std::vector<StoredRef>& refs) const;
 
   // --- lists (paged; tokens are bound to the query) ---
   absl::StatusOr<Page<v1::Claim>> ListClaims(const ClaimQuery& query, int32_t page_size,
@@ -112,6 +146,10 @@ class ReadView {
       uint64_t claim, std::optional<bool> marked = std::nullopt) const;
   absl::StatusOr<std::vector<v1::Assessment>> Assessments(keys::TargetKind kind,
                                                           uint64_t target) const;
+  // The assessments of a statement, claim or source named by external id, recorded by as_of.
+  // InvalidArgument `target` when no target or a malformed id is given; NotFound when the target
+  // is not stored.
+  absl::StatusOr<std::vector<v1::Assessment>> Assessments(const v1::Target& target) const;
 
   // --- graph walks; callbacks return false to stop early ---
   using EdgeVisitor = std::function<bool(const keys::EdgeKey&, const storage::EdgeAggregate&)>;
@@ -119,14 +157,38 @@ class ReadView {
   // that existed at as_of, with their aggregate as of then.
   absl::Status ForEachEdge(char direction, uint64_t node, std::optional<uint32_t> predicate,
                            const EdgeVisitor& visit) const;
+  struct EdgeScan {
+    std::optional<uint32_t> predicate;  // nullopt: every predicate
+    // Resume strictly after the edge at (predicate, other, statement); nullopt: from the start.
+    std::optional<std::tuple<uint32_t, uint64_t, uint64_t>> after;
+    // Skip edges to literal objects (other 0) before anything is read for them.
+    bool entity_objects_only = false;
+  };
+  absl::Status ForEachEdge(char direction, uint64_t node, const EdgeScan& scan,
+                           const EdgeVisitor& visit) const;
+  // Every stored edge of one direction in key order, with its aggregate as stored: as_of does
+  // not apply (for building in-memory indexes from a current view).
+  absl::Status ForEachStoredEdge(char direction, const EdgeVisitor& visit) const;
   // The aggregate of a statement's edge recomputed from its claims as of the view's time.
   absl::StatusOr<storage::EdgeAggregate> AggregateAsOf(uint64_t statement) const;
   using IdVisitor = std::function<bool(uint64_t)>;
   // Claims (internal ids) recorded by as_of, in recorded order; inactive ones included.
   absl::Status ForEachClaimOfStatement(uint64_t statement, const IdVisitor& visit) const;
+  // The same for a statement named by external id; NotFound when it is not stored.
+  absl::Status ForEachClaimOfStatement(std::string_view statement_id, const IdVisitor& visit) const;
   absl::Status ForEachClaimByClaimant(uint64_t entity, const IdVisitor& visit) const;
+  // A claim posting (recorded_at, claim internal id), the order of a claim index.
+  using Posting = std::pair<uint64_t, uint64_t>;
+  using PostingVisitor = std::function<bool(const Posting&)>;
+  // Postings of a claim index (keys::kClaimsByStatement, kClaimsByClaimant, ...) of `owner`
+  // recorded by as_of, in recorded order, strictly after `after` (nullopt: from the start).
+  absl::Status ForEachPosting(char index, uint64_t owner, const std::optional<Posting>& after,
+                              const PostingVisitor& visit) const;
   // Claims that relay `claim`.
   absl::Status ForEachRelayOf(uint64_t claim, const IdVisitor& visit) const;
+  // The sources the derivation index lists as deriving from `source`, unconfirmed: the index is
+  // append-only, so a later version of a listed source may have dropped the link.
+  absl::Status ForEachDerivationLink(uint64_t source, const IdVisitor& visit) const;
   // Sources that derive from `source` (later documents), with the derivation type.
   absl::Status ForEachDerivedSource(
       uint64_t source, const std::function<bool(uint64_t, v1::DerivationType)>& visit) const;
@@ -134,6 +196,7 @@ class ReadView {
   absl::StatusOr<bool> ClaimInactive(uint64_t claim) const;
 
  private:
+  const storage::Snapshot* snapshot() const { return snapshot_.get(); }
   template <typename T>
   absl::StatusOr<std::optional<T>> VersionAsOf(char prefix, uint64_t id) const;
   absl::Status FillClaimState(uint64_t claim_id, v1::Claim* claim) const;

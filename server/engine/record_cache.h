@@ -38,7 +38,7 @@
 #include <unordered_map>
 
 #include "claimgraph/v1/model.pb.h"
-#include "engine/key_codec.h"
+#include "engine/storage/key_codec.h"
 
 namespace claimgraph {
 

@@ -4,7 +4,6 @@
 #include "engine/ids.h"
 #include "engine/status_macros.h"
 #include "engine/strings.h"
-#include "engine/storage/rocksdb_store.h"
 #include "service/log.h"
 #include "service/restore_target.h"
 
@@ -64,7 +63,7 @@ void Audit(const CallInfo& call, std::string_view action,
   Log(LogLevel::kInfo, "audit", fields);
 }
 
-void ToProto(const storage::BackupInfo& info, v1::Backup* backup) {
+void ToProto(const BackupInfo& info, v1::Backup* backup) {
   backup->set_id(info.id);
   backup->mutable_created_at()->set_seconds(info.created_unix_seconds);
   backup->set_size_bytes(static_cast<int64_t>(info.size_bytes));
@@ -73,7 +72,7 @@ void ToProto(const storage::BackupInfo& info, v1::Backup* backup) {
 
 absl::Status ListInto(const std::string& backup_dir, v1::ListBackupsResponse* response) {
   response->set_backup_dir(backup_dir);
-  auto backups = storage::ListBackups(backup_dir);
+  auto backups = Database::ListBackups(backup_dir);
   if (absl::IsNotFound(backups.status())) return absl::OkStatus();  // none made yet
   if (!backups.ok()) return backups.status();
   for (const auto& info : *backups) ToProto(info, response->add_backups());
@@ -88,7 +87,7 @@ grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const 
                                [&](CallInfo& call) -> absl::Status {
     std::lock_guard lock(backup_mutex_);
     Audit(call, "backup", {{"backup_dir", context_.backup_dir}});
-    CG_ASSIGN_OR_RETURN(auto info, context_.database->store().CreateBackup(context_.backup_dir));
+    CG_ASSIGN_OR_RETURN(auto info, context_.database->CreateBackup(context_.backup_dir));
     ToProto(info, response);
     return absl::OkStatus();
   });
@@ -109,8 +108,8 @@ grpc::Status AdminServiceImpl::VerifyBackup(grpc::ServerContext* context, const 
                                [&](CallInfo&) -> absl::Status {
     std::lock_guard lock(backup_mutex_);
     if (request->id() == 0) return absl::InvalidArgumentError("id: is required");
-    CG_RETURN_IF_ERROR(storage::VerifyBackup(context_.backup_dir, request->id()));
-    CG_ASSIGN_OR_RETURN(auto backups, storage::ListBackups(context_.backup_dir));
+    CG_RETURN_IF_ERROR(Database::VerifyBackup(context_.backup_dir, request->id()));
+    CG_ASSIGN_OR_RETURN(auto backups, Database::ListBackups(context_.backup_dir));
     for (const auto& info : backups) {
       if (info.id == request->id()) ToProto(info, response->mutable_backup());
     }
@@ -126,7 +125,7 @@ grpc::Status AdminServiceImpl::RestoreBackup(grpc::ServerContext* context, const
     if (request->id() == 0) return absl::InvalidArgumentError("id: is required");
     CG_ASSIGN_OR_RETURN(auto target, CheckRestoreTarget(context_.restore_root, request->target_dir()));
     Audit(call, "restore", {{"backup_id", StrCat(request->id())}, {"target_dir", target}});
-    CG_RETURN_IF_ERROR(storage::RestoreBackup(context_.backup_dir, request->id(), target));
+    CG_RETURN_IF_ERROR(Database::RestoreBackup(context_.backup_dir, request->id(), target));
     response->set_target_dir(target);
     return absl::OkStatus();
   });
@@ -139,7 +138,7 @@ grpc::Status AdminServiceImpl::PurgeBackups(grpc::ServerContext* context, const 
     std::lock_guard lock(backup_mutex_);
     if (request->keep() == 0) return absl::InvalidArgumentError("keep: at least 1");
     Audit(call, "purge", {{"keep", StrCat(request->keep())}, {"backup_dir", context_.backup_dir}});
-    CG_RETURN_IF_ERROR(storage::PurgeOldBackups(context_.backup_dir, request->keep()));
+    CG_RETURN_IF_ERROR(Database::PurgeOldBackups(context_.backup_dir, request->keep()));
     return ListInto(context_.backup_dir, response);
   });
 }

@@ -85,9 +85,8 @@ grpc::ServerUnaryReactor* ClaimServiceImpl::GetStatement(grpc::CallbackServerCon
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
     CG_ASSIGN_OR_RETURN(*response->mutable_statement(), view->GetStatement(request->id()));
-    CG_ASSIGN_OR_RETURN(auto internal, view->Resolve(keys::IdKind::kStatement, request->id()));
     absl::Status failure;
-    CG_RETURN_IF_ERROR(view->ForEachClaimOfStatement(*internal, [&](uint64_t claim_id) {
+    CG_RETURN_IF_ERROR(view->ForEachClaimOfStatement(request->id(), [&](uint64_t claim_id) {
       if (call.Cancelled()) {
         failure = absl::DeadlineExceededError("deadline passed while reading claims");
         return false;
@@ -103,8 +102,10 @@ grpc::ServerUnaryReactor* ClaimServiceImpl::GetStatement(grpc::CallbackServerCon
                     found.status() != v1::CLAIM_STATUS_DEPRECATED;
       if (active) {
         response->set_claim_count(response->claim_count() + 1);
-        if (found.stance() == v1::STANCE_SUPPORTS) response->set_supporting_count(response->supporting_count() + 1);
-        if (found.stance() == v1::STANCE_REFUTES) response->set_refuting_count(response->refuting_count() + 1);
+        if (found.stance() == v1::STANCE_SUPPORTS)
+          response->set_supporting_count(response->supporting_count() + 1);
+        if (found.stance() == v1::STANCE_REFUTES)
+          response->set_refuting_count(response->refuting_count() + 1);
       }
       if (active || request->include_inactive()) {
         if (static_cast<size_t>(response->claims_size()) < kStatementClaimsInline) {
@@ -150,29 +151,7 @@ grpc::ServerUnaryReactor* ClaimServiceImpl::ListAssessments(grpc::CallbackServer
                                [&](CallInfo&) -> absl::Status {
     CG_ASSIGN_OR_RETURN(auto as_of, validation::ParseAsOf(request->has_as_of(), request->as_of()));
     CG_ASSIGN_OR_RETURN(auto view, context_.database->NewReadView(as_of));
-    keys::IdKind kind;
-    keys::TargetKind target_kind;
-    std::string id;
-    switch (request->target().kind_case()) {
-      case v1::Target::kStatementId:
-        kind = keys::IdKind::kStatement, target_kind = keys::TargetKind::kStatement;
-        id = request->target().statement_id();
-        break;
-      case v1::Target::kClaimId:
-        kind = keys::IdKind::kClaim, target_kind = keys::TargetKind::kClaim;
-        id = request->target().claim_id();
-        break;
-      case v1::Target::kSourceId:
-        kind = keys::IdKind::kSource, target_kind = keys::TargetKind::kSource;
-        id = request->target().source_id();
-        break;
-      default:
-        return absl::InvalidArgumentError("target: one of statement_id, claim_id, source_id is required");
-    }
-    CG_RETURN_IF_ERROR(validation::CheckId("target", id, context_.database->limits()));
-    CG_ASSIGN_OR_RETURN(auto internal, view->Resolve(kind, id));
-    if (!internal) return absl::NotFoundError(StrCat("target: ", validation::Quote(id), " not found"));
-    CG_ASSIGN_OR_RETURN(auto assessments, view->Assessments(target_kind, *internal));
+    CG_ASSIGN_OR_RETURN(auto assessments, view->Assessments(request->target()));
     for (auto& assessment : assessments) *response->add_assessments() = std::move(assessment);
     return absl::OkStatus();
   });

@@ -233,7 +233,7 @@ void ClaimGraphServer::Shutdown() {
   server_->Shutdown(std::chrono::system_clock::now() + options_.shutdown_grace);
   server_->Wait();
   if (metrics_endpoint_) metrics_endpoint_->Stop();
-  auto flushed = database_->store().Flush();
+  auto flushed = database_->Flush();
   if (!flushed.ok()) Log(LogLevel::kWarn, "flush at shutdown failed", {{"error", std::string(flushed.message())}});
   topology_.reset();  // it observes the database: gone first
   database_.reset();

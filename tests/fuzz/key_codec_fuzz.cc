@@ -1,11 +1,11 @@
-// Fuzz target for the key codec (engine/key_codec.h): EdgeKey::Decode on arbitrary bytes, a
+// Fuzz target for the key codec (engine/storage/key_codec.h): EdgeKey::Decode on arbitrary bytes, a
 // KeyReader driven by the input, and the ordering and round-trip properties of the builders.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include "engine/key_codec.h"
+#include "engine/storage/key_codec.h"
 #include "fuzz_check.h"
 
 namespace keys = claimgraph::keys;

@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
-#include "engine/key_codec.h"
 #include "engine/status_macros.h"
+#include "engine/storage/key_codec.h"
 #include "engine/strings.h"
 #include "engine/validation.h"
 
@@ -23,13 +23,13 @@ using IdLister = std::function<absl::Status(const IdVisitor& visit)>;
 // Every id of a kind, from the dictionary (whose forward keys sort by external id).
 IdLister DictionaryLister(const ReadView& view, IdKind kind) {
   return [&view, kind](const IdVisitor& visit) -> absl::Status {
-    std::string prefix(1, static_cast<char>(kind));
-    auto cursor = view.store().NewCursor(view.snapshot(), Family::kDictionary, prefix,
-                                         keys::PrefixSuccessor(prefix));
-    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-      CG_RETURN_IF_ERROR(visit(cursor->key().substr(1), keys::DecodeU64(cursor->value())));
-    }
-    return cursor->status();
+    absl::Status failure;
+    CG_RETURN_IF_ERROR(
+        view.ForEachExternalId(kind, [&](std::string_view external, uint64_t internal) {
+          failure = visit(external, internal);
+          return failure.ok();
+        }));
+    return failure;
   };
 }
 
@@ -213,7 +213,8 @@ class SubgraphCollector {
   absl::Status Add(IdKind kind, std::string_view id, std::map<std::string, uint64_t>* into) {
     if (id.empty() || into->count(std::string(id))) return absl::OkStatus();
     CG_ASSIGN_OR_RETURN(auto internal, view_.Resolve(kind, id));
-    if (!internal) return absl::DataLossError(StrCat("reference to unknown id ", validation::Quote(id)));
+    if (!internal)
+      return absl::DataLossError(StrCat("reference to unknown id ", validation::Quote(id)));
     into->emplace(std::string(id), *internal);
     return absl::OkStatus();
   }

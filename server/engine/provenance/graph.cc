@@ -7,8 +7,8 @@
 #include <unordered_set>
 
 #include "engine/ids.h"
-#include "engine/key_codec.h"
 #include "engine/status_macros.h"
+#include "engine/storage/key_codec.h"
 #include "engine/strings.h"
 #include "engine/text.h"
 
@@ -70,7 +70,7 @@ uint64_t StateOf(const ReadView& view) {
   if (view.record_cache() == nullptr || view.as_of() != std::numeric_limits<uint64_t>::max()) {
     return 0;
   }
-  return view.snapshot() != nullptr ? view.snapshot()->sequence() : 0;
+  return view.snapshot_sequence();
 }
 
 struct PreloadedNodes {
@@ -131,7 +131,7 @@ absl::StatusOr<std::shared_ptr<ClaimNode>> ProvenanceGraph::MakeClaimNode(
 }
 
 void ProvenanceGraph::PlanClaims(const std::vector<uint64_t>& ids, ClaimLoad* load,
-                                 std::vector<std::string>* keys) {
+                                 std::vector<ReadView::StoredRef>* keys) {
   const RecordCacheAccess* cache = view_.record_cache();
   for (uint64_t id : ids) {
     if (id == 0 || claims_.count(id) != 0) continue;
@@ -142,8 +142,8 @@ void ProvenanceGraph::PlanClaims(const std::vector<uint64_t>& ids, ClaimLoad* lo
     }
     load->ids.push_back(id);
     load->cached.push_back(cache != nullptr ? cache->FindClaim(id) : nullptr);
-    if (load->cached.back() == nullptr) keys->push_back(keys::RecordKey(keys::kClaimRecord, id));
-    keys->push_back(keys::RecordKey(keys::kClaimHasEvents, id));
+    if (load->cached.back() == nullptr) keys->push_back({ReadView::StoredKind::kClaim, id});
+    keys->push_back({ReadView::StoredKind::kClaimEventsMarker, id});
   }
 }
 
@@ -203,13 +203,13 @@ absl::StatusOr<const ClaimNode*> ProvenanceGraph::Claim(uint64_t id) {
   if (found != claims_.end()) return found->second.get();
   // The record (unless cached) and its lifecycle marker in one call.
   ClaimLoad load;
-  std::vector<std::string> record_keys;
+  std::vector<ReadView::StoredRef> record_keys;
   PlanClaims({id}, &load, &record_keys);
   if (record_keys.empty()) {  // id 0, or found in the state cache
     found = claims_.find(id);
     return found != claims_.end() ? found->second.get() : nullptr;
   }
-  auto values = view_.store().MultiGet(view_.snapshot(), storage::Family::kRecords, record_keys);
+  auto values = view_.MultiGetStored(record_keys);
   for (const auto& value : values) {
     if (!value.ok()) return value.status();
   }
@@ -254,10 +254,10 @@ absl::Status ProvenanceGraph::Preload(const std::vector<uint64_t>& claims) {
   // 1. The claim records (those not cached) and their lifecycle markers: one MultiGet; then the
   // ids they name, one MultiGet per kind.
   ClaimLoad load;
-  std::vector<std::string> record_keys;
+  std::vector<ReadView::StoredRef> record_keys;
   PlanClaims(wanted, &load, &record_keys);
   if (!record_keys.empty()) {
-    auto values = view_.store().MultiGet(view_.snapshot(), storage::Family::kRecords, record_keys);
+    auto values = view_.MultiGetStored(record_keys);
     for (const auto& value : values) {
       if (!value.ok()) return value.status();
     }
@@ -376,7 +376,7 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
     CG_RETURN_IF_ERROR(ResolveMany(IdKind::kEntity, entity_names, &entity_ids_));
   }
   // 2. Every record in one MultiGet: claims with their markers, current sources and entities.
-  std::vector<std::string> record_keys;
+  std::vector<ReadView::StoredRef> record_keys;
   std::vector<uint64_t> new_sources;
   std::vector<std::string> new_entities;
   ClaimLoad load;
@@ -387,7 +387,7 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
       if (std::find(new_sources.begin(), new_sources.end(), id) != new_sources.end()) continue;
       if (CachedSource(id) != nullptr) continue;
       new_sources.push_back(id);
-      record_keys.push_back(keys::RecordKey(keys::kCurrentSource, id));
+      record_keys.push_back({ReadView::StoredKind::kCurrentSource, id});
     }
     for (const auto& name : entity_names) {
       if (entities_.count(name) != 0) continue;  // named twice
@@ -397,11 +397,11 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
       }
       if (std::find(new_entities.begin(), new_entities.end(), name) != new_entities.end()) continue;
       new_entities.push_back(name);
-      record_keys.push_back(keys::RecordKey(keys::kCurrentEntity, entity_ids_.at(name)));
+      record_keys.push_back({ReadView::StoredKind::kCurrentEntity, entity_ids_.at(name)});
     }
   }
   if (record_keys.empty()) return absl::OkStatus();
-  auto values = view_.store().MultiGet(view_.snapshot(), storage::Family::kRecords, record_keys);
+  auto values = view_.MultiGetStored(record_keys);
   for (const auto& value : values) {
     if (!value.ok()) return value.status();
   }

@@ -162,7 +162,7 @@ class ProvenanceGraph {
   // nodes are memoized here) reads: the record of each claim the cache lacks, and every
   // lifecycle marker.
   void PlanClaims(const std::vector<uint64_t>& ids, ClaimLoad* load,
-                  std::vector<std::string>* keys);
+                  std::vector<ReadView::StoredRef>* keys);
   // Builds the planned claims from `values` (from `*next` on, in the planned order; their
   // statuses already checked), resolves and caches what was read and memoizes the nodes.
   absl::Status FinishClaims(ClaimLoad& load,

@@ -17,7 +17,7 @@ namespace claimgraph::provenance {
 namespace {
 
 // A claim posting: (recorded_at, claim internal id), the order of an index posting list.
-using Posting = std::pair<uint64_t, uint64_t>;
+using Posting = ReadView::Posting;
 
 // Postings of an index posting list recorded by as_of, in recorded order, after `after`
 // (nullopt: from the start), at most `limit` of them.
@@ -25,24 +25,12 @@ absl::Status ScanClaimPostings(const ReadView& view, char index, uint64_t owner,
                                std::vector<Posting>* out,
                                const std::optional<Posting>& after = std::nullopt,
                                size_t limit = std::numeric_limits<size_t>::max()) {
-  std::string prefix = keys::PostingPrefix(index, owner);
-  std::string lower = prefix, upper = prefix;
-  keys::AppendU64(&lower, after ? after->first : 0);
-  if (after) keys::AppendU64(&lower, after->second);
-  uint64_t end =
-      view.as_of() == std::numeric_limits<uint64_t>::max() ? view.as_of() : view.as_of() + 1;
-  keys::AppendU64(&upper, end);
-  auto cursor = view.store().NewCursor(view.snapshot(), storage::Family::kIndexes, lower, upper);
+  if (limit == 0) return absl::OkStatus();
   size_t found = 0;
-  for (cursor->SeekToFirst(); cursor->Valid() && found < limit; cursor->Next()) {
-    std::string_view key = cursor->key();
-    Posting posting{keys::DecodeU64(key.substr(key.size() - 16, 8)),
-                    keys::DecodeU64(key.substr(key.size() - 8))};
-    if (after && posting <= *after) continue;
+  return view.ForEachPosting(index, owner, after, [&](const Posting& posting) {
     out->push_back(posting);
-    ++found;
-  }
-  return cursor->status();
+    return ++found < limit;
+  });
 }
 
 // The claim of a posting as of the view, or nullopt when it is missing or inactive and not asked

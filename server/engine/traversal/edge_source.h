@@ -12,9 +12,9 @@
 #include <tuple>
 
 #include "absl/status/status.h"
-#include "engine/key_codec.h"
 #include "engine/read_view.h"
 #include "engine/storage/edge_aggregate.h"
+#include "engine/storage/key_codec.h"
 
 namespace claimgraph::traversal {
 

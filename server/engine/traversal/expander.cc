@@ -60,8 +60,8 @@ absl::StatusOr<std::unique_ptr<Expander>> Expander::Create(const EdgeSource* sou
   }
   for (size_t i = 0; i < filter.neighbor_types.size(); ++i) {
     if (!view.schema().HasEntityType(filter.neighbor_types[i])) {
-      return absl::InvalidArgumentError(
-          StrCat("filter.neighbor_types[", i, "]: unknown type ", validation::Quote(filter.neighbor_types[i])));
+      return absl::InvalidArgumentError(StrCat("filter.neighbor_types[", i, "]: unknown type ",
+                                               validation::Quote(filter.neighbor_types[i])));
     }
   }
   CG_RETURN_IF_ERROR(
@@ -119,18 +119,13 @@ absl::StatusOr<bool> Expander::ClaimsAllow(uint64_t statement) {
   int64_t claims = 0, supporting = 0, refuting = 0;
   absl::Status failure;
   CG_RETURN_IF_ERROR(view().ForEachClaimOfStatement(statement, [&](uint64_t claim_id) {
-    auto value = view().store().Get(view().snapshot(), storage::Family::kRecords,
-                                    keys::RecordKey(keys::kClaimRecord, claim_id));
-    if (!value.ok() || !value->has_value()) {
-      failure = value.ok() ? absl::DataLossError("claim index points at a missing claim")
-                           : value.status();
+    auto stored = view().StoredClaim(claim_id);
+    if (!stored.ok() || !stored->has_value()) {
+      failure = stored.ok() ? absl::DataLossError("claim index points at a missing claim")
+                            : stored.status();
       return false;
     }
-    v1::Claim claim;
-    if (!claim.ParseFromString(**value)) {
-      failure = absl::DataLossError("corrupt claim");
-      return false;
-    }
+    const v1::Claim& claim = **stored;
     auto inactive = view().ClaimInactive(claim_id);
     if (!inactive.ok()) {
       failure = inactive.status();

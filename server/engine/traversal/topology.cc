@@ -32,11 +32,7 @@ EdgeFields ToFields(const TopologyEdge& edge) {
 }
 
 // The clock value stored in a view's snapshot: the time of the last commit it includes.
-absl::StatusOr<uint64_t> SnapshotClock(const ReadView& view) {
-  CG_ASSIGN_OR_RETURN(auto value,
-                      view.store().Get(view.snapshot(), Family::kMeta, keys::kClockKey));
-  return value ? keys::DecodeU64(*value) : 0;
-}
+absl::StatusOr<uint64_t> SnapshotClock(const ReadView& view) { return view.CommittedClock(); }
 
 // Statement ids are "st_" + 32 lower-case hex digits (ids::StatementId): 16 bytes packed.
 constexpr std::string_view kStatementIdPrefix = "st_";
@@ -78,20 +74,15 @@ absl::StatusOr<std::unique_ptr<BaseTopology>> BaseTopology::Build(const ReadView
   std::vector<uint64_t> subjects, objects;
   std::vector<TopologyEdge> fields;
   uint64_t max_entity = 0;
-  const std::string prefix(1, keys::kOutEdge);
-  auto cursor = view.store().NewCursor(view.snapshot(), Family::kEdges, prefix,
-                                       keys::PrefixSuccessor(prefix));
-  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    auto key = keys::EdgeKey::Decode(cursor->key());
-    auto aggregate = storage::EdgeAggregate::Decode(cursor->value());
-    if (!key || !aggregate) return absl::DataLossError("corrupt edge");
-    if (key->other == 0) continue;  // literal object
-    subjects.push_back(key->node);
-    objects.push_back(key->other);
-    fields.push_back(FieldsOf(key->statement, key->predicate, *aggregate));
-    max_entity = std::max({max_entity, key->node, key->other});
-  }
-  CG_RETURN_IF_ERROR(cursor->status());
+  CG_RETURN_IF_ERROR(view.ForEachStoredEdge(
+      keys::kOutEdge, [&](const keys::EdgeKey& key, const storage::EdgeAggregate& aggregate) {
+        if (key.other == 0) return true;  // literal object
+        subjects.push_back(key.node);
+        objects.push_back(key.other);
+        fields.push_back(FieldsOf(key.statement, key.predicate, aggregate));
+        max_entity = std::max({max_entity, key.node, key.other});
+        return true;
+      }));
   if (subjects.size() >= kNoVertex) {
     return absl::ResourceExhaustedError("topology: more than 2^32 edges");
   }
@@ -113,24 +104,22 @@ absl::StatusOr<std::unique_ptr<BaseTopology>> BaseTopology::Build(const ReadView
   base->id_offsets_.reserve(vertices + 1);
   base->id_offsets_.push_back(0);
   if (vertices > 0) {
-    const std::string first =
-        keys::ReverseDictionaryKey(keys::IdKind::kEntity, base->dense_to_entity_.front());
-    const std::string last =
-        keys::ReverseDictionaryKey(keys::IdKind::kEntity, base->dense_to_entity_.back());
-    auto ids = view.store().NewCursor(view.snapshot(), Family::kDictionary, first,
-                                      keys::PrefixSuccessor(last));
     uint32_t next = 0;
-    for (ids->SeekToFirst(); ids->Valid() && next < vertices; ids->Next()) {
-      // Entities without edges are in the range too; skip them.
-      if (keys::DecodeU64(ids->key().substr(1)) != base->dense_to_entity_[next]) continue;
-      base->id_bytes_.append(ids->value());
-      if (base->id_bytes_.size() >= kNoVertex) {
-        return absl::ResourceExhaustedError("topology: more than 4 GiB of entity ids");
-      }
-      base->id_offsets_.push_back(static_cast<uint32_t>(base->id_bytes_.size()));
-      ++next;
-    }
-    CG_RETURN_IF_ERROR(ids->status());
+    bool too_large = false;
+    CG_RETURN_IF_ERROR(view.ForEachInternalId(
+        keys::IdKind::kEntity, base->dense_to_entity_.front(), base->dense_to_entity_.back(),
+        [&](std::string_view external, uint64_t internal) {
+          // Entities without edges are in the range too; skip them.
+          if (internal != base->dense_to_entity_[next]) return true;
+          base->id_bytes_.append(external);
+          if (base->id_bytes_.size() >= kNoVertex) {
+            too_large = true;
+            return false;
+          }
+          base->id_offsets_.push_back(static_cast<uint32_t>(base->id_bytes_.size()));
+          return ++next < vertices;
+        }));
+    if (too_large) return absl::ResourceExhaustedError("topology: more than 4 GiB of entity ids");
     if (next != vertices) {
       return absl::DataLossError(
           StrCat("internal id ", base->dense_to_entity_[next], " has no external id"));
@@ -174,25 +163,20 @@ absl::Status BaseTopology::ReadStatementIds(const ReadView& view,
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
             [&](uint32_t a, uint32_t b) { return fields[a].statement < fields[b].statement; });
-  const std::string first =
-      keys::ReverseDictionaryKey(keys::IdKind::kStatement, fields[order.front()].statement);
-  const std::string last =
-      keys::ReverseDictionaryKey(keys::IdKind::kStatement, fields[order.back()].statement);
-  auto ids = view.store().NewCursor(view.snapshot(), storage::Family::kDictionary, first,
-                                    keys::PrefixSuccessor(last));
   size_t next = 0;
-  for (ids->SeekToFirst(); ids->Valid() && next < order.size(); ids->Next()) {
-    const uint64_t statement = keys::DecodeU64(ids->key().substr(1));
-    if (statement < fields[order[next]].statement) continue;
-    if (statement > fields[order[next]].statement) break;  // reported below
-    // One statement has one out-edge, but nothing here depends on it.
-    for (; next < order.size() && fields[order[next]].statement == statement; ++next) {
-      if (!PackStatementId(ids->value(), &statement_hashes_[order[next]])) {
-        irregular_statement_ids_[order[next]] = std::string(ids->value());
-      }
-    }
-  }
-  CG_RETURN_IF_ERROR(ids->status());
+  CG_RETURN_IF_ERROR(view.ForEachInternalId(
+      keys::IdKind::kStatement, fields[order.front()].statement, fields[order.back()].statement,
+      [&](std::string_view external, uint64_t statement) {
+        if (statement < fields[order[next]].statement) return true;
+        if (statement > fields[order[next]].statement) return false;  // reported below
+        // One statement has one out-edge, but nothing here depends on it.
+        for (; next < order.size() && fields[order[next]].statement == statement; ++next) {
+          if (!PackStatementId(external, &statement_hashes_[order[next]])) {
+            irregular_statement_ids_[order[next]] = std::string(external);
+          }
+        }
+        return next < order.size();
+      }));
   if (next != order.size()) {
     return absl::DataLossError(
         StrCat("statement ", fields[order[next]].statement, " has no external id"));
@@ -619,7 +603,7 @@ absl::StatusOr<PinnedGraph> TopologyManager::PinStorage(std::optional<uint64_t> 
 }
 
 absl::StatusOr<uint64_t> TopologyManager::PinnedClock(const ReadView& view) const {
-  const uint64_t sequence = view.snapshot()->sequence();
+  const uint64_t sequence = view.snapshot_sequence();
   if (sequence != 0) {
     std::lock_guard lock(shared_->mutex);
     if (shared_->clock_sequence == sequence) return shared_->clock_at_sequence;

@@ -18,10 +18,10 @@
 #include "engine/cache_invariants.h"
 #include "engine/database.h"
 #include "engine/ids.h"
-#include "engine/key_codec.h"
 #include "engine/read_view.h"
 #include "engine/record_cache.h"
 #include "engine/status_macros.h"
+#include "engine/storage/key_codec.h"
 #include "engine/write/group_sync.h"
 #include "engine/write/resolution_cache.h"
 

@@ -1,7 +1,7 @@
 #include "engine/write/format_upgrade.h"
 
-#include "engine/key_codec.h"
 #include "engine/status_macros.h"
+#include "engine/storage/key_codec.h"
 
 namespace claimgraph {
 
@@ -20,9 +20,9 @@ absl::Status UpgradeFromVersion1(storage::KeyValueStore& store) {
   storage::WriteBatch batch;
   uint64_t last_claim = 0;
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    keys::KeyReader reader(cursor->key());
-    uint64_t claim = 0;
-    if (!reader.Skip(2) || !reader.U64(&claim)) return absl::DataLossError("corrupt event key");
+    auto key = keys::DecodeTargetRecordKey(cursor->key());
+    if (!key) return absl::DataLossError("corrupt event key");
+    const uint64_t claim = key->target;
     if (claim == last_claim) continue;
     last_claim = claim;
     batch.Put(Family::kRecords, keys::RecordKey(keys::kClaimHasEvents, claim), "");

@@ -2,7 +2,6 @@
 // thread, and at start-up for the statements a crash or an offline load left marked.
 #include <chrono>
 
-#include "engine/record_parse.h"
 #include "engine/write/database_impl.h"
 
 namespace claimgraph {
@@ -21,31 +20,27 @@ absl::StatusOr<std::set<uint64_t>> DependentStatements(const ReadView& view, uin
   std::vector<uint64_t> sources{source};
   std::set<uint64_t> seen{source};
   for (size_t next = 0; derivations && next < sources.size(); ++next) {
-    const std::string prefix = keys::PostingPrefix(keys::kDerivedFrom, sources[next]);
-    auto cursor = view.store().NewCursor(view.snapshot(), Family::kIndexes, prefix,
-                                         keys::PrefixSuccessor(prefix));
-    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-      uint64_t later = keys::LastId(cursor->key());
+    CG_RETURN_IF_ERROR(view.ForEachDerivationLink(sources[next], [&](uint64_t later) {
       if (seen.insert(later).second) sources.push_back(later);
-    }
-    CG_RETURN_IF_ERROR(cursor->status());
+      return true;
+    }));
   }
   std::set<uint64_t> statements;
+  absl::Status failure;
   for (uint64_t found_in : sources) {
-    const std::string prefix = keys::PostingPrefix(keys::kClaimsBySource, found_in);
-    auto cursor = view.store().NewCursor(view.snapshot(), Family::kIndexes, prefix,
-                                         keys::PrefixSuccessor(prefix));
-    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-      CG_ASSIGN_OR_RETURN(
-          auto value,
-          view.store().Get(view.snapshot(), Family::kRecords,
-                           keys::RecordKey(keys::kClaimRecord, keys::LastId(cursor->key()))));
-      if (!value) return absl::DataLossError("claim index points at a missing claim");
-      CG_ASSIGN_OR_RETURN(auto claim, ParseRecord<v1::Claim>(*value, "claim"));
-      CG_ASSIGN_OR_RETURN(auto statement, view.Resolve(IdKind::kStatement, claim.statement_id()));
-      if (statement) statements.insert(*statement);
-    }
-    CG_RETURN_IF_ERROR(cursor->status());
+    CG_RETURN_IF_ERROR(view.ForEachPosting(
+        keys::kClaimsBySource, found_in, std::nullopt, [&](const ReadView::Posting& posting) {
+          failure = [&]() -> absl::Status {
+            CG_ASSIGN_OR_RETURN(auto claim, view.StoredClaim(posting.second));
+            if (!claim) return absl::DataLossError("claim index points at a missing claim");
+            CG_ASSIGN_OR_RETURN(auto statement,
+                                view.Resolve(IdKind::kStatement, claim->statement_id()));
+            if (statement) statements.insert(*statement);
+            return absl::OkStatus();
+          }();
+          return failure.ok();
+        }));
+    CG_RETURN_IF_ERROR(failure);
   }
   return statements;
 }
@@ -240,9 +235,10 @@ absl::Status Database::SetStatementScorer(StatementScorer scorer) {
   auto cursor =
       impl_->store->NewCursor(nullptr, Family::kMeta, lower, keys::PrefixSuccessor(lower));
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    uint64_t statement = keys::DecodeU64(cursor->key().substr(kDirtyScorePrefix.size()));
+    auto statement = keys::DecodeDirtyScoreKey(cursor->key());
+    if (!statement) return absl::DataLossError("malformed dirty score marker");
     // Queued ones (when the scorer is replaced) are the rescoring thread's.
-    if (impl_->pending_scores.count(statement) == 0) dirty.insert(statement);
+    if (impl_->pending_scores.count(*statement) == 0) dirty.insert(*statement);
   }
   CG_RETURN_IF_ERROR(cursor->status());
   // Sources a deferred-scoring write regraded or relinked: their dependents too. The markers go
@@ -252,11 +248,11 @@ absl::Status Database::SetStatementScorer(StatementScorer scorer) {
   cursor = impl_->store->NewCursor(nullptr, Family::kMeta, sources, keys::PrefixSuccessor(sources));
   std::unique_ptr<ReadView> view;
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    std::string_view marker = cursor->key().substr(keys::kSourceRescorePrefix.size());
-    if (marker.size() != 9) return absl::DataLossError("malformed source rescore marker");
+    auto marker = keys::DecodeSourceRescoreKey(cursor->key());
+    if (!marker) return absl::DataLossError("malformed source rescore marker");
     if (!view) view = impl_->LatestView();
     CG_ASSIGN_OR_RETURN(auto dependents,
-                        DependentStatements(*view, keys::DecodeU64(marker), marker[8] != 0));
+                        DependentStatements(*view, marker->source, marker->derivations));
     for (uint64_t statement : dependents) {
       if (impl_->pending_scores.count(statement) == 0) dirty.insert(statement);
     }

@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/key_codec.h"
 #include "engine/record_parse.h"
 #include "engine/status_macros.h"
+#include "engine/storage/key_codec.h"
 #include "engine/strings.h"
 #include "engine/validation.h"
 #include "engine/write/database_impl.h"
@@ -196,7 +196,8 @@ class Transaction {
     const std::string lower = keys::TargetRecordPrefix(prefix, kind, target);
     const std::string upper = keys::PrefixSuccessor(lower);
     auto has_id = [&](std::string_view key) {
-      return key.size() == lower.size() + 16 && keys::DecodeU64(key.substr(key.size() - 8)) == id;
+      auto parts = keys::DecodeTargetRecordKey(key);
+      return parts && parts->id == id;
     };
     const std::string overlay_lower = OverlayKey(Family::kRecords, lower);
     const std::string overlay_upper = OverlayKey(Family::kRecords, upper);

@@ -7,8 +7,8 @@
 #include <atomic>
 
 #include "engine/database.h"
-#include "engine/key_codec.h"
 #include "engine/provenance/corroborate.h"
+#include "engine/storage/key_codec.h"
 #include "engine/strings.h"
 #include "test_database.h"
 

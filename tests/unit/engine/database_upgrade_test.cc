@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "engine/database.h"
-#include "engine/key_codec.h"
+#include "engine/storage/key_codec.h"
 #include "unit/engine/test_database.h"
 
 namespace claimgraph {

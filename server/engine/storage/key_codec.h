@@ -193,4 +193,60 @@ std::string PairKey(char index, uint64_t first, uint64_t second);
 uint64_t LastId(std::string_view key);
 std::string NamedPostingKey(char index, std::string_view name, uint64_t entity);
 
+// Decoders, one per key kind: each reads exactly what its encoder above builds and returns
+// nullopt for any other bytes (another prefix, a short key or trailing bytes). Views into `key`
+// (names, external ids) live as long as the key's bytes.
+std::optional<std::string_view> DecodeDictionaryKey(IdKind kind, std::string_view key);
+std::optional<uint64_t> DecodeReverseDictionaryKey(IdKind kind, std::string_view key);
+std::optional<IdKind> DecodeCounterKey(std::string_view key);
+std::optional<uint64_t> DecodeDirtyScoreKey(std::string_view key);
+struct SourceRescoreKeyParts {
+  uint64_t source = 0;
+  bool derivations = false;
+};
+std::optional<SourceRescoreKeyParts> DecodeSourceRescoreKey(std::string_view key);
+struct RecordKeyParts {
+  char prefix = 0;
+  uint64_t id = 0;
+};
+std::optional<RecordKeyParts> DecodeRecordKey(std::string_view key);
+struct VersionedRecordKeyParts {
+  char prefix = 0;
+  uint64_t id = 0;
+  uint64_t recorded_at = 0;
+};
+std::optional<VersionedRecordKeyParts> DecodeVersionedRecordKey(std::string_view key);
+struct TargetRecordKeyParts {
+  char prefix = 0;
+  TargetKind kind = TargetKind::kStatement;
+  uint64_t target = 0;
+  uint64_t recorded_at = 0;
+  uint64_t id = 0;
+};
+std::optional<TargetRecordKeyParts> DecodeTargetRecordKey(std::string_view key);
+struct PostingKeyParts {
+  char index = 0;
+  uint64_t owner = 0;
+  uint64_t recorded_at = 0;
+  uint64_t claim = 0;
+};
+std::optional<PostingKeyParts> DecodePostingKey(std::string_view key);
+struct TimePostingKeyParts {
+  uint64_t recorded_at = 0;
+  uint64_t claim = 0;
+};
+std::optional<TimePostingKeyParts> DecodeTimePostingKey(std::string_view key);
+struct PairKeyParts {
+  char index = 0;
+  uint64_t first = 0;
+  uint64_t second = 0;
+};
+std::optional<PairKeyParts> DecodePairKey(std::string_view key);
+struct NamedPostingKeyParts {
+  char index = 0;
+  std::string_view name;
+  uint64_t entity = 0;
+};
+std::optional<NamedPostingKeyParts> DecodeNamedPostingKey(std::string_view key);
+
 }  // namespace claimgraph::keys

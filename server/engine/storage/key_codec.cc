@@ -1,5 +1,5 @@
 // Key construction and parsing; the grammar is documented in key_codec.h.
-#include "engine/key_codec.h"
+#include "engine/storage/key_codec.h"
 
 namespace claimgraph::keys {
 
@@ -167,6 +167,130 @@ uint64_t LastId(std::string_view key) {
 }
 std::string NamedPostingKey(char index, std::string_view name, uint64_t entity) {
   return KeyBuilder(index).Terminated(name).U64(entity).Build();
+}
+
+namespace {
+
+// Reads the prefix byte, which must not be a key's only byte.
+bool ReadPrefix(KeyReader* reader, char* prefix) {
+  uint8_t byte = 0;
+  if (!reader->Byte(&byte)) return false;
+  *prefix = static_cast<char>(byte);
+  return true;
+}
+
+// The rest of `key` after `prefix`, or nullopt when the key does not start with it.
+std::optional<std::string_view> After(std::string_view key, std::string_view prefix) {
+  if (key.substr(0, prefix.size()) != prefix) return std::nullopt;
+  return key.substr(prefix.size());
+}
+
+}  // namespace
+
+std::optional<std::string_view> DecodeDictionaryKey(IdKind kind, std::string_view key) {
+  if (key.empty() || key[0] != static_cast<char>(kind)) return std::nullopt;
+  return key.substr(1);
+}
+
+std::optional<uint64_t> DecodeReverseDictionaryKey(IdKind kind, std::string_view key) {
+  KeyReader reader(key);
+  uint8_t prefix = 0;
+  uint64_t id = 0;
+  if (!reader.Byte(&prefix) || prefix != (static_cast<uint8_t>(kind) | 0x80) || !reader.U64(&id) ||
+      !reader.AtEnd()) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+std::optional<IdKind> DecodeCounterKey(std::string_view key) {
+  auto rest = After(key, "counter");
+  if (!rest || rest->size() != 1) return std::nullopt;
+  return static_cast<IdKind>((*rest)[0]);
+}
+
+std::optional<uint64_t> DecodeDirtyScoreKey(std::string_view key) {
+  auto rest = After(key, kDirtyScorePrefix);
+  if (!rest || rest->size() != 8) return std::nullopt;
+  return DecodeU64(*rest);
+}
+
+std::optional<SourceRescoreKeyParts> DecodeSourceRescoreKey(std::string_view key) {
+  auto rest = After(key, kSourceRescorePrefix);
+  if (!rest || rest->size() != 9) return std::nullopt;
+  return SourceRescoreKeyParts{DecodeU64(*rest), (*rest)[8] != 0};
+}
+
+std::optional<RecordKeyParts> DecodeRecordKey(std::string_view key) {
+  KeyReader reader(key);
+  RecordKeyParts parts;
+  if (!ReadPrefix(&reader, &parts.prefix) || !reader.U64(&parts.id) || !reader.AtEnd()) {
+    return std::nullopt;
+  }
+  return parts;
+}
+
+std::optional<VersionedRecordKeyParts> DecodeVersionedRecordKey(std::string_view key) {
+  KeyReader reader(key);
+  VersionedRecordKeyParts parts;
+  if (!ReadPrefix(&reader, &parts.prefix) || !reader.U64(&parts.id) ||
+      !reader.U64(&parts.recorded_at) || !reader.AtEnd()) {
+    return std::nullopt;
+  }
+  return parts;
+}
+
+std::optional<TargetRecordKeyParts> DecodeTargetRecordKey(std::string_view key) {
+  KeyReader reader(key);
+  TargetRecordKeyParts parts;
+  uint8_t kind = 0;
+  if (!ReadPrefix(&reader, &parts.prefix) || !reader.Byte(&kind) || !reader.U64(&parts.target) ||
+      !reader.U64(&parts.recorded_at) || !reader.U64(&parts.id) || !reader.AtEnd()) {
+    return std::nullopt;
+  }
+  parts.kind = static_cast<TargetKind>(kind);
+  return parts;
+}
+
+std::optional<PostingKeyParts> DecodePostingKey(std::string_view key) {
+  KeyReader reader(key);
+  PostingKeyParts parts;
+  if (!ReadPrefix(&reader, &parts.index) || !reader.U64(&parts.owner) ||
+      !reader.U64(&parts.recorded_at) || !reader.U64(&parts.claim) || !reader.AtEnd()) {
+    return std::nullopt;
+  }
+  return parts;
+}
+
+std::optional<TimePostingKeyParts> DecodeTimePostingKey(std::string_view key) {
+  KeyReader reader(key);
+  uint8_t index = 0;
+  TimePostingKeyParts parts;
+  if (!reader.Byte(&index) || index != static_cast<uint8_t>(kClaimsByTime) ||
+      !reader.U64(&parts.recorded_at) || !reader.U64(&parts.claim) || !reader.AtEnd()) {
+    return std::nullopt;
+  }
+  return parts;
+}
+
+std::optional<PairKeyParts> DecodePairKey(std::string_view key) {
+  KeyReader reader(key);
+  PairKeyParts parts;
+  if (!ReadPrefix(&reader, &parts.index) || !reader.U64(&parts.first) ||
+      !reader.U64(&parts.second) || !reader.AtEnd()) {
+    return std::nullopt;
+  }
+  return parts;
+}
+
+std::optional<NamedPostingKeyParts> DecodeNamedPostingKey(std::string_view key) {
+  KeyReader reader(key);
+  NamedPostingKeyParts parts;
+  if (!ReadPrefix(&reader, &parts.index) || !reader.Terminated(&parts.name) ||
+      !reader.U64(&parts.entity) || !reader.AtEnd()) {
+    return std::nullopt;
+  }
+  return parts;
 }
 
 }  // namespace claimgraph::keys
