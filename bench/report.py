@@ -323,68 +323,72 @@ def build(rows, meta, counts, soak):
         "offline_with_compaction_vs_postgresql_rate": ratio(pg_load, offline_compacted),
         "offline_with_compaction_vs_postgresql_tuned_rate": ratio(pg_tuned, offline_compacted)})
 
-    # Targets of issue 7.
+    # The targets of the storage layout v2 and the bulk loader (docs/architecture.md, "Layout v2";
+    # docs/import-export.md), each judged on this run's figures; None: not measured here.
     def target(name, value, goal, met):
         figures["targets"].append({"target": name, "measured": value, "goal": goal,
                                    "met": met})
-    for t in figures["throughput"]:
-        r = t["claimgraph_vs_noop"]
-        by_cpu = t["claimgraph_vs_noop_by_cpu"]
-        target("point reads at %d in flight: >= 75%% of no-op gRPC QPS" % t["concurrency"],
-               None if r is None else "%.0f%% (by server CPU per call: %s)" % (
-                   100 * r, "—" if by_cpu is None else "%.0f%%" % (100 * by_cpu)),
-               ">= 75%", None if r is None else r >= 0.75)
-    # The provenance targets are judged on the warm passes (the cold pass is reported beside).
-    by = {w["workload"]: w for w in figures["workloads"] if w["phase"] in ("", "warm")}
-
-    def p(workload, system, key):
-        entry = by.get(workload, {}).get(system)
+    # The provenance targets are judged on each pass (cold: first touch after a restart).
+    def p(workload, system, key, phase=""):
+        entry = next((w for w in figures["workloads"] if w["workload"] == workload and
+                      w["phase"] == phase), {}).get(system)
         return None if not entry or entry.get("unsupported") else entry.get(key)
+    point = p("get_entity", "claimgraph", "p50_us")
+    for workload, label in (("trace", "trace"), ("corroborate", "corroboration")):
+        for phase in ("cold", "warm"):
+            value = p(workload, "claimgraph", "p50_us", phase)
+            target("%s p50, %s, <= 2x point read p50" % (label, phase),
+                   value and "%s (point read %s)" % (fmt_us(value), fmt_us(point)),
+                   point and "<= %s" % fmt_us(2 * point),
+                   None if value is None or point is None else value <= 2 * point)
+        ours = p(workload, "claimgraph", "server_cpu_us_per_call", "warm")
+        theirs = p(workload, "postgresql", "server_cpu_us_per_call", "warm")
+        target("%s server CPU per call (warm) <= PostgreSQL's for the same answer" % label,
+               ours and "%s vs %s" % (fmt_us(ours), fmt_us(theirs or 0)), "<= PostgreSQL",
+               None if ours is None or theirs is None else ours <= theirs)
+    for t in figures["throughput"]:
+        if t["concurrency"] not in (8, 32):
+            continue
+        r = ratio(t["claimgraph_qps"], t.get("bare_grpc_qps"))
+        target("point reads at %d in flight >= 75%% of the bare gRPC server's no-op" %
+               t["concurrency"], r and "%.0f%%" % (100 * r), ">= 75%",
+               None if r is None else r >= 0.75)
+    target("BatchGetEntities of 100 ids >= PostgreSQL's entities per second", "not measured",
+           ">= PostgreSQL", None)
     noop_p50 = noop[1] and noop[1]["p50_us"]
     hop1 = p("hop1", "claimgraph", "p50_us")
-    target("1-hop p50 <= no-op round trip + 50 µs",
+    target("1-hop p50 <= no-op p50 + 30 µs",
            hop1 and "%s (no-op %s)" % (fmt_us(hop1), fmt_us(noop_p50)),
-           noop_p50 and "<= %s" % fmt_us(noop_p50 + 50),
-           None if hop1 is None or noop_p50 is None else hop1 <= noop_p50 + 50)
-    hop3_50, hop3_99 = p("hop3", "claimgraph", "p50_us"), p("hop3", "claimgraph", "p99_us")
-    target("3-hop p50 <= 1 ms", hop3_50 and fmt_us(hop3_50), "<= 1 ms",
-           None if hop3_50 is None else hop3_50 <= 1000)
-    target("3-hop p99 <= 10 ms", hop3_99 and fmt_us(hop3_99), "<= 10 ms",
-           None if hop3_99 is None else hop3_99 <= 10000)
-    path = p("path", "claimgraph", "p50_us")
-    target("shortest path <= 4 hops p50 <= 15 ms", path and fmt_us(path), "<= 15 ms",
-           None if path is None else path <= 15000)
-    point = p("get_entity", "claimgraph", "p50_us")
-    for workload in ("trace", "corroborate"):
-        value = p(workload, "claimgraph", "p50_us")
-        target("%s p50 <= 2x point read p50" % workload,
-               value and "%s (point read %s)" % (fmt_us(value), fmt_us(point)),
-               point and "<= %s" % fmt_us(2 * point),
-               None if value is None or point is None else value <= 2 * point)
-    imp = figures["import"]
-    r = imp["offline_with_compaction_vs_postgresql_rate"]
-    target("offline loader (load + compaction) >= PostgreSQL's load (default configuration: "
-           "preprocessing, COPY, indexes, scores, edges)",
-           r and "%.2fx" % r, ">= 1x", None if r is None else r >= 1)
-    r = imp["claimgraph_vs_postgresql_rate"]
-    target("streaming import path (claims/s on the first %s claims) >= half of PostgreSQL's "
-           "load (claims/s)" % fmt(int(imp["claimgraph_sample_claims"] or 0)),
+           noop_p50 and "<= %s" % fmt_us(noop_p50 + 30),
+           None if hop1 is None or noop_p50 is None else hop1 <= noop_p50 + 30)
+    writers = {w["writers"]: w for w in figures.get("writers", [])}
+    one = writers.get(1)
+    r = one and one["claimgraph_vs_postgresql"]
+    target("streaming writes (1 writer) >= half of PostgreSQL's batched INSERTs with indexes",
            r and "%.2fx" % r, ">= 0.5x", None if r is None else r >= 0.5)
+    most = writers.get(16)
+    r = most and one and ratio(most["claimgraph_claims_per_s"], one["claimgraph_claims_per_s"])
+    target("16 concurrent writers >= 4x one writer", r and "%.2fx" % r,
+           ">= 4x", None if r is None else r >= 4)
     st = figures["storage"]
-    target("bytes on disk per claim <= PostgreSQL's",
-           st["claimgraph_bytes_per_claim"] and "%.0f B vs %.0f B" % (
-               st["claimgraph_bytes_per_claim"], st["postgresql_bytes_per_claim"] or 0),
-           "<= PostgreSQL",
-           None if not st["claimgraph_bytes_per_claim"] or not st["postgresql_bytes_per_claim"]
-           else st["claimgraph_bytes_per_claim"] <= st["postgresql_bytes_per_claim"])
-    target("resident memory per million claims <= PostgreSQL's",
-           st["claimgraph_rss_mib_per_million_claims"] and "%.0f MiB vs %.0f MiB" % (
-               st["claimgraph_rss_mib_per_million_claims"],
-               st["postgresql_pss_mib_per_million_claims"] or 0),
-           "<= PostgreSQL",
-           None if not st["claimgraph_rss_mib_per_million_claims"] or
-           not st["postgresql_pss_mib_per_million_claims"]
-           else st["claimgraph_rss_mib_per_million_claims"] <= st["postgresql_pss_mib_per_million_claims"])
+    edges = (counts or {}).get("edges") or 0
+    budget_kb = (256 << 10) + edges * 24 / 1024 + (64 << 10)
+    rss_kb = st.get("claimgraph_rss_kb_after_workloads")
+    target("resident memory after the workloads <= block cache + 24 B per edge + 64 MiB",
+           rss_kb and "%.0f MiB" % (rss_kb / 1024), "<= %.0f MiB" % (budget_kb / 1024),
+           None if not rss_kb else rss_kb <= budget_kb)
+    ours, theirs = st["claimgraph_bytes_per_claim"], st["postgresql_bytes_per_claim"]
+    target("bytes on disk per claim < 441 B and < PostgreSQL's",
+           ours and "%.0f B vs %.0f B" % (ours, theirs or 0), "< 441 B and < PostgreSQL",
+           None if not ours or not theirs else ours < 441 and ours < theirs)
+    imp = figures["import"]
+    r = imp["offline_with_compaction_vs_postgresql_tuned_rate"]
+    target("offline load (load + compaction) >= 1x tuned PostgreSQL (preprocessing, COPY FREEZE, "
+           "indexes, scores, edges)", r and "%.2fx" % r, ">= 1x", None if r is None else r >= 1)
+    raw = imp.get("rocksdb_write_batch_claims_per_s")
+    r = ratio(imp.get("offline_claims_per_s"), raw)
+    target("offline load >= 0.5x the raw write of the same key-value pairs (WriteBatch, unsynced)",
+           r and "%.2fx" % r, ">= 0.5x", None if r is None else r >= 0.5)
 
     machine = {k: meta.get(k) for k in ("nproc", "cpu", "memory_gib", "load_average",
                                         "rocksdb_version", "grpc_version", "postgresql_version")}
@@ -543,7 +547,8 @@ def markdown(report):
                 fmt(w["postgresql_claims_per_s"]), fmt(w["claimgraph_vs_postgresql"], 2),
                 fmt_us(w["postgresql_transaction_p50_us"]),
                 fmt_us(w["postgresql_transaction_p99_us"])))
-    lines += ["", "### Targets of issue 7", "", "| target | measured | goal | met |",
+    lines += ["", "### Targets of the storage layout v2 and the bulk loader", "",
+              "| target | measured | goal | met |",
               "|---|---|---|---|"]
     for t in report["targets"]:
         met = "not measured" if t["met"] is None else ("yes" if t["met"] else "**no**")
