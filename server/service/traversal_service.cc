@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "engine/answer_budget.h"
 #include "engine/ids.h"
 #include "engine/paging.h"
 #include "engine/status_macros.h"
@@ -304,7 +305,8 @@ absl::Status SubgraphPage(const Database& database, const traversal::TopologyMan
   paging.page_token = request.page_token();
   CG_ASSIGN_OR_RETURN(auto page, traversal::SubgraphPaged(*pinned.source, query, paging));
   // A page that would pass the answer limit ends early, with the token of what it left out.
-  size_t answer_bytes = 0, sent = 0;
+  AnswerBudget budget(limits.max_answer_bytes);
+  size_t sent = 0;
   traversal::Describer describer(pinned.view.get(), pinned.base.get());
   for (const auto& item : page.items) {
     google::protobuf::Message* added = nullptr;
@@ -317,8 +319,7 @@ absl::Status SubgraphPage(const Database& database, const traversal::TopologyMan
       CG_RETURN_IF_ERROR(ToProto(describer, page.whole.entities[item.index], entity));
       added = entity;
     }
-    size_t bytes = added->ByteSizeLong();
-    if (sent > 0 && answer_bytes + bytes > limits.max_answer_bytes) {
+    if (!budget.Take(added->ByteSizeLong())) {
       if (item.is_edge) {
         response->mutable_edges()->RemoveLast();
       } else {
@@ -326,7 +327,6 @@ absl::Status SubgraphPage(const Database& database, const traversal::TopologyMan
       }
       break;
     }
-    answer_bytes += bytes;
     ++sent;
   }
   response->set_next_page_token(page.TokenAfter(sent));

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/answer_budget.h"
 #include "engine/ids.h"
 #include "engine/paging.h"
 #include "engine/provenance/graph.h"
@@ -539,7 +540,9 @@ absl::StatusOr<TracePage> PageOf(const v1::Trace& full, uint64_t fingerprint, ui
     *out.mutable_relay_cycles() = full.relay_cycles();
     for (int i : unplaced_flags) flag_on_page[static_cast<size_t>(i)] = true;
   }
-  size_t bytes = out.ByteSizeLong();
+  AnswerBudget budget(
+      paging.max_page_bytes > 0 ? paging.max_page_bytes : std::numeric_limits<size_t>::max(),
+      out.ByteSizeLong());
   size_t end = offset;
   while (end < items.size() && end - offset < paging.page_size) {
     const paging::GraphItem& item = items[end];
@@ -555,10 +558,7 @@ absl::StatusOr<TracePage> PageOf(const v1::Trace& full, uint64_t fingerprint, ui
         for (int i : *flags) item_bytes += full.flags(i).ByteSizeLong();
       }
     }
-    if (end > offset && paging.max_page_bytes > 0 && bytes + item_bytes > paging.max_page_bytes) {
-      break;
-    }
-    bytes += item_bytes;
+    if (!budget.Take(item_bytes)) break;
     if (item.is_edge) {
       *out.add_edges() = full.edges(static_cast<int>(item.index));
     } else {

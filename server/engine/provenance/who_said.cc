@@ -6,6 +6,7 @@
 #include <map>
 #include <tuple>
 
+#include "engine/answer_budget.h"
 #include "engine/ids.h"
 #include "engine/paging.h"
 #include "engine/provenance/graph.h"
@@ -90,27 +91,6 @@ v1::TrackOutcome OutcomeOf(const v1::Claim& claim, const std::vector<v1::Assessm
 
 namespace {
 
-// The bytes an answer's repeated records add up to, against max_answer_bytes. The first record is
-// always taken, so that an answer (or a page) is never empty while records remain.
-class AnswerBytes {
- public:
-  explicit AnswerBytes(size_t limit) : limit_(limit) {}
-  // Counts `record` and says whether it fits; a record that does not fit is not counted.
-  bool Take(const google::protobuf::Message& record) {
-    // The record's bytes plus its field tag and length prefix.
-    size_t bytes = record.ByteSizeLong() + 1 + 5;
-    if (taken_ > 0 && used_ + bytes > limit_) return false;
-    used_ += bytes;
-    ++taken_;
-    return true;
-  }
-
- private:
-  size_t limit_;
-  size_t used_ = 0;
-  size_t taken_ = 0;
-};
-
 // The attribution of one claim (its record as of the view, with status and lifecycle).
 absl::StatusOr<v1::Attribution> Attribute(ProvenanceGraph& graph, uint64_t internal,
                                           v1::Claim claim) {
@@ -192,13 +172,13 @@ absl::Status WhoSaidPage(const ReadView& view, ProvenanceGraph& graph, uint64_t 
   std::sort(heap.begin(), heap.end());
   bool more = heap.size() > options.page_size;
   if (more) heap.resize(options.page_size);
-  AnswerBytes budget(options.max_answer_bytes);
+  AnswerBudget budget(options.max_answer_bytes);
   size_t answered = 0;
   for (const auto& key : heap) {
     CG_ASSIGN_OR_RETURN(auto claim, view.ClaimByInternalId(std::get<3>(key)));
     if (!claim) return absl::DataLossError("claim index points at a missing claim");
     CG_ASSIGN_OR_RETURN(auto attribution, Attribute(graph, std::get<3>(key), *std::move(claim)));
-    if (!budget.Take(attribution)) {
+    if (!budget.TakeRecord(attribution)) {
       more = true;  // the rest of this page starts the next one
       break;
     }
@@ -270,12 +250,12 @@ absl::StatusOr<v1::WhoSaidResponse> WhoSaid(const ReadView& view, std::string_vi
     found.emplace_back(std::make_tuple(said != 0 ? 0 : 1, said, position), claims[position]);
   }
   std::sort(found.begin(), found.end());
-  AnswerBytes budget(options.max_answer_bytes);
+  AnswerBudget budget(options.max_answer_bytes);
   for (const auto& [order, claim_id] : found) {
     CG_ASSIGN_OR_RETURN(auto claim, view.ClaimByInternalId(claim_id));
     if (!claim) return absl::DataLossError("claim index points at a missing claim");
     CG_ASSIGN_OR_RETURN(auto attribution, Attribute(graph, claim_id, *std::move(claim)));
-    if (!budget.Take(attribution)) {
+    if (!budget.TakeRecord(attribution)) {
       response.set_truncated(true);
       break;
     }
@@ -348,7 +328,7 @@ absl::Status ClaimsByPage(const ReadView& view, uint64_t entity, std::string_vie
                           const ClaimsByOptions& options, std::optional<Posting> after,
                           v1::ClaimsByResponse* response) {
   std::map<uint64_t, std::vector<v1::Assessment>> statement_assessments;
-  AnswerBytes budget(options.max_answer_bytes);
+  AnswerBudget budget(options.max_answer_bytes);
   const size_t window = options.page_size + 1;
   std::optional<Posting> last_returned;
   while (true) {
@@ -380,7 +360,7 @@ absl::Status ClaimsByPage(const ReadView& view, uint64_t entity, std::string_vie
       if (fits) {
         CG_RETURN_IF_ERROR(AddTrackRecord(view, posting.second, *std::move(claim),
                                           statement_assessments, response));
-        fits = budget.Take(response->claims(response->claims_size() - 1));
+        fits = budget.TakeRecord(response->claims(response->claims_size() - 1));
         if (!fits) RemoveLastTrackRecord(response);
       }
       if (!fits) {
@@ -436,7 +416,7 @@ absl::StatusOr<v1::ClaimsByResponse> ClaimsBy(const ReadView& view, std::string_
   std::sort(postings.begin(), postings.end());
   postings.erase(std::unique(postings.begin(), postings.end()), postings.end());
   std::map<uint64_t, std::vector<v1::Assessment>> statement_assessments;
-  AnswerBytes budget(options.max_answer_bytes);
+  AnswerBudget budget(options.max_answer_bytes);
   for (const auto& [recorded, claim_id] : postings) {
     CG_ASSIGN_OR_RETURN(auto claim, ListedClaim(view, claim_id, options.include_inactive));
     if (!claim) continue;
@@ -446,7 +426,7 @@ absl::StatusOr<v1::ClaimsByResponse> ClaimsBy(const ReadView& view, std::string_
     }
     CG_RETURN_IF_ERROR(
         AddTrackRecord(view, claim_id, *std::move(claim), statement_assessments, &response));
-    if (!budget.Take(response.claims(response.claims_size() - 1))) {
+    if (!budget.TakeRecord(response.claims(response.claims_size() - 1))) {
       RemoveLastTrackRecord(&response);
       response.set_truncated(true);
       break;
