@@ -57,6 +57,19 @@ bool AnyDirtyMarker(Database& db) {
   return cursor->Valid();
 }
 
+// Reopens a database left with the statement's dirty marker (a crash, a lost score) and checks
+// that installing the scorer rescores it before it returns: marker gone, score exact.
+void ReopenAndCheckRescored(Fixture& f) {
+  f.Reopen();
+  CHECK(AnyDirtyMarker(*f.db));
+  REQUIRE(provenance::InstallStatementScorer(*f.db).ok());
+  CHECK_FALSE(AnyDirtyMarker(*f.db));
+  auto edge = EdgeOf(*f.View(), f.statement_id);
+  CHECK_FALSE(edge.score_pending);
+  REQUIRE(edge.score.has_value());
+  CHECK(*edge.score == FullScore(*f.View(), f.statement_id));
+}
+
 // A world of agents and documents for random claims: sources that republish each other, one
 // published by a claimant (its own voice), organisations to speak for.
 void SeedWorld(Fixture& f) {
@@ -364,13 +377,7 @@ TEST_CASE("a failed background rescore stays pending and is redone at the next s
   CHECK(AnyDirtyMarker(*f.db));
   // Closed before any rescore succeeded, as a crash would leave it: the marker survives, and
   // installing the scorer at the next open rescores before it returns.
-  f.Reopen();
-  CHECK(AnyDirtyMarker(*f.db));
-  REQUIRE(provenance::InstallStatementScorer(*f.db).ok());
-  CHECK_FALSE(AnyDirtyMarker(*f.db));
-  auto edge = EdgeOf(*f.View(), f.statement_id);
-  CHECK_FALSE(edge.score_pending);
-  CHECK(*edge.score == FullScore(*f.View(), f.statement_id));
+  ReopenAndCheckRescored(f);
 }
 
 TEST_CASE("an acknowledged write costs one log sync, and a lost background score is rebuilt") {
@@ -411,15 +418,8 @@ TEST_CASE("an acknowledged write costs one log sync, and a lost background score
     // The claims were synced before their calls returned, their dirty marker with them; the
     // background score that removes it was not, and a power loss now drops it.
     CHECK(AnyDirtyMarker(*f.db));
-    f.Reopen();
-    CHECK(AnyDirtyMarker(*f.db));
-    REQUIRE(provenance::InstallStatementScorer(*f.db).ok());
-    CHECK_FALSE(AnyDirtyMarker(*f.db));
-    auto edge = EdgeOf(*f.View(), f.statement_id);
-    CHECK_FALSE(edge.score_pending);
-    REQUIRE(edge.score.has_value());
-    CHECK(*edge.score == FullScore(*f.View(), f.statement_id));
-    CHECK(edge.refuting == 1);
+    ReopenAndCheckRescored(f);
+    CHECK(EdgeOf(*f.View(), f.statement_id).refuting == 1);
   }
 }
 
