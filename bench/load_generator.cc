@@ -16,7 +16,7 @@
 //                  [--max-edges-scanned N]; Neighbors pages (hop1): [--page-size N]
 //
 // Workloads: noop (grpc.health.v1.Health/Check: the cheapest call the same server framework
-// answers), get_entity, and, when the server's protos have them, trace (TraceClaim),
+// answers), get_entity, batch_get (BatchGetEntities of each target line's ids), and, when the server's protos have them, trace (TraceClaim),
 // corroborate (Corroborate), hop1 / hop2 / hop3 / path (TraversalService). A workload whose
 // RPC is not compiled in exits with status 3 ("unsupported"), which the driver records. A
 // traversal answer that a limit cut (its cut flags, or a stream without its final message) is
@@ -355,6 +355,29 @@ class Workloads {
             },
             [](const v1::Entity& entity) {
               return static_cast<int64_t>(entity.id().empty() ? 0 : 1);
+            });
+      };
+    }
+    if (workload == "batch_get") {
+      // Each target line: the ids of one BatchGetEntities call, space-separated.
+      return [this](size_t index, grpc::CompletionQueue* queue) {
+        v1::BatchGetEntitiesRequest request;
+        const std::string& line = targets_[index];
+        for (size_t begin = 0; begin < line.size();) {
+          size_t end = line.find(' ', begin);
+          if (end == std::string::npos) end = line.size();
+          if (end > begin) request.add_ids(line.substr(begin, end - begin));
+          begin = end + 1;
+        }
+        return StartUnary<v1::BatchGetEntitiesResponse>(
+            index, queue,
+            [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
+              return entities_->PrepareAsyncBatchGetEntities(context, request, q);
+            },
+            [](const v1::BatchGetEntitiesResponse& response) {
+              int64_t found = 0;
+              for (const auto& entity : response.entities()) found += entity.id().empty() ? 0 : 1;
+              return found;
             });
       };
     }

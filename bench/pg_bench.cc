@@ -52,6 +52,11 @@ const std::map<std::string, Query>& Queries() {
       {"get_entity",
        {"SELECT id, ext_id, type, name, description FROM entities WHERE ext_id = $1", 1,
         Query::Answer::kRows}},
+      // The ids of one BatchGetEntities call, space-separated in the target line.
+      {"batch_get",
+       {"SELECT id, ext_id, type, name, description FROM entities"
+        " WHERE ext_id = ANY(string_to_array($1, ' '))",
+        1, Query::Answer::kRows}},
       {"hop1",
        {"SELECT e.dst, e.predicate, e.statement_id, e.confidence FROM edges e "
         "WHERE e.src = (SELECT id FROM entities WHERE ext_id = $1) AND e.supporting > 0"
@@ -400,7 +405,7 @@ int Main(int argc, char** argv) {
       ->needs(insert)
       ->capture_default_str();
   auto* workload = app.add_option("--workload", options.workload,
-                                  "get_entity, hop1, hop2, hop3, path, trace or corroborate");
+                                  "get_entity, batch_get, hop1, hop2, hop3, path, trace or corroborate");
   app.add_option("--concurrency", options.concurrency, "connections, one run per value (1,8,32)")
       ->delimiter(',')
       ->capture_default_str();

@@ -410,7 +410,8 @@ def make_fixtures(converter, rng):
 def draw_targets(rng, claim_cases, claim_count, wanted, fixed, key_of, target_of):
     """`wanted` distinct targets (keys: claims, or statements of claims): the fixtures' own, then
     an equal share drawn from the claims of each origin case, then claims at random. Returns the
-    targets (shuffled, fixed seed) and how many of them each case contributed."""
+    targets (shuffled, fixed seed) and, per case, how many of the targets fall under it (the
+    fixtures' own included; a target can fall under several cases)."""
     chosen, seen, cases = [], set(), {}
     for target in fixed:
         if target not in seen:
@@ -429,7 +430,6 @@ def draw_targets(rng, claim_cases, claim_count, wanted, fixed, key_of, target_of
                 seen.add(target)
                 chosen.append(target)
                 taken += 1
-        cases[case] = taken
     attempts = 0
     while len(chosen) < wanted and attempts < 20 * wanted:
         attempts += 1
@@ -437,6 +437,8 @@ def draw_targets(rng, claim_cases, claim_count, wanted, fixed, key_of, target_of
         if target not in seen:
             seen.add(target)
             chosen.append(target)
+    for case in CASES:
+        cases[case] = len({target_of(key_of(claim)) for claim in claim_cases[case]} & seen)
     rng.shuffle(chosen)
     return chosen, cases
 
@@ -585,6 +587,10 @@ def main():
         "pairs.txt": [pair() for _ in range(args.pairs)],
         "trace.txt": trace,
         "corroborate.txt": corroborate,
+        # BatchGetEntities: 100 distinct random ids a call (drawn last: the other inputs stay
+        # as they were).
+        "batches.txt": [" ".join(rng.sample(entity_ids, min(100, len(entity_ids))))
+                        for _ in range(max(1, args.point_reads // 10))],
     }
     for name, lines in writes.items():
         with open(os.path.join(targets, name), "w") as f:

@@ -153,6 +153,13 @@ def fmt_us(value):
     return "%.0f µs" % value
 
 
+def agreed(agree):
+    """How many answers two systems agree on, of those compared."""
+    return "%d / %d%s" % (agree["equal"], agree["compared"],
+                          " by value" if agree.get("by_value") else "") \
+        if agree and agree["compared"] else "—"
+
+
 def fmt(value, digits=1, unit=""):
     if value is None:
         return "—"
@@ -183,7 +190,24 @@ def build(rows, meta, counts, soak):
     records = number(meta, "records") or 0
     noop = {c: find(rows, "grpc-noop", "noop", c) for c in (1, 8, 32)}
     bare = {c: find(rows, "grpc-bare", "noop", c) for c in (1, 8, 32)}
-    figures = {"workloads": [], "throughput": [], "targets": [], "storage": {}, "import": {}}
+    figures = {"workloads": [], "throughput": [], "batch_get": [], "targets": [], "storage": {},
+               "import": {}}
+    # BatchGetEntities of 100 ids (claimgraph) against one `ext_id = ANY(...)` query of the same
+    # 100 ids (PostgreSQL): entities per second.
+    for c in (1, 8):
+        cg = find(rows, "claimgraph", "batch_get", c)
+        pg = find(rows, "postgresql", "batch_get", c)
+        per_call = lambda row: (sum(row["answers"].values()) / len(row["answers"])
+                                if row and row.get("answers") else None)
+        cg_found, pg_found = per_call(cg), per_call(pg)
+        cg_rate = cg and cg_found is not None and cg["qps"] * cg_found
+        pg_rate = pg and pg_found is not None and pg["qps"] * pg_found
+        figures["batch_get"].append({
+            "concurrency": c, "claimgraph_entities_per_s": cg_rate or None,
+            "postgresql_entities_per_s": pg_rate or None,
+            "claimgraph_p50_us": cg and cg["p50_us"], "postgresql_p50_us": pg and pg["p50_us"],
+            "claimgraph_vs_postgresql": ratio(cg_rate, pg_rate),
+            "answers": agreement(cg, pg) if cg and pg else None})
 
     for c in (1, 8, 32):
         cg = find(rows, "claimgraph", "get_entity", c)
@@ -250,7 +274,16 @@ def build(rows, meta, counts, soak):
         "claimgraph_peak_rss_kb": number(meta, "cg_peak_rss_kb"),
         "claimgraph_import_peak_rss_kb": number(meta, "cg_import_peak_rss_kb"),
         "postgresql_pss_kb_after_workloads": pg_pss,
+        "memory_cgroup": meta.get("memory_cgroup", "none"),
+        "page_cache_dropped": meta.get("page_cache_dropped_before_cold_passes") == "1",
     }
+    # Each provenance run's server in a memory cgroup of its own, started after the page cache
+    # was dropped: its charge (anonymous + shared memory + the page cache its reads brought in).
+    for system, prefix in (("claimgraph", "cg"), ("postgresql", "pg")):
+        for workload in ("trace", "corroborate"):
+            for part in ("", "_peak", "_anon", "_file"):
+                figures["storage"]["%s_cgroup_%s%s_bytes" % (system, workload, part)] = \
+                    number(meta, "%s_memcg_%s%s_bytes" % (prefix, workload, part))
     csr = next((r for r in rows if r.get("workload") == "csr_build"), None)
     if csr:
         figures["storage"]["csr_bytes_per_edge"] = csr["bytes"] / max(1, csr["edges"])
@@ -353,14 +386,29 @@ def build(rows, meta, counts, soak):
         target("point reads at %d in flight >= 75%% of the bare gRPC server's no-op" %
                t["concurrency"], r and "%.0f%%" % (100 * r), ">= 75%",
                None if r is None else r >= 0.75)
-    target("BatchGetEntities of 100 ids >= PostgreSQL's entities per second", "not measured",
-           ">= PostgreSQL", None)
+    for b in figures["batch_get"]:
+        r = b["claimgraph_vs_postgresql"]
+        target("BatchGetEntities of 100 ids, %d in flight, >= PostgreSQL's entities per second" %
+               b["concurrency"], r and "%.2fx (%s vs %s entities/s)" % (
+                   r, fmt(b["claimgraph_entities_per_s"]), fmt(b["postgresql_entities_per_s"])),
+               ">= 1x", None if r is None else r >= 1)
     noop_p50 = noop[1] and noop[1]["p50_us"]
     hop1 = p("hop1", "claimgraph", "p50_us")
     target("1-hop p50 <= no-op p50 + 30 µs",
            hop1 and "%s (no-op %s)" % (fmt_us(hop1), fmt_us(noop_p50)),
            noop_p50 and "<= %s" % fmt_us(noop_p50 + 30),
            None if hop1 is None or noop_p50 is None else hop1 <= noop_p50 + 30)
+    # Server CPU per entity reached: the call's server CPU over the mean answer (distinct
+    # entities reached) of the targets it ran on.
+    for workload in ("hop2", "hop3"):
+        row = find(rows, "claimgraph", workload)
+        reach = row and row.get("answers") and sum(row["answers"].values()) / len(row["answers"])
+        cpu_call = row and row.get("server_cpu_us_per_call")
+        per = cpu_call / reach if reach and cpu_call and cpu_call > 0 else None
+        target("%s-hop: server CPU per entity reached <= 1 µs" % workload[len("hop"):],
+               per and "%.2f µs (%s per call, %s entities reached on average)" % (
+                   per, fmt_us(cpu_call), fmt(reach)), "<= 1 µs",
+               None if per is None else per <= 1)
     writers = {w["writers"]: w for w in figures.get("writers", [])}
     one = writers.get(1)
     r = one and one["claimgraph_vs_postgresql"]
@@ -440,6 +488,20 @@ def markdown(report):
             fmt(t["claimgraph_vs_postgresql"], 2), fmt(t["rocksdb_qps"]), t["rocksdb_threads"],
             fmt(t["claimgraph_server_cpu_us_per_call"], 0), fmt(t["noop_server_cpu_us_per_call"], 0),
             fmt(t["bare_server_cpu_us_per_call"], 0), fmt(t["postgresql_server_cpu_us_per_call"], 0)))
+    if any(b["claimgraph_entities_per_s"] or b["postgresql_entities_per_s"]
+           for b in report.get("batch_get", [])):
+        lines += ["", "### Batch point reads: 100 entity ids a call, entities/s by calls in flight",
+                  "", "claimgraph `BatchGetEntities`; PostgreSQL one `WHERE ext_id = ANY(...)` "
+                  "query of the same ids.", "",
+                  "| in flight | claimgraph entities/s (p50 per call) | PostgreSQL entities/s "
+                  "(p50 per call) | claimgraph / PostgreSQL | answers equal |",
+                  "|---|---|---|---|---|"]
+        for b in report["batch_get"]:
+            lines.append("| %d | %s (%s) | %s (%s) | %s | %s |" % (
+                b["concurrency"], fmt(b["claimgraph_entities_per_s"]),
+                fmt_us(b["claimgraph_p50_us"]), fmt(b["postgresql_entities_per_s"]),
+                fmt_us(b["postgresql_p50_us"]), fmt(b["claimgraph_vs_postgresql"], 2),
+                agreed(b["answers"])))
     lines += ["", "### Latency, one request at a time: p50 / p90 / p99", "",
               "| workload | claimgraph | PostgreSQL | PostgreSQL p50 / claimgraph p50 | "
               "Kùzu (Cypher, query time only) | raw RocksDB walk | in-memory CSR | answers equal "
@@ -462,10 +524,6 @@ def markdown(report):
             text += ", server CPU %s/call" % fmt_us(entry["server_cpu_us_per_call"])
         return text
     for w in report["workloads"]:
-        def agreed(agree):
-            return "%d / %d%s" % (agree["equal"], agree["compared"],
-                                  " by value" if agree.get("by_value") else "") \
-                if agree and agree["compared"] else "—"
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s; %s |" % (
             w["title"], cell(w["claimgraph"]), cell(w["postgresql"]),
             fmt(w["postgresql_p50_over_claimgraph_p50"], 1, "x"), cell(w["kuzu"]),
@@ -527,6 +585,22 @@ def markdown(report):
               "| peak RSS during the streaming sample / after workloads | %s MiB / %s MiB | | |" % (
                   fmt((st["claimgraph_import_peak_rss_kb"] or 0) / 1024),
                   fmt((st["claimgraph_peak_rss_kb"] or 0) / 1024))]
+    mib = lambda b: b / 1048576 if b else None
+    for workload, label in (("trace", "trace"), ("corroborate", "corroboration")):
+        cg_b = st.get("claimgraph_cgroup_%s_bytes" % workload)
+        pg_b = st.get("postgresql_cgroup_%s_bytes" % workload)
+        if not cg_b and not pg_b:
+            continue
+        split = lambda system: "%s MiB (peak %s; anonymous %s, page cache and shared %s)" % (
+            fmt(mib(st.get("%s_cgroup_%s_bytes" % (system, workload)))),
+            fmt(mib(st.get("%s_cgroup_%s_peak_bytes" % (system, workload)))),
+            fmt(mib(st.get("%s_cgroup_%s_anon_bytes" % (system, workload)))),
+            fmt(mib(st.get("%s_cgroup_%s_file_bytes" % (system, workload)))))
+        lines.append("| memory charged to the server's own cgroup (%s) at the end of its %s "
+                     "passes, from a restart after the page cache was %s | %s | %s | %s |" % (
+                         st["memory_cgroup"], label,
+                         "dropped" if st["page_cache_dropped"] else "NOT dropped (partial charge)",
+                         split("claimgraph"), split("postgresql"), fmt(ratio(cg_b, pg_b), 2)))
     if st.get("csr_bytes_per_edge"):
         lines.append("| in-memory CSR of every out-edge (bench only): bytes per edge, build time "
                      "| %.1f B, %.1f s | | |" % (st["csr_bytes_per_edge"], st["csr_build_seconds"]))
@@ -710,6 +784,16 @@ def main():
                 report["import"]["claimgraph_rejected"], report["import"]["offline_rejected"]))
         if not report["storage"]["claimgraph_disk_bytes"] or not report["storage"]["postgresql_disk_bytes"]:
             problems.append("sizes missing")
+        for b in report["batch_get"]:
+            if not b["claimgraph_entities_per_s"] or not b["postgresql_entities_per_s"]:
+                problems.append("batch_get at %d: not measured" % b["concurrency"])
+            elif not b["answers"] or b["answers"]["equal"] != b["answers"]["compared"]:
+                problems.append("batch_get at %d: answers differ" % b["concurrency"])
+        if report["storage"]["memory_cgroup"] != "none":
+            for system in ("claimgraph", "postgresql"):
+                for workload in ("trace", "corroborate"):
+                    if not report["storage"]["%s_cgroup_%s_bytes" % (system, workload)]:
+                        problems.append("%s %s: no cgroup memory figure" % (system, workload))
         check = counts.get("edge_check")
         if check is None:
             problems.append("no edge aggregate check")

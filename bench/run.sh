@@ -82,9 +82,9 @@ chmod 755 "$WORK"
 SERVER_PID=""
 PG_DATA="$WORK/pgdata"
 PG_RUNNING=0
-as_postgres() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+AS_POSTGRES=()
+[ "$(id -u)" = 0 ] && AS_POSTGRES=(runuser -u postgres --)
+as_postgres() { "${AS_POSTGRES[@]}" "$@"; }
 cleanup() {
   local status=$?
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -96,6 +96,10 @@ cleanup() {
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
   fi
   if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+  if [ -n "${MEMCG_ROOT:-}" ]; then
+    find "$MEMCG_ROOT" -mindepth 1 -maxdepth 1 -type d -exec rmdir {} + 2>/dev/null || true
+    rmdir "$MEMCG_ROOT" 2>/dev/null || true
+  fi
   exit $status
 }
 trap cleanup EXIT INT TERM
@@ -116,6 +120,48 @@ meta started "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 # Milliseconds since the epoch, for stage timings.
 now_ms() { date +%s%3N; }
+
+# Memory measured the same way for both servers: each provenance run's server (claimgraphd;
+# PostgreSQL's postmaster and every backend) starts in a memory cgroup of its own, right after
+# the page cache was dropped, and the cgroup's charge is read when its passes end: anonymous
+# memory, shared memory (PostgreSQL's shared_buffers) and the page cache its own reads brought
+# in. The cgroup v1 memory controller or cgroup v2, wherever the run may create a child of its
+# own cgroup; otherwise "not measured" (the RSS / PSS figures remain).
+MEMCG_ROOT="" MEMCG_KIND=""
+if rel=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup) && [ -n "$rel" ] &&
+  mkdir -p "/sys/fs/cgroup/memory$rel/claimgraph-bench-$$" 2>/dev/null; then
+  MEMCG_ROOT=/sys/fs/cgroup/memory$rel/claimgraph-bench-$$ MEMCG_KIND=v1
+elif rel=$(sed -n 's/^0:://p' /proc/self/cgroup) && [ -f /sys/fs/cgroup/cgroup.controllers ] &&
+  mkdir -p "/sys/fs/cgroup$rel/claimgraph-bench-$$" 2>/dev/null &&
+  { echo +memory > "/sys/fs/cgroup$rel/claimgraph-bench-$$/cgroup.subtree_control"; } 2>/dev/null; then
+  MEMCG_ROOT=/sys/fs/cgroup$rel/claimgraph-bench-$$ MEMCG_KIND=v2
+fi
+meta memory_cgroup "${MEMCG_KIND:-none}"
+# memcg_new NAME: a fresh cgroup for one server run; prints its path (nothing without cgroups).
+memcg_new() {
+  [ -n "$MEMCG_ROOT" ] || return 0
+  mkdir "$MEMCG_ROOT/$1" 2>/dev/null && echo "$MEMCG_ROOT/$1"
+  return 0
+}
+# "${IN_MEMCG[@]}" DIR COMMAND...: runs COMMAND inside cgroup DIR (where it is when DIR is
+# empty). A plain command that execs, not a function, so `COMMAND &` leaves $! naming COMMAND.
+IN_MEMCG=(sh -c 'if [ -n "$1" ]; then echo $$ > "$1/cgroup.procs"; fi; shift; exec "$@"' sh)
+# memcg_record PREFIX DIR: the cgroup's charge now, its peak and their split, as meta entries.
+memcg_record() {
+  local prefix=$1 dir=$2
+  [ -n "$dir" ] || return 0
+  if [ "$MEMCG_KIND" = v1 ]; then
+    meta "${prefix}_bytes" "$(cat "$dir/memory.usage_in_bytes")"
+    meta "${prefix}_peak_bytes" "$(cat "$dir/memory.max_usage_in_bytes")"
+    meta "${prefix}_anon_bytes" "$(awk '$1 == "total_rss" { print $2 }' "$dir/memory.stat")"
+    meta "${prefix}_file_bytes" "$(awk '$1 == "total_cache" { print $2 }' "$dir/memory.stat")"
+  else
+    meta "${prefix}_bytes" "$(cat "$dir/memory.current")"
+    [ -r "$dir/memory.peak" ] && meta "${prefix}_peak_bytes" "$(cat "$dir/memory.peak")"
+    meta "${prefix}_anon_bytes" "$(awk '$1 == "anon" { print $2 }' "$dir/memory.stat")"
+    meta "${prefix}_file_bytes" "$(awk '$1 == "file" || $1 == "shmem" { s += $2 } END { print s }' "$dir/memory.stat")"
+  fi
+}
 
 # --- 1. Data --------------------------------------------------------------------------------
 DATA=$WORK/claims.ndjson
@@ -166,7 +212,7 @@ start_server() {
   local name=$1; shift
   local dir=$WORK/cgdb
   if [ "${1:-}" = --data-dir ]; then dir=$2; shift 2; fi
-  "$BIN/claimgraphd" --listen 127.0.0.1:0 --data-dir "$dir" --log-level warn --allow-unauthenticated "$@" \
+  "${IN_MEMCG[@]}" "${SERVER_MEMCG:-}" "$BIN/claimgraphd" --listen 127.0.0.1:0 --data-dir "$dir" --log-level warn --allow-unauthenticated "$@" \
     > "$WORK/$name.out" 2> "$WORK/$name.err" &
   SERVER_PID=$!
   PORT=""
@@ -325,6 +371,7 @@ bounded "$WORKLOAD_TIMEOUT" "load_generator bare noop" \
 kill -TERM "$NOOP_PID"
 wait "$NOOP_PID" || true
 cg_run get_entity "$TARGETS/entities.txt" 1,8,32
+cg_run batch_get "$TARGETS/batches.txt" 1,8
 cg_run hop1 "$TARGETS/starts.txt" 1
 cg_run hop2 "$TARGETS/starts.txt" 1
 cg_run hop3 "$TARGETS/starts.txt" 1
@@ -335,11 +382,15 @@ meta cg_peak_rss_kb "$(proc_kb "$SERVER_PID" VmHWM)"
 cg_passes() {  # cg_passes WORKLOAD TARGETS
   stop_server
   drop_page_cache
-  start_server "serve-$1" --max-traversal-results $TRAVERSAL_MAX --max-traversal-fanout $TRAVERSAL_MAX ||
+  local memcg
+  memcg=$(memcg_new "claimgraph-$1")
+  SERVER_MEMCG=$memcg start_server "serve-$1" --max-traversal-results $TRAVERSAL_MAX \
+    --max-traversal-fanout $TRAVERSAL_MAX ||
     { echo "bench: claimgraphd did not start within $PHASE_TIMEOUT s" >&2; exit 1; }
   bounded "$PASSES_TIMEOUT" "load_generator $1" \
     "$BIN/load_generator" --target "127.0.0.1:$PORT" --workload "$1" --targets "$2" \
     --concurrency 1 --passes "$PASSES" --server-pid "$SERVER_PID" --out "$RAW" --answers "$ANSWERS"
+  memcg_record "cg_memcg_$1" "$memcg"
 }
 cg_passes trace "$TARGETS/trace.txt"
 cg_passes corroborate "$TARGETS/corroborate.txt"
@@ -446,6 +497,7 @@ pg_run() {  # pg_run WORKLOAD TARGETS CONCURRENCY
 }
 log "postgresql: workloads"
 pg_run get_entity "$TARGETS/entities.txt" 1,8,32
+pg_run batch_get "$TARGETS/batches.txt" 1,8
 pg_run hop1 "$TARGETS/starts.txt" 1
 pg_run hop2 "$TARGETS/starts.txt" 1
 pg_run hop3 "$TARGETS/starts.txt" 1
@@ -464,11 +516,15 @@ rm -rf "$WORK/kuzu-db" "$WORK"/kuzu-*.csv
 pg_passes() {  # pg_passes WORKLOAD TARGETS: as cg_passes, after a restart of PostgreSQL
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
   drop_page_cache
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -l "$WORK/pgsock/pg.log" -o "$PG_OPTIONS" start >/dev/null
+  local memcg
+  memcg=$(memcg_new "postgresql-$1")
+  "${IN_MEMCG[@]}" "$memcg" "${AS_POSTGRES[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -l "$WORK/pgsock/pg.log" \
+    -o "$PG_OPTIONS" start >/dev/null
   bounded "$PASSES_TIMEOUT" "pg_bench $1" \
     "$BIN/pg_bench" --conninfo "$CONNINFO" --workload "$1" --targets "$2" --concurrency 1 \
     --passes "$PASSES" --statement-timeout-ms 10000 \
     --postmaster-pid "$(head -1 "$PG_DATA/postmaster.pid")" --out "$RAW" --answers "$ANSWERS"
+  memcg_record "pg_memcg_$1" "$memcg"
 }
 pg_passes trace "$TARGETS/trace.txt"
 pg_passes corroborate "$TARGETS/corroborate.txt"
