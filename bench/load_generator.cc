@@ -16,11 +16,11 @@
 //                  [--max-edges-scanned N]; Neighbors pages (hop1): [--page-size N]
 //
 // Workloads: noop (grpc.health.v1.Health/Check: the cheapest call the same server framework
-// answers), get_entity, batch_get (BatchGetEntities of each target line's ids), and, when the server's protos have them, trace (TraceClaim),
-// corroborate (Corroborate), hop1 / hop2 / hop3 / path (TraversalService). A workload whose
-// RPC is not compiled in exits with status 3 ("unsupported"), which the driver records. A
-// traversal answer that a limit cut (its cut flags, or a stream without its final message) is
-// counted as an error and as truncated, never as an answer.
+// answers), get_entity, batch_get (BatchGetEntities of each target line's ids), and, when the
+// server's protos have them, trace (TraceClaim), corroborate (Corroborate), hop1 / hop2 / hop3 /
+// path (TraversalService). A workload whose RPC is not compiled in exits with status 3
+// ("unsupported"), which the driver records. A traversal answer that a limit cut (its cut flags, or
+// a stream without its final message) is counted as an error and as truncated, never as an answer.
 // Results: one JSON line per (workload, concurrency), see bench_stats.h.
 #include <grpcpp/grpcpp.h>
 #include <CLI/CLI.hpp>

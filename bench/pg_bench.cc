@@ -404,8 +404,9 @@ int Main(int argc, char** argv) {
   app.add_option("--id-offset", id_offset, "with --insert-claims: added to the rows' ids")
       ->needs(insert)
       ->capture_default_str();
-  auto* workload = app.add_option("--workload", options.workload,
-                                  "get_entity, batch_get, hop1, hop2, hop3, path, trace or corroborate");
+  auto* workload =
+      app.add_option("--workload", options.workload,
+                     "get_entity, batch_get, hop1, hop2, hop3, path, trace or corroborate");
   app.add_option("--concurrency", options.concurrency, "connections, one run per value (1,8,32)")
       ->delimiter(',')
       ->capture_default_str();
