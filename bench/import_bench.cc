@@ -71,11 +71,11 @@ class PairsCursor final : public claimgraph::storage::Cursor {
 // --mode raw-sst: the same key-value pairs as the database at `source`, written as sorted files.
 int RawSst(const std::string& source, const std::string& target) {
   using namespace claimgraph;
-  storage::RocksDbOptions source_options;
+  storage::StoreOptions source_options;
   source_options.path = source;
   source_options.create_if_missing = false;
   source_options.read_only = true;
-  auto from = storage::OpenRocksDbStore(source_options);
+  auto from = storage::OpenStore(source_options);
   if (!from.ok()) return Fail(std::string(from.status().message()));
   std::vector<std::vector<std::pair<std::string, std::string>>> families(storage::kFamilyCount);
   uint64_t pairs = 0, bytes = 0;
@@ -91,10 +91,10 @@ int RawSst(const std::string& source, const std::string& target) {
   from->reset();
   auto start = std::chrono::steady_clock::now();
   double cpu_start = CpuSeconds();
-  storage::RocksDbOptions target_options;
+  storage::StoreOptions target_options;
   target_options.path = target;
   target_options.sync_writes = false;
-  auto to = storage::OpenRocksDbStore(target_options);
+  auto to = storage::OpenStore(target_options);
   if (!to.ok()) return Fail(std::string(to.status().message()));
   std::vector<std::unique_ptr<PairsCursor>> cursors;
   std::vector<storage::SortedIngest> entries;

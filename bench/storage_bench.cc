@@ -179,7 +179,7 @@ std::vector<uint64_t> Resolve(KeyValueStore& store, const std::vector<std::strin
 }
 
 int Compact(const Options& options) {
-  storage::RocksDbOptions open;
+  storage::StoreOptions open;
   open.path = options.db;
   open.create_if_missing = false;
   auto store = storage::OpenRocksDbStore(open);
@@ -198,12 +198,12 @@ int Compact(const Options& options) {
 }
 
 int Rewrite(const Options& options) {
-  storage::RocksDbOptions source_options;
+  storage::StoreOptions source_options;
   source_options.path = options.db;
   source_options.create_if_missing = false;
   source_options.read_only = true;
   auto source = storage::OpenRocksDbStore(source_options);
-  storage::RocksDbOptions target_options;
+  storage::StoreOptions target_options;
   target_options.path = options.to;
   target_options.sync_writes = false;
   auto target = storage::OpenRocksDbStore(target_options);
@@ -261,7 +261,7 @@ int Rewrite(const Options& options) {
 // The aggregate of every graph edge, keyed by one claim of its statement (the PostgreSQL side
 // knows claims by external id, not claimgraph's statement ids).
 int DumpEdges(const Options& options) {
-  storage::RocksDbOptions open;
+  storage::StoreOptions open;
   open.path = options.db;
   open.create_if_missing = false;
   open.read_only = true;
@@ -315,7 +315,7 @@ int DumpEdges(const Options& options) {
 }
 
 int MeasureAll(const Options& options) {
-  storage::RocksDbOptions open;
+  storage::StoreOptions open;
   open.path = options.db;
   open.create_if_missing = false;
   open.read_only = true;

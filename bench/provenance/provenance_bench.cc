@@ -33,7 +33,7 @@
 #include "engine/provenance/corroborate.h"
 #include "engine/provenance/trace.h"
 #include "engine/storage/counting_store.h"
-#include "engine/storage/rocksdb_store.h"
+#include "engine/storage/key_value_store.h"
 #include "engine/strings.h"
 
 namespace claimgraph {
@@ -113,7 +113,7 @@ absl::Status Measure(Workload& workload, storage::CountingStore& store, bool rec
 
 int ReadMode(const DatabaseOptions& base_options, const std::string& targets, int rounds,
              const std::string& only) {
-  auto inner = storage::OpenRocksDbStore(base_options.storage);
+  auto inner = storage::OpenStore(base_options.storage);
   if (!inner.ok()) return Fail(std::string(inner.status().message()));
   auto owned = std::make_unique<storage::CountingStore>(*std::move(inner));
   storage::CountingStore& store = *owned;

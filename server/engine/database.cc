@@ -78,7 +78,7 @@ Database::~Database() = default;
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
   if (options.schema == nullptr) return absl::InvalidArgumentError("schema: is required");
-  CG_ASSIGN_OR_RETURN(auto store, storage::OpenRocksDbStore(options.storage));
+  CG_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
   return OpenWithStore(options, std::move(store));
 }
 
@@ -429,6 +429,14 @@ absl::Status Database::RestoreBackup(const std::string& backup_dir, uint32_t bac
 }
 absl::Status Database::PurgeOldBackups(const std::string& backup_dir, uint32_t keep) {
   return storage::PurgeOldBackups(backup_dir, keep);
+}
+absl::Status Database::VerifyChecksums(const std::string& data_dir) {
+  storage::StoreOptions options;
+  options.path = data_dir;
+  options.create_if_missing = false;
+  options.read_only = true;
+  CG_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options));
+  return store->VerifyChecksums();
 }
 
 bool Database::WritesRefusedForDiskSpace() const { return impl_->store->BelowDiskReserve(); }

@@ -18,12 +18,15 @@
 #include "engine/limits.h"
 #include "engine/read_view.h"
 #include "engine/schema/schema_registry.h"
-#include "engine/storage/rocksdb_store.h"
+#include "engine/storage/disk_space.h"
+#include "engine/storage/key_value_store.h"
 
 namespace claimgraph {
 
 struct DatabaseOptions {
-  storage::RocksDbOptions storage;
+  // The store to open (its path, cache, sync policy); the backend is the one this build links
+  // (storage::OpenStore).
+  storage::StoreOptions storage;
   // The ontology writes are validated against. Required.
   std::shared_ptr<const schema::SchemaRegistry> schema;
   Limits limits;
@@ -51,6 +54,9 @@ struct DatabaseOptions {
   // for provenance walks (engine/record_cache.h). 0: no cache.
   size_t record_cache_bytes = 32 << 20;
 };
+
+// The smallest free-disk reserve a database accepts (DatabaseOptions::storage.min_free_disk_bytes).
+inline constexpr uint64_t kMinFreeDiskBytes = storage::kMinDiskReserveBytes;
 
 // Who is writing: becomes recorded_by on every record the write creates.
 struct WriteContext {
@@ -229,6 +235,9 @@ class Database {
                                     const std::string& target_dir);
   // Deletes all but the newest `keep` backups.
   static absl::Status PurgeOldBackups(const std::string& backup_dir, uint32_t keep);
+  // Opens the store at `data_dir` read-only (no server may have it open) and reads every stored
+  // block, checking its checksum: DataLoss on corruption.
+  static absl::Status VerifyChecksums(const std::string& data_dir);
 
   struct Impl;
 

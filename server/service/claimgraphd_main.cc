@@ -12,7 +12,6 @@
 
 #include "engine/exchange/importer.h"
 #include "engine/exchange/offline_loader.h"
-#include "engine/storage/rocksdb_store.h"
 #include "engine/strings.h"
 #include "service/import_export_service.h"
 #include "service/log.h"
@@ -91,16 +90,7 @@ int VerifyCommand(const std::vector<std::string>& arguments) {
     std::fprintf(stderr, "usage: claimgraphd verify --data-dir DIR   (server stopped)\n");
     return 2;
   }
-  claimgraph::storage::RocksDbOptions options;
-  options.path = data_dir;
-  options.create_if_missing = false;
-  options.read_only = true;
-  auto store = claimgraph::storage::OpenRocksDbStore(options);
-  if (!store.ok()) {
-    std::fprintf(stderr, "claimgraphd verify: %s\n", std::string(store.status().message()).c_str());
-    return 1;
-  }
-  auto verified = (*store)->VerifyChecksums();
+  auto verified = claimgraph::Database::VerifyChecksums(data_dir);
   if (!verified.ok()) {
     std::fprintf(stderr, "claimgraphd verify: %s\n", std::string(verified.message()).c_str());
     return 1;
@@ -119,7 +109,7 @@ int RestoreCommand(const std::vector<std::string>& arguments) {
         "usage: claimgraphd restore-backup --backup-dir DIR --backup-id N --data-dir NEW_DIR\n");
     return 2;
   }
-  auto restored = claimgraph::storage::RestoreBackup(
+  auto restored = claimgraph::Database::RestoreBackup(
       backup_dir, static_cast<uint32_t>(std::stoul(id)), data_dir);
   if (!restored.ok()) {
     std::fprintf(stderr, "claimgraphd restore-backup: %s\n",

@@ -113,7 +113,7 @@ absl::StatusOr<std::unique_ptr<ClaimGraphServer>> ClaimGraphServer::Start(
   }
   DatabaseOptions database_options;
   database_options.storage.path = options.data_dir;
-  database_options.storage.block_cache_bytes = options.block_cache_bytes;
+  database_options.storage.cache_bytes = options.block_cache_bytes;
   database_options.storage.sync_writes = options.sync_writes;
   database_options.storage.min_free_disk_bytes = options.min_free_disk_bytes;
   database_options.schema = schema;

@@ -31,7 +31,7 @@ struct ServerOptions {
   // fsync the WAL before acknowledging each write (survives power loss, not only kill -9).
   bool sync_writes = true;
   // Writes are refused while the data directory's file system has less free space than this
-  // (at least storage::kMinDiskReserveBytes). 0: min(256 MiB, 5% of the volume).
+  // (at least kMinFreeDiskBytes). 0: min(256 MiB, 5% of the volume).
   uint64_t min_free_disk_bytes = 0;
   int max_message_bytes = 16 << 20;
   // Records one Import stream may send per second (a one-second burst allowed); a faster stream

@@ -6,8 +6,8 @@
 #include <functional>
 #include <map>
 
+#include "engine/database.h"
 #include "engine/status_macros.h"
-#include "engine/storage/rocksdb_store.h"
 #include "engine/strings.h"
 
 namespace claimgraph::service {
@@ -72,9 +72,9 @@ const std::vector<Flag>& Flags() {
        "least 128 (a memtable switch and flush); default min(256, 5% of the volume), at least 128",
        [](ServerCommand* c, const std::string& v) -> absl::Status {
          CG_ASSIGN_OR_RETURN(auto mb, ParseUnsigned("min-free-disk-mb", v));
-         if ((mb << 20) < storage::kMinDiskReserveBytes || mb > (1u << 30)) {
+         if ((mb << 20) < kMinFreeDiskBytes || mb > (1u << 30)) {
            return absl::InvalidArgumentError(StrCat(
-               "--min-free-disk-mb: at least ", storage::kMinDiskReserveBytes >> 20,
+               "--min-free-disk-mb: at least ", kMinFreeDiskBytes >> 20,
                " (what a memtable switch and flush may need; RocksDB stops the server when a "
                "write finds the disk full)"));
          }

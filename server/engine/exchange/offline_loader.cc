@@ -11,13 +11,13 @@ namespace claimgraph::exchange {
 absl::StatusOr<ImportSummary> OfflineLoad(const DatabaseOptions& options, std::istream* input,
                                           const OfflineLoadOptions& load_options,
                                           const WriteContext& context) {
-  storage::RocksDbOptions storage_options = options.storage;
+  storage::StoreOptions storage_options = options.storage;
   storage_options.read_only = false;
   storage_options.sync_writes = false;  // nothing goes through the write-ahead log
   // The ingested files are compacted once, after the last spill, instead of level by level
   // while the load goes on (a fifth of a 5M-claim load's CPU went to those compactions).
-  storage_options.disable_auto_compactions = true;
-  CG_ASSIGN_OR_RETURN(auto base, storage::OpenRocksDbStore(storage_options));
+  storage_options.defer_compaction = true;
+  CG_ASSIGN_OR_RETURN(auto base, storage::OpenStore(storage_options));
   auto owned_staging = std::make_unique<StagingStore>(base.get());
   StagingStore* staging = owned_staging.get();
   DatabaseOptions staging_options = options;
@@ -46,8 +46,8 @@ absl::StatusOr<ImportSummary> OfflineLoad(const DatabaseOptions& options, std::i
   database.reset();
   // Reopened with background compactions on, as any later opener has them.
   base.reset();
-  storage_options.disable_auto_compactions = false;
-  CG_ASSIGN_OR_RETURN(base, storage::OpenRocksDbStore(storage_options));
+  storage_options.defer_compaction = false;
+  CG_ASSIGN_OR_RETURN(base, storage::OpenStore(storage_options));
   // Compacted before scoring, so the scorer's scans read one sorted run per level instead of
   // every ingested file, and no compaction competes with it for the cores.
   if (load_options.compact) CG_RETURN_IF_ERROR(base->CompactAll());

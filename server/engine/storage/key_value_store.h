@@ -127,6 +127,26 @@ struct SortedIngest {
   Cursor* merges = nullptr;
 };
 
+// What the engine asks of the store it opens; a backend maps each to its own settings.
+struct StoreOptions {
+  std::string path;
+  bool create_if_missing = true;
+  // The store's cache of data read from disk (RocksDB: one LRU block cache shared by families).
+  size_t cache_bytes = 256ull << 20;
+  // true: a write of the default policy is durable before it returns (survives power loss).
+  // false: it survives a process crash (kill -9), not a machine crash.
+  bool sync_writes = true;
+  bool read_only = false;
+  // Writes are refused (RESOURCE_EXHAUSTED) while the file system has less free space than this,
+  // so the disk never fills under the store. At least kMinDiskReserveBytes (disk_space.h); 0:
+  // DefaultDiskReserve of the data directory's volume.
+  uint64_t min_free_disk_bytes = 0;
+  // For a bulk load that calls CompactAll once at the end: the store does no background
+  // reorganisation of what is ingested meanwhile (RocksDB: no automatic compactions, so files
+  // are not rewritten level by level on their way down, and no write stalls).
+  bool defer_compaction = false;
+};
+
 // Thread-safe: every method may be called from any thread concurrently.
 class KeyValueStore {
  public:
@@ -173,5 +193,23 @@ class KeyValueStore {
   // one sync (group commit).
   virtual absl::Status SyncLog() { return absl::OkStatus(); }
 };
+
+// The store this build links, chosen at link time as LevelDB chooses its Env::Default(): the
+// engine calls these and includes no backend's header. Defined by the backend (RocksDbStore in
+// rocksdb_store.cc).
+//
+// Opens (creating when allowed) the store at options.path. FailedPrecondition when another
+// process holds the directory, DataLoss on corruption.
+absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenStore(const StoreOptions& options);
+// Backups made by KeyValueStore::CreateBackup, oldest first.
+absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir);
+// Checks that every file of the backup is present with its size and checksum.
+absl::Status VerifyBackup(const std::string& backup_dir, uint32_t backup_id);
+// Restores a backup into `target_dir`, which must be empty or absent; a server can then be
+// started on it. The live database is never touched.
+absl::Status RestoreBackup(const std::string& backup_dir, uint32_t backup_id,
+                           const std::string& target_dir);
+// Deletes all but the newest `keep` backups.
+absl::Status PurgeOldBackups(const std::string& backup_dir, uint32_t keep);
 
 }  // namespace claimgraph::storage

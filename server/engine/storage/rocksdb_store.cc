@@ -14,8 +14,6 @@
 
 #include <filesystem>
 
-#include <sys/statvfs.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -25,43 +23,11 @@
 #include <string>
 #include <thread>
 
+#include "engine/storage/disk_space.h"
 #include "engine/storage/edge_aggregate.h"
 #include "engine/strings.h"
 
 namespace claimgraph::storage {
-
-const char* FamilyName(Family family) {
-  switch (family) {
-    case Family::kMeta:
-      return "default";
-    case Family::kDictionary:
-      return "dictionary";
-    case Family::kRecords:
-      return "records";
-    case Family::kEdges:
-      return "edges";
-    case Family::kIndexes:
-      return "indexes";
-  }
-  return "unknown";
-}
-
-void WriteBatch::Put(Family family, std::string_view key, std::string_view value) {
-  operations_.push_back({Kind::kPut, family, std::string(key), std::string(value)});
-  bytes_ += key.size() + value.size() + 16;
-}
-void WriteBatch::Delete(Family family, std::string_view key) {
-  operations_.push_back({Kind::kDelete, family, std::string(key), {}});
-  bytes_ += key.size() + 16;
-}
-void WriteBatch::MergeAggregate(Family family, std::string_view key, std::string_view operand) {
-  operations_.push_back({Kind::kMergeAggregate, family, std::string(key), std::string(operand)});
-  bytes_ += key.size() + operand.size() + 16;
-}
-void WriteBatch::Clear() {
-  operations_.clear();
-  bytes_ = 0;
-}
 
 namespace {
 
@@ -540,39 +506,7 @@ absl::Status PurgeOldBackups(const std::string& backup_dir, uint32_t keep) {
   return FromRocks(engine->PurgeOldBackups(keep), "purge backups");
 }
 
-namespace {
-
-// The volume holding `path`, judged by its nearest existing ancestor (a backup directory not
-// created yet is on its parent's volume).
-std::optional<struct statvfs> VolumeOf(const std::string& path) {
-  std::filesystem::path at(path);
-  std::error_code error;
-  while (!at.empty() && !std::filesystem::exists(at, error) && at.has_parent_path() &&
-         at.parent_path() != at) {
-    at = at.parent_path();
-  }
-  struct statvfs info;
-  if (statvfs(at.c_str(), &info) != 0) return std::nullopt;
-  return info;
-}
-
-}  // namespace
-
-std::optional<uint64_t> FreeDiskBytes(const std::string& path) {
-  auto volume = VolumeOf(path);
-  if (!volume) return std::nullopt;
-  return static_cast<uint64_t>(volume->f_bavail) * volume->f_frsize;
-}
-
-uint64_t DefaultDiskReserve(const std::string& path) {
-  constexpr uint64_t kLargestDefault = 256ull << 20;
-  auto volume = VolumeOf(path);
-  if (!volume) return kLargestDefault;
-  uint64_t size = static_cast<uint64_t>(volume->f_blocks) * volume->f_frsize;
-  return std::clamp(size / 20, kMinDiskReserveBytes, kLargestDefault);
-}
-
-absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOptions& options) {
+absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const StoreOptions& options) {
   if (options.min_free_disk_bytes != 0 && options.min_free_disk_bytes < kMinDiskReserveBytes) {
     return absl::InvalidArgumentError(
         StrCat("free-disk reserve of ", options.min_free_disk_bytes >> 20, " MiB is below the ",
@@ -580,7 +514,7 @@ absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOpt
   }
   const uint64_t reserve = options.min_free_disk_bytes != 0 ? options.min_free_disk_bytes
                                                             : DefaultDiskReserve(options.path);
-  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  auto cache = rocksdb::NewLRUCache(options.cache_bytes);
   auto compression = ChooseCompression();
   auto statistics = rocksdb::CreateDBStatistics();
   statistics->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
@@ -607,7 +541,7 @@ absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOpt
   for (int i = 0; i < kFamilyCount; ++i) {
     auto family = static_cast<Family>(i);
     rocksdb::ColumnFamilyOptions family_options = FamilyOptions(family, cache, compression);
-    family_options.disable_auto_compactions = options.disable_auto_compactions;
+    family_options.disable_auto_compactions = options.defer_compaction;
     descriptors.emplace_back(FamilyName(family), std::move(family_options));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -634,6 +568,10 @@ absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const RocksDbOpt
   store->path_ = options.path;
   store->min_free_bytes_ = reserve;
   return std::unique_ptr<KeyValueStore>(std::move(store));
+}
+
+absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenStore(const StoreOptions& options) {
+  return OpenRocksDbStore(options);
 }
 
 }  // namespace claimgraph::storage

@@ -116,7 +116,7 @@ std::unique_ptr<Database> OpenDatabase(const std::string& path) {
   DatabaseOptions options;
   options.storage.path = path;
   options.storage.sync_writes = false;
-  options.storage.block_cache_bytes = 8 << 20;
+  options.storage.cache_bytes = 8 << 20;
   options.schema = std::shared_ptr<const schema::SchemaRegistry>(std::move(*schema));
   auto database = Database::Open(options);
   REQUIRE_MESSAGE(database.ok(), database.status().ToString());

@@ -6,8 +6,8 @@
 #include <doctest/doctest.h>
 
 #include "engine/ids.h"
-#include "engine/storage/rocksdb_store.h"
 #include "engine/storage/counting_store.h"
+#include "engine/storage/key_value_store.h"
 #include "unit/engine/test_database.h"
 
 namespace claimgraph {
@@ -22,7 +22,7 @@ using testing::Must;
 struct CountingDatabase {
   CountingDatabase() {
     auto options = testing::TestOptions(dir.path());
-    auto store = Must(storage::OpenRocksDbStore(options.storage));
+    auto store = Must(storage::OpenStore(options.storage));
     auto wrapped = std::make_unique<storage::CountingStore>(std::move(store));
     counting = wrapped.get();
     db = Must(Database::OpenWithStore(options, std::move(wrapped)));

@@ -56,7 +56,7 @@ inline DatabaseOptions TestOptions(const std::string& path, const Limits& limits
   options.storage.path = path;
   // No fsync: tests check behaviour, not power-loss durability, and must stay fast.
   options.storage.sync_writes = false;
-  options.storage.block_cache_bytes = 8 << 20;
+  options.storage.cache_bytes = 8 << 20;
   options.schema = DefaultSchema();
   options.limits = limits;
   return options;

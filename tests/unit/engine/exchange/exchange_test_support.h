@@ -60,7 +60,7 @@ inline DatabaseOptions TestOptions(const std::string& path, TestClock now = NewT
   options.schema = DefaultSchema();
   options.storage.path = path;
   options.storage.sync_writes = false;
-  options.storage.block_cache_bytes = 8u << 20;
+  options.storage.cache_bytes = 8u << 20;
   options.clock = [now] { return now->fetch_add(1); };
   return options;
 }

@@ -314,7 +314,7 @@ TEST_CASE("the offline loader reports bad records as the streaming import does")
 
 TEST_CASE("a staging store folds merges, refuses scans and deletes, and spills atomically") {
   TempDir dir;
-  auto base = storage::OpenRocksDbStore(TestOptions(dir.path()).storage);
+  auto base = storage::OpenStore(TestOptions(dir.path()).storage);
   REQUIRE(base.ok());
   StagingStore staging(base->get());
   storage::EdgeAggregate one;
@@ -348,7 +348,7 @@ TEST_CASE("a staging store folds merges, refuses scans and deletes, and spills a
 
 TEST_CASE("a background spill keeps every write readable and folds merges across it") {
   TempDir dir;
-  auto base = storage::OpenRocksDbStore(TestOptions(dir.path()).storage);
+  auto base = storage::OpenStore(TestOptions(dir.path()).storage);
   REQUIRE(base.ok());
   StagingStore staging(base->get());
   storage::EdgeAggregate one;
@@ -396,7 +396,7 @@ TEST_CASE("a background spill keeps every write readable and folds merges across
 
 // A RocksDB store under `path` whose point reads are counted.
 std::unique_ptr<storage::KeyValueStore> OpenCountedBase(const std::string& path) {
-  auto opened = storage::OpenRocksDbStore(TestOptions(path).storage);
+  auto opened = storage::OpenStore(TestOptions(path).storage);
   REQUIRE(opened.ok());
   return std::make_unique<storage::CountingStore>(*std::move(opened));
 }

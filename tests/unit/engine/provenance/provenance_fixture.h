@@ -16,7 +16,7 @@
 #include "engine/ids.h"
 #include "engine/status_macros.h"
 #include "engine/storage/counting_store.h"
-#include "engine/storage/rocksdb_store.h"
+#include "engine/storage/key_value_store.h"
 
 namespace claimgraph::provenance::testing {
 
@@ -119,12 +119,12 @@ class Fixture {
     DatabaseOptions options;
     options.storage.path = directory_.string();
     options.storage.sync_writes = false;
-    options.storage.block_cache_bytes = 8 << 20;
+    options.storage.cache_bytes = 8 << 20;
     options.schema = std::shared_ptr<const schema::SchemaRegistry>(std::move(*schema));
     options.inline_rescore_max_claims = fixture_options.inline_rescore_max_claims;
     absl::StatusOr<std::unique_ptr<Database>> opened;
     if (fixture_options.count_reads || fixture_options.lose_deferred_writes) {
-      auto opened_store = storage::OpenRocksDbStore(options.storage);
+      auto opened_store = storage::OpenStore(options.storage);
       REQUIRE_MESSAGE(opened_store.ok(), opened_store.status().ToString());
       std::unique_ptr<storage::KeyValueStore> store = std::move(*opened_store);
       if (fixture_options.lose_deferred_writes) {

@@ -76,10 +76,10 @@ EdgeAggregate Claims(int64_t claims) {
 TEST_CASE(
     "a bulk store keeps its ingested files for one compaction, then settles only new writes") {
   TempDir dir;
-  RocksDbOptions options;
+  StoreOptions options;
   options.path = dir.path();
   options.sync_writes = false;
-  options.disable_auto_compactions = true;
+  options.defer_compaction = true;
   // Overlapping ingestions fill the levels from the bottom up (L6, L5, ... L1), then level 0:
   // 12 leave 6 files in level 0, past RocksDB's compaction trigger (4).
   constexpr int kIngestions = 12;
@@ -106,7 +106,7 @@ TEST_CASE(
     CHECK(files[FamilyName(family)].level0 > 4);
   }
 
-  options.disable_auto_compactions = false;
+  options.defer_compaction = false;
   {
     auto store = OpenRocksDbStore(options);
     REQUIRE(store.ok());
@@ -145,7 +145,7 @@ TEST_CASE(
 
 TEST_CASE("an ingestion refuses a key given both as a value and as a merge") {
   TempDir dir;
-  RocksDbOptions options;
+  StoreOptions options;
   options.path = dir.path();
   options.sync_writes = false;
   auto store = OpenRocksDbStore(options);
@@ -161,7 +161,7 @@ TEST_CASE("an ingestion refuses a key given both as a value and as a merge") {
 
 TEST_CASE("a second opener of a data directory is told another claimgraphd is using it") {
   TempDir dir;
-  RocksDbOptions options;
+  StoreOptions options;
   options.path = dir.path();
   auto first = OpenRocksDbStore(options);
   REQUIRE(first.ok());

@@ -36,7 +36,7 @@ class TempDatabase {
     DatabaseOptions options;
     options.storage.path = dir_;
     options.storage.sync_writes = false;
-    options.storage.block_cache_bytes = 1 << 20;
+    options.storage.cache_bytes = 1 << 20;
     options.schema = std::shared_ptr<const schema::SchemaRegistry>(std::move(*schema));
     auto db = Database::Open(options);
     REQUIRE(db.ok());
