@@ -63,3 +63,7 @@ CREATE INDEX lifecycle_events_claim ON lifecycle_events (target_claim_id);
 CREATE INDEX source_derivations_earlier ON source_derivations (derived_from_id);
 CREATE INDEX statements_subject ON statements (subject_id);
 CREATE INDEX statements_object ON statements (object_id);
+
+-- Statistics before anything queries the new tables: the scoring pass plans its statement-order
+-- scan from them (without them the planner guesses a few rows and picks nested loops).
+ANALYZE;

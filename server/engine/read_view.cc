@@ -230,12 +230,9 @@ absl::StatusOr<std::vector<v1::LifecycleEvent>> ReadView::ClaimEvents(
 absl::StatusOr<std::vector<v1::LifecycleEvent>> ReadView::ScanLifecycleEvents(
     keys::TargetKind kind, uint64_t target) const {
   std::string prefix = keys::TargetRecordPrefix(keys::kEventRecord, kind, target);
-  std::string upper = keys::KeyBuilder(keys::kEventRecord)
-                          .Byte(static_cast<uint8_t>(kind))
-                          .U64(target)
-                          .U64(as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1)
-                          .Build();
-  if (as_of_ == std::numeric_limits<uint64_t>::max()) upper = keys::PrefixSuccessor(prefix);
+  std::string upper = as_of_ == std::numeric_limits<uint64_t>::max()
+                          ? keys::PrefixSuccessor(prefix)
+                          : keys::RecordedBound(prefix, as_of_ + 1);
   std::vector<v1::LifecycleEvent> events;
   auto cursor = store_->NewCursor(snapshot(), Family::kRecords, prefix, upper);
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
@@ -390,11 +387,9 @@ absl::StatusOr<v1::Claim> ReadView::GetClaim(std::string_view id) const {
 
 absl::Status ReadView::ScanPostings(std::string_view prefix, uint64_t from, uint64_t to,
                                     const IdVisitor& visit) const {
-  std::string lower(prefix);
-  keys::AppendU64(&lower, from);
-  std::string upper(prefix);
+  std::string lower = keys::RecordedBound(prefix, from);
   uint64_t end = std::min(to, as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1);
-  keys::AppendU64(&upper, end);
+  std::string upper = keys::RecordedBound(prefix, end);
   auto cursor = store_->NewCursor(snapshot(), Family::kIndexes, lower, upper);
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
     auto key = keys::DecodePostingKey(cursor->key());
@@ -425,10 +420,10 @@ absl::Status ReadView::ForEachPosting(char index, uint64_t owner,
                                       const std::optional<Posting>& after,
                                       const PostingVisitor& visit) const {
   std::string prefix = keys::PostingPrefix(index, owner);
-  std::string lower = prefix, upper = prefix;
-  keys::AppendU64(&lower, after ? after->first : 0);
-  if (after) keys::AppendU64(&lower, after->second);
-  keys::AppendU64(&upper, as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1);
+  std::string lower = after ? keys::RecordedBound(prefix, after->first, after->second)
+                            : keys::RecordedBound(prefix, 0);
+  std::string upper = keys::RecordedBound(
+      prefix, as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1);
   auto cursor = store_->NewCursor(snapshot(), Family::kIndexes, lower, upper);
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
     auto parts = keys::DecodePostingKey(cursor->key());
@@ -638,10 +633,9 @@ absl::StatusOr<Page<v1::Claim>> ReadView::ListClaims(const ClaimQuery& query, in
   uint64_t to = query.recorded_to == 0 ? std::numeric_limits<uint64_t>::max() : query.recorded_to;
   to = std::min(to, as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1);
   std::string prefix = driver ? keys::PostingPrefix(driver->index, *driver->internal)
-                              : std::string(1, keys::kClaimsByTime);
-  std::string lower = prefix, upper = prefix;
-  keys::AppendU64(&lower, query.recorded_from);
-  keys::AppendU64(&upper, to);
+                              : keys::TimePostingPrefix();
+  std::string lower = keys::RecordedBound(prefix, query.recorded_from);
+  std::string upper = keys::RecordedBound(prefix, to);
   if (!resume.empty()) {
     if (resume.compare(0, prefix.size(), prefix) != 0 || resume < lower) {
       return absl::InvalidArgumentError("page_token: does not fit the query");
@@ -713,7 +707,7 @@ absl::StatusOr<Page<v1::Entity>> ReadView::ListEntities(const EntityQuery& query
   std::vector<std::pair<std::string, std::string>> ranges;
   Family family = Family::kIndexes;
   if (!normalized_prefix.empty()) {
-    std::string lower = keys::KeyBuilder(keys::kEntitiesByName).Raw(normalized_prefix).Build();
+    std::string lower = keys::NamePostingPrefix(normalized_prefix);
     ranges.emplace_back(lower, keys::PrefixSuccessor(lower));
   } else if (!query.type.empty()) {
     std::vector<std::string> types;
@@ -722,12 +716,12 @@ absl::StatusOr<Page<v1::Entity>> ReadView::ListEntities(const EntityQuery& query
     }
     std::sort(types.begin(), types.end());
     for (const auto& type : types) {
-      std::string lower = keys::KeyBuilder(keys::kEntitiesByType).Terminated(type).Build();
+      std::string lower = keys::TypePostingPrefix(type);
       ranges.emplace_back(lower, keys::PrefixSuccessor(lower));
     }
   } else {
     family = Family::kDictionary;
-    std::string lower(1, static_cast<char>(IdKind::kEntity));
+    std::string lower = keys::DictionaryPrefix(IdKind::kEntity);
     ranges.emplace_back(lower, keys::PrefixSuccessor(lower));
   }
 
@@ -803,7 +797,7 @@ absl::StatusOr<std::vector<v1::Entity>> ReadView::SearchEntities(std::string_vie
   }
   std::string normalized = text::NormalizeName(query);
   if (normalized.empty()) return results;
-  std::string lower = keys::KeyBuilder(keys::kEntitiesByName).Raw(normalized).Build();
+  std::string lower = keys::NamePostingPrefix(normalized);
   auto cursor =
       store_->NewCursor(snapshot(), Family::kIndexes, lower, keys::PrefixSuccessor(lower));
   size_t examined = 0;

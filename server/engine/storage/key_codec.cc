@@ -169,6 +169,39 @@ std::string NamedPostingKey(char index, std::string_view name, uint64_t entity) 
   return KeyBuilder(index).Terminated(name).U64(entity).Build();
 }
 
+std::string RecordedBound(std::string_view prefix, uint64_t recorded_at) {
+  std::string bound(prefix);
+  AppendU64(&bound, recorded_at);
+  return bound;
+}
+std::string RecordedBound(std::string_view prefix, uint64_t recorded_at, uint64_t claim) {
+  std::string bound = RecordedBound(prefix, recorded_at);
+  AppendU64(&bound, claim);
+  return bound;
+}
+std::string TimePostingPrefix() { return std::string(1, kClaimsByTime); }
+std::string TargetKindPrefix(char prefix, TargetKind kind) {
+  return KeyBuilder(prefix).Byte(static_cast<uint8_t>(kind)).Build();
+}
+std::string NamePostingPrefix(std::string_view normalized) {
+  return KeyBuilder(kEntitiesByName).Raw(normalized).Build();
+}
+std::string TypePostingPrefix(std::string_view type) {
+  return KeyBuilder(kEntitiesByType).Terminated(type).Build();
+}
+std::string DictionaryPrefix(IdKind kind) { return std::string(1, static_cast<char>(kind)); }
+
+std::string EncodeInactiveMarker(const InactiveMarker& marker) {
+  std::string value;
+  AppendU64(&value, marker.since);
+  value.push_back(static_cast<char>(marker.flags));
+  return value;
+}
+std::optional<InactiveMarker> DecodeInactiveMarker(std::string_view value) {
+  if (value.size() != 9) return std::nullopt;
+  return InactiveMarker{DecodeU64(value), static_cast<uint8_t>(value[8])};
+}
+
 namespace {
 
 // Reads the prefix byte, which must not be a key's only byte.

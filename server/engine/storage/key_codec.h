@@ -193,6 +193,31 @@ std::string PairKey(char index, uint64_t first, uint64_t second);
 uint64_t LastId(std::string_view key);
 std::string NamedPostingKey(char index, std::string_view name, uint64_t entity);
 
+// Scan bounds. Keys under `prefix` continue with recorded_at:u64 (postings, 'A' and 'L' records):
+// the bound of those recorded at `recorded_at` and after (inclusive as a lower bound, exclusive
+// as an upper one), or of those after (recorded_at, claim) when resuming past that entry.
+std::string RecordedBound(std::string_view prefix, uint64_t recorded_at);
+std::string RecordedBound(std::string_view prefix, uint64_t recorded_at, uint64_t claim);
+// Every 't' posting.
+std::string TimePostingPrefix();
+// Every 'A' or 'L' record about targets of one kind.
+std::string TargetKindPrefix(char prefix, TargetKind kind);
+// 'n' entries whose normalized name starts with `normalized`; 'y' entries of exactly `type`.
+std::string NamePostingPrefix(std::string_view normalized);
+std::string TypePostingPrefix(std::string_view type);
+// Every forward dictionary entry of one kind.
+std::string DictionaryPrefix(IdKind kind);
+
+// The value of an 'x' key: when the claim became inactive and which events made it so.
+struct InactiveMarker {
+  static constexpr uint8_t kRetracted = 1;
+  static constexpr uint8_t kDeprecated = 2;
+  uint64_t since = 0;
+  uint8_t flags = 0;
+};
+std::string EncodeInactiveMarker(const InactiveMarker& marker);
+std::optional<InactiveMarker> DecodeInactiveMarker(std::string_view value);
+
 // Decoders, one per key kind: each reads exactly what its encoder above builds and returns
 // nullopt for any other bytes (another prefix, a short key or trailing bytes). Views into `key`
 // (names, external ids) live as long as the key's bytes.

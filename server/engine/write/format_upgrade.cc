@@ -13,9 +13,7 @@ using storage::Family;
 // events, a small share of any database.
 absl::Status UpgradeFromVersion1(storage::KeyValueStore& store) {
   constexpr size_t kMarkersPerBatch = 10000;
-  std::string lower = keys::KeyBuilder(keys::kEventRecord)
-                          .Byte(static_cast<uint8_t>(keys::TargetKind::kClaim))
-                          .Build();
+  std::string lower = keys::TargetKindPrefix(keys::kEventRecord, keys::TargetKind::kClaim);
   auto cursor = store.NewCursor(nullptr, Family::kRecords, lower, keys::PrefixSuccessor(lower));
   storage::WriteBatch batch;
   uint64_t last_claim = 0;

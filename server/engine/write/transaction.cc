@@ -650,11 +650,17 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
                                      event.kind() == v1::LIFECYCLE_KIND_DEPRECATION);
   // The marker of an inactive claim holds when it became inactive and which events made it so.
   uint8_t inactive_flags = 0;
-  const uint8_t this_flag = event.kind() == v1::LIFECYCLE_KIND_RETRACTION ? 1 : 2;
+  const uint8_t this_flag = event.kind() == v1::LIFECYCLE_KIND_RETRACTION
+                                ? keys::InactiveMarker::kRetracted
+                                : keys::InactiveMarker::kDeprecated;
   if (deactivates) {
     CG_ASSIGN_OR_RETURN(auto marker,
                         Get(Family::kRecords, keys::RecordKey(keys::kClaimInactive, target.first)));
-    if (marker && marker->size() == 9) inactive_flags = static_cast<uint8_t>((*marker)[8]);
+    if (marker) {
+      auto decoded = keys::DecodeInactiveMarker(*marker);
+      if (!decoded) return absl::DataLossError("corrupt inactive marker");
+      inactive_flags = decoded->flags;
+    }
     if (inactive_flags & this_flag) {
       return absl::FailedPreconditionError(StrCat(
           "lifecycle_event.target.claim_id: claim ", validation::Quote(input.target().claim_id()),
@@ -676,9 +682,8 @@ absl::StatusOr<Written<v1::LifecycleEvent>> Transaction::StageEvent(const v1::Li
     batch_.Put(Family::kIndexes, keys::PairKey(keys::kRelaysOf, *relay_link, target.first), "");
   }
   if (deactivates) {
-    std::string marker = EncodeU64(now_);
-    marker.push_back(static_cast<char>(inactive_flags | this_flag));
-    Put(Family::kRecords, keys::RecordKey(keys::kClaimInactive, target.first), marker);
+    Put(Family::kRecords, keys::RecordKey(keys::kClaimInactive, target.first),
+        keys::EncodeInactiveMarker({now_, static_cast<uint8_t>(inactive_flags | this_flag)}));
   }
   if (deactivates && !already_inactive) {
     CG_ASSIGN_OR_RETURN(auto statement_internal,

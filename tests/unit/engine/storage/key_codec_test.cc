@@ -220,4 +220,46 @@ TEST_CASE("index keys decode to what encoded them") {
       DecodeNamedPostingKey(KeyBuilder(kEntitiesByName).Raw("abc").U64(1).Build()).has_value());
 }
 
+TEST_CASE("scan bounds cut exactly the keys they name") {
+  auto starts_with = [](const std::string& key, const std::string& prefix) {
+    return key.compare(0, prefix.size(), prefix) == 0;
+  };
+  std::mt19937_64 random(7);
+  const std::string prefix = PostingPrefix(kClaimsByStatement, 42);
+  for (int i = 0; i < 500; ++i) {
+    uint64_t at = random() % 1000, claim = random() % 1000 + 1, bound = random() % 1000;
+    std::string key = PostingKey(kClaimsByStatement, 42, at, claim);
+    CHECK(starts_with(key, prefix));
+    // [RecordedBound(prefix, t), ...) holds exactly the postings recorded at t or later.
+    CHECK((key >= RecordedBound(prefix, bound)) == (at >= bound));
+    // Resuming after (t, c) skips exactly the postings up to and including it.
+    uint64_t after_claim = random() % 1000 + 1;
+    bool later = std::tie(at, claim) > std::tie(bound, after_claim);
+    CHECK((key > RecordedBound(prefix, bound, after_claim)) == later);
+  }
+  CHECK(starts_with(TimePostingKey(5, 6), TimePostingPrefix()));
+  CHECK(starts_with(TargetRecordKey(kEventRecord, TargetKind::kClaim, 9, 10, 11),
+                    TargetKindPrefix(kEventRecord, TargetKind::kClaim)));
+  CHECK_FALSE(starts_with(TargetRecordKey(kEventRecord, TargetKind::kSource, 9, 10, 11),
+                          TargetKindPrefix(kEventRecord, TargetKind::kClaim)));
+  CHECK(starts_with(NamedPostingKey(kEntitiesByName, "ada lovelace", 3), NamePostingPrefix("ada")));
+  CHECK_FALSE(starts_with(NamedPostingKey(kEntitiesByName, "bob", 3), NamePostingPrefix("ada")));
+  // A type's prefix holds its own entries, not those of a longer type name it begins.
+  CHECK(starts_with(NamedPostingKey(kEntitiesByType, "Person", 3), TypePostingPrefix("Person")));
+  CHECK_FALSE(
+      starts_with(NamedPostingKey(kEntitiesByType, "PersonGroup", 3), TypePostingPrefix("Person")));
+  CHECK(starts_with(DictionaryKey(IdKind::kEntity, "e1"), DictionaryPrefix(IdKind::kEntity)));
+  CHECK_FALSE(starts_with(DictionaryKey(IdKind::kSource, "e1"), DictionaryPrefix(IdKind::kEntity)));
+}
+
+TEST_CASE("inactive markers round trip and refuse other sizes") {
+  InactiveMarker marker{123456789, InactiveMarker::kRetracted | InactiveMarker::kDeprecated};
+  auto decoded = DecodeInactiveMarker(EncodeInactiveMarker(marker));
+  REQUIRE(decoded);
+  CHECK(decoded->since == marker.since);
+  CHECK(decoded->flags == marker.flags);
+  CHECK_FALSE(DecodeInactiveMarker(std::string(8, '\0')));
+  CHECK_FALSE(DecodeInactiveMarker(std::string(10, '\0')));
+}
+
 }  // namespace claimgraph::keys
