@@ -153,6 +153,12 @@ def fmt_us(value):
     return "%.0f µs" % value
 
 
+def mean_answer(row):
+    """The mean answer size over the inputs a row's run covered; None without answers."""
+    answers = row.get("answers") if row else None
+    return sum(answers.values()) / len(answers) if answers else None
+
+
 def agreed(agree):
     """How many answers two systems agree on, of those compared."""
     return "%d / %d%s" % (agree["equal"], agree["compared"],
@@ -197,9 +203,7 @@ def build(rows, meta, counts, soak):
     for c in (1, 8):
         cg = find(rows, "claimgraph", "batch_get", c)
         pg = find(rows, "postgresql", "batch_get", c)
-        per_call = lambda row: (sum(row["answers"].values()) / len(row["answers"])
-                                if row and row.get("answers") else None)
-        cg_found, pg_found = per_call(cg), per_call(pg)
+        cg_found, pg_found = mean_answer(cg), mean_answer(pg)
         cg_rate = cg and cg_found is not None and cg["qps"] * cg_found
         pg_rate = pg and pg_found is not None and pg["qps"] * pg_found
         figures["batch_get"].append({
@@ -402,7 +406,7 @@ def build(rows, meta, counts, soak):
     # entities reached) of the targets it ran on.
     for workload in ("hop2", "hop3"):
         row = find(rows, "claimgraph", workload)
-        reach = row and row.get("answers") and sum(row["answers"].values()) / len(row["answers"])
+        reach = mean_answer(row)
         cpu_call = row and row.get("server_cpu_us_per_call")
         per = cpu_call / reach if reach and cpu_call and cpu_call > 0 else None
         target("%s-hop: server CPU per entity reached <= 1 µs" % workload[len("hop"):],
