@@ -1,7 +1,6 @@
-// QueryAdmission: a counting budget with an allocator trim when the last query leaves.
+// QueryAdmission: a counting budget; the trimmer is told when the last query leaves.
 #include "service/query_admission.h"
 
-#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,16 +8,11 @@
 #include "engine/strings.h"
 
 namespace claimgraph::service {
-namespace {
 
-// Free heap bytes worth a trim: below this, returning memory costs more than it gives back.
-constexpr size_t kTrimThresholdBytes = 32u << 20;
-
-}  // namespace
-
-QueryAdmission::QueryAdmission(size_t max_concurrent, uint64_t per_query_bytes)
-    : max_concurrent_(max_concurrent != 0 ? max_concurrent
-                                          : DefaultMaxConcurrent(per_query_bytes)) {}
+QueryAdmission::QueryAdmission(size_t max_concurrent, uint64_t per_query_bytes,
+                               IdleTrimmer::Clock::duration trim_quiet)
+    : max_concurrent_(max_concurrent != 0 ? max_concurrent : DefaultMaxConcurrent(per_query_bytes)),
+      trimmer_(running_, trim_quiet) {}
 
 size_t QueryAdmission::DefaultMaxConcurrent(uint64_t per_query_bytes) {
   long pages = sysconf(_SC_PHYS_PAGES);
@@ -42,9 +36,7 @@ absl::StatusOr<QueryAdmission::Ticket> QueryAdmission::Admit(std::string_view me
 }
 
 void QueryAdmission::Release() {
-  if (running_.fetch_sub(1) != 1) return;
-  // The last heavy query is done: hand its freed memory back instead of keeping the peak.
-  if (mallinfo2().fordblks > kTrimThresholdBytes) malloc_trim(0);
+  if (running_.fetch_sub(1) == 1) trimmer_.NotifyIdle();
 }
 
 QueryAdmission::Ticket::~Ticket() {

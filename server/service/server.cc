@@ -274,6 +274,9 @@ std::string ClaimGraphServer::RenderMetrics() {
   text.BeginFamily("claimgraph_heavy_queries_refused_total", MetricType::kCounter,
                    "Heavy queries refused because --max-heavy-queries were running.");
   text.Value({}, static_cast<double>(heavy_queries_->refused()));
+  text.BeginFamily("claimgraph_allocator_trims_total", MetricType::kCounter,
+                   "Free heap handed back to the system after the heavy queries went quiet.");
+  text.Value({}, static_cast<double>(heavy_queries_->trims()));
   text.BeginFamily("claimgraph_streams_open", MetricType::kGauge, "Streaming RPCs being served now.");
   text.Value({}, static_cast<double>(stream_watch_->open_streams()));
   text.BeginFamily("claimgraph_streams_ended_total", MetricType::kCounter,
