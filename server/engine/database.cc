@@ -68,6 +68,7 @@ absl::StatusOr<Written<T>> WriteOne(Database::Impl& db, const WriteContext& cont
 absl::Status Database::Impl::Publish(Transaction& transaction) {
   CG_RETURN_IF_ERROR(transaction.Commit());
   group_sync.Applied();
+  CG_RETURN_IF_ERROR(UpdateSourceGraph(transaction.time(), transaction.touched_sources));
   CG_RETURN_IF_ERROR(Rescore(transaction.touched_statements));
   NotifyCommitted(transaction.time(), transaction.touched_statements, transaction.touched_edges);
   return absl::OkStatus();
@@ -130,6 +131,12 @@ absl::StatusOr<std::unique_ptr<Database>> Database::OpenWithStore(
                       store.Get(nullptr, Family::kMeta, keys::kCacheGenerationKey));
   impl->cache_generation = generation ? keys::DecodeU64(*generation) : kFirstCacheGeneration;
   if (impl->record_cache) impl->record_cache->AdvanceGeneration(impl->cache_generation.load());
+  if (options.source_graph) {
+    impl->source_graph = std::make_unique<sources::SourceGraph>();
+    auto view = impl->LatestView(nullptr);
+    CG_ASSIGN_OR_RETURN(uint64_t committed, view->CommittedClock());
+    CG_RETURN_IF_ERROR(impl->source_graph->Load(*view, committed, view->cache_generation()));
+  }
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
 
@@ -366,7 +373,7 @@ absl::StatusOr<std::unique_ptr<ReadView>> Database::NewReadView(
   uint64_t as_of = as_of_micros.value_or(std::numeric_limits<uint64_t>::max());
   return std::make_unique<ReadView>(impl_->store.get(), std::move(snapshot), as_of, as_of >= clock,
                                     impl_->schema.get(), &impl_->limits, impl_->record_cache.get(),
-                                    generation);
+                                    generation, impl_->source_graph.get());
 }
 
 absl::StatusOr<std::unique_ptr<ReadView>> Database::NewPinnedReadView(
@@ -387,7 +394,7 @@ absl::StatusOr<std::unique_ptr<ReadView>> Database::NewPinnedReadView(
   uint64_t as_of = std::min(as_of_micros.value_or(clock), clock);
   return std::make_unique<ReadView>(impl_->store.get(), std::move(snapshot), as_of, as_of >= clock,
                                     impl_->schema.get(), &impl_->limits, impl_->record_cache.get(),
-                                    generation);
+                                    generation, impl_->source_graph.get());
 }
 
 absl::StatusOr<DatabaseStats> Database::GetStats() const {

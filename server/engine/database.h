@@ -53,6 +53,9 @@ struct DatabaseOptions {
   // Bytes of decoded immutable records (dictionary entries, claims) kept in memory across reads
   // for provenance walks (engine/record_cache.h). 0: no cache.
   size_t record_cache_bytes = 32 << 20;
+  // Hold every source version in memory for provenance walks (engine/sources/source_graph.h):
+  // read at open by one scan of the source records, kept current by every commit.
+  bool source_graph = true;
 };
 
 // The smallest free-disk reserve a database accepts (DatabaseOptions::storage.min_free_disk_bytes).

@@ -31,14 +31,16 @@ int32_t EffectivePageSize(int32_t page_size, const Limits& limits) {
 
 ReadView::ReadView(storage::KeyValueStore* store, std::unique_ptr<storage::Snapshot> snapshot,
                    uint64_t as_of, bool current, const schema::SchemaRegistry* schema,
-                   const Limits* limits, RecordCache* record_cache, uint64_t cache_generation)
+                   const Limits* limits, RecordCache* record_cache, uint64_t cache_generation,
+                   const sources::SourceGraph* source_graph)
     : store_(store),
       snapshot_(std::move(snapshot)),
       as_of_(as_of),
       current_(current),
       schema_(schema),
       limits_(limits),
-      cache_generation_(cache_generation) {
+      cache_generation_(cache_generation),
+      source_graph_(source_graph) {
   if (record_cache != nullptr) record_cache_.emplace(record_cache, cache_generation);
 }
 
@@ -153,6 +155,22 @@ absl::StatusOr<v1::Entity> ReadView::GetEntity(std::string_view id) const {
 
 absl::StatusOr<std::optional<v1::Source>> ReadView::SourceByInternalId(uint64_t id) const {
   return VersionAsOf<v1::Source>(keys::kSourceRecord, id);
+}
+
+absl::Status ReadView::ForEachSourceVersion(
+    const std::function<bool(uint64_t id, v1::Source record)>& visit) const {
+  std::string prefix(1, keys::kSourceRecord);
+  auto cursor =
+      store_->NewCursor(snapshot(), Family::kRecords, prefix, keys::PrefixSuccessor(prefix));
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    auto key = keys::DecodeVersionedRecordKey(cursor->key());
+    if (!key || key->prefix != keys::kSourceRecord) {
+      return absl::DataLossError("corrupt source key");
+    }
+    CG_ASSIGN_OR_RETURN(auto record, ParseRecord<v1::Source>(cursor->value(), "versioned"));
+    if (!visit(key->id, std::move(record))) break;
+  }
+  return cursor->status();
 }
 
 absl::StatusOr<std::vector<std::optional<v1::Source>>> ReadView::SourcesByInternalIds(

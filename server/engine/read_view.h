@@ -25,6 +25,10 @@
 
 namespace claimgraph {
 
+namespace sources {
+class SourceGraph;
+}
+
 struct ClaimQuery {
   std::string statement_id;
   std::string subject_id;
@@ -53,7 +57,8 @@ class ReadView {
  public:
   ReadView(storage::KeyValueStore* store, std::unique_ptr<storage::Snapshot> snapshot,
            uint64_t as_of, bool current, const schema::SchemaRegistry* schema, const Limits* limits,
-           RecordCache* record_cache = nullptr, uint64_t cache_generation = kFirstCacheGeneration);
+           RecordCache* record_cache = nullptr, uint64_t cache_generation = kFirstCacheGeneration,
+           const sources::SourceGraph* source_graph = nullptr);
 
   // The system time the view answers for (micros since the epoch).
   uint64_t as_of() const { return as_of_; }
@@ -66,6 +71,9 @@ class ReadView {
   const RecordCacheAccess* record_cache() const {
     return record_cache_ ? &*record_cache_ : nullptr;
   }
+  // The Database's sources in memory (engine/sources/source_graph.h); nullptr: none. A reader
+  // uses it only when it Serves the view's snapshot.
+  const sources::SourceGraph* source_graph() const { return source_graph_; }
   // The cache generation (engine/cache_invariants.h) the view was created in: taken before its
   // snapshot, so a view never holds data of a later generation than this.
   uint64_t cache_generation() const { return cache_generation_; }
@@ -100,6 +108,9 @@ class ReadView {
   absl::StatusOr<v1::Source> GetSource(std::string_view id) const;
   absl::StatusOr<std::optional<v1::Source>> SourceByInternalId(uint64_t id) const;
   // SourceByInternalId for many ids, in their order: one MultiGet when the view is current.
+  // Every stored version of every source (whatever as_of), in (internal id, recorded_at) order.
+  absl::Status ForEachSourceVersion(
+      const std::function<bool(uint64_t id, v1::Source record)>& visit) const;
   absl::StatusOr<std::vector<std::optional<v1::Source>>> SourcesByInternalIds(
       const std::vector<uint64_t>& ids) const;
   absl::StatusOr<v1::Statement> GetStatement(std::string_view id) const;
@@ -213,6 +224,7 @@ class ReadView {
   const Limits* limits_;
   std::optional<RecordCacheAccess> record_cache_;
   uint64_t cache_generation_;
+  const sources::SourceGraph* source_graph_;
 };
 
 }  // namespace claimgraph

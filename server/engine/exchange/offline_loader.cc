@@ -22,6 +22,8 @@ absl::StatusOr<ImportSummary> OfflineLoad(const DatabaseOptions& options, std::i
   StagingStore* staging = owned_staging.get();
   DatabaseOptions staging_options = options;
   staging_options.defer_scoring = true;
+  // Nothing reads provenance while the load runs, and the staging store cannot be scanned.
+  staging_options.source_graph = false;
   staging_options.resolution_cache_bytes = load_options.resolution_cache_bytes;
   CG_ASSIGN_OR_RETURN(auto database,
                       Database::OpenWithStore(staging_options, std::move(owned_staging)));

@@ -227,7 +227,7 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
     std::vector<std::string> members;
     for (uint64_t member : cycle->members) {
       CG_ASSIGN_OR_RETURN(const SourceNode* source, graph.Source(member));
-      members.push_back(source->source.id());
+      members.push_back(source->facts.id);
     }
     std::sort(members.begin(), members.end());
     for (auto& member : members) out->add_source_ids(std::move(member));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <thread>
 #include <unordered_set>
 
 #include "engine/ids.h"
@@ -38,11 +39,12 @@ std::string AnonymousKey(std::string_view claim_id) { return StrCat("anonymous:"
 // and used only by views of the latest time (as_of unset), for which the snapshot alone decides
 // every answer. A view as of the past, or a store without sequences, never uses them. Each kind
 // byte below names the type of its values:
-constexpr char kStateClaim = 'N';        // 8-byte internal id -> ClaimNode
-constexpr char kStateSource = 'S';       // 8-byte internal id -> SourceNode
-constexpr char kStateEntity = 'E';       // external id -> v1::Entity (stored ones only)
-constexpr char kStateStatement = 'P';    // 8-byte internal id -> std::vector<uint64_t>, all claims
-constexpr char kStateStatementId = 'X';  // 8-byte internal id -> std::string, its external id
+constexpr char kStateClaim = 'N';         // 8-byte internal id -> ClaimNode
+constexpr char kStateSource = 'S';        // 8-byte internal id -> SourceNode
+constexpr char kStateSourceRecord = 'R';  // 8-byte internal id -> v1::Source (stored ones only)
+constexpr char kStateEntity = 'E';        // external id -> v1::Entity (stored ones only)
+constexpr char kStateStatement = 'P';     // 8-byte internal id -> std::vector<uint64_t>, all claims
+constexpr char kStateStatementId = 'X';   // 8-byte internal id -> std::string, its external id
 // External id -> uint64_t: the internal id of a claim (ResolveClaim) or of a statement recorded
 // by then (ResolveStatement); 0 when there is none.
 constexpr char kStateClaimId = 'c';
@@ -66,6 +68,11 @@ std::string IdBytes(uint64_t id) {
   return bytes;
 }
 
+size_t FactsBytes(const sources::SourceFacts& facts) {
+  return facts.id.capacity() + facts.publisher_id.capacity() +
+         facts.earlier.capacity() * sizeof(facts.earlier[0]);
+}
+
 uint64_t StateOf(const ReadView& view) {
   if (view.record_cache() == nullptr || view.as_of() != std::numeric_limits<uint64_t>::max()) {
     return 0;
@@ -78,10 +85,32 @@ struct PreloadedNodes {
   std::vector<std::pair<uint64_t, std::shared_ptr<const SourceNode>>> sources;
 };
 
+// The view's source graph, when it holds every source version the view's snapshot holds: the
+// commit the snapshot ends with may still be on its way to the graph (it is handed over right
+// after the commit, under the write lock), so a few yields are allowed before the records are
+// read instead.
+const sources::SourceGraph* ServingSourceGraph(const ReadView& view, uint64_t* time) {
+  const sources::SourceGraph* graph = view.source_graph();
+  if (graph == nullptr) return nullptr;
+  absl::StatusOr<uint64_t> clock = view.CommittedClock();
+  if (!clock.ok()) return nullptr;
+  constexpr int kAttempts = 64;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    if (graph->Serves(*clock, view.cache_generation())) {
+      *time = std::min(view.as_of(), *clock);
+      return graph;
+    }
+    std::this_thread::yield();
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 ProvenanceGraph::ProvenanceGraph(const ReadView& view, StateEntries state_entries)
-    : view_(view), state_(StateOf(view)), state_entries_(state_entries) {}
+    : view_(view), state_(StateOf(view)), state_entries_(state_entries) {
+  source_graph_ = ServingSourceGraph(view, &source_time_);
+}
 
 bool ProvenanceGraph::KeepsState(char kind) const {
   return state_ != 0 && (state_entries_ == StateEntries::kAll || kind == kStateSource);
@@ -306,13 +335,14 @@ absl::Status ProvenanceGraph::PreloadStatement(uint64_t statement,
   for (const auto& [id, node] : sources_) {
     preloaded->sources.emplace_back(id, node);
     bytes += sizeof(preloaded->sources[0]) + sizeof(SourceNode) +
-             (node != nullptr ? 2 * node->source.ByteSizeLong() : 0);
+             (node != nullptr ? FactsBytes(node->facts) : 0);
   }
   AddState(kStatePreloaded, key, std::move(preloaded), bytes);
   return absl::OkStatus();
 }
 
 absl::Status ProvenanceGraph::PreloadSources(std::vector<uint64_t> frontier) {
+  if (source_graph_ != nullptr) return absl::OkStatus();  // each Source() is a memory lookup
   // Level by level along the derivation links (Component() then walks them from memory): one
   // MultiGet of the records and one of the ids they name per level, however many sources.
   while (true) {
@@ -327,7 +357,7 @@ absl::Status ProvenanceGraph::PreloadSources(std::vector<uint64_t> frontier) {
                                   [&](uint64_t id) {
                                     const SourceNode* cached = CachedSource(id);
                                     if (cached == nullptr) return false;
-                                    for (const auto& link : cached->earlier) {
+                                    for (const auto& link : cached->facts.earlier) {
                                       next.push_back(link.first);
                                     }
                                     return true;
@@ -351,7 +381,7 @@ absl::Status ProvenanceGraph::PreloadSources(std::vector<uint64_t> frontier) {
         continue;
       }
       CG_ASSIGN_OR_RETURN(auto node, MakeSourceNode(frontier[i], *std::move(records[i])));
-      for (const auto& [earlier, type] : node->earlier) next.push_back(earlier);
+      for (const auto& [earlier, type] : node->facts.earlier) next.push_back(earlier);
       sources_[frontier[i]] = std::move(node);
     }
     frontier = std::move(next);
@@ -381,7 +411,7 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
   std::vector<std::string> new_entities;
   ClaimLoad load;
   PlanClaims(claims, &load, &record_keys);
-  if (current) {
+  if (current && source_graph_ == nullptr) {
     for (uint64_t id : sources) {
       if (id == 0 || sources_.count(id) != 0) continue;
       if (std::find(new_sources.begin(), new_sources.end(), id) != new_sources.end()) continue;
@@ -389,6 +419,8 @@ absl::Status ProvenanceGraph::Prefetch(const std::vector<uint64_t>& claims,
       new_sources.push_back(id);
       record_keys.push_back({ReadView::StoredKind::kCurrentSource, id});
     }
+  }
+  if (current) {
     for (const auto& name : entity_names) {
       if (entities_.count(name) != 0) continue;  // named twice
       if (entity_ids_.at(name) == 0) {
@@ -487,17 +519,43 @@ absl::StatusOr<std::shared_ptr<SourceNode>> ProvenanceGraph::MakeSourceNode(uint
                                                                             v1::Source record) {
   auto node = std::make_shared<SourceNode>();
   node->id = id;
-  node->source = std::move(record);
-  for (const auto& link : node->source.derived_from()) {
-    CG_ASSIGN_OR_RETURN(uint64_t earlier, ResolveSource(link.source_id()));
-    if (earlier != 0) node->earlier.emplace_back(earlier, link.type());
-  }
+  CG_ASSIGN_OR_RETURN(node->facts, sources::FactsOf(record, [&](std::string_view source_id) {
+                        return ResolveSource(source_id);
+                      }));
   if (KeepsState(kStateSource)) {
-    AddState(kStateSource, IdBytes(id), node,
-             sizeof(SourceNode) + node->source.SpaceUsedLong() - sizeof(v1::Source) +
-                 node->earlier.capacity() * sizeof(node->earlier[0]));
+    AddState(kStateSource, IdBytes(id), node, sizeof(SourceNode) + FactsBytes(node->facts));
   }
   return node;
+}
+
+absl::StatusOr<const v1::Source*> ProvenanceGraph::SourceRecord(uint64_t id) {
+  CG_RETURN_IF_ERROR(PreloadSourceRecords({id}));
+  return source_records_.at(id).get();
+}
+
+absl::Status ProvenanceGraph::PreloadSourceRecords(const std::vector<uint64_t>& ids) {
+  std::vector<uint64_t> wanted;
+  for (uint64_t id : ids) {
+    if (id == 0 || source_records_.count(id) != 0) continue;
+    if (auto cached = FindState<v1::Source>(kStateSourceRecord, IdBytes(id))) {
+      source_records_.emplace(id, std::move(cached));
+      continue;
+    }
+    wanted.push_back(id);
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  if (wanted.empty()) return absl::OkStatus();
+  CG_ASSIGN_OR_RETURN(auto records, view_.SourcesByInternalIds(wanted));
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    std::shared_ptr<const v1::Source> record;
+    if (records[i]) {
+      record = std::make_shared<const v1::Source>(*std::move(records[i]));
+      AddState(kStateSourceRecord, IdBytes(wanted[i]), record, record->SpaceUsedLong());
+    }
+    source_records_.emplace(wanted[i], std::move(record));
+  }
+  return absl::OkStatus();
 }
 
 const SourceNode* ProvenanceGraph::CachedSource(uint64_t id) {
@@ -511,6 +569,22 @@ const SourceNode* ProvenanceGraph::CachedSource(uint64_t id) {
 absl::StatusOr<const SourceNode*> ProvenanceGraph::Source(uint64_t id) {
   auto found = sources_.find(id);
   if (found != sources_.end()) return found->second.get();
+  if (source_graph_ != nullptr) {
+    auto facts = source_graph_->AsOf(id, source_time_, view_.cache_generation());
+    if (facts) {
+      std::shared_ptr<SourceNode> node;
+      if (*facts) {
+        node = std::make_shared<SourceNode>();
+        node->id = id;
+        node->facts = **std::move(facts);
+      }
+      const SourceNode* result = node.get();
+      sources_[id] = std::move(node);
+      return result;
+    }
+    // Loaded again in a newer cache generation since this graph was pinned: read the records.
+    source_graph_ = nullptr;
+  }
   if (const SourceNode* cached = CachedSource(id)) return cached;
   CG_ASSIGN_OR_RETURN(auto record, view_.SourceByInternalId(id));
   if (!record) {
@@ -614,7 +688,7 @@ absl::StatusOr<const ChainInfo*> ProvenanceGraph::Chain(uint64_t claim) {
     double own_trust = 1;
     if (node->source != 0) {
       CG_ASSIGN_OR_RETURN(const SourceNode* source, Source(node->source));
-      if (source != nullptr) own_trust = ReliabilityTrust(source->source.reliability());
+      if (source != nullptr) own_trust = ReliabilityTrust(source->facts.reliability);
     }
     double confidence = node->claim().has_confidence() ? node->claim().confidence() : 1.0;
     auto inner = node->relayed != 0 ? chains_.find(node->relayed) : chains_.end();
@@ -663,7 +737,7 @@ absl::Status ProvenanceGraph::AddRelayCycle(std::vector<const ClaimNode*> ring) 
     if (node->source == 0) continue;
     any_source = true;
     CG_ASSIGN_OR_RETURN(const SourceNode* source, Source(node->source));
-    if (source != nullptr) trust[i] = ReliabilityTrust(source->source.reliability());
+    if (source != nullptr) trust[i] = ReliabilityTrust(source->facts.reliability);
     if (ring[(i + count - 1) % count]->source != node->source) factor[i] = trust[i];
   }
   std::vector<double> suffix(count + 1, 1.0);
@@ -718,8 +792,8 @@ absl::Status ProvenanceGraph::VisitComponents(uint64_t start) {
   while (!frames.empty()) {
     Frame& frame = frames.back();
     const SourceNode* node = frame.node;
-    if (frame.next_edge < node->earlier.size()) {
-      uint64_t next = node->earlier[frame.next_edge++].first;
+    if (frame.next_edge < node->facts.earlier.size()) {
+      uint64_t next = node->facts.earlier[frame.next_edge++].first;
       if (component_of_.count(next)) continue;  // finished in an earlier visit
       if (!index.count(next)) {
         CG_ASSIGN_OR_RETURN(const SourceNode* next_node, Source(next));
@@ -749,7 +823,7 @@ absl::Status ProvenanceGraph::VisitComponents(uint64_t start) {
     component->cycle = component->members.size() > 1;
     for (uint64_t member : component->members) {
       CG_ASSIGN_OR_RETURN(const SourceNode* member_node, Source(member));
-      for (const auto& [earlier, type] : member_node->earlier) {
+      for (const auto& [earlier, type] : member_node->facts.earlier) {
         auto target = component_of_.find(earlier);
         if (target == component_of_.end()) continue;  // not visible
         if (target->second == number) {
@@ -822,16 +896,16 @@ absl::StatusOr<OriginSet> ProvenanceGraph::OwnOrigin(const ClaimNode& node) {
   }
   if (principal.empty()) {
     origin.keys.push_back(AnonymousKey(claim.id()));
-  } else if (own_source != nullptr && own_source->source.publisher_id() == principal) {
+  } else if (own_source != nullptr && own_source->facts.publisher_id == principal) {
     // An outlet in its own voice speaks for the documents its page comes from.
     CG_ASSIGN_OR_RETURN(const SourceComponent* component, Component(node.source));
     for (uint64_t root : component->roots) {
       CG_ASSIGN_OR_RETURN(const SourceNode* root_node, Source(root));
       CG_ASSIGN_OR_RETURN(const SourceComponent* root_component, Component(root));
       origin.circular |= root_component->cycle;
-      origin.keys.push_back(SourceKey(root_node->source.id()));
-      if (!root_node->source.publisher_id().empty()) {
-        origin.keys.push_back(EntityKey(root_node->source.publisher_id()));
+      origin.keys.push_back(SourceKey(root_node->facts.id));
+      if (!root_node->facts.publisher_id.empty()) {
+        origin.keys.push_back(EntityKey(root_node->facts.publisher_id));
       }
     }
   } else {

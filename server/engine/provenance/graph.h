@@ -23,6 +23,7 @@
 #include "engine/provenance/opinion.h"
 #include "engine/read_view.h"
 #include "engine/record_cache.h"
+#include "engine/sources/source_graph.h"
 
 namespace claimgraph::provenance {
 
@@ -44,9 +45,9 @@ struct ClaimNode {
 
 struct SourceNode {
   uint64_t id = 0;
-  v1::Source source;  // the version current at as_of
-  // The earlier sources it derives from (visible at as_of), in link order.
-  std::vector<std::pair<uint64_t, v1::DerivationType>> earlier;
+  // The version current at as_of, in the fields walks read; its links may name sources not
+  // visible at as_of (Source() answers nullptr for them). The full record: SourceRecord().
+  sources::SourceFacts facts;
 };
 
 // Claims that relay each other in a ring (circular reporting).
@@ -129,8 +130,16 @@ class ProvenanceGraph {
   absl::StatusOr<std::optional<uint64_t>> ResolveClaim(std::string_view id);
   // Internal id of a statement recorded by as_of, or nullopt.
   absl::StatusOr<std::optional<uint64_t>> ResolveStatement(std::string_view id);
-  // The source as of the view; nullptr when absent then.
+  // The source as of the view; nullptr when absent then. From the view's source graph when it
+  // serves the view's snapshot (no store read), else from the records.
   absl::StatusOr<const SourceNode*> Source(uint64_t id);
+  // The whole stored record of a source as of the view (titles, URLs: what answers show);
+  // nullptr when absent then. Memoized.
+  absl::StatusOr<const v1::Source*> SourceRecord(uint64_t id);
+  // Loads the records SourceRecord will be asked for, with one MultiGet in current views.
+  absl::Status PreloadSourceRecords(const std::vector<uint64_t>& ids);
+  // Whether sources are read from the view's source graph.
+  bool reads_source_graph() const { return source_graph_ != nullptr; }
   // Internal id of a source id (0 when unknown).
   absl::StatusOr<uint64_t> ResolveSource(std::string_view id);
   // The entity as of the view; nullptr when absent then.
@@ -189,6 +198,12 @@ class ProvenanceGraph {
   // store without sequences, or a view as of a time before the latest).
   const uint64_t state_;
   const StateEntries state_entries_;
+  // The view's source graph when it serves the view's snapshot (nullptr: read the records), the
+  // time sources are read as of there (as_of, at most the snapshot's last commit) and the cache
+  // generation the graph must still hold.
+  const sources::SourceGraph* source_graph_ = nullptr;
+  uint64_t source_time_ = 0;
+  std::unordered_map<uint64_t, std::shared_ptr<const v1::Source>> source_records_;  // null: absent
   std::unordered_map<uint64_t, std::shared_ptr<const ClaimNode>> claims_;  // nullptr: invisible
   std::unordered_map<uint64_t, std::shared_ptr<const SourceNode>> sources_;
   // External -> internal ids met in this query (0: unknown); the same few sources and relayed

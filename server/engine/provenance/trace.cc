@@ -35,9 +35,8 @@ std::string ActName(v1::ClaimAct act) {
 }
 
 // When a document appeared: first seen, else its declared publication; 0 when neither is set.
-uint64_t AppearedAt(const v1::Source& source) {
-  uint64_t seen = ids::ToMicros(source.first_seen_at());
-  return seen != 0 ? seen : ids::ToMicros(source.declared_published_at());
+uint64_t AppearedAt(const sources::SourceFacts& source) {
+  return source.first_seen_at != 0 ? source.first_seen_at : source.declared_published_at;
 }
 
 class TraceBuilder {
@@ -133,11 +132,13 @@ class TraceBuilder {
   absl::StatusOr<int> SourceNodeIndex(uint64_t source, int32_t depth) {
     CG_ASSIGN_OR_RETURN(const SourceNode* found, graph_.Source(source));
     if (found == nullptr) return -1;
-    const v1::Source& record = found->source;
     bool created = false;
-    int index = NodeIndex(SourceNodeKey(record.id()), v1::TRACE_NODE_KIND_SOURCE, record.id(),
-                          depth, &created);
+    int index = NodeIndex(SourceNodeKey(found->facts.id), v1::TRACE_NODE_KIND_SOURCE,
+                          found->facts.id, depth, &created);
     if (!created) return index;
+    CG_ASSIGN_OR_RETURN(const v1::Source* stored, graph_.SourceRecord(source));
+    if (stored == nullptr) return absl::DataLossError("source without its record");
+    const v1::Source& record = *stored;
     v1::TraceNode* node = trace_->mutable_nodes(index);
     node->set_label(!record.title().empty() ? record.title()
                                             : (!record.url().empty() ? record.url() : record.id()));
@@ -195,12 +196,12 @@ class TraceBuilder {
       } else {
         CG_ASSIGN_OR_RETURN(const SourceNode* source, graph_.Source(work.id));
         if (source == nullptr) continue;
-        for (const auto& [earlier, type] : source->earlier) sources.push_back(earlier);
-        if (!source->source.publisher_id().empty())
-          entities.push_back(source->source.publisher_id());
+        for (const auto& [earlier, type] : source->facts.earlier) sources.push_back(earlier);
+        if (!source->facts.publisher_id.empty()) entities.push_back(source->facts.publisher_id);
       }
     }
     CG_RETURN_IF_ERROR(graph_.Prefetch(claims, sources, entities));
+    CG_RETURN_IF_ERROR(graph_.PreloadSourceRecords(sources));
     entities.clear();
     for (uint64_t id : claims) {
       CG_ASSIGN_OR_RETURN(const ClaimNode* relayed, graph_.Claim(id));
@@ -278,13 +279,13 @@ class TraceBuilder {
 
   absl::Status ExpandSource(uint64_t id, int32_t depth) {
     CG_ASSIGN_OR_RETURN(const SourceNode* source, graph_.Source(id));
-    int self = index_.at(SourceNodeKey(source->source.id()));
-    for (const auto& [earlier, type] : source->earlier) {
+    int self = index_.at(SourceNodeKey(source->facts.id));
+    for (const auto& [earlier, type] : source->facts.earlier) {
       CG_ASSIGN_OR_RETURN(int to, SourceNodeIndex(earlier, depth + 1));
       AddEdge(self, to, v1::TRACE_EDGE_KIND_DERIVED_FROM, type);
     }
-    if (!source->source.publisher_id().empty()) {
-      CG_ASSIGN_OR_RETURN(int to, AgentNodeIndex(source->source.publisher_id(), depth + 1));
+    if (!source->facts.publisher_id.empty()) {
+      CG_ASSIGN_OR_RETURN(int to, AgentNodeIndex(source->facts.publisher_id, depth + 1));
       AddEdge(self, to, v1::TRACE_EDGE_KIND_PUBLISHED_BY);
     }
     return absl::OkStatus();
@@ -306,7 +307,7 @@ class TraceBuilder {
   // The earliest-declared document that `source` republishes, directly or through a chain of
   // republish links, when it is declared strictly earlier than `source`.
   absl::StatusOr<const SourceNode*> EarlierOriginal(const SourceNode& source) {
-    uint64_t declared = ids::ToMicros(source.source.declared_published_at());
+    uint64_t declared = source.facts.declared_published_at;
     if (declared == 0) return static_cast<const SourceNode*>(nullptr);
     const SourceNode* best = nullptr;
     std::vector<const SourceNode*> pending{&source};
@@ -314,15 +315,14 @@ class TraceBuilder {
     while (!pending.empty()) {
       const SourceNode* current = pending.back();
       pending.pop_back();
-      for (const auto& [earlier, type] : current->earlier) {
+      for (const auto& [earlier, type] : current->facts.earlier) {
         if (type != v1::DERIVATION_TYPE_REPUBLISHES || !seen.insert(earlier).second) continue;
         CG_ASSIGN_OR_RETURN(const SourceNode* original, graph_.Source(earlier));
         if (original == nullptr) continue;
         pending.push_back(original);
-        uint64_t original_declared = ids::ToMicros(original->source.declared_published_at());
+        uint64_t original_declared = original->facts.declared_published_at;
         if (original_declared == 0 || original_declared >= declared) continue;
-        if (best == nullptr ||
-            original_declared < ids::ToMicros(best->source.declared_published_at())) {
+        if (best == nullptr || original_declared < best->facts.declared_published_at) {
           best = original;
         }
       }
@@ -432,12 +432,12 @@ absl::Status TraceBuilder::Finish(std::string_view start_key) {
   for (uint64_t id : source_nodes_) {
     CG_ASSIGN_OR_RETURN(const SourceNode* source, graph_.Source(id));
     CG_ASSIGN_OR_RETURN(const SourceComponent* component, graph_.Component(id));
-    std::string key = SourceNodeKey(source->source.id());
+    std::string key = SourceNodeKey(source->facts.id);
     if (component->root) {
       trace_->mutable_nodes(index_.at(key))->set_root(true);
-      uint64_t appeared = AppearedAt(source->source);
+      uint64_t appeared = AppearedAt(source->facts);
       root_sources.push_back(
-          {appeared != 0 ? TimeKey{0, appeared} : TimeKey{1, 0}, source->source.id()});
+          {appeared != 0 ? TimeKey{0, appeared} : TimeKey{1, 0}, source->facts.id});
     }
     if (component->cycle) {
       Flag(v1::TRACE_FLAG_KIND_DERIVATION_CYCLE, key, "",
@@ -446,8 +446,8 @@ absl::Status TraceBuilder::Finish(std::string_view start_key) {
     }
     CG_ASSIGN_OR_RETURN(const SourceNode* original, EarlierOriginal(*source));
     if (original != nullptr) {
-      Flag(v1::TRACE_FLAG_KIND_COPY_DATED_LATER, key, SourceNodeKey(original->source.id()),
-           StrCat("republishes '", original->source.id(), "' but declares a later date"));
+      Flag(v1::TRACE_FLAG_KIND_COPY_DATED_LATER, key, SourceNodeKey(original->facts.id),
+           StrCat("republishes '", original->facts.id, "' but declares a later date"));
     }
   }
   std::sort(root_sources.begin(), root_sources.end());
@@ -464,7 +464,7 @@ absl::Status TraceBuilder::Finish(std::string_view start_key) {
     std::vector<std::string> members;
     for (uint64_t member : component->members) {
       CG_ASSIGN_OR_RETURN(const SourceNode* source, graph_.Source(member));
-      members.push_back(source->source.id());
+      members.push_back(source->facts.id);
     }
     std::sort(members.begin(), members.end());
     v1::DerivationCycle* cycle = trace_->add_cycles();

@@ -105,9 +105,9 @@ absl::StatusOr<v1::Attribution> Attribute(ProvenanceGraph& graph, uint64_t inter
   }
   CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(internal));
   if (node->source != 0) {
-    CG_ASSIGN_OR_RETURN(const SourceNode* source, graph.Source(node->source));
+    CG_ASSIGN_OR_RETURN(const v1::Source* source, graph.SourceRecord(node->source));
     if (source != nullptr) {
-      *attribution.mutable_source() = source->source;
+      *attribution.mutable_source() = *source;
       attribution.mutable_source()->clear_text();  // the document is not the answer
     }
   }

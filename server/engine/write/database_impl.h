@@ -20,6 +20,7 @@
 #include "engine/ids.h"
 #include "engine/read_view.h"
 #include "engine/record_cache.h"
+#include "engine/sources/source_graph.h"
 #include "engine/status_macros.h"
 #include "engine/storage/key_codec.h"
 #include "engine/write/group_sync.h"
@@ -42,6 +43,8 @@ struct Database::Impl {
   ResolutionCache resolutions;                // guarded by write_mutex
   std::vector<CommitObserver> observers;      // guarded by write_mutex
   std::unique_ptr<RecordCache> record_cache;  // immutable records for reads; may be null
+  // Every source version for provenance reads; null without DatabaseOptions::source_graph.
+  std::unique_ptr<sources::SourceGraph> source_graph;
   // engine/cache_invariants.h; advanced (under write_mutex) after the commit of a write that
   // broke an invariant, read by every new view before it takes its snapshot.
   std::atomic<uint64_t> cache_generation{kFirstCacheGeneration};
@@ -55,6 +58,22 @@ struct Database::Impl {
     if (observers.empty()) return;
     CommitEvent event{time, &statements, &edges, cache_generation.load()};
     for (const auto& observer : observers) observer(event);
+  }
+
+  // Hands the source graph the versions the commit at `time` stored, right after it commits and
+  // before anything reads its state (the inline rescore, the observers). After a commit that
+  // advanced the cache generation the graph is loaded again from a snapshot that holds the
+  // commit, under the write lock, as rarely as such writes are. write_mutex held.
+  absl::Status UpdateSourceGraph(uint64_t time,
+                                 const std::vector<sources::SourceGraph::Version>& versions) {
+    if (!source_graph) return absl::OkStatus();
+    if (source_graph->cache_generation() == cache_generation.load()) {
+      source_graph->Apply(time, versions);
+      return absl::OkStatus();
+    }
+    auto view = LatestView(nullptr);
+    CG_ASSIGN_OR_RETURN(uint64_t committed, view->CommittedClock());
+    return source_graph->Load(*view, committed, view->cache_generation());
   }
 
   uint64_t NextTime() {
@@ -102,7 +121,7 @@ struct Database::Impl {
     auto snapshot = store->NewSnapshot();
     return std::make_unique<ReadView>(store.get(), std::move(snapshot),
                                       std::numeric_limits<uint64_t>::max(), true, schema.get(),
-                                      &limits, cache, generation);
+                                      &limits, cache, generation, source_graph.get());
   }
   std::unique_ptr<ReadView> LatestView() { return LatestView(record_cache.get()); }
 

@@ -176,6 +176,7 @@ absl::Status Database::Impl::LandScore(const ReadView& view, uint64_t statement_
   std::vector<keys::EdgeKey> edges;
   CG_RETURN_IF_ERROR(StageScore(view, statement_id, score, !current, &batch, &edges));
   CG_RETURN_IF_ERROR(store->Write(batch, storage::WriteSync::kDeferred));
+  CG_RETURN_IF_ERROR(UpdateSourceGraph(time, {}));
   NotifyCommitted(time, {statement_id}, edges);
   if (!current) {
     // Writes came after the snapshot: this value is newer than the stored one but still pending.

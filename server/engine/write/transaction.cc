@@ -272,6 +272,15 @@ absl::StatusOr<Written<v1::Source>> Transaction::StageSource(const v1::Source& i
     id = Allocate(IdKind::kSource, source.id());
   }
   WriteSourceVersion(id, source);
+  // FactsOf asks for the links in link order: they were resolved above (0: the source itself).
+  size_t next_link = 0;
+  CG_ASSIGN_OR_RETURN(auto facts,
+                      sources::FactsOf(source, [&](std::string_view) -> absl::StatusOr<uint64_t> {
+                        uint64_t earlier_id = earlier[next_link++];
+                        return earlier_id != 0 ? earlier_id : id;
+                      }));
+  sources::SourceGraph::Version version{id, std::move(facts)};
+  touched_sources.push_back(std::move(version));
   if (publisher)
     batch_.Put(Family::kIndexes, keys::PairKey(keys::kSourcesByPublisher, *publisher, id), "");
   for (size_t i = 0; i < earlier.size(); ++i) {

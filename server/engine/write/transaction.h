@@ -272,6 +272,8 @@ class Transaction {
  public:
   std::set<uint64_t> touched_statements;
   std::vector<keys::EdgeKey> touched_edges;  // out-edge keys merged into
+  // The source versions the batch stores, in staging order, for the source graph.
+  std::vector<sources::SourceGraph::Version> touched_sources;
 };
 
 }  // namespace claimgraph
