@@ -13,8 +13,8 @@ namespace {
 
 using storage::Family;
 
-// Per-entry bookkeeping of the hash map (node, next pointer, cached hash, two string headers,
-// bucket slot), for the memory budget.
+// Per-entry bookkeeping of the hash map (the slot's two string headers at a load factor of at
+// least 7/16 after growth, its control byte), for the memory budget.
 constexpr size_t kEntryOverheadBytes = 96;
 
 // Snapshots of a staging store are markers only: reads always see the latest staged state.

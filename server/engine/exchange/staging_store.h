@@ -14,9 +14,9 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 
 #include "engine/exchange/written_key_filter.h"
+#include "engine/string_map.h"
 #include "engine/storage/key_value_store.h"
 
 namespace claimgraph::exchange {
@@ -27,12 +27,8 @@ namespace claimgraph::exchange {
 // cursor whose status() is FailedPrecondition. Deletes are refused (imports never delete).
 class StagingStore final : public storage::KeyValueStore {
  public:
-  // Lets the maps be searched with a string_view, without building a std::string per lookup.
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
-  };
-  using Map = std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>>;
+  // Open addressing: a load looks up several keys for every key it writes.
+  using Map = StringMap<std::string>;
 
   // Families the base holds nothing of get a filter of the keys written to them (see
   // written_), so lookups of keys the load never wrote skip the base.

@@ -107,6 +107,8 @@ struct StoreStats {
   uint64_t block_cache_misses = 0;
   uint64_t estimated_pending_compaction_bytes = 0;
   uint64_t bytes_written = 0;
+  // Bytes compactions wrote (each rewrite of data counts again): write amplification.
+  uint64_t compaction_bytes_written = 0;
 };
 
 struct BackupInfo {
@@ -143,7 +145,8 @@ struct StoreOptions {
   uint64_t min_free_disk_bytes = 0;
   // For a bulk load that calls CompactAll once at the end: the store does no background
   // reorganisation of what is ingested meanwhile (RocksDB: no automatic compactions, so files
-  // are not rewritten level by level on their way down, and no write stalls).
+  // are not rewritten level by level on their way down, and no write stalls), and its
+  // CompactAll / CompactRecentWrites merge every file straight into the last level in one pass.
   bool defer_compaction = false;
 };
 

@@ -315,6 +315,7 @@ class RocksDbStore final : public KeyValueStore {
     stats.block_cache_hits = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_HIT);
     stats.block_cache_misses = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_MISS);
     stats.bytes_written = statistics_->getTickerCount(rocksdb::BYTES_WRITTEN);
+    stats.compaction_bytes_written = statistics_->getTickerCount(rocksdb::COMPACT_WRITE_BYTES);
     return stats;
   }
 
@@ -374,6 +375,9 @@ class RocksDbStore final : public KeyValueStore {
     // two background jobs leave one slot, so a full compaction (the last and longest step of a
     // bulk load) would run on one core however many the machine has.
     std::lock_guard lock(compact_all_mutex_);  // one at a time, so the slots are restored once
+    if (compactions_deferred_) {
+      return CompactIntoLastLevel(last_level == rocksdb::BottommostLevelCompaction::kForce);
+    }
     const int cores = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
     const int usual_jobs = db_->GetDBOptions().max_background_jobs;
     auto raised = db_->SetDBOptions({{"max_background_jobs", std::to_string(cores + 1)}});
@@ -396,6 +400,46 @@ class RocksDbStore final : public KeyValueStore {
     return FromRocks(restored, "restore compaction slots");
   }
 
+  // Automatic compactions are off (StoreOptions::defer_compaction), so nothing else compacts and
+  // each family's files can be merged straight into its last level in one pass. CompactRange
+  // would move them down one level at a time, rewriting the data once per level (L0 to L1, L1
+  // to L2, ... to the last), several times what one merge writes. Without
+  // `rewrite_last_level`, a family with nothing above its last level is left as it is, and only
+  // the last-level files the others overlap are rewritten (RocksDB adds them to the inputs).
+  absl::Status CompactIntoLastLevel(bool rewrite_last_level) {
+    auto flushed = db_->Flush(rocksdb::FlushOptions(), handles_);
+    if (!flushed.ok()) return FromRocks(flushed, "flush");
+    const uint32_t cores = std::max(2u, std::thread::hardware_concurrency());
+    std::vector<rocksdb::Status> results(handles_.size());
+    std::vector<std::thread> compactions;
+    for (size_t i = 0; i < handles_.size(); ++i) {
+      compactions.emplace_back([&, i] {
+        rocksdb::ColumnFamilyMetaData meta;
+        db_->GetColumnFamilyMetaData(handles_[i], &meta);
+        if (meta.levels.empty()) return;
+        const int last = static_cast<int>(meta.levels.size()) - 1;
+        std::vector<std::string> inputs;
+        bool above_last = false;
+        for (const auto& level : meta.levels) {
+          if (level.level == last && !rewrite_last_level) continue;
+          for (const auto& file : level.files) inputs.push_back(file.name);
+          if (level.level != last && !level.files.empty()) above_last = true;
+        }
+        if (inputs.empty() || (!above_last && !rewrite_last_level)) return;
+        rocksdb::CompactionOptions options;
+        options.compression = rocksdb::kDisableCompressionOption;  // the family's own
+        options.output_file_size_limit = db_->GetOptions(handles_[i]).target_file_size_base;
+        options.max_subcompactions = cores;
+        results[i] = db_->CompactFiles(options, handles_[i], inputs, last);
+      });
+    }
+    for (auto& compaction : compactions) compaction.join();
+    for (const auto& result : results) {
+      if (!result.ok()) return FromRocks(result, "compact into the last level");
+    }
+    return absl::OkStatus();
+  }
+
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::shared_ptr<rocksdb::Statistics> statistics_;
@@ -407,6 +451,7 @@ class RocksDbStore final : public KeyValueStore {
  public:
   std::string path_;
   uint64_t min_free_bytes_ = 0;
+  bool compactions_deferred_ = false;
 };
 
 rocksdb::CompressionType ChooseCompression() {
@@ -567,6 +612,7 @@ absl::StatusOr<std::unique_ptr<KeyValueStore>> OpenRocksDbStore(const StoreOptio
                                      std::move(statistics), std::move(cache), options.sync_writes);
   store->path_ = options.path;
   store->min_free_bytes_ = reserve;
+  store->compactions_deferred_ = options.defer_compaction;
   return std::unique_ptr<KeyValueStore>(std::move(store));
 }
 

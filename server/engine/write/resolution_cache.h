@@ -9,13 +9,9 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace claimgraph {
+#include "engine/string_map.h"
 
-// Lets hash maps keyed by std::string be searched with a string_view.
-struct KeyHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
-};
+namespace claimgraph {
 
 // Committed dictionary resolutions (dictionary key -> internal id) and the types of committed
 // entities, kept across writes so that staging a claim does not go to the store for its subject,
@@ -53,7 +49,7 @@ class ResolutionCache {
   }
 
  private:
-  // Node, hash, string header and bucket of one entry.
+  // Slot (string header and id) at the table's lowest load factor, and control byte.
   static constexpr size_t kEntryBytes = 80;
   size_t max_bytes_ = 64u << 20;
   void MakeRoom(size_t key_bytes) {
@@ -62,7 +58,7 @@ class ResolutionCache {
     entity_types_.clear();
     bytes_ = 0;
   }
-  std::unordered_map<std::string, uint64_t, KeyHash, std::equal_to<>> ids_;
+  StringMap<uint64_t> ids_;
   std::unordered_map<uint64_t, std::string> entity_types_;
   size_t bytes_ = 0;
 };

@@ -14,6 +14,7 @@
 
 #include "engine/record_parse.h"
 #include "engine/status_macros.h"
+#include "engine/string_map.h"
 #include "engine/storage/key_codec.h"
 #include "engine/strings.h"
 #include "engine/validation.h"
@@ -253,7 +254,7 @@ class Transaction {
   const WriteContext& context_;
   const uint64_t now_;
   storage::WriteBatch batch_;
-  std::unordered_map<std::string, std::optional<std::string>, KeyHash, std::equal_to<>> pending_;
+  StringMap<std::optional<std::string>> pending_;
   // What the resolution cache learns when the batch commits.
   std::vector<std::pair<std::string, uint64_t>> new_resolutions_;
   std::vector<std::pair<uint64_t, std::string>> new_entity_types_;

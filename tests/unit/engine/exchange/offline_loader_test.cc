@@ -137,6 +137,8 @@ TEST_CASE("the offline loader builds the database the streaming import builds") 
 
   auto summary = Load(dir.path("offline"), data, 250, 512u << 20);
   CHECK(summary.rejected_total == 0);
+  // Built beside the target and moved into place: nothing of the staging directory is left.
+  CHECK(!std::filesystem::exists(dir.path("offline") + ".bulk-load"));
   CHECK(summary.claims.created == streamed_summary.claims.created);
   CHECK(summary.entities.created == streamed_summary.entities.created);
   CHECK(summary.sources.updated == streamed_summary.sources.updated);
