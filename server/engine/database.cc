@@ -133,9 +133,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::OpenWithStore(
   if (impl->record_cache) impl->record_cache->AdvanceGeneration(impl->cache_generation.load());
   if (options.source_graph) {
     impl->source_graph = std::make_unique<sources::SourceGraph>();
-    auto view = impl->LatestView(nullptr);
-    CG_ASSIGN_OR_RETURN(uint64_t committed, view->CommittedClock());
-    CG_RETURN_IF_ERROR(impl->source_graph->Load(*view, committed, view->cache_generation()));
+    CG_RETURN_IF_ERROR(impl->LoadSourceGraph());
   }
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }

@@ -71,6 +71,10 @@ struct Database::Impl {
       source_graph->Apply(time, versions);
       return absl::OkStatus();
     }
+    return LoadSourceGraph();
+  }
+  // Fills the source graph from a view of the latest state, as of the clock its snapshot holds.
+  absl::Status LoadSourceGraph() {
     auto view = LatestView(nullptr);
     CG_ASSIGN_OR_RETURN(uint64_t committed, view->CommittedClock());
     return source_graph->Load(*view, committed, view->cache_generation());
