@@ -406,7 +406,7 @@ absl::StatusOr<v1::Claim> ReadView::GetClaim(std::string_view id) const {
 absl::Status ReadView::ScanPostings(std::string_view prefix, uint64_t from, uint64_t to,
                                     const IdVisitor& visit) const {
   std::string lower = keys::RecordedBound(prefix, from);
-  uint64_t end = std::min(to, as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1);
+  uint64_t end = std::min(to, RecordedEnd());
   std::string upper = keys::RecordedBound(prefix, end);
   auto cursor = store_->NewCursor(snapshot(), Family::kIndexes, lower, upper);
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
@@ -440,8 +440,7 @@ absl::Status ReadView::ForEachPosting(char index, uint64_t owner,
   std::string prefix = keys::PostingPrefix(index, owner);
   std::string lower = after ? keys::RecordedBound(prefix, after->first, after->second)
                             : keys::RecordedBound(prefix, 0);
-  std::string upper = keys::RecordedBound(
-      prefix, as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1);
+  std::string upper = keys::RecordedBound(prefix, RecordedEnd());
   auto cursor = store_->NewCursor(snapshot(), Family::kIndexes, lower, upper);
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
     auto parts = keys::DecodePostingKey(cursor->key());
@@ -649,7 +648,7 @@ absl::StatusOr<Page<v1::Claim>> ReadView::ListClaims(const ClaimQuery& query, in
   CG_ASSIGN_OR_RETURN(std::string resume, paging::DecodePageToken(page_token, fingerprint));
 
   uint64_t to = query.recorded_to == 0 ? std::numeric_limits<uint64_t>::max() : query.recorded_to;
-  to = std::min(to, as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1);
+  to = std::min(to, RecordedEnd());
   std::string prefix = driver ? keys::PostingPrefix(driver->index, *driver->internal)
                               : keys::TimePostingPrefix();
   std::string lower = keys::RecordedBound(prefix, query.recorded_from);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -215,6 +216,11 @@ class ReadView {
                                                                       uint64_t target) const;
   absl::Status ScanPostings(std::string_view prefix, uint64_t from, uint64_t to,
                             const IdVisitor& visit) const;
+  // The exclusive recorded_at bound of what the view sees: as_of + 1 (an unbounded view's
+  // as_of is already past every time).
+  uint64_t RecordedEnd() const {
+    return as_of_ == std::numeric_limits<uint64_t>::max() ? as_of_ : as_of_ + 1;
+  }
 
   storage::KeyValueStore* store_;
   std::unique_ptr<storage::Snapshot> snapshot_;
