@@ -456,4 +456,6 @@ absl::Status Database::Compact() {
   return impl_->store->CompactAll();
 }
 
+absl::Status Database::CompactRecentWrites() { return impl_->store->CompactRecentWrites(); }
+
 }  // namespace claimgraph

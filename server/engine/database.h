@@ -220,6 +220,9 @@ class Database {
   void AddCommitObserver(CommitObserver observer);
   // Flushes memtables and compacts every family (used after bulk loads and by benchmarks).
   absl::Status Compact();
+  // Compacts only what writes added above each family's last level into it (a bulk load's
+  // scores), leaving families that hold nothing above it as they are.
+  absl::Status CompactRecentWrites();
   // Writes the memtables to disk, so the next open replays no log (a clean shutdown).
   absl::Status Flush();
 

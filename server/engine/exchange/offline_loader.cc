@@ -101,21 +101,20 @@ absl::StatusOr<ImportSummary> OfflineLoad(const DatabaseOptions& options, std::i
                                                              options.storage.create_if_missing));
   DatabaseOptions target_options = options;
   target_options.storage.path = directory.path();
-  storage::StoreOptions storage_options = target_options.storage;
-  storage_options.read_only = false;
-  storage_options.sync_writes = false;  // nothing goes through the write-ahead log
-  // The ingested files are compacted once, after the last spill, instead of level by level
-  // while the load goes on (a fifth of a 5M-claim load's CPU went to those compactions).
-  storage_options.defer_compaction = true;
   size_t max_staged_bytes = load_options.max_staged_bytes;
   size_t resolution_cache_bytes = load_options.resolution_cache_bytes;
   if (load_options.memory_bytes != 0) {
     MemoryShares shares = SplitMemoryBudget(load_options.memory_bytes);
     max_staged_bytes = shares.max_staged_bytes;
     resolution_cache_bytes = shares.resolution_cache_bytes;
-    storage_options.cache_bytes = shares.cache_bytes;
     target_options.storage.cache_bytes = shares.cache_bytes;
   }
+  storage::StoreOptions storage_options = target_options.storage;
+  storage_options.read_only = false;
+  storage_options.sync_writes = false;  // nothing goes through the write-ahead log
+  // The ingested files are compacted once, after the last spill, instead of level by level
+  // while the load goes on.
+  storage_options.defer_compaction = true;
   CG_ASSIGN_OR_RETURN(auto base, storage::OpenStore(storage_options));
   auto owned_staging = std::make_unique<StagingStore>(base.get());
   StagingStore* staging = owned_staging.get();
@@ -175,7 +174,7 @@ absl::StatusOr<ImportSummary> OfflineLoad(const DatabaseOptions& options, std::i
     // The scores touched only the edges and the markers: settle those, leave the rest.
     if (load_options.compact) {
       progress.Begin(Phase::kSettling);
-      CG_RETURN_IF_ERROR(loaded->store().CompactRecentWrites());
+      CG_RETURN_IF_ERROR(loaded->CompactRecentWrites());
     }
     CG_RETURN_IF_ERROR(loaded->Flush());
   } else {

@@ -75,6 +75,23 @@ EdgeAggregate Claims(int64_t claims) {
   return aggregate;
 }
 
+// `rounds` ingestions of the same 100 record keys (a later value wins) and 100 edge merges of
+// one claim each: every ingestion overlaps all the others.
+void IngestOverlapping(KeyValueStore* store, int rounds) {
+  for (int round = 0; round < rounds; ++round) {
+    std::map<std::string, std::string> records, merges;
+    for (int i = 0; i < 100; ++i) {
+      records[StrCat("record-", i)] = StrCat("value-", round);
+      merges[StrCat("edge-", i)] = Claims(1).Encode();
+    }
+    MapCursor record_cursor(records), merge_cursor(merges);
+    REQUIRE(store
+                ->IngestSorted({{Family::kRecords, &record_cursor, nullptr},
+                                {Family::kEdges, nullptr, &merge_cursor}})
+                .ok());
+  }
+}
+
 TEST_CASE(
     "a bulk store keeps its ingested files for one compaction, then settles only new writes") {
   TempDir dir;
@@ -88,18 +105,7 @@ TEST_CASE(
   {
     auto store = OpenRocksDbStore(options);
     REQUIRE(store.ok());
-    for (int round = 0; round < kIngestions; ++round) {
-      std::map<std::string, std::string> records, merges;
-      for (int i = 0; i < 100; ++i) {
-        records[StrCat("record-", i)] = StrCat("value-", round);  // overlapping: later wins
-        merges[StrCat("edge-", i)] = Claims(1).Encode();
-      }
-      MapCursor record_cursor(records), merge_cursor(merges);
-      REQUIRE((*store)
-                  ->IngestSorted({{Family::kRecords, &record_cursor, nullptr},
-                                  {Family::kEdges, nullptr, &merge_cursor}})
-                  .ok());
-    }
+    IngestOverlapping(store->get(), kIngestions);
   }
   // No compaction ran: one file per ingestion and family.
   auto files = InspectFiles(dir.path());
@@ -154,18 +160,7 @@ TEST_CASE("a store without background compactions compacts straight into the las
   constexpr int kIngestions = 12;
   auto store = OpenRocksDbStore(options);
   REQUIRE(store.ok());
-  for (int round = 0; round < kIngestions; ++round) {
-    std::map<std::string, std::string> records, merges;
-    for (int i = 0; i < 100; ++i) {
-      records[StrCat("record-", i)] = StrCat("value-", round);
-      merges[StrCat("edge-", i)] = Claims(1).Encode();
-    }
-    MapCursor record_cursor(records), merge_cursor(merges);
-    REQUIRE((*store)
-                ->IngestSorted({{Family::kRecords, &record_cursor, nullptr},
-                                {Family::kEdges, nullptr, &merge_cursor}})
-                .ok());
-  }
+  IngestOverlapping(store->get(), kIngestions);
   // Unflushed writes are compacted too.
   WriteBatch unflushed;
   unflushed.Put(Family::kRecords, "record-late", "late");
