@@ -111,6 +111,93 @@ void SetOpinion(const Opinion& opinion, v1::Opinion* out) {
   out->set_projected_probability(opinion.Projected());
 }
 
+namespace {
+
+// What corroboration computes before anything is rendered: the answer renders all of it, the
+// statement scorer reads only `fused`.
+struct Corroboration {
+  bool truncated = false;
+  std::vector<Entry> entries;  // the counted supporting and refuting claims, in recorded order
+  std::vector<const ClaimNode*> discussing;
+  std::vector<std::vector<size_t>> groups;  // each origin's entries, origins by first claim
+  std::vector<size_t> strongest;            // per origin, the entry that represents it
+  Opinion fused;
+};
+
+enum class Purpose {
+  kAnswer,
+  // Only the fused opinion: the derivation components behind claims whose origin is not their
+  // document, which only the answer's cycle list reports, are not walked.
+  kScore,
+};
+
+absl::Status Compute(ProvenanceGraph& graph, uint64_t statement, const CorroborateOptions& options,
+                     Purpose purpose, Corroboration* out) {
+  std::vector<uint64_t> claim_ids;
+  CG_RETURN_IF_ERROR(
+      graph.StatementClaims(statement, options.max_claims, &claim_ids, &out->truncated));
+  if (out->truncated && options.stop_when_truncated) return absl::OkStatus();
+  // A relay passes on the same statement, so these are also every claim the chains reach.
+  if (out->truncated) {
+    CG_RETURN_IF_ERROR(graph.Preload(claim_ids));
+  } else {
+    CG_RETURN_IF_ERROR(graph.PreloadStatement(statement, claim_ids));
+  }
+  for (uint64_t claim : claim_ids) {
+    CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(claim));
+    if (node == nullptr || (node->inactive() && !options.include_inactive)) continue;
+    // Walk the derivations behind every claim's document, so circular reporting is found
+    // whatever the claim's origin is.
+    if (purpose == Purpose::kAnswer && node->source != 0) {
+      CG_RETURN_IF_ERROR(graph.Component(node->source).status());
+    }
+    const v1::Stance stance = node->claim().stance();
+    if (stance != v1::STANCE_SUPPORTS && stance != v1::STANCE_REFUTES) {
+      out->discussing.push_back(node);
+      continue;
+    }
+    CG_ASSIGN_OR_RETURN(const ChainInfo* chain, graph.Chain(claim));
+    CG_ASSIGN_OR_RETURN(const OriginSet* origin, graph.OriginOf(chain->innermost));
+    Entry entry{node, chain, origin, StrengthOf(node->claim()), {}};
+    entry.opinion =
+        Discount(ClaimOpinion(stance, entry.strength), chain->confidence * chain->Reliability());
+    out->entries.push_back(entry);
+  }
+
+  // Claims are dependent when their origin sets share a key: union-find over the keys.
+  const std::vector<Entry>& entries = out->entries;
+  std::vector<size_t> parent(entries.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  std::unordered_map<std::string_view, size_t> owner;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    for (const auto& key : entries[i].origin->keys) {
+      auto [it, inserted] = owner.emplace(key, i);
+      if (!inserted) parent[FindRoot(parent, i)] = FindRoot(parent, it->second);
+    }
+  }
+  // Groups in the order of their first claim (recorded order).
+  std::unordered_map<size_t, size_t> group_of_root;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    size_t root = FindRoot(parent, i);
+    auto [it, inserted] = group_of_root.emplace(root, out->groups.size());
+    if (inserted) out->groups.emplace_back();
+    out->groups[it->second].push_back(i);
+  }
+  std::vector<Opinion> contributions;
+  for (const auto& members : out->groups) {
+    size_t strongest = members.front();
+    for (size_t i : members) {
+      if (Stronger(entries[i], entries[strongest])) strongest = i;
+    }
+    out->strongest.push_back(strongest);
+    contributions.push_back(entries[strongest].opinion);
+  }
+  out->fused = CumulativeFusion(contributions);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& graph,
                                                              uint64_t statement,
                                                              const CorroborateOptions& options) {
@@ -121,61 +208,20 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
   if (view.as_of() != std::numeric_limits<uint64_t>::max()) {
     *response.mutable_as_of() = ids::FromMicros(view.as_of());
   }
-  std::vector<uint64_t> claim_ids;
-  bool truncated = false;
-  CG_RETURN_IF_ERROR(graph.StatementClaims(statement, options.max_claims, &claim_ids, &truncated));
-  if (truncated) response.set_truncated(true);
-
-  if (response.truncated() && options.stop_when_truncated) return response;
-  // A relay passes on the same statement, so these are also every claim the chains reach.
-  if (truncated) {
-    CG_RETURN_IF_ERROR(graph.Preload(claim_ids));
-  } else {
-    CG_RETURN_IF_ERROR(graph.PreloadStatement(statement, claim_ids));
-  }
-  std::vector<Entry> entries;
-  for (uint64_t claim : claim_ids) {
-    CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(claim));
-    if (node == nullptr || (node->inactive() && !options.include_inactive)) continue;
-    // Walk the derivations behind every claim's document, so circular reporting is found
-    // whatever the claim's origin is.
-    if (node->source != 0) CG_RETURN_IF_ERROR(graph.Component(node->source).status());
-    const v1::Stance stance = node->claim().stance();
-    if (stance != v1::STANCE_SUPPORTS && stance != v1::STANCE_REFUTES) {
-      response.add_discussing_claim_ids(node->claim().id());
-      continue;
-    }
-    CG_ASSIGN_OR_RETURN(const ChainInfo* chain, graph.Chain(claim));
-    CG_ASSIGN_OR_RETURN(const OriginSet* origin, graph.OriginOf(chain->innermost));
-    Entry entry{node, chain, origin, StrengthOf(node->claim()), {}};
-    entry.opinion =
-        Discount(ClaimOpinion(stance, entry.strength), chain->confidence * chain->Reliability());
-    entries.push_back(entry);
-    if (stance == v1::STANCE_SUPPORTS) {
+  Corroboration computed;
+  CG_RETURN_IF_ERROR(Compute(graph, statement, options, Purpose::kAnswer, &computed));
+  if (computed.truncated) response.set_truncated(true);
+  if (computed.truncated && options.stop_when_truncated) return response;
+  const std::vector<Entry>& entries = computed.entries;
+  for (const Entry& entry : entries) {
+    if (entry.node->claim().stance() == v1::STANCE_SUPPORTS) {
       response.set_supporting_claims(response.supporting_claims() + 1);
     } else {
       response.set_refuting_claims(response.refuting_claims() + 1);
     }
   }
-
-  // Claims are dependent when their origin sets share a key: union-find over the keys.
-  std::vector<size_t> parent(entries.size());
-  std::iota(parent.begin(), parent.end(), 0);
-  std::unordered_map<std::string, size_t> owner;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    for (const auto& key : entries[i].origin->keys) {
-      auto [it, inserted] = owner.emplace(key, i);
-      if (!inserted) parent[FindRoot(parent, i)] = FindRoot(parent, it->second);
-    }
-  }
-  // Groups in the order of their first claim (recorded order).
-  std::unordered_map<size_t, size_t> group_of_root;
-  std::vector<std::vector<size_t>> groups;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    size_t root = FindRoot(parent, i);
-    auto [it, inserted] = group_of_root.emplace(root, groups.size());
-    if (inserted) groups.emplace_back();
-    groups[it->second].push_back(i);
+  for (const ClaimNode* node : computed.discussing) {
+    response.add_discussing_claim_ids(node->claim().id());
   }
 
   std::unordered_map<uint64_t, std::string> innermost_ids;
@@ -185,12 +231,11 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
     CG_ASSIGN_OR_RETURN(const ClaimNode* node, graph.Claim(internal));
     return innermost_ids[internal] = node->claim().id();
   };
-  std::vector<Opinion> contributions;
-  for (const auto& members : groups) {
+  for (size_t group = 0; group < computed.groups.size(); ++group) {
+    const std::vector<size_t>& members = computed.groups[group];
     v1::Origin* origin = response.add_origins();
     origin->set_index(response.origins_size() - 1);
     std::vector<std::string> keys;
-    size_t strongest = members.front();
     bool any_for = false, any_against = false;
     std::unordered_map<std::string, size_t> key_claims;
     for (size_t i : members) {
@@ -208,20 +253,19 @@ absl::StatusOr<v1::CorroborateResponse> CorroborateStatement(ProvenanceGraph& gr
         any_against = true;
         FillContribution(entry, inner, key_claims, origin->add_refuting());
       }
-      if (Stronger(entry, entries[strongest])) strongest = i;
     }
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     for (auto& key : keys) origin->add_keys(std::move(key));
-    origin->set_strongest_claim_id(entries[strongest].node->claim().id());
-    SetOpinion(entries[strongest].opinion, origin->mutable_contribution());
-    contributions.push_back(entries[strongest].opinion);
+    const Entry& strongest = entries[computed.strongest[group]];
+    origin->set_strongest_claim_id(strongest.node->claim().id());
+    SetOpinion(strongest.opinion, origin->mutable_contribution());
     response.set_origins_for(response.origins_for() + (any_for ? 1 : 0));
     response.set_origins_against(response.origins_against() + (any_against ? 1 : 0));
   }
   response.set_origin_count(response.origins_size());
   response.set_single_origin(response.origins_for() == 1);
-  SetOpinion(CumulativeFusion(contributions), response.mutable_fused());
+  SetOpinion(computed.fused, response.mutable_fused());
   for (const SourceComponent* cycle : graph.cycles()) {
     v1::DerivationCycle* out = response.add_cycles();
     std::vector<std::string> members;
@@ -262,7 +306,8 @@ absl::StatusOr<v1::CorroborateResponse> Corroborate(const ReadView& view,
   ProvenanceGraph graph(view);
   CG_ASSIGN_OR_RETURN(auto internal, graph.ResolveStatement(statement_id));
   if (!internal) {
-    return absl::NotFoundError(StrCat("statement_id: statement ", validation::Quote(statement_id), " not found"));
+    return absl::NotFoundError(
+        StrCat("statement_id: statement ", validation::Quote(statement_id), " not found"));
   }
   CG_ASSIGN_OR_RETURN(auto whole, CorroborateStatement(graph, *internal, options));
   if (options.page_size == 0) return whole;
@@ -293,13 +338,15 @@ absl::StatusOr<StatementScore> ScoreStatement(const ReadView& view, uint64_t sta
   CorroborateOptions options;
   options.max_claims = max_claims;
   options.stop_when_truncated = true;
-  CG_ASSIGN_OR_RETURN(auto answer, CorroborateStatement(graph, statement, options));
+  Corroboration computed;
+  CG_RETURN_IF_ERROR(Compute(graph, statement, options, Purpose::kScore, &computed));
   StatementScore result;
-  if (answer.truncated()) {
+  if (computed.truncated) {
     result.too_many_claims = true;
     return result;
   }
-  if (answer.origins_size() > 0) result.score = answer.fused().projected_probability();
+  // The same expression SetOpinion stores as the answer's projected probability.
+  if (!computed.groups.empty()) result.score = computed.fused.Projected();
   return result;
 }
 
